@@ -1,0 +1,155 @@
+# vigil: one non-recursive makefile (STYLE.md §10).
+#   make            build build/vigil
+#   make check      unit, golden, corpus, fuzz-replay and compatibility tests, then the unit,
+#                   golden and fuzz-replay tests again under ASan+UBSan (build-san/)
+#   make demo       generate a day of multi-account CloudTrail with attacks injected, scan it
+#   make bench      end-to-end throughput next to libdeflate-gunzip and jansson on the same files
+#   make fuzz       libFuzzer targets (clang); FUZZ_SECONDS=N per target
+#   make lint       layering, event-time and header-alone checks
+#   make format / format-check
+
+CC ?= cc
+SANITIZE ?=
+BUILD ?= $(if $(SANITIZE),build-san,build)
+PKGS := libdeflate zlib
+TEST_PKGS := cmocka jansson
+
+# Install missing Debian packages before the first compile (a no-op when they are present).
+DEPS_STAMP := build/.deps-ok
+ifeq ($(filter format format-check clean help,$(MAKECMDGOALS)),)
+  ifeq ($(wildcard $(DEPS_STAMP)),)
+    $(shell scripts/install-deps.sh >&2 && mkdir -p build && touch $(DEPS_STAMP))
+  endif
+endif
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Wvla \
+        -Wno-missing-field-initializers
+CFLAGS ?= -O2 -g
+ifdef CI
+  WARN += -Werror
+endif
+ifneq ($(WERROR),)
+  WARN += -Werror
+endif
+ALL_CFLAGS := -std=gnu17 $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen -MMD -MP \
+              $(shell pkg-config --cflags $(PKGS))
+LIBS := $(shell pkg-config --libs $(PKGS)) -lm
+ifneq ($(SANITIZE),)
+  ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer \
+                -DVG_ARENA_DEBUG
+  LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+STAGES := core ingest parse enrich detect findings pipeline simulate
+LIB_SRC := $(filter-out %_test.c,$(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
+LIB_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/catalog_gen.o
+CLI_SRC := $(wildcard src/cli/*.c)
+CLI_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+TEST_SRC := $(foreach s,$(STAGES),$(wildcard src/$(s)/*_test.c))
+TEST_BIN := $(patsubst src/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
+
+VIGIL := $(BUILD)/vigil
+
+.PHONY: all check check-unit check-golden check-corpus check-fuzz-replay check-compat check-san \
+        demo bench fuzz lint format format-check golden-update clean
+all: $(VIGIL)
+
+$(BUILD)/gen/catalog_gen.h $(BUILD)/gen/catalog_gen.c: src/findings/catalog.tsv scripts/gen_catalog.awk
+	@mkdir -p $(BUILD)/gen
+	awk -f scripts/gen_catalog.awk -v out_h=$(BUILD)/gen/catalog_gen.h \
+	    -v out_c=$(BUILD)/gen/catalog_gen.c src/findings/catalog.tsv
+
+$(BUILD)/obj/gen/catalog_gen.o: $(BUILD)/gen/catalog_gen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/gen/catalog_gen.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libvigil.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(VIGIL): $(CLI_OBJ) $(BUILD)/libvigil.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libvigil.a $(LIBS)
+
+$(BUILD)/tests/%: src/%.c $(BUILD)/libvigil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/libvigil.a $(LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+
+# Fuzz targets without libFuzzer: fuzz/driver.c replays every file of the committed corpus.
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/driver.c $(BUILD)/libvigil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ fuzz/driver.c $< $(BUILD)/libvigil.a $(LIBS)
+
+check-unit: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
+
+check-golden: $(VIGIL)
+	@tests/golden/run.sh $(VIGIL)
+
+check-fuzz-replay: $(FUZZ_REPLAY)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    $(BUILD)/fuzz/replay_$$t fuzz/corpus/$$t; done
+
+check-corpus: $(VIGIL)
+	@tests/parse/corpus.sh $(VIGIL)
+
+check-compat: $(VIGIL)
+	@tests/compat/run.sh $(VIGIL)
+
+check-san:
+	$(MAKE) SANITIZE=address,undefined CFLAGS="-O1 -g" check-unit check-golden check-fuzz-replay
+
+check: check-unit check-golden check-corpus check-fuzz-replay check-compat check-san
+	@echo "make check: all suites passed"
+
+golden-update: $(VIGIL)
+	@tests/golden/run.sh --update $(VIGIL)
+
+DEMO_DIR := build/demo
+demo: $(VIGIL)
+	@rm -rf $(DEMO_DIR)
+	$(VIGIL) simulate --out $(DEMO_DIR) --accounts 3 --principals 25 --days 1 --attacks
+	$(VIGIL) scan --format table $(DEMO_DIR); test $$? -le 1  # 1 means "findings", the point of a demo
+
+$(BUILD)/bench_jansson: bench/bench_jansson.c
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs jansson) $(LIBS)
+
+bench: $(VIGIL) $(BUILD)/bench_jansson
+	@bench/bench_cloudtrail.sh $(VIGIL)
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+fuzz: $(BUILD)/libvigil.a
+	@mkdir -p build/fuzz-bin
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    $(MAKE) --no-print-directory -s build/fuzz-bin/fuzz_$$t; \
+	    mkdir -p fuzz/corpus/$$t build/fuzz-work/$$t build/fuzz-crashes; \
+	    build/fuzz-bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -timeout=10 -rss_limit_mb=4096 -artifact_prefix=build/fuzz-crashes/$$t- \
+	        build/fuzz-work/$$t fuzz/corpus/$$t; done
+
+FUZZ_LIB_SRC := $(LIB_SRC)
+build/fuzz-bin/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(wildcard src/*/*.h) build/gen/catalog_gen.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -Isrc -Ibuild/gen -DVG_ARENA_DEBUG -o $@ $< $(FUZZ_LIB_SRC) build/gen/catalog_gen.c $(LIBS)
+
+lint: $(BUILD)/gen/catalog_gen.h
+	@scripts/lint.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.[ch]' 'fuzz/*.c' 'bench/*.c')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files 'src/*.[ch]' 'fuzz/*.c' 'bench/*.c')
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Install the Debian packages vigil builds, tests and benchmarks with.  Idempotent: when every
+# package is already installed it only says so.  Debian's archive is the only source used.
+set -eu
+
+PKGS="build-essential pkg-config clang libdeflate-dev libdeflate-tools zlib1g-dev
+      libcmocka-dev libjansson-dev python3 python3-botocore gzip bc"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+
+if [ -z "$missing" ]; then
+    echo "install-deps: all packages present" >&2
+    exit 0
+fi
+
+echo "install-deps: installing:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >&2

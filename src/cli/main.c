@@ -1,0 +1,44 @@
+/* vigil: the command-line entry point; dispatches to cmd_<name>.c. */
+#include "cli/cmd.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    { "scan", vg_cmd_scan, "scan CloudTrail logs (files, folders, stdin) and print findings" },
+    { "types", vg_cmd_types, "list the finding types this build implements" },
+    { "simulate", vg_cmd_simulate, "write realistic CloudTrail logs, optionally with attacks" },
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: vigil <command> [options]\n\n"
+                 "vigil reads AWS logs and reports threats as GuardDuty-style findings.\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < VG_ARRAY_LEN(commands); i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'vigil <command> --help' describes a command; 'man vigil' has the details.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        puts("vigil 0.1.0");
+        return 0;
+    }
+    for (size_t i = 0; i < VG_ARRAY_LEN(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "vigil: '%s' is not a command\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

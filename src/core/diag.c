@@ -1,0 +1,48 @@
+/* Counting, rate-limited sink for bad-input reports; message wording follows STYLE.md §5. */
+#include "core/diag.h"
+
+void vg_diag_init(struct vg_diag *d, unsigned keep, vg_diag_fn emit, void *ctx)
+{
+    memset(d, 0, sizeof(*d));
+    d->keep = keep;
+    d->emit = emit;
+    d->emit_ctx = ctx;
+}
+
+void vg_diag_report(struct vg_diag *d, enum vg_diag_code code, const struct vg_diag_loc *loc,
+                    const char *fmt, ...)
+{
+    if (!d)
+        return;
+    d->counts[code]++;
+    d->total++;
+    if (d->total > d->keep && d->total > 1)
+        return;
+    char msg[sizeof(d->last)];
+    int n;
+    if (loc && loc->line)
+        n = snprintf(msg, sizeof(msg), "%s:%" PRIu64 ": ", loc->source, loc->line);
+    else if (loc)
+        n = snprintf(msg, sizeof(msg), "%s:@%" PRIu64 ": ", loc->source, loc->offset);
+    else
+        n = 0;
+    if (n < 0 || (size_t)n >= sizeof(msg))
+        n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+    va_end(ap);
+    memcpy(d->last, msg, sizeof(msg));
+    if (d->emit && d->total <= d->keep)
+        d->emit(d->emit_ctx, code, msg);
+}
+
+const char *vg_diag_code_name(enum vg_diag_code code)
+{
+    static const char *const names[VG_DIAG_COUNT] = {
+        [VG_DIAG_IO] = "io", [VG_DIAG_GZIP] = "gzip", [VG_DIAG_JSON] = "json",
+        [VG_DIAG_TOO_DEEP] = "too-deep", [VG_DIAG_TOO_BIG] = "too-big",
+        [VG_DIAG_FIELD] = "field", [VG_DIAG_NOT_LOG] = "not-a-log",
+    };
+    return (unsigned)code < VG_DIAG_COUNT ? names[code] : "unknown";
+}

@@ -1,0 +1,45 @@
+/*
+ * The sink for bad input.  Parsers report each bad record here with its location and go on; the
+ * sink counts every report per code but keeps (and passes on) only the first `keep` messages, so a
+ * flood of garbage can neither flood the log nor exhaust memory.  Tests assert on the counts.
+ */
+#ifndef VG_CORE_DIAG_H
+#define VG_CORE_DIAG_H
+
+#include "core/compat.h"
+
+enum vg_diag_code {
+    VG_DIAG_IO,            /* a file or directory could not be read */
+    VG_DIAG_GZIP,          /* corrupt or truncated compressed data */
+    VG_DIAG_JSON,          /* a record is not valid JSON */
+    VG_DIAG_TOO_DEEP,      /* nesting deeper than VG_JSON_MAX_DEPTH */
+    VG_DIAG_TOO_BIG,       /* a record or object past its size limit */
+    VG_DIAG_FIELD,         /* a field is missing or has the wrong type */
+    VG_DIAG_NOT_LOG,       /* a file that is no log format vigil reads */
+    VG_DIAG_COUNT
+};
+
+struct vg_diag_loc {
+    const char *source; /* file name, or "-" for stdin */
+    uint64_t line;      /* 1-based; 0 when the format has no lines (one big JSON document) */
+    uint64_t offset;    /* byte offset of the record in the (decompressed) input */
+};
+
+typedef void (*vg_diag_fn)(void *ctx, enum vg_diag_code code, const char *message);
+
+struct vg_diag {
+    uint64_t counts[VG_DIAG_COUNT];
+    uint64_t total;
+    unsigned keep;      /* messages passed to `emit` before the sink goes quiet */
+    vg_diag_fn emit;    /* may be NULL: count only */
+    void *emit_ctx;
+    char last[256];     /* the most recent message, for tests */
+};
+
+void vg_diag_init(struct vg_diag *d, unsigned keep, vg_diag_fn emit, void *ctx);
+/* Format "source:line: message" (or "source:@offset: ...") and count it. */
+void vg_diag_report(struct vg_diag *d, enum vg_diag_code code, const struct vg_diag_loc *loc,
+                    const char *fmt, ...) VG_PRINTF(4, 5);
+const char *vg_diag_code_name(enum vg_diag_code code);
+
+#endif

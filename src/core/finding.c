@@ -1,0 +1,23 @@
+/* Owned-finding lifecycle; see finding.h for who owns what. */
+#include "core/finding.h"
+
+void vg_finding_release(struct vg_finding *f)
+{
+    char **fields[] = {
+        &f->account_id, &f->region,    &f->partition,    &f->access_key_id, &f->principal_id,
+        &f->principal_arn, &f->user_name, &f->user_type,  &f->bucket,        &f->public_access,
+        &f->api,        &f->service_name, &f->caller_type, &f->error_code,  &f->user_agent,
+        &f->remote_ip,  &f->remote_domain, &f->detail,
+    };
+    for (size_t i = 0; i < VG_ARRAY_LEN(fields); i++) {
+        free(*fields[i]);
+        *fields[i] = NULL;
+    }
+    for (unsigned i = 0; i < f->evidence_count; i++) {
+        free(f->evidence[i].source);
+        free(f->evidence[i].event_id);
+    }
+    for (unsigned i = 0; i < f->api_call_count; i++)
+        free(f->api_calls[i].name);
+    f->evidence_count = f->api_call_count = 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * Hard limits, each with the reason for its value.  Tunable limits belong to the option table;
+ * these protect the process from hostile input and do not change at run time.
+ */
+#ifndef VG_CORE_LIMITS_H
+#define VG_CORE_LIMITS_H
+
+#include "core/compat.h"
+
+/* JSON nesting deeper than this is rejected: CloudTrail's deepest real records (IAM policy
+ * documents inside requestParameters) stay under 20, and a fixed bound keeps the parser's
+ * stack small and makes "billion laughs" nesting a one-line error. */
+#define VG_JSON_MAX_DEPTH 64
+
+/* One CloudTrail record.  AWS caps an event at 256 KiB; we allow 4x for pretty-printed copies
+ * and forwarding envelopes.  A larger record is reported and skipped, never buffered whole. */
+#define VG_MAX_RECORD_BYTES (1u << 20)
+
+/* One input object after decompression.  CloudTrail delivery objects are a few MiB; 2 GiB keeps
+ * offsets within 31 bits and stops a gzip bomb from taking the machine. */
+#define VG_MAX_OBJECT_BYTES (2048ull << 20)
+
+/* Longest string field copied into a finding (user agents, ARNs, names).  Longer values are cut
+ * and marked, so one hostile field cannot bloat every finding that quotes it. */
+#define VG_MAX_FIELD_BYTES 1024
+
+/* Evidence references kept per finding: the first N records that caused it. */
+#define VG_FINDING_MAX_EVIDENCE 10
+
+/* Distinct API names kept per finding in additionalInfo.apiCalls. */
+#define VG_FINDING_MAX_API_CALLS 20
+
+/* Directory recursion depth when walking log folders; deeper trees are reported, which also
+ * stops symlink loops. */
+#define VG_MAX_DIR_DEPTH 32
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * The detection plug-in point and the engine that runs detectors over events.
+ *
+ * A detector is a descriptor in detectors.c: the sources it reads, the finding types it may
+ * emit, and (for stateful ones) how to make and free its state.  Detectors see events in event
+ * time order per input and never read the clock; state they keep is capped at creation and
+ * evicts with a counter (vg_detect_stats).
+ */
+#ifndef VG_DETECT_DETECT_H
+#define VG_DETECT_DETECT_H
+
+#include "core/compat.h"
+#include "core/err.h"
+#include "core/event.h"
+#include "core/finding.h"
+
+struct vg_detector {
+    const char *name;
+    unsigned sources;                    /* enum vg_source_kind bits */
+    const enum vg_finding_type *types;   /* what it may emit */
+    size_t type_count;
+    /* optional: allocate state; VG_OK or VG_ENOMEM */
+    int (*state_new)(void **out);
+    void (*state_free)(void *state);
+    /* optional: evictions so far, for the summary and /stats */
+    uint64_t (*state_evictions)(const void *state);
+    void (*on_event)(void *state, const struct vg_event *ev, const struct vg_emit *emit);
+};
+
+/* NULL-terminated table of every detector. */
+extern const struct vg_detector *const vg_detectors[];
+
+struct vg_detect;
+
+/* All detectors with fresh state; NULL when out of memory. */
+struct vg_detect *vg_detect_new(void);
+void vg_detect_free(struct vg_detect *d);
+void vg_detect_event(struct vg_detect *d, const struct vg_event *ev, const struct vg_emit *emit);
+/* Sum of evictions across detector state. */
+uint64_t vg_detect_evictions(const struct vg_detect *d);
+
+#endif

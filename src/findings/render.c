@@ -1,0 +1,323 @@
+/*
+ * Renders owned findings.  The JSON follows shared/reference/guardduty-notes.md §2 and
+ * sample-finding.json; vigil's own additions (log record references, next steps, credential
+ * type) ride in fields GuardDuty consumers ignore: service.evidence.logRecords and the
+ * additionalInfo value.
+ */
+#include "findings/render.h"
+
+#include "core/hash.h"
+#include "core/time.h"
+#include "findings/catalog.h"
+
+const char *vg_severity_label(double s)
+{
+    return s >= 9 ? "Critical" : s >= 7 ? "High" : s >= 4 ? "Medium" : "Low";
+}
+
+static const char *or_unknown(const char *s)
+{
+    return s && *s ? s : "unknown";
+}
+
+static const char *principal_name(const struct vg_finding *f)
+{
+    if (f->user_type && strcmp(f->user_type, "Root") == 0)
+        return "root";
+    if (f->user_name)
+        return f->user_name;
+    if (f->principal_arn)
+        return f->principal_arn;
+    return or_unknown(f->principal_id);
+}
+
+static const char *placeholder(const struct vg_finding *f, const char *name, size_t n)
+{
+    static const struct { const char *name; size_t off; } map[] = {
+        { "access_key", offsetof(struct vg_finding, access_key_id) },
+        { "api", offsetof(struct vg_finding, api) },
+        { "service", offsetof(struct vg_finding, service_name) },
+        { "bucket", offsetof(struct vg_finding, bucket) },
+        { "user_agent", offsetof(struct vg_finding, user_agent) },
+        { "account", offsetof(struct vg_finding, account_id) },
+        { "region", offsetof(struct vg_finding, region) },
+        { "principal_type", offsetof(struct vg_finding, user_type) },
+    };
+    if (n == 9 && memcmp(name, "principal", 9) == 0)
+        return principal_name(f);
+    if (n == 9 && memcmp(name, "source_ip", 9) == 0)
+        return f->remote_ip ? f->remote_ip : or_unknown(f->remote_domain);
+    if (n == 6 && memcmp(name, "detail", 6) == 0)
+        return f->detail ? f->detail : "";
+    for (size_t i = 0; i < VG_ARRAY_LEN(map); i++) {
+        if (strlen(map[i].name) == n && memcmp(map[i].name, name, n) == 0)
+            return or_unknown(*(char *const *)(const void *)((const char *)f + map[i].off));
+    }
+    VG_BUG("catalog template uses unknown placeholder '%.*s'", (int)n, name);
+}
+
+int vg_render_template(struct vg_buf *out, const char *tmpl, const struct vg_finding *f)
+{
+    int rc = VG_OK;
+    size_t start = out->len;
+    for (const char *p = tmpl; *p && rc == 0;) {
+        const char *open = strchr(p, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        if (!open || !close) {
+            rc = vg_buf_adds(out, p);
+            break;
+        }
+        rc = vg_buf_add(out, p, (size_t)(open - p));
+        if (rc == 0)
+            rc = vg_buf_adds(out, placeholder(f, open + 1, (size_t)(close - open - 1)));
+        p = close + 1;
+    }
+    /* An empty {detail} leaves a double space or a leading/trailing one: tidy it. */
+    size_t w = start;
+    for (size_t r = start; r < out->len; r++) {
+        if (out->data[r] == ' ' && (w == start || out->data[w - 1] == ' '))
+            continue;
+        out->data[w++] = out->data[r];
+    }
+    while (w > start && out->data[w - 1] == ' ')
+        w--;
+    out->len = w;
+    if (out->data)
+        out->data[w] = '\0';
+    return rc;
+}
+
+static int key(struct vg_buf *b, bool *first, const char *name)
+{
+    int rc = vg_buf_adds(b, *first ? "\"" : ",\"");
+    *first = false;
+    rc |= vg_buf_adds(b, name);
+    rc |= vg_buf_adds(b, "\":");
+    return rc;
+}
+
+static int kv_str(struct vg_buf *b, bool *first, const char *name, const char *value)
+{
+    if (!value)
+        return VG_OK;
+    int rc = key(b, first, name);
+    return rc | vg_buf_add_json_str(b, vg_str_from(value));
+}
+
+static int kv_time(struct vg_buf *b, bool *first, const char *name, int64_t ms)
+{
+    char ts[40];
+    vg_time_format_iso(ms, ts, sizeof(ts));
+    return kv_str(b, first, name, ts);
+}
+
+static int render_resource(struct vg_buf *b, const struct vg_finding *f)
+{
+    bool first = true;
+    const char *rtype = vg_catalog[f->type].resource_type;
+    int rc = vg_buf_adds(b, "{");
+    rc |= key(b, &first, "accessKeyDetails");
+    bool inner = true;
+    rc |= vg_buf_adds(b, "{");
+    rc |= kv_str(b, &inner, "accessKeyId", f->access_key_id);
+    rc |= kv_str(b, &inner, "principalId", f->principal_id);
+    rc |= kv_str(b, &inner, "userName", f->user_name ? f->user_name : f->user_type && !strcmp(f->user_type, "Root") ? "Root" : NULL);
+    rc |= kv_str(b, &inner, "userType", f->user_type);
+    rc |= vg_buf_adds(b, "}");
+    if (f->bucket) {
+        rc |= key(b, &first, "s3BucketDetails");
+        rc |= vg_buf_adds(b, "[{");
+        inner = true;
+        struct vg_buf arn = VG_BUF_INIT;
+        rc |= vg_buf_printf(&arn, "arn:%s:s3:::%s", or_unknown(f->partition), f->bucket);
+        rc |= kv_str(b, &inner, "arn", arn.data);
+        vg_buf_release(&arn);
+        rc |= kv_str(b, &inner, "name", f->bucket);
+        rc |= kv_str(b, &inner, "type", "Destination");
+        if (f->public_access) {
+            rc |= key(b, &inner, "publicAccess");
+            rc |= vg_buf_adds(b, "{\"effectivePermission\":");
+            rc |= vg_buf_add_json_str(b, vg_str_from(f->public_access));
+            rc |= vg_buf_adds(b, "}");
+        }
+        rc |= vg_buf_adds(b, "}]");
+    }
+    rc |= kv_str(b, &first, "resourceType", rtype);
+    return rc | vg_buf_adds(b, "}");
+}
+
+static int render_additional_info(struct vg_buf *b, const struct vg_finding *f)
+{
+    /* The REST API carries additionalInfo as {value: <JSON text>, type: "default"}. */
+    struct vg_buf v = VG_BUF_INIT;
+    bool first = true;
+    int rc = vg_buf_adds(&v, "{");
+    rc |= key(&v, &first, "apiCalls");
+    rc |= vg_buf_adds(&v, "[");
+    for (unsigned i = 0; i < f->api_call_count; i++) {
+        const struct vg_finding_api_call *c = &f->api_calls[i];
+        bool inner = true;
+        rc |= vg_buf_adds(&v, i ? ",{" : "{");
+        rc |= kv_str(&v, &inner, "name", c->name);
+        rc |= vg_buf_printf(&v, ",\"count\":%" PRIu64 ",\"firstSeen\":%" PRId64
+                                ",\"lastSeen\":%" PRId64 "}",
+                            c->count, c->first_ms / 1000, c->last_ms / 1000);
+    }
+    rc |= vg_buf_adds(&v, "]");
+    if (f->api_calls_dropped)
+        rc |= vg_buf_printf(&v, ",\"apiCallsNotListed\":%" PRIu64, f->api_calls_dropped);
+    if (f->access_key_id) {
+        const char *kind = strncmp(f->access_key_id, "AKIA", 4) == 0   ? "long-term access key"
+                           : strncmp(f->access_key_id, "ASIA", 4) == 0 ? "temporary session credentials"
+                                                                       : "unknown";
+        rc |= kv_str(&v, &first, "credentialType", kind);
+    }
+    rc |= kv_str(&v, &first, "principalArn", f->principal_arn);
+    rc |= kv_str(&v, &first, "nextSteps", vg_catalog[f->type].next_steps);
+    rc |= vg_buf_adds(&v, "}");
+    bool outer = true;
+    rc |= vg_buf_adds(b, "{");
+    rc |= kv_str(b, &outer, "value", v.data);
+    rc |= kv_str(b, &outer, "type", "default");
+    rc |= vg_buf_adds(b, "}");
+    vg_buf_release(&v);
+    return rc;
+}
+
+static int render_service(struct vg_buf *b, const struct vg_finding *f, const char *detector_id)
+{
+    bool first = true;
+    int rc = vg_buf_adds(b, "{");
+    rc |= key(b, &first, "action");
+    {
+        bool a = true;
+        rc |= vg_buf_adds(b, "{");
+        rc |= kv_str(b, &a, "actionType", "AWS_API_CALL");
+        rc |= key(b, &a, "awsApiCallAction");
+        bool c = true;
+        rc |= vg_buf_adds(b, "{");
+        rc |= kv_str(b, &c, "api", f->api);
+        rc |= kv_str(b, &c, "callerType", f->caller_type);
+        if (f->remote_domain) {
+            rc |= key(b, &c, "domainDetails");
+            bool d = true;
+            rc |= vg_buf_adds(b, "{");
+            rc |= kv_str(b, &d, "domain", f->remote_domain);
+            rc |= vg_buf_adds(b, "}");
+        }
+        rc |= kv_str(b, &c, "errorCode", f->error_code);
+        rc |= kv_str(b, &c, "userAgent", f->user_agent);
+        if (f->remote_ip) {
+            rc |= key(b, &c, "remoteIpDetails");
+            bool d = true;
+            rc |= vg_buf_adds(b, "{");
+            rc |= kv_str(b, &d, strchr(f->remote_ip, ':') ? "ipAddressV6" : "ipAddressV4", f->remote_ip);
+            rc |= vg_buf_adds(b, "}");
+        }
+        rc |= kv_str(b, &c, "serviceName", f->service_name);
+        rc |= vg_buf_adds(b, "}}");
+    }
+    rc |= key(b, &first, "additionalInfo");
+    rc |= render_additional_info(b, f);
+    rc |= key(b, &first, "archived");
+    rc |= vg_buf_adds(b, "false");
+    rc |= vg_buf_printf(b, ",\"count\":%" PRIu64, f->count);
+    rc |= kv_str(b, &first, "detectorId", detector_id);
+    rc |= kv_time(b, &first, "eventFirstSeen", f->first_seen_ms);
+    rc |= kv_time(b, &first, "eventLastSeen", f->last_seen_ms);
+    rc |= key(b, &first, "evidence");
+    rc |= vg_buf_adds(b, "{\"logRecords\":[");
+    for (unsigned i = 0; i < f->evidence_count; i++) {
+        const struct vg_finding_evidence *e = &f->evidence[i];
+        bool r = true;
+        rc |= vg_buf_adds(b, i ? ",{" : "{");
+        rc |= kv_str(b, &r, "source", e->source);
+        rc |= vg_buf_printf(b, ",\"offset\":%" PRIu64, e->offset);
+        if (e->line)
+            rc |= vg_buf_printf(b, ",\"line\":%" PRIu64, e->line);
+        rc |= kv_str(b, &r, "eventId", e->event_id);
+        rc |= kv_time(b, &r, "eventTime", e->time_ms);
+        rc |= vg_buf_adds(b, "}");
+    }
+    rc |= vg_buf_adds(b, "]}");
+    rc |= kv_str(b, &first, "resourceRole", "TARGET");
+    rc |= kv_str(b, &first, "serviceName", "guardduty");
+    return rc | vg_buf_adds(b, "}");
+}
+
+int vg_render_json(struct vg_buf *b, const struct vg_finding *f, int64_t now_ms)
+{
+    char detector_id[33];
+    struct vg_hash128 h;
+    vg_hash128_init(&h);
+    vg_hash128_field(&h, "vigil-detector", 14);
+    vg_hash128_field(&h, f->account_id ? f->account_id : "", f->account_id ? strlen(f->account_id) : 0);
+    vg_hash128_field(&h, f->region ? f->region : "", f->region ? strlen(f->region) : 0);
+    vg_hash128_hex(&h, detector_id);
+
+    struct vg_buf text = VG_BUF_INIT;
+    bool first = true;
+    int rc = vg_buf_adds(b, "{");
+    rc |= kv_str(b, &first, "accountId", or_unknown(f->account_id));
+    rc |= vg_buf_printf(&text, "arn:%s:guardduty:%s:%s:detector/%s/finding/%s", or_unknown(f->partition),
+                        or_unknown(f->region), or_unknown(f->account_id), detector_id, f->id);
+    rc |= kv_str(b, &first, "arn", text.data);
+    rc |= kv_time(b, &first, "createdAt", now_ms);
+    vg_buf_reset(&text);
+    rc |= vg_render_template(&text, vg_catalog[f->type].description, f);
+    rc |= kv_str(b, &first, "description", text.data);
+    rc |= kv_str(b, &first, "id", f->id);
+    rc |= kv_str(b, &first, "partition", or_unknown(f->partition));
+    rc |= kv_str(b, &first, "region", or_unknown(f->region));
+    rc |= key(b, &first, "resource");
+    rc |= render_resource(b, f);
+    rc |= kv_str(b, &first, "schemaVersion", "2.0");
+    rc |= key(b, &first, "service");
+    rc |= render_service(b, f, detector_id);
+    rc |= vg_buf_printf(b, ",\"severity\":%g", f->severity);
+    vg_buf_reset(&text);
+    rc |= vg_render_template(&text, vg_catalog[f->type].title, f);
+    rc |= kv_str(b, &first, "title", text.data);
+    rc |= kv_str(b, &first, "type", vg_catalog[f->type].name);
+    rc |= kv_time(b, &first, "updatedAt", now_ms);
+    rc |= vg_buf_adds(b, "}");
+    vg_buf_release(&text);
+    return rc ? VG_ENOMEM : VG_OK;
+}
+
+static const char *sev_color(double s)
+{
+    return s >= 7 ? "\033[1;31m" : s >= 4 ? "\033[33m" : "\033[36m";
+}
+
+int vg_render_table_header(struct vg_buf *out, bool color)
+{
+    return vg_buf_printf(out, "%s%-8s %-45s %-28s %6s  %-20s %-20s %s%s\n", color ? "\033[1m" : "",
+                         "SEVERITY", "TYPE", "RESOURCE", "COUNT", "FIRST SEEN", "LAST SEEN", "TITLE",
+                         color ? "\033[0m" : "");
+}
+
+int vg_render_table_row(struct vg_buf *out, const struct vg_finding *f, bool color)
+{
+    char first[40], last[40];
+    vg_time_format_iso(f->first_seen_ms, first, sizeof(first));
+    vg_time_format_iso(f->last_seen_ms, last, sizeof(last));
+    first[19] = last[19] = 'Z';
+    first[20] = last[20] = '\0';
+    const char *resource = f->bucket ? f->bucket : f->access_key_id ? f->access_key_id : principal_name(f);
+    struct vg_buf cell = VG_BUF_INIT;
+    int rc = vg_buf_add_printable(&cell, vg_str_from(resource));
+    if (cell.len > 28) {
+        cell.len = 27;
+        rc |= vg_buf_adds(&cell, "~");
+    }
+    rc |= vg_buf_printf(out, "%s%-8s%s %-45s %-28s %6" PRIu64 "  %-20s %-20s ", color ? sev_color(f->severity) : "",
+                        vg_severity_label(f->severity), color ? "\033[0m" : "", vg_catalog[f->type].name,
+                        cell.data ? cell.data : "", f->count, first, last);
+    vg_buf_reset(&cell);
+    rc |= vg_render_template(&cell, vg_catalog[f->type].title, f);
+    rc |= vg_buf_add_printable(out, (struct vg_str){ cell.data, cell.len });
+    rc |= vg_buf_addc(out, '\n');
+    vg_buf_release(&cell);
+    return rc ? VG_ENOMEM : VG_OK;
+}

@@ -1,0 +1,26 @@
+/*
+ * Finding output: GuardDuty's finding JSON (lowerCamel, as the GetFindings REST API returns it,
+ * so boto3's parser and existing SOAR scripts read it) and a table for people.
+ *
+ * Every string from a log goes through vg_buf_add_json_str (JSON) or vg_buf_add_printable
+ * (terminal): hostile bytes never reach a consumer raw.
+ */
+#ifndef VG_FINDINGS_RENDER_H
+#define VG_FINDINGS_RENDER_H
+
+#include "core/compat.h"
+#include "core/buf.h"
+#include "core/finding.h"
+
+/* Append one finding object.  now_ms stamps createdAt/updatedAt (when vigil wrote it). */
+int vg_render_json(struct vg_buf *out, const struct vg_finding *f, int64_t now_ms);
+/* Expand a catalog template ({principal}, {principal_type}, {access_key}, {api}, {service},
+ * {bucket}, {source_ip}, {user_agent}, {account}, {region}, {detail}) as plain text. */
+int vg_render_template(struct vg_buf *out, const char *tmpl, const struct vg_finding *f);
+/* "High", "Medium", "Low" for a severity value. */
+const char *vg_severity_label(double severity);
+/* Table output: the header line, then one line per finding. */
+int vg_render_table_header(struct vg_buf *out, bool color);
+int vg_render_table_row(struct vg_buf *out, const struct vg_finding *f, bool color);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * The log-format plug-in point.  A format turns one decompressed input object into events,
+ * reporting bad records to the diag sink with their location and carrying on.  Formats are
+ * listed in formats.c; adding one is one line there (docs/adding-a-log-format.md).
+ */
+#ifndef VG_PARSE_FORMAT_H
+#define VG_PARSE_FORMAT_H
+
+#include "core/compat.h"
+#include "core/arena.h"
+#include "core/diag.h"
+#include "core/err.h"
+#include "core/event.h"
+#include "parse/json.h"
+
+struct vg_parse_stats {
+    uint64_t records;        /* records seen, good or bad */
+    uint64_t events;         /* records turned into events */
+    uint64_t bad_records;    /* reported to the diag sink and skipped */
+    uint64_t digests;        /* CloudTrail digest files recognised and skipped */
+    uint64_t foreign;        /* records of another kind (e.g. S3 event notifications) skipped */
+};
+
+typedef void (*vg_event_fn)(void *ctx, const struct vg_event *ev);
+
+struct vg_parse_ctx {
+    const char *source;            /* name for messages and evidence; borrowed for the run */
+    struct vg_arena *arena;        /* the batch arena */
+    struct vg_json_parser *json;   /* reused across objects */
+    struct vg_diag *diag;
+    struct vg_parse_stats *stats;
+    vg_event_fn on_event;          /* called once per event; the event is valid during the call */
+    void *event_ctx;
+};
+
+struct vg_format {
+    const char *name;
+    /* true if the bytes look like this format (the first KiB or so is enough) */
+    bool (*sniff)(const char *buf, size_t len);
+    /* Parse a whole object.  Bad records are data (diag + stats), so this returns VG_OK unless
+     * memory ran out. */
+    int (*parse)(struct vg_parse_ctx *ctx, const char *buf, size_t len);
+};
+
+/* The table of formats, NULL-terminated. */
+extern const struct vg_format *const vg_formats[];
+/* The first format whose sniff accepts buf, or NULL. */
+const struct vg_format *vg_format_detect(const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,17 @@
+/* The one list of log formats vigil reads.  Order matters: the first sniff that matches wins. */
+#include "parse/format.h"
+
+#include "parse/cloudtrail.h"
+
+const struct vg_format *const vg_formats[] = {
+    &vg_format_cloudtrail,
+    NULL,
+};
+
+const struct vg_format *vg_format_detect(const char *buf, size_t len)
+{
+    for (size_t i = 0; vg_formats[i]; i++)
+        if (vg_formats[i]->sniff(buf, len))
+            return vg_formats[i];
+    return NULL;
+}

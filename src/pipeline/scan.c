@@ -1,0 +1,136 @@
+/* Connects the stages for one-shot scans; see scan.h. */
+#include "pipeline/scan.h"
+
+#include "core/err.h"
+#include "core/limits.h"
+#include "detect/detect.h"
+#include "ingest/input.h"
+
+struct vg_scan {
+    struct vg_scan_opts opts;
+    struct vg_scan_stats stats;
+    struct vg_diag diag;
+    struct vg_input input;
+    struct vg_arena arena;
+    struct vg_json_parser json;
+    struct vg_detect *detect;
+    struct vg_findings *findings;
+    struct vg_emit emit;
+};
+
+void vg_scan_opts_init(struct vg_scan_opts *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->since_ms = INT64_MIN;
+    opts->until_ms = INT64_MAX;
+    opts->diag_keep = 100;
+}
+
+struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
+{
+    struct vg_scan *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->opts = *opts;
+    vg_diag_init(&s->diag, opts->diag_keep, opts->on_diag, opts->diag_ctx);
+    vg_arena_init(&s->arena, 1 << 20, 0);
+    vg_json_parser_init(&s->json, &s->arena, VG_MAX_RECORD_BYTES);
+    s->detect = vg_detect_new();
+    s->findings = vg_findings_new(opts->findings_cap, opts->on_evict, opts->evict_ctx);
+    s->emit = (struct vg_emit){ vg_findings_add, s->findings };
+    if (vg_input_init(&s->input) != VG_OK || !s->detect || !s->findings) {
+        vg_scan_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void vg_scan_free(struct vg_scan *s)
+{
+    if (!s)
+        return;
+    vg_input_release(&s->input);
+    vg_json_parser_release(&s->json);
+    vg_arena_release(&s->arena);
+    vg_detect_free(s->detect);
+    vg_findings_free(s->findings);
+    free(s);
+}
+
+static void on_event(void *ctx, const struct vg_event *ev)
+{
+    struct vg_scan *s = ctx;
+    if (ev->time_ms < s->opts.since_ms || ev->time_ms >= s->opts.until_ms) {
+        s->stats.out_of_range++;
+        return;
+    }
+    vg_detect_event(s->detect, ev, &s->emit);
+}
+
+int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t len)
+{
+    s->stats.files++;
+    size_t i = vg_json_skip_ws(data, len, 0);
+    if (i == len)
+        return VG_OK; /* an empty object is a quiet five minutes, not an error */
+    const struct vg_format *fmt = vg_format_detect(data, len);
+    if (!fmt) {
+        struct vg_diag_loc loc = { name, 0, 0 };
+        s->stats.files_not_log++;
+        vg_diag_report(&s->diag, VG_DIAG_NOT_LOG, &loc, "not a log format vigil reads; skipped");
+        return VG_OK;
+    }
+    struct vg_parse_ctx ctx = {
+        .source = name,
+        .arena = &s->arena,
+        .json = &s->json,
+        .diag = &s->diag,
+        .stats = &s->stats.parse,
+        .on_event = on_event,
+        .event_ctx = s,
+    };
+    int rc = fmt->parse(&ctx, data, len);
+    vg_arena_reset(&s->arena);
+    s->stats.utf8_replaced = s->json.replaced_utf8;
+    return rc;
+}
+
+static int scan_file(void *ctx, const char *path)
+{
+    struct vg_scan *s = ctx;
+    const char *data;
+    size_t len;
+    int rc = vg_input_read(&s->input, path, &s->diag, &data, &len);
+    s->stats.bytes_read = s->input.bytes_read;
+    s->stats.bytes_plain = s->input.bytes_plain;
+    if (rc == VG_EIO)
+        return VG_OK; /* reported; go on with the next file */
+    if (rc)
+        return rc;
+    return vg_scan_buffer(s, path, data, len);
+}
+
+int vg_scan_path(struct vg_scan *s, const char *path)
+{
+    return vg_input_walk(path, &s->diag, scan_file, s);
+}
+
+const struct vg_scan_stats *vg_scan_stats(const struct vg_scan *s)
+{
+    return &s->stats;
+}
+
+const struct vg_diag *vg_scan_diag(const struct vg_scan *s)
+{
+    return &s->diag;
+}
+
+struct vg_findings *vg_scan_findings(struct vg_scan *s)
+{
+    return s->findings;
+}
+
+uint64_t vg_scan_state_evictions(const struct vg_scan *s)
+{
+    return vg_detect_evictions(s->detect);
+}

@@ -1,0 +1,53 @@
+/*
+ * The batch pipeline behind `vigil scan`: paths -> ingest -> parse -> detect -> findings table.
+ * One file is one batch: its arena is reset when the file is done, after detectors have copied
+ * out what they keep.  Single-threaded; event time only.
+ */
+#ifndef VG_PIPELINE_SCAN_H
+#define VG_PIPELINE_SCAN_H
+
+#include "core/compat.h"
+#include "core/diag.h"
+#include "findings/table.h"
+#include "parse/format.h"
+
+struct vg_scan_opts {
+    int64_t since_ms;            /* events before this are skipped; INT64_MIN for none */
+    int64_t until_ms;            /* events at or after this are skipped; INT64_MAX for none */
+    size_t findings_cap;         /* 0 = default */
+    vg_findings_evict_fn on_evict; /* called for a finding pushed out of a full table */
+    void *evict_ctx;
+    vg_diag_fn on_diag;          /* bad-input messages (the first diag_keep of them) */
+    void *diag_ctx;
+    unsigned diag_keep;
+};
+
+struct vg_scan_stats {
+    uint64_t files;
+    uint64_t files_not_log;      /* files of no format vigil reads */
+    uint64_t bytes_read;         /* as stored (compressed) */
+    uint64_t bytes_plain;        /* after decompression */
+    uint64_t out_of_range;       /* events outside --since/--until */
+    uint64_t utf8_replaced;      /* invalid UTF-8 sequences replaced by U+FFFD */
+    struct vg_parse_stats parse;
+};
+
+struct vg_scan;
+
+void vg_scan_opts_init(struct vg_scan_opts *opts);
+/* NULL when out of memory. */
+struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts);
+void vg_scan_free(struct vg_scan *s);
+/* Scan a file, directory tree or "-" (stdin).  Bad input is reported, not returned: VG_OK unless
+ * memory ran out. */
+int vg_scan_path(struct vg_scan *s, const char *path);
+/* Scan bytes already in memory (tests, fuzzing, retro-hunt); `name` labels messages and
+ * evidence and must stay valid for the call. */
+int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t len);
+
+const struct vg_scan_stats *vg_scan_stats(const struct vg_scan *s);
+const struct vg_diag *vg_scan_diag(const struct vg_scan *s);
+struct vg_findings *vg_scan_findings(struct vg_scan *s);
+uint64_t vg_scan_state_evictions(const struct vg_scan *s);
+
+#endif
