@@ -5,8 +5,6 @@
  */
 #include "cli/cmd.h"
 
-#include <getopt.h>
-
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/time.h"

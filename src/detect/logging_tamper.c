@@ -25,10 +25,11 @@ struct trail_buckets {
     uint64_t evictions;
 };
 
-static uint64_t bucket_key(const struct vg_event *ev, struct vg_str bucket)
+/* Bucket names are global, and organisation trails deliver into another account's bucket, so
+ * the key is the name alone. */
+static uint64_t bucket_key(struct vg_str bucket)
 {
     uint64_t h = vg_hash64(bucket.ptr, bucket.len, 0x7472);
-    h ^= vg_hash64(ev->account_id.ptr, ev->account_id.len, h);
     return h ? h : 1;
 }
 
@@ -78,17 +79,24 @@ static void trail_event(struct trail_buckets *s, const struct vg_event *ev, cons
     if (vg_str_eq_lit(ev->ct.event_name, "CreateTrail") || vg_str_eq_lit(ev->ct.event_name, "UpdateTrail")) {
         struct vg_str bucket = vg_json_str(vg_json_get(rp, "s3BucketName"));
         if (bucket.len && vg_ct_succeeded(ev))
-            remember_bucket(s, bucket_key(ev, bucket));
+            remember_bucket(s, bucket_key(bucket));
         return;
     }
     if (!vg_ct_succeeded(ev) || vg_ct_by_aws_service(ev))
         return;
-    if (vg_str_eq_lit(ev->ct.event_name, "StopLogging"))
-        emit_with_detail(emit, VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, ev, VG_STR_NULL,
-                         "Logging was stopped on a trail; it records nothing until StartLogging.");
-    else if (vg_str_eq_lit(ev->ct.event_name, "DeleteTrail"))
-        emit_with_detail(emit, VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, ev, VG_STR_NULL,
-                         "A trail was deleted.");
+    bool stop = vg_str_eq_lit(ev->ct.event_name, "StopLogging");
+    if (!stop && !vg_str_eq_lit(ev->ct.event_name, "DeleteTrail"))
+        return;
+    /* The trail is named by name or ARN; quote it (cut short: it is the caller's text). */
+    struct vg_str trail = vg_json_str(vg_json_get(rp, "name"));
+    int n = (int)(trail.len > 200 ? 200 : trail.len);
+    char detail[320];
+    if (stop)
+        snprintf(detail, sizeof(detail), "Logging was stopped on trail '%.*s'; it records nothing "
+                                         "until StartLogging.", n, trail.ptr ? trail.ptr : "");
+    else
+        snprintf(detail, sizeof(detail), "Trail '%.*s' was deleted.", n, trail.ptr ? trail.ptr : "");
+    emit_with_detail(emit, VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, ev, VG_STR_NULL, detail);
 }
 
 static void on_event(void *state, const struct vg_event *ev, const struct vg_emit *emit)
@@ -103,7 +111,7 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
         return;
     if (vg_ct_is(ev, "s3.amazonaws.com", "DeleteBucket")) {
         struct vg_str bucket = vg_ct_bucket(ev);
-        if (bucket.len && known_bucket(s, bucket_key(ev, bucket)))
+        if (bucket.len && known_bucket(s, bucket_key(bucket)))
             emit_with_detail(emit, VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, ev, bucket,
                              "The deleted bucket received a trail's log files, so that trail can "
                              "no longer deliver.");

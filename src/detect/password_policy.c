@@ -35,7 +35,11 @@ struct state {
     uint64_t evictions;
 };
 
+/* What an account without a custom policy enforces. */
 static const struct policy IAM_DEFAULT = { 8, { false, false, false, false }, 0, 0 };
+/* What UpdateAccountPasswordPolicy sets for a parameter the call leaves out: the minimum length
+ * falls to 6, every other rule is off. */
+static const struct policy OMITTED = { 6, { false, false, false, false }, 0, 0 };
 static const char *const REQUIRE_KEYS[4] = { "requireSymbols", "requireNumbers",
                                              "requireUppercaseCharacters",
                                              "requireLowercaseCharacters" };
@@ -73,7 +77,7 @@ static void remember(struct state *s, struct vg_str account, const struct policy
 
 static struct policy from_request(const struct vg_json_value *rp)
 {
-    struct policy p = IAM_DEFAULT;
+    struct policy p = OMITTED;
     int64_t v;
     bool b;
     if (vg_json_i64(vg_json_get(rp, "minimumPasswordLength"), &v))
@@ -119,8 +123,9 @@ static int weakening(const struct policy *old, const struct policy *new, char *o
             old->reuse_prevention, new->reuse_prevention);
     }
 #undef SAY
-    if (n > 0 && n < cap && out[n - 1] == ' ')
-        out[n - 1] = '\0';
+    /* drop the last sentence's ". " so the caller can append its own clause */
+    if (n >= 2 && n < cap && out[n - 1] == ' ' && out[n - 2] == '.')
+        out[n - 2] = '\0';
     return score;
 }
 

@@ -83,6 +83,33 @@ static bool wildcard_arn_only(const struct vg_json_value *v)
     return colons == 4 && i < s.len && (s.ptr[i] == '*' || s.ptr[i] == '?');
 }
 
+/* Only a positive match pins the caller down.  "Not…" operators admit everyone but a few,
+ * "…IfExists" admits every request that lacks the key (most of the internet), and "Null" tests
+ * presence only: none of them makes a grant private. */
+static bool operator_can_restrict(struct vg_str op)
+{
+    if (vg_str_starts_with(op, "ForAnyValue:"))
+        op = (struct vg_str){ op.ptr + 12, op.len - 12 };
+    else if (vg_str_starts_with(op, "ForAllValues:"))
+        op = (struct vg_str){ op.ptr + 13, op.len - 13 };
+    return !vg_str_starts_with(op, "Not") && !vg_str_ends_with(op, "IfExists") &&
+           !vg_str_eq_lit(op, "Null") && vg_str_case_find(op, "NotEquals") < 0 &&
+           vg_str_case_find(op, "NotLike") < 0;
+}
+
+/* An address condition that admits the whole internet restricts nothing. */
+static bool any_address(const struct vg_json_value *v)
+{
+    if (v->type == VG_JSON_ARRAY) {
+        for (const struct vg_json_value *e = vg_json_first(v); e; e = vg_json_next(v, e))
+            if (any_address(e))
+                return true;
+        return false;
+    }
+    struct vg_str s = vg_json_str(v);
+    return vg_str_eq_lit(s, "0.0.0.0/0") || vg_str_eq_lit(s, "::/0") || vg_str_eq_lit(s, "*");
+}
+
 static enum exposure statement_exposure(const struct vg_json_value *st)
 {
     if (!vg_str_eq_lit(vg_json_str(vg_json_get(st, "Effect")), "Allow"))
@@ -105,6 +132,8 @@ static enum exposure statement_exposure(const struct vg_json_value *st)
     const struct vg_json_value *cond = vg_json_get(st, "Condition");
     bool authenticated_only = false;
     for (const struct vg_json_value *op = vg_json_first(cond); op; op = vg_json_next(cond, op)) {
+        if (!operator_can_restrict((struct vg_str){ op[-1].ptr, op[-1].len }))
+            continue;
         for (const struct vg_json_value *kv = vg_json_first(op); kv; kv = vg_json_next(op, kv)) {
             struct vg_str key = { kv[-1].ptr, kv[-1].len };
             if (vg_str_case_eq(key, "aws:PrincipalArn")) {
@@ -113,7 +142,7 @@ static enum exposure statement_exposure(const struct vg_json_value *st)
                 authenticated_only = true;
             } else if (vg_str_case_eq(key, "aws:PrincipalType") || vg_str_case_eq(key, "aws:PrincipalIsAWSService")) {
                 authenticated_only = true;
-            } else if (restricting_key(key)) {
+            } else if (restricting_key(key) && !any_address(kv)) {
                 return PRIVATE;
             }
         }
@@ -180,12 +209,15 @@ static enum exposure acl_exposure(const struct vg_json_value *rp)
     return worst;
 }
 
-/* Any Block Public Access flag switched off in the request? */
-static bool bpa_relaxed(const struct vg_json_value *rp)
+/* Which Block Public Access flags does the request switch off?  Names them in `out` ("" when
+ * none). */
+static bool bpa_relaxed(const struct vg_json_value *rp, char *out, size_t cap)
 {
     static const char *const flags[] = { "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
                                          "RestrictPublicBuckets" };
     const struct vg_json_value *cfg = vg_json_get(rp, "PublicAccessBlockConfiguration");
+    size_t n = 0;
+    out[0] = '\0';
     if (!cfg)
         return false;
     for (size_t i = 0; i < VG_ARRAY_LEN(flags); i++) {
@@ -193,9 +225,9 @@ static bool bpa_relaxed(const struct vg_json_value *rp)
         const struct vg_json_value *v = vg_json_get(cfg, flags[i]);
         /* an omitted flag is false in the API, so it relaxes too */
         if (!v || (vg_json_bool(v, &b) && !b))
-            return true;
+            n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? ", " : "", flags[i]);
     }
-    return false;
+    return n > 0;
 }
 
 static void emit(const struct vg_emit *out, enum vg_finding_type type, const struct vg_event *ev,
@@ -223,20 +255,26 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
                          (!bucket.len && (vg_str_eq_lit(name, "PutPublicAccessBlock") ||
                                           vg_str_eq_lit(name, "DeletePublicAccessBlock")));
     bool is_delete = vg_str_starts_with(name, "Delete");
-    if (account_level) {
-        if (is_delete || bpa_relaxed(rp))
-            emit(out, VG_FT_POLICY_S3_ACCOUNTBLOCKPUBLICACCESSDISABLED, ev, VG_STR_NULL,
-                 is_delete ? "The account-level Block Public Access configuration was deleted."
-                           : "At least one account-level Block Public Access setting is now off.",
-                 false);
-    } else if (vg_str_eq_lit(name, "PutBucketPublicAccessBlock") ||
-               vg_str_eq_lit(name, "DeleteBucketPublicAccessBlock") ||
-               vg_str_eq_lit(name, "PutPublicAccessBlock") || vg_str_eq_lit(name, "DeletePublicAccessBlock")) {
-        if (bucket.len && (is_delete || bpa_relaxed(rp)))
-            emit(out, VG_FT_POLICY_S3_BUCKETBLOCKPUBLICACCESSDISABLED, ev, bucket,
-                 is_delete ? "The bucket's Block Public Access configuration was deleted."
-                           : "At least one of the bucket's Block Public Access settings is now off.",
-                 false);
+    bool bpa_call = vg_str_eq_lit(name, "PutBucketPublicAccessBlock") ||
+                    vg_str_eq_lit(name, "DeleteBucketPublicAccessBlock") ||
+                    vg_str_eq_lit(name, "PutPublicAccessBlock") ||
+                    vg_str_eq_lit(name, "DeletePublicAccessBlock");
+    if (account_level || bpa_call) {
+        char flags[128], detail[256];
+        if (!is_delete && !bpa_relaxed(rp, flags, sizeof(flags)))
+            return;
+        if (account_level && !is_delete)
+            snprintf(detail, sizeof(detail), "Account-level settings now off: %s.", flags);
+        else if (account_level)
+            snprintf(detail, sizeof(detail), "The account-level Block Public Access configuration was deleted.");
+        else if (!is_delete)
+            snprintf(detail, sizeof(detail), "Bucket settings now off: %s.", flags);
+        else
+            snprintf(detail, sizeof(detail), "The bucket's Block Public Access configuration was deleted.");
+        if (account_level)
+            emit(out, VG_FT_POLICY_S3_ACCOUNTBLOCKPUBLICACCESSDISABLED, ev, VG_STR_NULL, detail, false);
+        else if (bucket.len)
+            emit(out, VG_FT_POLICY_S3_BUCKETBLOCKPUBLICACCESSDISABLED, ev, bucket, detail, false);
     } else if (vg_str_eq_lit(name, "PutBucketPolicy") && bucket.len) {
         enum exposure x = policy_exposure(state, vg_json_get(rp, "bucketPolicy"));
         if (x == ANONYMOUS)

@@ -20,10 +20,15 @@ static const char *or_unknown(const char *s)
     return s && *s ? s : "unknown";
 }
 
+/* How titles name the caller.  For a role session that is "role/session" (from the ARN), so
+ * the analyst sees who assumed the role, not only which role. */
 static const char *principal_name(const struct vg_finding *f)
 {
     if (f->user_type && strcmp(f->user_type, "Root") == 0)
         return "root";
+    const char *session = f->principal_arn ? strstr(f->principal_arn, ":assumed-role/") : NULL;
+    if (session && session[14])
+        return session + 14;
     if (f->user_name)
         return f->user_name;
     if (f->principal_arn)
@@ -173,7 +178,10 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f)
         rc |= kv_str(&v, &first, "credentialType", kind);
     }
     rc |= kv_str(&v, &first, "principalArn", f->principal_arn);
-    rc |= kv_str(&v, &first, "nextSteps", vg_catalog[f->type].next_steps);
+    struct vg_buf steps = VG_BUF_INIT;
+    rc |= vg_render_template(&steps, vg_catalog[f->type].next_steps, f);
+    rc |= kv_str(&v, &first, "nextSteps", steps.data);
+    vg_buf_release(&steps);
     rc |= vg_buf_adds(&v, "}");
     bool outer = true;
     rc |= vg_buf_adds(b, "{");

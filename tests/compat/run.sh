@@ -1,0 +1,89 @@
+#!/bin/sh
+# GuardDuty compatibility test (make check-compat):
+#
+#   tests/compat/run.sh VIGIL
+#
+# Scans the golden test inputs with `vigil scan --format json` (a GetFindings-style response):
+# each case on its own, then all of them in one run, plus an empty input.  Then
+# botocore_check.py parses every response the way boto3 parses GuardDuty's GetFindings, with
+# botocore's rest-json parser and the GuardDuty model (Debian's python3-botocore), and checks the
+# findings against the model, the catalog and GuardDuty's sample finding.  See botocore_check.py.
+#
+# The sample finding is read from $VIGIL_SAMPLE_FINDING, else from the shared reference folder
+# beside the repository; without it that one check is skipped (and says so).
+#
+# Output: "ok"/"FAIL" lines and "N passed, M failed"; exit 1 if anything failed, 2 on usage
+# errors.
+
+set -u
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 VIGIL_BINARY" >&2
+    exit 2
+fi
+vigil=$1
+case $vigil in
+/*) ;;
+*) vigil=$(pwd)/$vigil ;;
+esac
+if [ ! -x "$vigil" ]; then
+    echo "$0: $vigil is not an executable" >&2
+    exit 2
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+golden=$repo/tests/golden
+py=/usr/bin/python3
+if ! "$py" -c 'import botocore' 2>/dev/null; then
+    echo "$0: $py cannot import botocore (Debian: apt-get install python3-botocore)" >&2
+    exit 2
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigil-compat.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM HUP
+out=$tmp/out
+mkdir -p "$out"
+scan_failed=0
+
+scan() { # label, directory to run in, glob of the inputs (expanded there)
+    label=$1
+    mkdir -p "$(dirname "$out/$label")"
+    # shellcheck disable=SC2086 # $3 is a glob, expanded inside $2
+    (cd "$2" && set -- $3 && exec "$vigil" scan --format json --quiet --fail-on critical "$@") \
+        >"$out/$label.json" 2>"$tmp/err"
+    rc=$?
+    if { [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; } || [ -s "$tmp/err" ]; then
+        sed 's/^/    /' "$tmp/err"
+        echo "FAIL $label: vigil exited with status $rc or reported input problems"
+        scan_failed=$((scan_failed + 1))
+    fi
+}
+
+for dir in "$golden"/*/*/; do
+    [ -d "$dir" ] || continue
+    dir=${dir%/}
+    set -- "$dir"/input.*
+    [ -e "$1" ] || continue
+    scan "golden/${dir#"$golden"/}" "$dir" 'input.*'
+done
+scan all-golden-inputs "$golden" './*/*/input.*'
+: >"$tmp/empty.jsonl"
+scan empty-input "$tmp" empty.jsonl
+
+if ! "$vigil" types >"$tmp/types"; then
+    echo "FAIL vigil types"
+    exit 1
+fi
+
+sample=${VIGIL_SAMPLE_FINDING:-$(cd "$repo/.." && pwd)/shared/reference/sample-finding.json}
+set --
+if [ -f "$sample" ]; then
+    set -- --sample "$sample"
+else
+    echo "skip sample-finding check: $sample not found (set VIGIL_SAMPLE_FINDING)"
+fi
+
+find "$out" -name '*.json' | LC_ALL=C sort >"$tmp/list"
+"$py" "$here/botocore_check.py" --catalog "$repo/src/findings/catalog.tsv" --types "$tmp/types" \
+    --root "$out" --failed-before "$scan_failed" --list "$tmp/list" "$@"
