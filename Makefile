@@ -33,7 +33,7 @@ ifneq ($(WERROR),)
 endif
 ALL_CFLAGS := -std=gnu17 $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen -MMD -MP \
               $(shell pkg-config --cflags $(PKGS))
-LIBS := $(shell pkg-config --libs $(PKGS)) -lm
+LIBS := $(shell pkg-config --libs $(PKGS)) -lm -pthread
 ifneq ($(SANITIZE),)
   ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer \
                 -DVG_ARENA_DEBUG

@@ -95,20 +95,29 @@ static int bad_value(const char *opt, const char *value)
 
 int vg_cmd_simulate(int argc, char **argv)
 {
-    enum { OPT_ACCOUNTS = 256, OPT_PRINCIPALS, OPT_DAYS, OPT_EVENTS, OPT_SEED, OPT_START,
-           OPT_ATTACKS, OPT_BYTES, OPT_OUT };
+    enum {
+        OPT_ACCOUNTS = 256,
+        OPT_PRINCIPALS,
+        OPT_DAYS,
+        OPT_EVENTS,
+        OPT_SEED,
+        OPT_START,
+        OPT_ATTACKS,
+        OPT_BYTES,
+        OPT_OUT
+    };
     static const struct option long_opts[] = {
-        { "out", required_argument, NULL, OPT_OUT },
-        { "accounts", required_argument, NULL, OPT_ACCOUNTS },
-        { "principals", required_argument, NULL, OPT_PRINCIPALS },
-        { "days", required_argument, NULL, OPT_DAYS },
-        { "events-per-day", required_argument, NULL, OPT_EVENTS },
-        { "seed", required_argument, NULL, OPT_SEED },
-        { "start", required_argument, NULL, OPT_START },
-        { "attacks", no_argument, NULL, OPT_ATTACKS },
-        { "bytes", required_argument, NULL, OPT_BYTES },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        {"out", required_argument, NULL, OPT_OUT},
+        {"accounts", required_argument, NULL, OPT_ACCOUNTS},
+        {"principals", required_argument, NULL, OPT_PRINCIPALS},
+        {"days", required_argument, NULL, OPT_DAYS},
+        {"events-per-day", required_argument, NULL, OPT_EVENTS},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"start", required_argument, NULL, OPT_START},
+        {"attacks", no_argument, NULL, OPT_ATTACKS},
+        {"bytes", required_argument, NULL, OPT_BYTES},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct vg_simulate_opts opts;
     struct vg_simulate_stats st;
@@ -119,9 +128,7 @@ int vg_cmd_simulate(int argc, char **argv)
     optind = 0; /* glibc: rescan from argv[1] even if main() ran getopt before */
     while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         switch (c) {
-        case OPT_OUT:
-            opts.out_dir = optarg;
-            break;
+        case OPT_OUT: opts.out_dir = optarg; break;
         case OPT_ACCOUNTS:
             if (!parse_u64(optarg, 1, MAX_ACCOUNTS, &v))
                 return bad_value("--accounts", optarg);
@@ -149,16 +156,12 @@ int vg_cmd_simulate(int argc, char **argv)
             if (!parse_date(optarg, &opts.start_ms))
                 return bad_value("--start", optarg);
             break;
-        case OPT_ATTACKS:
-            opts.attacks = true;
-            break;
+        case OPT_ATTACKS: opts.attacks = true; break;
         case OPT_BYTES:
             if (!parse_size(optarg, &opts.target_bytes))
                 return bad_value("--bytes", optarg);
             break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
+        case 'h': fputs(usage, stdout); return 0;
         default: /* getopt_long has said what was wrong */
             fprintf(stderr, "try 'vigil simulate --help'\n");
             return 2;

@@ -31,7 +31,8 @@ struct vg_simulate_stats {
 };
 
 void vg_simulate_opts_init(struct vg_simulate_opts *opts);
-/* VG_OK, VG_EIO (errno set; message logged) or VG_ENOMEM. */
+/* VG_OK, VG_EIO (errno set; message logged), VG_ENOMEM, VG_EUSAGE (no out dir, no accounts or
+ * principals, or target_bytes with no events per day) or VG_ELIMIT (a window over 2^32 events). */
 int vg_simulate_run(const struct vg_simulate_opts *opts, struct vg_simulate_stats *out);
 
 #endif

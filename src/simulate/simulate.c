@@ -1,0 +1,2592 @@
+/*
+ * The CloudTrail generator behind `vigil simulate`.  It writes what a multi-region trail
+ * delivers to S3: one gzipped `{"Records":[...]}` object per account, region and five-minute
+ * window, plus one digest per account, region and day.
+ *
+ * The work runs day -> account -> window.  A window's events are first drawn as small specs
+ * (time, region, who, what), sorted by (region, time), and each region's run is then rendered
+ * into one reused JSON buffer, gzipped by one reused compressor and written as one object.
+ * Nothing is allocated per event or per file once the buffers have grown: fresh pages cost far
+ * more than the JSON itself.
+ *
+ * Invariants: the output is a pure function of the options (one xoshiro256** stream seeded from
+ * opts.seed, every time derived from opts.start_ms, gzip mtime 0); records inside a file are
+ * sorted by eventTime; and normal traffic never has an attack shape (no Root identity, no
+ * penetration-testing user agent, no logging or public-access change), so every finding on
+ * simulated data traces back to one injected scenario.
+ */
+#include "simulate/simulate.h"
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/time.h"
+
+#include <libdeflate.h>
+
+#define DAY_MS 86400000LL
+#define WINDOW_S 300
+#define WINDOWS_PER_DAY (86400 / WINDOW_S)
+#define MAX_SLOTS 5  /* regions one account is active in; slot 0 is always us-east-1 */
+#define N_BUCKETS 8  /* 0..5 live in us-east-1 (scenarios use them), 6..7 elsewhere */
+#define DIR_CACHE 16 /* > 2 * MAX_SLOTS: log and digest folders of one account-day */
+#define GZIP_LEVEL 6
+#define TRAIL_NAME "management-events"
+#define TRAIL_REGION "us-east-1"
+/* Scenario i happens on day 1 at SCENARIO_START_S + i * SCENARIO_STEP_S (09:00:17Z onwards):
+ * distinct times, so a detector's evidence always points at one record. */
+#define SCENARIO_START_S (9 * 3600 + 17)
+#define SCENARIO_STEP_S 240
+#define SERVICE_PER_MILLE 40 /* events by AWS services on the account's behalf */
+#define ERROR_PER_MILLE 25   /* failed calls: denied or throttled */
+
+/* ---- deterministic randomness ----------------------------------------------------------- */
+
+struct rng {
+    uint64_t s[4];
+};
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(struct rng *r, uint64_t seed)
+{
+    for (size_t i = 0; i < VG_ARRAY_LEN(r->s); i++)
+        r->s[i] = splitmix64(&seed);
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256** */
+static inline uint64_t rng_next(struct rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t out = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return out;
+}
+
+/* Uniform in [0, n); the multiply-shift bias is below 2^-32 for every n we use. */
+static inline uint64_t below(struct rng *r, uint64_t n)
+{
+    return (uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64);
+}
+
+static inline bool per_mille(struct rng *r, unsigned n)
+{
+    return below(r, 1000) < n;
+}
+
+#define PICK(r, arr) ((arr)[below((r), VG_ARRAY_LEN(arr))])
+
+static const char HEX[] = "0123456789abcdef";
+static const char UPHEX[] = "0123456789ABCDEF";
+static const char ALNUM[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+static const char LOWER_ALNUM[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+/* AWS key and principal ids use upper-case letters and the digits 2-7 */
+static const char KEY_CHARS[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* n random characters of `set` (setlen of them) into out, NUL-terminated. */
+static void rand_chars(struct rng *r, char *out, size_t n, const char *set, size_t setlen)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = set[below(r, setlen)];
+    out[n] = '\0';
+}
+
+#define RAND_CHARS(r, out, n, set) rand_chars((r), (out), (n), (set), sizeof(set) - 1)
+
+/* A version-4 UUID into out[36] (not NUL-terminated). */
+static void rand_uuid(struct rng *r, char *out)
+{
+    uint64_t hi = rng_next(r), lo = rng_next(r);
+    size_t o = 0;
+    for (int i = 0; i < 32; i++) {
+        if (i == 8 || i == 12 || i == 16 || i == 20)
+            out[o++] = '-';
+        unsigned nib = i < 16 ? (unsigned)(hi >> (60 - 4 * i)) & 15
+                              : (unsigned)(lo >> (60 - 4 * (i - 16))) & 15;
+        if (i == 12)
+            nib = 4;
+        else if (i == 16)
+            nib = 8 | (nib & 3);
+        out[o++] = HEX[nib];
+    }
+}
+
+/* ---- JSON output ------------------------------------------------------------------------- */
+
+/* A buffer that remembers its first failure, so rendering code can write field after field and
+ * the caller checks once per file. */
+struct sink {
+    struct vg_buf b;
+    int err;
+};
+
+static void put(struct sink *o, const void *p, size_t n)
+{
+    int rc = vg_buf_add(&o->b, p, n);
+    if (VG_UNLIKELY(rc) && !o->err)
+        o->err = rc;
+}
+
+#define PUT(o, lit) put((o), "" lit, sizeof(lit) - 1)
+
+static void put_strn(struct sink *o, const char *s, size_t n)
+{
+    int rc = vg_buf_add_json_str(&o->b, (struct vg_str){s, n});
+    if (VG_UNLIKELY(rc) && !o->err)
+        o->err = rc;
+}
+
+static void put_str(struct sink *o, const char *s)
+{
+    put_strn(o, s, strlen(s));
+}
+
+static void put_bool(struct sink *o, bool v)
+{
+    if (v)
+        PUT(o, "true");
+    else
+        PUT(o, "false");
+}
+
+static void put_u64(struct sink *o, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    put(o, tmp + sizeof(tmp) - n, n);
+}
+
+/* One JSON string from a format; every argument comes from our own tables or generators, so
+ * the bound is an invariant, not an input check. */
+static void put_strf(struct sink *o, const char *fmt, ...) VG_PRINTF(2, 3);
+static void put_strf(struct sink *o, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(tmp))
+        VG_BUG("simulated string too long: '%.40s...'", tmp);
+    put_strn(o, tmp, (size_t)n);
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" (CloudTrail's second precision) into out[21]. */
+static void fmt_time(int64_t ms, char *out)
+{
+    char tmp[32];
+    vg_time_format_iso(ms, tmp, sizeof(tmp));
+    memcpy(out, tmp, 19);
+    out[19] = 'Z';
+    out[20] = '\0';
+}
+
+/* ---- the simulated world ----------------------------------------------------------------- */
+
+static const char *const region_names[] = {
+    "us-east-1",      "us-west-2", "eu-west-1",    "ap-southeast-2", "eu-central-1",
+    "ap-northeast-1", "us-east-2", "ca-central-1", "eu-north-1",     "ap-south-1",
+};
+
+enum prof { PROF_CLI, PROF_CONSOLE, PROF_CI, PROF_ROLE, PROF_LAMBDA, PROF_EC2, PROF_COUNT };
+
+/* The principal mix, repeated: roughly a small production account, and even --principals 6
+ * has every identity shape. */
+static const uint8_t prof_cycle[] = {PROF_CLI, PROF_EC2, PROF_ROLE, PROF_CONSOLE, PROF_LAMBDA,
+                                     PROF_CLI, PROF_EC2, PROF_CI,   PROF_ROLE,    PROF_EC2};
+/* Relative call volume: machines are chattier than people. */
+static const uint8_t prof_activity[PROF_COUNT] = {3, 2, 6, 4, 10, 12};
+
+static const char *const first_names[] = {"alice", "bob",   "carol", "dave", "erin", "frank",
+                                          "grace", "heidi", "ivan",  "judy", "ken",  "laura",
+                                          "mike",  "nina",  "oscar", "priya"};
+static const char *const last_names[] = {"nguyen", "smith", "garcia", "kim",     "muller", "rossi",
+                                         "tanaka", "silva", "okafor", "ivanova", "dubois", "khan",
+                                         "larsen", "cohen", "novak",  "walsh"};
+static const char *const orgs[] = {"acme",     "globex", "initech", "umbrella", "hooli",
+                                   "vandelay", "wayne",  "stark",   "tyrell",   "wonka"};
+static const char *const bucket_purposes[6] = {"data-lake", "web-assets",  "backups",
+                                               "app-logs",  "ml-datasets", "tf-state"};
+static const char *const ci_names[] = {"terraform-ci", "github-actions", "jenkins-deploy",
+                                       "backup-agent"};
+static const char *const role_names[] = {"AWSReservedSSO_AdministratorAccess",
+                                         "AWSReservedSSO_ReadOnlyAccess", "DeployRole",
+                                         "DataPipelineRole"};
+static const char *const assume_targets[] = {"DeployRole", "ReadOnlyAudit", "DataPipelineRole",
+                                             "OrganizationAccountAccessRole"};
+static const char *const fn_names[] = {"order-processor", "thumbnail-generator", "nightly-report",
+                                       "webhook-handler", "stream-consumer",     "auth-authorizer"};
+static const char *const ec2_roles[] = {"web-server-role", "batch-worker-role", "bastion-role",
+                                        "eks-node-role"};
+static const char *const apps[] = {"orders", "checkout", "billing", "search", "auth"};
+static const char *const app_params[] = {"db_host", "api_key", "feature_flags", "redis_url"};
+static const char *const tables[] = {"orders", "sessions", "inventory", "user-profiles", "events"};
+static const char *const stacks[] = {"network-prod", "app-prod", "data-pipeline", "monitoring"};
+static const char *const key_prefixes[] = {"data/raw",      "data/curated",  "exports",
+                                           "uploads",       "reports/daily", "models",
+                                           "images/thumbs", "backups/db"};
+static const char *const key_exts[] = {".json", ".parquet", ".csv.gz", ".png", ".tar.gz", ".pdf"};
+/* First octets of consumer and office networks, and of AWS and CI-runner address space; none is
+ * private, reserved or a well-known anonymiser range. */
+static const uint8_t human_octets[] = {24, 68, 71,  73,  76,  81,  82,  86,  88,  90,
+                                       93, 98, 108, 109, 174, 176, 188, 195, 212, 217};
+static const uint8_t aws_octets[] = {3, 18, 44, 52, 54};
+static const uint8_t runner_octets[] = {4, 13, 20, 40};
+
+static const char *const ua_cli[] = {
+    "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.5.0-1014-aws md/arch#x86_64 "
+    "lang/python#3.11.8 md/pyimpl#CPython md/distrib#ubuntu.22 exe/x86_64.ubuntu.22 prompt/off "
+    "command/",
+    "aws-cli/2.17.2 md/awscrt#0.20.11 ua/2.0 os/macos#23.5.0 md/arch#arm64 lang/python#3.11.9 "
+    "md/pyimpl#CPython exe/arm64 prompt/off command/",
+    "aws-cli/2.13.25 Python/3.11.5 Darwin/23.1.0 exe/x86_64 prompt/off command/",
+    "aws-cli/2.16.4 md/awscrt#0.19.19 ua/2.0 os/windows#10 md/arch#amd64 lang/python#3.11.8 "
+    "md/pyimpl#CPython exe/AMD64 prompt/off command/",
+    "aws-cli/1.32.40 md/Botocore#1.34.40 ua/2.0 os/linux#6.2.0-1017-azure md/arch#x86_64 "
+    "lang/python#3.10.12 md/pyimpl#CPython cfg/retry-mode#legacy botocore/1.34.40",
+    "Boto3/1.34.51 md/Botocore#1.34.51 ua/2.0 os/macos#23.3.0 md/arch#arm64 lang/python#3.12.2 "
+    "md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.51",
+};
+static const char *const ua_ci[] = {
+    "APN/1.0 HashiCorp/1.0 Terraform/1.6.6 (+https://www.terraform.io) "
+    "terraform-provider-aws/5.31.0 (+https://registry.terraform.io/providers/hashicorp/aws) "
+    "aws-sdk-go-v2/1.24.0 os/linux lang/go#1.21.5 md/GOOS#linux md/GOARCH#amd64",
+    "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.5.0-1017-azure md/arch#x86_64 "
+    "lang/python#3.11.8 md/pyimpl#CPython md/distrib#ubuntu.22 exe/x86_64.ubuntu.22 prompt/off "
+    "command/",
+};
+static const char *const ua_app[] = {
+    "Boto3/1.34.51 md/Botocore#1.34.51 ua/2.0 os/linux#5.10.209-198.858.amzn2.x86_64 "
+    "md/arch#x86_64 lang/python#3.9.18 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.51",
+    "aws-sdk-java/1.12.600 Linux/5.10.205-195.807.amzn2.x86_64 "
+    "OpenJDK_64-Bit_Server_VM/17.0.9+8-LTS java/17.0.9 vendor/Amazon.com_Inc. "
+    "cfg/retry-mode/standard",
+    "aws-sdk-go-v2/1.24.1 os/linux lang/go#1.21.6 md/GOOS#linux md/GOARCH#amd64",
+    "aws-sdk-js/3.496.0 ua/2.0 os/linux#5.10.205-195.807.amzn2.x86_64 lang/js md/nodejs#18.19.0",
+};
+static const char *const ua_lambda[] = {
+    "Boto3/1.28.57 md/Botocore#1.31.57 ua/2.0 os/linux#5.10.207-218.824.amzn2.x86_64 "
+    "md/arch#x86_64 lang/python#3.11.6 md/pyimpl#CPython exec-env/AWS_Lambda_python3.11 "
+    "cfg/retry-mode#legacy Botocore/1.31.57",
+    "aws-sdk-js/3.363.0 ua/2.0 os/linux#5.10.209-220.828.amzn2.x86_64 lang/js md/nodejs#20.10.0 "
+    "exec-env/AWS_Lambda_nodejs20.x",
+};
+static const char *const ua_ec2[] = {
+    "Boto3/1.34.40 md/Botocore#1.34.40 ua/2.0 os/linux#6.1.72-96.166.amzn2023.x86_64 "
+    "md/arch#x86_64 lang/python#3.9.16 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.40",
+    "aws-sdk-java/2.21.29 Linux/6.1.72-96.166.amzn2023.x86_64 OpenJDK_64-Bit_Server_VM/"
+    "17.0.10+7-LTS Java/17.0.10 vendor/Amazon.com_Inc. io/sync http/Apache cfg/retry-mode/legacy",
+};
+#define UA_SSM_AGENT "aws-sdk-go/1.44.261 (go1.20.11; linux; amd64) amazon-ssm-agent/3.2.1705.0"
+#define UA_BROWSER                                                                                 \
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "            \
+    "Chrome/119.0.0.0 Safari/537.36"
+#define UA_S3_CONSOLE                                                                              \
+    "[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.750 "                                        \
+    "Linux/5.10.225-191.887.amzn2int.x86_64 OpenJDK_64-Bit_Server_VM/25.412-b09 java/1.8.0_412 "   \
+    "vendor/Oracle_Corporation cfg/retry-mode/standard]"
+/* The user agents the PenTest:* findings look for, and an ordinary one that must not match. */
+#define UA_KALI                                                                                    \
+    "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.6.9-amd64 md/arch#x86_64 "                \
+    "lang/python#3.11.8 md/pyimpl#CPython md/distrib#kali.2024 exe/x86_64.kali.2024 prompt/off "   \
+    "command/iam.list-users"
+#define UA_PARROT "aws-cli/1.29.0 Python/3.11.2 Linux/6.5.0-13parrot1-amd64 botocore/1.31.0"
+#define UA_PENTOO                                                                                  \
+    "Boto3/1.34.2 md/Botocore#1.34.2 ua/2.0 os/linux#6.6.13-pentoo md/arch#x86_64 "                \
+    "lang/python#3.12.1 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.2"
+#define UA_MALLORY                                                                                 \
+    "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/macos#23.4.0 md/arch#arm64 lang/python#3.11.8 "   \
+    "md/pyimpl#CPython exe/arm64 prompt/off command/"
+
+/* ---- API calls ----------------------------------------------------------------------------- */
+
+enum api_flag {
+    F_READ = 1u << 0,   /* readOnly */
+    F_DATA = 1u << 1,   /* S3 data event: eventCategory Data, managementEvent false */
+    F_GLOBAL = 1u << 2, /* logged in us-east-1 whatever the caller's region (IAM, sign-in) */
+    F_S3 = 1u << 3,     /* S3 request ids, Host header and additionalEventData */
+    F_V108 = 1u << 4,   /* services still logging eventVersion 1.08 */
+    F_SIGNIN = 1u << 5, /* AwsConsoleSignIn: no requestID, no access key */
+};
+
+/* How requestParameters, responseElements and resources are rendered beyond a constant. */
+enum kind {
+    K_NONE,
+    K_EC2_TAGS_FILTER,
+    K_EC2_CREATE_TAGS,
+    K_S3_BUCKET_SUB, /* a bucket sub-resource call; api.arg names the sub-resource */
+    K_S3_OBJECT,
+    K_IAM_ROLE,
+    K_IAM_USER,
+    K_STS_ASSUME_ROLE,
+    K_KMS,
+    K_LOGS_CREATE_STREAM,
+    K_LAMBDA_FN,
+    K_LAMBDA_UPDATE,
+    K_CW_METRIC_STATS,
+    K_SSM_GET_PARAM,
+    K_SSM_UPDATE_INFO,
+    K_SSM_PUT_PARAM,
+    K_DDB_TABLE,
+    K_SECRET,
+    K_CFN_STACK,
+    K_CONSOLE_LOGIN,
+    /* attack scenarios and their near misses */
+    K_SC_TRAIL,
+    K_SC_LOGGING_OFF,
+    K_SC_LOGGING_ON,
+    K_SC_ACCOUNT_PAB_OFF,
+    K_SC_BUCKET_PAB, /* api.arg is the value of every flag */
+    K_SC_POLICY_ANON,
+    K_SC_POLICY_PUBLIC,
+    K_SC_POLICY_PRIVATE,
+    K_SC_POLICY_VPCE,
+    K_SC_ACL_AUTH_USERS,
+};
+
+struct api {
+    const char *source;
+    const char *name;
+    const char *params; /* constant requestParameters; NULL leaves them to the kind */
+    const char *arg;
+    enum kind kind;
+    unsigned flags;
+};
+
+struct call {
+    struct api api;
+    uint8_t weight[PROF_COUNT]; /* relative frequency for each kind of principal */
+};
+
+#define S_EC2 "ec2.amazonaws.com"
+#define S_S3 "s3.amazonaws.com"
+#define S_IAM "iam.amazonaws.com"
+#define S_STS "sts.amazonaws.com"
+#define S_KMS "kms.amazonaws.com"
+#define S_LOGS "logs.amazonaws.com"
+#define S_LAMBDA "lambda.amazonaws.com"
+#define S_CW "monitoring.amazonaws.com"
+#define S_SSM "ssm.amazonaws.com"
+#define S_DDB "dynamodb.amazonaws.com"
+
+/* Normal traffic.  Columns of weight: CLI user, console user, CI user, role, Lambda, EC2. */
+static const struct call calls[] = {
+    {{S_EC2, "DescribeInstances", "{\"instancesSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
+     {8, 6, 10, 8, 0, 2}},
+    {{S_EC2, "DescribeSecurityGroups",
+      "{\"securityGroupSet\":{},\"securityGroupIdSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
+     {3, 3, 8, 3, 0, 0}},
+    {{S_EC2, "DescribeVpcs", "{\"vpcSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
+     {2, 2, 6, 2, 0, 0}},
+    {{S_EC2, "DescribeSubnets", "{\"subnetSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
+     {2, 2, 6, 2, 0, 0}},
+    {{S_EC2, "DescribeVolumes", "{\"volumeSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
+     {2, 2, 4, 2, 0, 1}},
+    {{S_EC2, "DescribeRegions", "{\"regionSet\":{}}", NULL, K_NONE, F_READ}, {1, 2, 2, 1, 0, 0}},
+    {{S_EC2, "DescribeTags", NULL, NULL, K_EC2_TAGS_FILTER, F_READ}, {0, 0, 2, 0, 0, 6}},
+    {{S_EC2, "CreateTags", NULL, NULL, K_EC2_CREATE_TAGS, 0}, {1, 1, 3, 1, 0, 0}},
+    {{S_S3, "ListBuckets", "{\"Host\":\"s3.amazonaws.com\"}", NULL, K_NONE,
+      F_READ | F_S3 | F_GLOBAL},
+     {5, 4, 3, 4, 0, 1}},
+    {{S_S3, "GetBucketLocation", NULL, "location", K_S3_BUCKET_SUB, F_READ | F_S3},
+     {3, 3, 4, 4, 1, 2}},
+    {{S_S3, "GetBucketAcl", NULL, "acl", K_S3_BUCKET_SUB, F_READ | F_S3}, {1, 2, 3, 1, 0, 0}},
+    {{S_S3, "GetBucketPolicy", NULL, "policy", K_S3_BUCKET_SUB, F_READ | F_S3}, {1, 1, 3, 1, 0, 0}},
+    {{S_S3, "GetBucketVersioning", NULL, "versioning", K_S3_BUCKET_SUB, F_READ | F_S3},
+     {1, 1, 3, 1, 0, 0}},
+    {{S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3}, {4, 2, 2, 6, 12, 12}},
+    {{S_S3, "PutObject", NULL, NULL, K_S3_OBJECT, F_DATA | F_S3}, {1, 1, 2, 3, 8, 8}},
+    {{S_S3, "HeadObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3}, {1, 0, 1, 2, 4, 4}},
+    {{S_IAM, "GetUser", NULL, NULL, K_NONE, F_READ | F_GLOBAL}, {2, 1, 1, 0, 0, 0}},
+    {{S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL}, {1, 2, 1, 1, 0, 0}},
+    {{S_IAM, "ListRoles", NULL, NULL, K_NONE, F_READ | F_GLOBAL}, {1, 2, 2, 2, 0, 0}},
+    {{S_IAM, "GetRole", NULL, NULL, K_IAM_ROLE, F_READ | F_GLOBAL}, {1, 1, 4, 1, 0, 0}},
+    {{S_IAM, "ListAttachedRolePolicies", NULL, NULL, K_IAM_ROLE, F_READ | F_GLOBAL},
+     {1, 1, 3, 1, 0, 0}},
+    {{S_IAM, "ListPolicies", "{\"scope\":\"Local\",\"onlyAttached\":false}", NULL, K_NONE,
+      F_READ | F_GLOBAL},
+     {1, 1, 2, 1, 0, 0}},
+    {{S_IAM, "GetAccountSummary", NULL, NULL, K_NONE, F_READ | F_GLOBAL}, {0, 2, 0, 1, 0, 0}},
+    {{S_IAM, "ListAccessKeys", NULL, NULL, K_IAM_USER, F_READ | F_GLOBAL}, {1, 1, 0, 0, 0, 0}},
+    {{S_STS, "GetCallerIdentity", NULL, NULL, K_NONE, F_READ}, {6, 0, 4, 3, 1, 2}},
+    {{S_STS, "AssumeRole", NULL, NULL, K_STS_ASSUME_ROLE, F_READ | F_V108}, {2, 0, 4, 2, 0, 0}},
+    {{S_KMS, "Decrypt", "{\"encryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}", NULL, K_KMS,
+      F_READ | F_V108},
+     {1, 0, 1, 3, 8, 6}},
+    {{S_KMS, "GenerateDataKey", NULL, NULL, K_KMS, F_READ | F_V108}, {0, 0, 0, 2, 6, 4}},
+    {{S_LOGS, "DescribeLogGroups", "{\"logGroupNamePrefix\":\"/aws/lambda/\"}", NULL, K_NONE,
+      F_READ | F_V108},
+     {2, 3, 2, 2, 0, 0}},
+    {{S_LOGS, "CreateLogStream", NULL, NULL, K_LOGS_CREATE_STREAM, F_V108}, {0, 0, 0, 0, 3, 2}},
+    {{S_LAMBDA, "ListFunctions20150331", NULL, NULL, K_NONE, F_READ | F_V108}, {2, 3, 3, 2, 0, 0}},
+    {{S_LAMBDA, "GetFunction20150331v2", NULL, NULL, K_LAMBDA_FN, F_READ | F_V108},
+     {1, 2, 4, 1, 0, 0}},
+    {{S_LAMBDA, "UpdateFunctionCode20150331v2", NULL, NULL, K_LAMBDA_UPDATE, F_V108},
+     {0, 0, 2, 0, 0, 0}},
+    {{S_CW, "DescribeAlarms", "{\"maxRecords\":100}", NULL, K_NONE, F_READ | F_V108},
+     {1, 3, 1, 1, 0, 0}},
+    {{S_CW, "GetMetricStatistics", NULL, NULL, K_CW_METRIC_STATS, F_READ | F_V108},
+     {1, 2, 0, 2, 1, 1}},
+    {{S_SSM, "GetParameter", NULL, NULL, K_SSM_GET_PARAM, F_READ | F_V108}, {1, 0, 2, 2, 6, 5}},
+    {{S_SSM, "DescribeInstanceInformation", "{\"maxResults\":50}", NULL, K_NONE, F_READ | F_V108},
+     {1, 2, 1, 1, 0, 0}},
+    {{S_SSM, "UpdateInstanceInformation", NULL, NULL, K_SSM_UPDATE_INFO, F_V108},
+     {0, 0, 0, 0, 0, 10}},
+    {{S_SSM, "PutParameter", NULL, NULL, K_SSM_PUT_PARAM, F_V108}, {0, 0, 2, 0, 0, 0}},
+    {{S_DDB, "DescribeTable", NULL, NULL, K_DDB_TABLE, F_READ | F_V108}, {1, 1, 2, 2, 3, 2}},
+    {{S_DDB, "ListTables", NULL, NULL, K_NONE, F_READ | F_V108}, {1, 2, 1, 1, 0, 0}},
+    {{"secretsmanager.amazonaws.com", "GetSecretValue", NULL, NULL, K_SECRET, F_READ | F_V108},
+     {0, 0, 1, 1, 4, 3}},
+    {{"ecr.amazonaws.com", "GetAuthorizationToken", NULL, NULL, K_NONE, F_READ | F_V108},
+     {0, 0, 3, 0, 0, 3}},
+    {{"cloudformation.amazonaws.com", "DescribeStacks", NULL, NULL, K_CFN_STACK, F_READ | F_V108},
+     {1, 2, 4, 1, 0, 0}},
+    {{"signin.amazonaws.com", "ConsoleLogin", NULL, NULL, K_CONSOLE_LOGIN, F_GLOBAL | F_SIGNIN},
+     {0, 1, 0, 0, 0, 0}},
+};
+
+/* Calls AWS services make on the account's behalf (userIdentity type AWSService). */
+static const struct api svc_trail_acl = {S_S3,  "GetBucketAcl",  NULL,
+                                         "acl", K_S3_BUCKET_SUB, F_READ | F_S3};
+static const struct api svc_assume_role = {S_STS, "AssumeRole",      NULL,
+                                           NULL,  K_STS_ASSUME_ROLE, F_READ | F_V108};
+
+/* ---- attack scenarios ---------------------------------------------------------------------- */
+
+enum who { WHO_MALLORY, WHO_ROOT, WHO_ROOT_SESSION, WHO_ROOT_CONSOLE, WHO_CFN };
+
+struct scenario {
+    struct api api;
+    enum who who;
+    const char *ua;       /* NULL: mallory's everyday aws-cli */
+    const char *err_code; /* the message is generated */
+    const char *err_msg;  /* a message without a code (failed sign-in) */
+    uint8_t bucket;
+    bool attack; /* false: a near miss that must not produce a finding */
+};
+
+#define PW_STRONG                                                                                  \
+    "{\"minimumPasswordLength\":16,\"requireSymbols\":true,\"requireNumbers\":true,"               \
+    "\"requireUppercaseCharacters\":true,\"requireLowercaseCharacters\":true,"                     \
+    "\"allowUsersToChangePassword\":true,\"maxPasswordAge\":90,\"passwordReusePrevention\":24,"    \
+    "\"hardExpiry\":false}"
+#define PW_WEAK                                                                                    \
+    "{\"minimumPasswordLength\":6,\"requireSymbols\":false,\"requireNumbers\":false,"              \
+    "\"requireUppercaseCharacters\":false,\"requireLowercaseCharacters\":false,"                   \
+    "\"allowUsersToChangePassword\":true,\"maxPasswordAge\":0,\"passwordReusePrevention\":0,"      \
+    "\"hardExpiry\":false}"
+
+/* In time order on day 1; the strengthening password policy comes before the weakening one. */
+static const struct scenario scenarios[] = {
+    {{S_IAM, "UpdateAccountPasswordPolicy", PW_STRONG, NULL, K_NONE, F_GLOBAL},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     false},
+    {{S_IAM, "UpdateAccountPasswordPolicy", PW_WEAK, NULL, K_NONE, F_GLOBAL},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{"cloudtrail.amazonaws.com", "StopLogging", NULL, NULL, K_SC_TRAIL, 0},
+     WHO_MALLORY,
+     NULL,
+     "AccessDenied",
+     NULL,
+     0,
+     false},
+    {{"cloudtrail.amazonaws.com", "StopLogging", NULL, NULL, K_SC_TRAIL, 0},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{"cloudtrail.amazonaws.com", "DeleteTrail", NULL, NULL, K_SC_TRAIL, 0},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_S3, "PutBucketLogging", NULL, NULL, K_SC_LOGGING_ON, F_S3},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     2,
+     false},
+    {{S_S3, "PutBucketLogging", NULL, NULL, K_SC_LOGGING_OFF, F_S3},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL},
+     WHO_ROOT,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_IAM, "DeleteLoginProfile", NULL, NULL, K_NONE, F_GLOBAL},
+     WHO_ROOT_SESSION,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_S3, "DeleteBucketPolicy", NULL, "policy", K_S3_BUCKET_SUB, F_S3},
+     WHO_ROOT_SESSION,
+     NULL,
+     NULL,
+     NULL,
+     5,
+     true},
+    {{S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL},
+     WHO_MALLORY,
+     UA_KALI,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_STS, "GetCallerIdentity", NULL, NULL, K_NONE, F_READ},
+     WHO_MALLORY,
+     UA_PARROT,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_EC2, "DescribeInstances", "{\"instancesSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
+     WHO_MALLORY,
+     UA_PENTOO,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_STS, "GetCallerIdentity", NULL, NULL, K_NONE, F_READ},
+     WHO_MALLORY,
+     "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.5.0-1014-aws md/arch#x86_64 "
+     "lang/python#3.11.8 md/pyimpl#CPython md/distrib#ubuntu.22 exe/x86_64.ubuntu.22 "
+     "prompt/off command/sts.get-caller-identity",
+     NULL,
+     NULL,
+     0,
+     false},
+    {{S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3},
+     WHO_MALLORY,
+     UA_KALI,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3},
+     WHO_MALLORY,
+     UA_PARROT,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3},
+     WHO_MALLORY,
+     UA_PENTOO,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_S3, "PutAccountPublicAccessBlock", NULL, NULL, K_SC_ACCOUNT_PAB_OFF, F_S3},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{S_S3, "PutBucketPublicAccessBlock", NULL, "true", K_SC_BUCKET_PAB, F_S3},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     1,
+     false},
+    {{S_S3, "PutBucketPublicAccessBlock", NULL, "false", K_SC_BUCKET_PAB, F_S3},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     1,
+     true},
+    {{S_S3, "PutBucketPublicAccessBlock", NULL, "false", K_SC_BUCKET_PAB, F_S3},
+     WHO_CFN,
+     NULL,
+     NULL,
+     NULL,
+     4,
+     false},
+    {{S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_PRIVATE, F_S3},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     5,
+     false},
+    {{S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_VPCE, F_S3},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     2,
+     false},
+    {{S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_ANON, F_S3},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     1,
+     true},
+    {{S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_PUBLIC, F_S3},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     4,
+     true},
+    {{S_S3, "PutBucketAcl", NULL, NULL, K_SC_ACL_AUTH_USERS, F_S3},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     2,
+     true},
+    {{"bedrock.amazonaws.com", "DeleteModelInvocationLoggingConfiguration", NULL, NULL, K_NONE, 0},
+     WHO_MALLORY,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     true},
+    {{"signin.amazonaws.com", "ConsoleLogin", NULL, NULL, K_CONSOLE_LOGIN, F_GLOBAL | F_SIGNIN},
+     WHO_ROOT_CONSOLE,
+     UA_BROWSER,
+     NULL,
+     "Failed authentication",
+     0,
+     false},
+};
+
+/* ---- state ---------------------------------------------------------------------------------- */
+
+struct principal {
+    enum prof prof;
+    uint32_t cum_weight; /* running sum of activity within the account */
+    uint8_t home;        /* region slot of machines and roles */
+    uint8_t n_ips;
+    uint8_t n_uas;
+    bool mfa;
+    bool vpce;        /* EC2 reaching S3 through a gateway endpoint */
+    char name[64];    /* user name, or role name */
+    char session[80]; /* role session: e-mail, instance id or function name */
+    char pid[24];     /* AIDA... or AROA... */
+    char akid[24];    /* AKIA... (long-term) or today's ASIA... */
+    char created[24]; /* today's session creationDate */
+    char arn[256];
+    char ips[3][16];
+    char private_ip[16];
+    char vpce_id[24];
+    const char *uas[2];
+    struct sink ident; /* today's userIdentity object */
+};
+
+struct account {
+    char id[13];
+    const char *org;
+    uint8_t n_slots;
+    uint8_t slot_region[MAX_SLOTS]; /* index into region_names */
+    uint32_t slot_cum[MAX_SLOTS];
+    int tz_windows; /* local time minus UTC, in windows */
+    uint8_t bucket_slot[N_BUCKETS];
+    char buckets[N_BUCKETS][64];
+    char trail_bucket[64];
+    char owner_id[65];
+    char kms_key[37];
+    char fingerprint[33];
+    char sso_suffix[17];
+    char attacker_ip[16];
+    unsigned n_pr;
+    uint32_t pr_total;
+    struct principal *pr;
+    struct principal mallory;
+};
+
+enum spec_type { T_CALL, T_SERVICE, T_SCENARIO };
+
+/* One event to be, before rendering: enough to sort and to place it in a file. */
+struct spec {
+    uint64_t key;  /* slot << 56 | second of day << 32 | sequence: the file order */
+    int32_t who;   /* principal index, -1 for none */
+    uint16_t what; /* call or scenario index */
+    uint8_t type;
+    uint8_t bucket;
+};
+
+/* Everything one record needs, resolved before it is written. */
+struct ev {
+    const struct api *api;
+    const struct principal *p; /* NULL for AWS services, root and scenario identities */
+    const struct sink *ident;
+    int64_t ms;
+    const char *region;
+    const char *ip;
+    const char *ua;
+    const char *err_code;
+    const char *err_msg;
+    const char *bucket;
+    const char *vpce;
+    const char *role;    /* AssumeRole target */
+    const char *session; /* AssumeRole session name */
+    bool tls;
+    bool from_console;
+    char key[128];
+    char host[128];
+};
+
+struct gen {
+    const struct vg_simulate_opts *opts;
+    struct vg_simulate_stats st;
+    struct rng rng;
+    struct account *acct;
+    struct principal *pr; /* every account's principals, one allocation */
+    uint32_t call_cum[PROF_COUNT][VG_ARRAY_LEN(calls)];
+    uint64_t win_cum[WINDOWS_PER_DAY + 1];
+    struct spec *specs;
+    size_t spec_cap;
+    struct sink out;               /* the file being built */
+    struct sink scratch_ident;     /* identities built per event (root, services, sign-in) */
+    struct sink digest[MAX_SLOTS]; /* logFiles entries of the account-day, per region */
+    int64_t dig_oldest[MAX_SLOTS], dig_newest[MAX_SLOTS];
+    struct vg_buf key;      /* the file being built, relative to out_dir */
+    struct vg_buf prev_key; /* the previous digest's */
+    struct pool *pool;
+    int64_t day; /* index of the day being generated */
+    int64_t day_ms;
+    char date[11];  /* "YYYY-MM-DD" of day_ms */
+    char msg[1024]; /* the current record's errorMessage */
+};
+
+/* ---- setup ---------------------------------------------------------------------------------- */
+
+static void random_ip(struct rng *r, const uint8_t *octets, size_t n, char *out)
+{
+    snprintf(out, 16, "%u.%u.%u.%u", octets[below(r, n)], (unsigned)below(r, 256),
+             (unsigned)below(r, 256), 1 + (unsigned)below(r, 254));
+}
+
+/* "first.last" (and "@<domain>.com" when domain is given); unique for every k. */
+static void human_name(char *out, size_t cap, unsigned k, const char *domain)
+{
+    unsigned idx = k % 256, round = k / 256;
+    unsigned f = idx % 16, l = (idx / 16 + f) % 16;
+    int n = snprintf(out, cap, "%s.%s", first_names[f], last_names[l]);
+    if (round && n > 0 && (size_t)n < cap)
+        n += snprintf(out + n, cap - (size_t)n, "%u", round + 1);
+    if (domain && n > 0 && (size_t)n < cap)
+        snprintf(out + n, cap - (size_t)n, "@%s.com", domain);
+}
+
+/* name, or name-N when a short list wraps around */
+static void list_name(char *out, size_t cap, const char *base, unsigned k, size_t list_len)
+{
+    if (k < list_len)
+        snprintf(out, cap, "%s", base);
+    else
+        snprintf(out, cap, "%s-%u", base, (unsigned)(k / list_len) + 1);
+}
+
+static uint8_t draw_slot(struct rng *r, const struct account *a)
+{
+    uint64_t x = below(r, a->slot_cum[a->n_slots - 1]);
+    uint8_t s = 0;
+    while (x >= a->slot_cum[s])
+        s++;
+    return s;
+}
+
+static void principal_init(struct gen *g, struct account *a, struct principal *p, unsigned i,
+                           unsigned counters[PROF_COUNT], unsigned name_off)
+{
+    struct rng *r = &g->rng;
+    char rand17[18];
+    p->prof = prof_cycle[i % VG_ARRAY_LEN(prof_cycle)];
+    /* CLI and console users draw from one pool of people, so no name is used twice */
+    unsigned k = counters[p->prof == PROF_CONSOLE ? PROF_CLI : p->prof]++;
+    p->home = draw_slot(r, a);
+    p->mfa = per_mille(r, 800);
+    RAND_CHARS(r, rand17, 17, KEY_CHARS);
+
+    switch (p->prof) {
+    case PROF_CLI:
+    case PROF_CONSOLE:
+    case PROF_CI:
+        if (p->prof == PROF_CI)
+            list_name(p->name, sizeof(p->name), ci_names[k % VG_ARRAY_LEN(ci_names)], k,
+                      VG_ARRAY_LEN(ci_names));
+        else
+            human_name(p->name, sizeof(p->name), k + name_off, NULL);
+        snprintf(p->pid, sizeof(p->pid), "AIDA%s", rand17);
+        memcpy(p->akid, "AKIA", 4);
+        RAND_CHARS(r, p->akid + 4, 16, KEY_CHARS);
+        snprintf(p->arn, sizeof(p->arn), "arn:aws:iam::%s:user/%s", a->id, p->name);
+        p->n_ips = (uint8_t)(1 + below(r, 3));
+        for (unsigned j = 0; j < p->n_ips; j++)
+            if (p->prof == PROF_CI)
+                random_ip(r, runner_octets, sizeof(runner_octets), p->ips[j]);
+            else
+                random_ip(r, human_octets, sizeof(human_octets), p->ips[j]);
+        if (p->prof == PROF_CI) {
+            p->uas[0] = ua_ci[0];
+            p->uas[1] = ua_ci[1];
+            p->n_uas = 2;
+        } else {
+            p->uas[0] = PICK(r, ua_cli);
+            p->uas[1] = PICK(r, ua_cli);
+            p->n_uas = (uint8_t)(1 + below(r, 2));
+        }
+        return;
+    case PROF_ROLE: {
+        const char *base = role_names[k % VG_ARRAY_LEN(role_names)];
+        if (k % VG_ARRAY_LEN(role_names) < 2) {
+            snprintf(p->name, sizeof(p->name), "%s_%s", base, a->sso_suffix);
+            human_name(p->session, sizeof(p->session), (unsigned)below(r, 256), a->org);
+        } else {
+            list_name(p->name, sizeof(p->name), base, k, VG_ARRAY_LEN(role_names));
+            snprintf(p->session, sizeof(p->session), "botocore-session-%" PRIu64,
+                     1790000000 + below(r, 9000000));
+        }
+        p->n_ips = 2;
+        random_ip(r, human_octets, sizeof(human_octets), p->ips[0]);
+        random_ip(r, aws_octets, sizeof(aws_octets), p->ips[1]);
+        p->uas[0] = PICK(r, ua_app);
+        p->uas[1] = PICK(r, ua_cli);
+        p->n_uas = 2;
+        p->mfa = false;
+        break;
+    }
+    case PROF_LAMBDA: {
+        char tag[9];
+        RAND_CHARS(r, tag, 8, LOWER_ALNUM);
+        list_name(p->session, sizeof(p->session), fn_names[k % VG_ARRAY_LEN(fn_names)], k,
+                  VG_ARRAY_LEN(fn_names));
+        snprintf(p->name, sizeof(p->name), "%s-role-%s", p->session, tag);
+        p->n_ips = 3;
+        for (unsigned j = 0; j < 3; j++)
+            random_ip(r, aws_octets, sizeof(aws_octets), p->ips[j]);
+        p->uas[0] = PICK(r, ua_lambda);
+        p->n_uas = 1;
+        p->mfa = false;
+        break;
+    }
+    default: { /* PROF_EC2 */
+        char iid[17];
+        RAND_CHARS(r, iid, 16, HEX);
+        list_name(p->name, sizeof(p->name), ec2_roles[k % VG_ARRAY_LEN(ec2_roles)], k,
+                  VG_ARRAY_LEN(ec2_roles));
+        snprintf(p->session, sizeof(p->session), "i-0%s", iid);
+        p->n_ips = 1;
+        random_ip(r, aws_octets, sizeof(aws_octets), p->ips[0]);
+        snprintf(p->private_ip, sizeof(p->private_ip), "10.%u.%u.%u", (unsigned)below(r, 4),
+                 (unsigned)below(r, 256), 4 + (unsigned)below(r, 250));
+        p->vpce = per_mille(r, 500);
+        RAND_CHARS(r, iid, 16, HEX);
+        snprintf(p->vpce_id, sizeof(p->vpce_id), "vpce-0%s", iid);
+        p->uas[0] = PICK(r, ua_ec2);
+        p->n_uas = 1;
+        p->mfa = false;
+        break;
+    }
+    }
+    snprintf(p->pid, sizeof(p->pid), "AROA%s", rand17);
+    snprintf(p->arn, sizeof(p->arn), "arn:aws:sts::%s:assumed-role/%s/%s", a->id, p->name,
+             p->session);
+}
+
+static bool is_user(const struct principal *p)
+{
+    return p->prof == PROF_CLI || p->prof == PROF_CONSOLE || p->prof == PROF_CI;
+}
+
+/* The userIdentity object of p; with_key false is the console sign-in shape. */
+static void build_ident(struct sink *s, const struct account *a, const struct principal *p,
+                        bool with_key)
+{
+    vg_buf_reset(&s->b);
+    if (is_user(p)) {
+        PUT(s, "{\"type\":\"IAMUser\",\"principalId\":");
+        put_str(s, p->pid);
+        PUT(s, ",\"arn\":");
+        put_str(s, p->arn);
+        PUT(s, ",\"accountId\":");
+        put_str(s, a->id);
+        if (with_key) {
+            PUT(s, ",\"accessKeyId\":");
+            put_str(s, p->akid);
+        }
+        PUT(s, ",\"userName\":");
+        put_str(s, p->name);
+        if (with_key && p->prof == PROF_CONSOLE) {
+            PUT(s, ",\"sessionContext\":{\"sessionIssuer\":{},\"webIdFederationData\":{},"
+                   "\"attributes\":{\"creationDate\":");
+            put_str(s, p->created);
+            PUT(s, ",\"mfaAuthenticated\":");
+            put_str(s, p->mfa ? "true" : "false");
+            PUT(s, "}}");
+        }
+        PUT(s, "}");
+        return;
+    }
+    PUT(s, "{\"type\":\"AssumedRole\",\"principalId\":");
+    put_strf(s, "%s:%s", p->pid, p->session);
+    PUT(s, ",\"arn\":");
+    put_str(s, p->arn);
+    PUT(s, ",\"accountId\":");
+    put_str(s, a->id);
+    PUT(s, ",\"accessKeyId\":");
+    put_str(s, p->akid);
+    PUT(s, ",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":");
+    put_str(s, p->pid);
+    PUT(s, ",\"arn\":");
+    put_strf(s, "arn:aws:iam::%s:role/%s", a->id, p->name);
+    PUT(s, ",\"accountId\":");
+    put_str(s, a->id);
+    PUT(s, ",\"userName\":");
+    put_str(s, p->name);
+    PUT(s, "},\"webIdFederationData\":{},\"attributes\":{\"creationDate\":");
+    put_str(s, p->created);
+    PUT(s, ",\"mfaAuthenticated\":\"false\"}");
+    if (p->prof == PROF_EC2)
+        PUT(s, ",\"ec2RoleDelivery\":\"2.0\"");
+    PUT(s, "}}");
+}
+
+static void account_init(struct gen *g, struct account *a, struct principal *pr, unsigned n_pr)
+{
+    static const int8_t tz_hours[] = {-8, -5, -5, 0, 1, 2, 9, 10};
+    struct rng *r = &g->rng;
+    char tag[9];
+
+    a->id[0] = (char)('1' + below(r, 9));
+    rand_chars(r, a->id + 1, 11, "0123456789", 10);
+    a->org = PICK(r, orgs);
+
+    /* us-east-1 carries most of the traffic; two to four other regions share the rest */
+    uint8_t pool[VG_ARRAY_LEN(region_names) - 1];
+    for (size_t i = 0; i < VG_ARRAY_LEN(pool); i++)
+        pool[i] = (uint8_t)(i + 1);
+    a->n_slots = (uint8_t)(3 + below(r, MAX_SLOTS - 2));
+    a->slot_region[0] = 0;
+    a->slot_cum[0] = (uint32_t)(55 + below(r, 20));
+    for (unsigned s = 1; s < a->n_slots; s++) {
+        size_t j = s - 1 + below(r, VG_ARRAY_LEN(pool) - (s - 1));
+        uint8_t t = pool[s - 1];
+        pool[s - 1] = pool[j];
+        pool[j] = t;
+        a->slot_region[s] = pool[s - 1];
+        a->slot_cum[s] = a->slot_cum[s - 1] + (uint32_t)(5 + below(r, 20));
+    }
+    a->tz_windows = PICK(r, tz_hours) * (3600 / WINDOW_S);
+
+    RAND_CHARS(r, a->sso_suffix, 16, HEX);
+    for (unsigned i = 0; i < N_BUCKETS; i++) {
+        RAND_CHARS(r, tag, 6, LOWER_ALNUM);
+        if (i < VG_ARRAY_LEN(bucket_purposes)) {
+            snprintf(a->buckets[i], sizeof(a->buckets[i]), "%s-%s-%s", a->org, bucket_purposes[i],
+                     tag);
+            a->bucket_slot[i] = 0;
+        } else {
+            a->bucket_slot[i] = (uint8_t)(i - VG_ARRAY_LEN(bucket_purposes) + 1);
+            snprintf(a->buckets[i], sizeof(a->buckets[i]), "%s-replica-%s-%s", a->org,
+                     region_names[a->slot_region[a->bucket_slot[i]]], tag);
+        }
+    }
+    RAND_CHARS(r, tag, 8, HEX);
+    snprintf(a->trail_bucket, sizeof(a->trail_bucket), "aws-cloudtrail-logs-%s-%s", a->id, tag);
+    RAND_CHARS(r, a->owner_id, 64, HEX);
+    rand_uuid(r, a->kms_key);
+    a->kms_key[36] = '\0';
+    RAND_CHARS(r, a->fingerprint, 32, HEX);
+    random_ip(r, human_octets, sizeof(human_octets), a->attacker_ip);
+
+    struct principal *m = &a->mallory;
+    m->prof = PROF_CLI;
+    snprintf(m->name, sizeof(m->name), "mallory");
+    memcpy(m->pid, "AIDA", 4);
+    RAND_CHARS(r, m->pid + 4, 17, KEY_CHARS);
+    memcpy(m->akid, "AKIA", 4);
+    RAND_CHARS(r, m->akid + 4, 16, KEY_CHARS);
+    snprintf(m->arn, sizeof(m->arn), "arn:aws:iam::%s:user/mallory", a->id);
+    memcpy(m->ips[0], a->attacker_ip, sizeof(a->attacker_ip));
+    m->n_ips = 1;
+    m->uas[0] = UA_MALLORY;
+    m->n_uas = 1;
+
+    unsigned counters[PROF_COUNT] = {0};
+    unsigned name_off = (unsigned)below(r, 256);
+    a->pr = pr;
+    a->n_pr = n_pr;
+    a->pr_total = 0;
+    for (unsigned i = 0; i < n_pr; i++) {
+        principal_init(g, a, &pr[i], i, counters, name_off);
+        a->pr_total += prof_activity[pr[i].prof] * (uint32_t)(1 + below(r, 4));
+        pr[i].cum_weight = a->pr_total;
+    }
+}
+
+/* New session keys and identities for the day: temporary credentials do not outlive it. */
+static int account_refresh(struct gen *g, struct account *a)
+{
+    struct rng *r = &g->rng;
+    for (unsigned i = 0; i <= a->n_pr; i++) {
+        struct principal *p = i < a->n_pr ? &a->pr[i] : &a->mallory;
+        if (!is_user(p) || p->prof == PROF_CONSOLE) {
+            memcpy(p->akid, "ASIA", 4);
+            RAND_CHARS(r, p->akid + 4, 16, KEY_CHARS);
+            fmt_time(g->day_ms - (int64_t)(60 + below(r, 3600)) * 1000, p->created);
+        }
+        build_ident(&p->ident, a, p, true);
+        if (p->ident.err)
+            return p->ident.err;
+    }
+    return VG_OK;
+}
+
+/* ---- one record ----------------------------------------------------------------------------- */
+
+/* The IAM/CLI service name of an event source: "ec2.amazonaws.com" -> "ec2". */
+static size_t service_prefix(const char *source, char *out, size_t cap, bool cli)
+{
+    size_t n = strcspn(source, ".");
+    const char *s = source;
+    if (n == 10 && memcmp(source, "monitoring", 10) == 0) {
+        s = "cloudwatch";
+        n = 10;
+    } else if (cli && n == 2 && memcmp(source, "s3", 2) == 0) {
+        s = "s3api";
+        n = 5;
+    }
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return n;
+}
+
+/* The IAM action of an event name: versioned Lambda names lose their API date. */
+static void action_name(const char *name, char *out, size_t cap)
+{
+    size_t n = strcspn(name, "0123456789");
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, name, n);
+    out[n] = '\0';
+}
+
+static void set_error(struct gen *g, struct ev *e, const char *arn)
+{
+    char svc[32], action[64];
+    const struct api *api = e->api;
+    bool ec2 = strcmp(api->source, S_EC2) == 0;
+    service_prefix(api->source, svc, sizeof(svc), false);
+    action_name(api->name, action, sizeof(action));
+    if (api->flags & F_S3) {
+        e->err_code = "AccessDenied";
+        e->err_msg = "Access Denied";
+    } else if (per_mille(&g->rng, 300)) {
+        e->err_code = ec2 ? "Client.RequestLimitExceeded" : "ThrottlingException";
+        e->err_msg = ec2 ? "Request limit exceeded." : "Rate exceeded";
+    } else {
+        e->err_code = ec2 ? "Client.UnauthorizedOperation" : "AccessDenied";
+        snprintf(g->msg, sizeof(g->msg),
+                 "%sUser: %s is not authorized to perform: %s:%s because no identity-based "
+                 "policy allows the %s:%s action",
+                 ec2 ? "You are not authorized to perform this operation. " : "", arn, svc, action,
+                 svc, action);
+        e->err_msg = g->msg;
+    }
+}
+
+static void set_s3_host(struct ev *e, const char *region)
+{
+    if (strcmp(region, "us-east-1") == 0)
+        snprintf(e->host, sizeof(e->host), "%s.s3.amazonaws.com", e->bucket);
+    else
+        snprintf(e->host, sizeof(e->host), "%s.s3.%s.amazonaws.com", e->bucket, region);
+}
+
+static const char *pick_ua(struct gen *g, const struct principal *p, const struct api *api)
+{
+    if (p->prof == PROF_CONSOLE) {
+        if (api->flags & F_SIGNIN)
+            return UA_BROWSER;
+        if (api->flags & F_S3)
+            return UA_S3_CONSOLE;
+        return per_mille(&g->rng, 500) ? "console.amazonaws.com" : "AWS Internal";
+    }
+    if (p->prof == PROF_EC2 && strcmp(api->source, S_SSM) == 0)
+        return UA_SSM_AGENT;
+    return p->uas[below(&g->rng, p->n_uas)];
+}
+
+static void prepare_call(struct gen *g, struct account *a, const struct spec *sp, struct ev *e)
+{
+    struct rng *r = &g->rng;
+    const struct principal *p = &a->pr[sp->who];
+    const struct call *c = &calls[sp->what];
+    e->api = &c->api;
+    e->p = p;
+    e->ident = &p->ident;
+    e->ip = p->ips[below(r, p->n_ips)];
+    e->ua = pick_ua(g, p, e->api);
+    e->bucket = a->buckets[sp->bucket];
+    e->tls = per_mille(r, 850);
+    e->from_console = p->prof == PROF_CONSOLE;
+    if (c->api.kind == K_S3_BUCKET_SUB || c->api.kind == K_S3_OBJECT)
+        set_s3_host(e, e->region);
+    if (c->api.kind == K_S3_OBJECT) {
+        char tag[9];
+        RAND_CHARS(r, tag, 8, HEX);
+        snprintf(e->key, sizeof(e->key), "%s/dt=%s/part-%05u-%s%s", PICK(r, key_prefixes), g->date,
+                 (unsigned)below(r, 2000), tag, PICK(r, key_exts));
+    }
+    if (c->api.kind == K_STS_ASSUME_ROLE) {
+        e->role = PICK(r, assume_targets);
+        e->session = p->prof == PROF_ROLE ? p->session : p->name;
+    }
+    if (c->api.flags & F_SIGNIN) {
+        build_ident(&g->scratch_ident, a, p, false);
+        e->ident = &g->scratch_ident;
+        e->from_console = false;
+        e->tls = true;
+    } else if (per_mille(r, ERROR_PER_MILLE)) {
+        set_error(g, e, p->arn);
+    }
+    if (p->prof == PROF_EC2 && p->vpce && (c->api.flags & F_S3)) {
+        e->ip = p->private_ip;
+        e->vpce = p->vpce_id;
+    }
+}
+
+static void service_ident(struct sink *s, const char *invoked_by)
+{
+    vg_buf_reset(&s->b);
+    PUT(s, "{\"type\":\"AWSService\",\"invokedBy\":");
+    put_str(s, invoked_by);
+    PUT(s, "}");
+}
+
+static void prepare_service(struct gen *g, struct account *a, const struct spec *sp, struct ev *e)
+{
+    const struct principal *p = &a->pr[sp->who];
+    const char *svc;
+    if (p->prof == PROF_EC2 || p->prof == PROF_LAMBDA) {
+        /* the service fetching the credentials the instance or function then uses */
+        svc = p->prof == PROF_EC2 ? "ec2.amazonaws.com" : "lambda.amazonaws.com";
+        e->api = &svc_assume_role;
+        e->role = p->name;
+        e->session = p->session;
+    } else {
+        /* the trail checking it may still write to its bucket */
+        svc = "cloudtrail.amazonaws.com";
+        e->api = &svc_trail_acl;
+        e->bucket = a->trail_bucket;
+        set_s3_host(e, "us-east-1");
+    }
+    service_ident(&g->scratch_ident, svc);
+    e->ident = &g->scratch_ident;
+    e->ip = svc;
+    e->ua = svc;
+}
+
+static void prepare_scenario(struct gen *g, struct account *a, const struct spec *sp, struct ev *e)
+{
+    const struct scenario *sc = &scenarios[sp->what];
+    struct sink *s = &g->scratch_ident;
+    char key[24], created[24];
+    e->api = &sc->api;
+    e->bucket = a->buckets[sc->bucket];
+    if ((sc->api.flags & F_S3) && sc->api.kind != K_SC_ACCOUNT_PAB_OFF)
+        set_s3_host(e, e->region);
+    e->ip = a->attacker_ip;
+    e->ua = sc->ua ? sc->ua : UA_MALLORY;
+    e->err_code = sc->err_code;
+    e->err_msg = sc->err_msg;
+    e->tls = true;
+    e->ident = s;
+    if (sc->api.kind == K_S3_OBJECT)
+        snprintf(e->key, sizeof(e->key), "finance/payroll/2026-10-payroll.csv");
+
+    switch (sc->who) {
+    case WHO_MALLORY:
+        e->p = &a->mallory;
+        e->ident = &a->mallory.ident;
+        break;
+    case WHO_ROOT:
+    case WHO_ROOT_SESSION:
+    case WHO_ROOT_CONSOLE:
+        vg_buf_reset(&s->b);
+        PUT(s, "{\"type\":\"Root\",\"principalId\":");
+        put_str(s, a->id);
+        PUT(s, ",\"arn\":");
+        put_strf(s, "arn:aws:iam::%s:root", a->id);
+        PUT(s, ",\"accountId\":");
+        put_str(s, a->id);
+        if (sc->who != WHO_ROOT_CONSOLE) {
+            memcpy(key, sc->who == WHO_ROOT ? "AKIA" : "ASIA", 4);
+            RAND_CHARS(&g->rng, key + 4, 16, KEY_CHARS);
+            PUT(s, ",\"accessKeyId\":");
+            put_str(s, key);
+        }
+        if (sc->who == WHO_ROOT_SESSION) {
+            /* sts:AssumeRoot from the management account, two minutes earlier */
+            fmt_time(e->ms - 120000, created);
+            PUT(s, ",\"sessionContext\":{\"attributes\":{\"creationDate\":");
+            put_str(s, created);
+            PUT(s, ",\"mfaAuthenticated\":\"false\"},\"assumedRoot\":\"true\"}");
+        }
+        PUT(s, "}");
+        break;
+    case WHO_CFN:
+        service_ident(s, "cloudformation.amazonaws.com");
+        e->ip = e->ua = "cloudformation.amazonaws.com";
+        e->tls = false;
+        break;
+    }
+    if (sc->err_code) {
+        char svc[32];
+        service_prefix(sc->api.source, svc, sizeof(svc), false);
+        snprintf(g->msg, sizeof(g->msg),
+                 "User: %s is not authorized to perform: %s:%s because no identity-based "
+                 "policy allows the %s:%s action",
+                 a->mallory.arn, svc, sc->api.name, svc, sc->api.name);
+        e->err_msg = g->msg;
+    }
+    if (sc->attack)
+        g->st.attacks++;
+}
+
+/* n random characters of a set, written raw: callers use sets that need no escaping. */
+static void put_rand(struct sink *o, struct rng *r, size_t n, const char *set, size_t setlen)
+{
+    char tmp[64];
+    while (n) {
+        size_t k = n < sizeof(tmp) ? n : sizeof(tmp);
+        for (size_t i = 0; i < k; i++)
+            tmp[i] = set[below(r, setlen)];
+        put(o, tmp, k);
+        n -= k;
+    }
+}
+
+#define PUT_RAND(o, r, n, set) put_rand((o), (r), (n), (set), sizeof(set) - 1)
+
+static void put_uuid(struct sink *o, struct rng *r)
+{
+    char u[36];
+    rand_uuid(r, u);
+    put(o, u, sizeof(u));
+}
+
+/* The user agent, with the `command/` tail aws-cli v2 appends ("command/ec2.describe-instances").
+ */
+static void put_ua(struct sink *o, const char *ua, const struct api *api)
+{
+    size_t n = strlen(ua);
+    if (n < 8 || memcmp(ua + n - 8, "command/", 8) != 0) {
+        put_strn(o, ua, n);
+        return;
+    }
+    char buf[512];
+    if (n + 80 > sizeof(buf))
+        VG_BUG("user agent too long");
+    memcpy(buf, ua, n);
+    n += service_prefix(api->source, buf + n, 32, true);
+    buf[n++] = '.';
+    for (const char *c = api->name; *c && !(*c >= '0' && *c <= '9') && n < sizeof(buf) - 2; c++) {
+        if (*c >= 'A' && *c <= 'Z') {
+            if (c != api->name)
+                buf[n++] = '-';
+            buf[n++] = (char)(*c - 'A' + 'a');
+        } else {
+            buf[n++] = *c;
+        }
+    }
+    put_strn(o, buf, n);
+}
+
+static void put_event_time(struct sink *o, const char *date, uint32_t sod)
+{
+    char t[22];
+    unsigned h = sod / 3600, m = sod / 60 % 60, s = sod % 60;
+    t[0] = '"';
+    memcpy(t + 1, date, 10);
+    t[11] = 'T';
+    t[12] = (char)('0' + h / 10);
+    t[13] = (char)('0' + h % 10);
+    t[14] = ':';
+    t[15] = (char)('0' + m / 10);
+    t[16] = (char)('0' + m % 10);
+    t[17] = ':';
+    t[18] = (char)('0' + s / 10);
+    t[19] = (char)('0' + s % 10);
+    t[20] = 'Z';
+    t[21] = '"';
+    put(o, t, sizeof(t));
+}
+
+/* "Nov 1, 2026, 1:03:12 AM": how STS writes credential expiry in responseElements. */
+static void put_expiration(struct sink *o, int64_t ms)
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char iso[24];
+    fmt_time(ms, iso);
+    unsigned mon = (unsigned)(iso[5] - '0') * 10 + (unsigned)(iso[6] - '0');
+    unsigned day = (unsigned)(iso[8] - '0') * 10 + (unsigned)(iso[9] - '0');
+    unsigned hour = (unsigned)(iso[11] - '0') * 10 + (unsigned)(iso[12] - '0');
+    put_strf(o, "%s %u, %.4s, %u:%.5s %s", months[(mon - 1) % 12], day, iso,
+             hour % 12 ? hour % 12 : 12, iso + 14, hour < 12 ? "AM" : "PM");
+}
+
+static void put_bucket_policy(struct sink *o, const struct account *a, const struct ev *e)
+{
+    const char *b = e->bucket;
+    PUT(o, "{\"bucketPolicy\":{\"Version\":\"2012-10-17\",\"Statement\":[");
+    switch (e->api->kind) {
+    case K_SC_POLICY_ANON:
+        PUT(o, "{\"Sid\":\"PublicRead\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+               "\"Action\":\"s3:GetObject\",\"Resource\":");
+        put_strf(o, "arn:aws:s3:::%s/*", b);
+        PUT(o, "}");
+        break;
+    case K_SC_POLICY_PUBLIC:
+        PUT(o, "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
+               "\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[");
+        put_strf(o, "arn:aws:s3:::%s", b);
+        PUT(o, ",");
+        put_strf(o, "arn:aws:s3:::%s/*", b);
+        PUT(o, "],\"Condition\":{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*\"}}}");
+        break;
+    case K_SC_POLICY_PRIVATE:
+        PUT(o, "{\"Sid\":\"AccountRead\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":");
+        put_strf(o, "arn:aws:iam::%s:root", a->id);
+        PUT(o, "},\"Action\":\"s3:GetObject\",\"Resource\":");
+        put_strf(o, "arn:aws:s3:::%s/*", b);
+        PUT(o, "}");
+        break;
+    default: /* K_SC_POLICY_VPCE */
+        PUT(o, "{\"Sid\":\"VpceOnly\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+               "\"Action\":\"s3:GetObject\",\"Resource\":");
+        put_strf(o, "arn:aws:s3:::%s/*", b);
+        PUT(o, ",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"vpce-1a2b3c4d\"}}}");
+        break;
+    }
+    PUT(o, "]},\"bucketName\":");
+    put_str(o, b);
+    PUT(o, ",\"Host\":");
+    put_str(o, e->host);
+    PUT(o, ",\"policy\":\"\"}");
+}
+
+/* The caller's own instance, or some instance of the account's. */
+static const char *instance_id(struct rng *r, const struct principal *p, char *buf)
+{
+    if (p && p->prof == PROF_EC2)
+        return p->session;
+    memcpy(buf, "i-0", 3);
+    RAND_CHARS(r, buf + 3, 16, HEX);
+    return buf;
+}
+
+/* requestParameters.  Also sets *target, a name responseElements repeats. */
+static void put_params(struct gen *g, const struct account *a, struct ev *e, const char **target)
+{
+    struct sink *o = &g->out;
+    struct rng *r = &g->rng;
+    const struct api *api = e->api;
+    const struct principal *p = e->p;
+    char iid[24], t0[24], t1[24];
+    if (api->params) {
+        put(o, api->params, strlen(api->params));
+        return;
+    }
+    switch (api->kind) {
+    case K_EC2_TAGS_FILTER:
+        PUT(o, "{\"filterSet\":{\"items\":[{\"name\":\"resource-id\",\"valueSet\":{\"items\":"
+               "[{\"value\":");
+        put_str(o, instance_id(r, p, iid));
+        PUT(o, "}]}}]}}");
+        break;
+    case K_EC2_CREATE_TAGS:
+        PUT(o, "{\"resourcesSet\":{\"items\":[{\"resourceId\":");
+        put_str(o, instance_id(r, p, iid));
+        PUT(o, "}]},\"tagSet\":{\"items\":[{\"key\":\"Owner\",\"value\":\"platform-team\"}]}}");
+        break;
+    case K_S3_BUCKET_SUB:
+        PUT(o, "{\"bucketName\":");
+        put_str(o, e->bucket);
+        PUT(o, ",\"Host\":");
+        put_str(o, e->host);
+        PUT(o, ",");
+        put_str(o, api->arg);
+        PUT(o, ":\"\"}");
+        break;
+    case K_S3_OBJECT:
+        PUT(o, "{\"bucketName\":");
+        put_str(o, e->bucket);
+        PUT(o, ",\"Host\":");
+        put_str(o, e->host);
+        PUT(o, ",\"key\":");
+        put_str(o, e->key);
+        PUT(o, "}");
+        break;
+    case K_IAM_ROLE:
+        PUT(o, "{\"roleName\":");
+        put_str(o, PICK(r, assume_targets));
+        PUT(o, "}");
+        break;
+    case K_IAM_USER:
+        PUT(o, "{\"userName\":");
+        put_str(o, p->name);
+        PUT(o, "}");
+        break;
+    case K_STS_ASSUME_ROLE:
+        PUT(o, "{\"roleArn\":");
+        put_strf(o, "arn:aws:iam::%s:role/%s", a->id, e->role);
+        PUT(o, ",\"roleSessionName\":");
+        put_str(o, e->session);
+        PUT(o, ",\"durationSeconds\":3600}");
+        break;
+    case K_KMS:
+        PUT(o, "{\"keyId\":");
+        put_strf(o, "arn:aws:kms:%s:%s:key/%s", e->region, a->id, a->kms_key);
+        PUT(o, ",\"keySpec\":\"AES_256\"}");
+        break;
+    case K_LOGS_CREATE_STREAM:
+        *target = p && p->prof == PROF_LAMBDA ? p->session : PICK(r, fn_names);
+        PUT(o, "{\"logGroupName\":");
+        put_strf(o, "/aws/lambda/%s", *target);
+        PUT(o, ",\"logStreamName\":\"");
+        put(o, g->date, 4);
+        PUT(o, "/");
+        put(o, g->date + 5, 2);
+        PUT(o, "/");
+        put(o, g->date + 8, 2);
+        PUT(o, "/[$LATEST]");
+        PUT_RAND(o, r, 32, HEX);
+        PUT(o, "\"}");
+        break;
+    case K_LAMBDA_FN:
+    case K_LAMBDA_UPDATE:
+        *target = PICK(r, fn_names);
+        PUT(o, "{\"functionName\":");
+        put_str(o, *target);
+        if (api->kind == K_LAMBDA_UPDATE)
+            PUT(o, ",\"publish\":true,\"dryRun\":false");
+        PUT(o, "}");
+        break;
+    case K_CW_METRIC_STATS:
+        fmt_time(e->ms - 3600000, t0);
+        fmt_time(e->ms, t1);
+        PUT(o, "{\"namespace\":\"AWS/EC2\",\"metricName\":\"CPUUtilization\",\"dimensions\":"
+               "[{\"name\":\"InstanceId\",\"value\":");
+        put_str(o, instance_id(r, p, iid));
+        PUT(o, "}],\"startTime\":");
+        put_str(o, t0);
+        PUT(o, ",\"endTime\":");
+        put_str(o, t1);
+        PUT(o, ",\"period\":300,\"statistics\":[\"Average\"]}");
+        break;
+    case K_SSM_GET_PARAM:
+        PUT(o, "{\"name\":");
+        put_strf(o, "/prod/%s/%s", PICK(r, apps), PICK(r, app_params));
+        PUT(o, ",\"withDecryption\":true}");
+        break;
+    case K_SSM_UPDATE_INFO:
+        PUT(o, "{\"instanceId\":");
+        put_str(o, instance_id(r, p, iid));
+        PUT(o, ",\"agentVersion\":\"3.2.1705.0\",\"agentStatus\":\"Active\",\"platformType\":"
+               "\"Linux\",\"platformName\":\"Amazon Linux\",\"platformVersion\":\"2023\","
+               "\"iPAddress\":");
+        put_str(o, p ? p->private_ip : "10.0.0.10");
+        PUT(o, ",\"agentName\":\"amazon-ssm-agent\",\"availabilityZone\":");
+        put_strf(o, "%sa", e->region);
+        PUT(o, "}");
+        break;
+    case K_SSM_PUT_PARAM:
+        PUT(o, "{\"name\":");
+        put_strf(o, "/prod/%s/release", PICK(r, apps));
+        PUT(o, ",\"type\":\"String\",\"overwrite\":true}");
+        break;
+    case K_DDB_TABLE:
+        PUT(o, "{\"tableName\":");
+        put_str(o, PICK(r, tables));
+        PUT(o, "}");
+        break;
+    case K_SECRET:
+        PUT(o, "{\"secretId\":");
+        put_strf(o, "prod/%s/db-credentials", PICK(r, apps));
+        PUT(o, "}");
+        break;
+    case K_CFN_STACK:
+        PUT(o, "{\"stackName\":");
+        put_str(o, PICK(r, stacks));
+        PUT(o, "}");
+        break;
+    case K_SC_TRAIL:
+        PUT(o, "{\"name\":");
+        put_strf(o, "arn:aws:cloudtrail:%s:%s:trail/%s", TRAIL_REGION, a->id, TRAIL_NAME);
+        PUT(o, "}");
+        break;
+    case K_SC_LOGGING_OFF:
+    case K_SC_LOGGING_ON:
+        PUT(o, "{\"bucketName\":");
+        put_str(o, e->bucket);
+        PUT(o, ",\"BucketLoggingStatus\":{\"xmlns\":\"http://s3.amazonaws.com/doc/2006-03-01/\"");
+        if (api->kind == K_SC_LOGGING_ON) {
+            PUT(o, ",\"LoggingEnabled\":{\"TargetBucket\":");
+            put_str(o, a->buckets[3]);
+            PUT(o, ",\"TargetPrefix\":\"x/\"}");
+        }
+        PUT(o, "},\"Host\":");
+        put_str(o, e->host);
+        PUT(o, ",\"logging\":\"\"}");
+        break;
+    case K_SC_ACCOUNT_PAB_OFF:
+        PUT(o, "{\"PublicAccessBlockConfiguration\":{\"xmlns\":"
+               "\"http://s3-control.amazonaws.com/doc/2018-08-20/\",\"BlockPublicAcls\":false,"
+               "\"IgnorePublicAcls\":false,\"BlockPublicPolicy\":false,"
+               "\"RestrictPublicBuckets\":false},\"x-amz-account-id\":");
+        put_str(o, a->id);
+        PUT(o, "}");
+        break;
+    case K_SC_BUCKET_PAB:
+        PUT(o, "{\"publicAccessBlock\":\"\",\"bucketName\":");
+        put_str(o, e->bucket);
+        PUT(o, ",\"PublicAccessBlockConfiguration\":{\"xmlns\":"
+               "\"http://s3.amazonaws.com/doc/2006-03-01/\",\"RestrictPublicBuckets\":");
+        put(o, api->arg, strlen(api->arg));
+        PUT(o, ",\"BlockPublicPolicy\":");
+        put(o, api->arg, strlen(api->arg));
+        PUT(o, ",\"BlockPublicAcls\":");
+        put(o, api->arg, strlen(api->arg));
+        PUT(o, ",\"IgnorePublicAcls\":");
+        put(o, api->arg, strlen(api->arg));
+        PUT(o, "},\"Host\":");
+        put_str(o, e->host);
+        PUT(o, "}");
+        break;
+    case K_SC_POLICY_ANON:
+    case K_SC_POLICY_PUBLIC:
+    case K_SC_POLICY_PRIVATE:
+    case K_SC_POLICY_VPCE: put_bucket_policy(o, a, e); break;
+    case K_SC_ACL_AUTH_USERS:
+        PUT(o, "{\"bucketName\":");
+        put_str(o, e->bucket);
+        PUT(o, ",\"AccessControlPolicy\":{\"AccessControlList\":{\"Grant\":[{\"Grantee\":"
+               "{\"xsi:type\":\"Group\",\"URI\":"
+               "\"http://acs.amazonaws.com/groups/global/AuthenticatedUsers\","
+               "\"xmlns:xsi\":\"http://www.w3.org/2001/XMLSchema-instance\"},"
+               "\"Permission\":\"READ\"}]},\"Owner\":{\"ID\":");
+        put_str(o, a->owner_id);
+        PUT(o, "},\"xmlns\":\"http://s3.amazonaws.com/doc/2006-03-01/\"},\"Host\":");
+        put_str(o, e->host);
+        PUT(o, ",\"acl\":\"\"}");
+        break;
+    case K_NONE:
+    case K_CONSOLE_LOGIN: PUT(o, "null"); break;
+    }
+}
+
+static void put_response(struct gen *g, const struct account *a, const struct ev *e,
+                         const char *target)
+{
+    struct sink *o = &g->out;
+    struct rng *r = &g->rng;
+    switch (e->api->kind) {
+    case K_EC2_CREATE_TAGS:
+        PUT(o, "{\"requestId\":\"");
+        put_uuid(o, r);
+        PUT(o, "\",\"_return\":true}");
+        return;
+    case K_S3_OBJECT:
+        if (e->api->flags & F_READ)
+            break;
+        PUT(o, "{\"x-amz-server-side-encryption\":\"AES256\"}");
+        return;
+    case K_STS_ASSUME_ROLE: {
+        char role_id[18];
+        PUT(o, "{\"credentials\":{\"accessKeyId\":\"ASIA");
+        PUT_RAND(o, r, 16, KEY_CHARS);
+        PUT(o, "\",\"sessionToken\":\"IQoJb3JpZ2luX2VjE");
+        PUT_RAND(o, r, 96, B64);
+        PUT(o, "\",\"expiration\":");
+        put_expiration(o, e->ms + 3600000);
+        RAND_CHARS(r, role_id, 17, KEY_CHARS);
+        PUT(o, "},\"assumedRoleUser\":{\"assumedRoleId\":");
+        put_strf(o, "AROA%s:%s", role_id, e->session);
+        PUT(o, ",\"arn\":");
+        put_strf(o, "arn:aws:sts::%s:assumed-role/%s/%s", a->id, e->role, e->session);
+        PUT(o, "}}");
+        return;
+    }
+    case K_LAMBDA_UPDATE:
+        PUT(o, "{\"functionName\":");
+        put_str(o, target);
+        PUT(o, ",\"functionArn\":");
+        put_strf(o, "arn:aws:lambda:%s:%s:function:%s", e->region, a->id, target);
+        PUT(o, ",\"runtime\":\"python3.11\",\"codeSize\":");
+        put_u64(o, 20000 + below(r, 5000000));
+        PUT(o, ",\"state\":\"Active\",\"lastUpdateStatus\":\"InProgress\"}");
+        return;
+    case K_SSM_PUT_PARAM:
+        PUT(o, "{\"version\":");
+        put_u64(o, 1 + below(r, 400));
+        PUT(o, ",\"tier\":\"Standard\"}");
+        return;
+    case K_CONSOLE_LOGIN:
+        if (e->err_msg)
+            PUT(o, "{\"ConsoleLogin\":\"Failure\"}");
+        else
+            PUT(o, "{\"ConsoleLogin\":\"Success\"}");
+        return;
+    default: break;
+    }
+    PUT(o, "null");
+}
+
+static void put_additional(struct gen *g, const struct ev *e)
+{
+    struct sink *o = &g->out;
+    struct rng *r = &g->rng;
+    const struct api *api = e->api;
+    if (api->flags & F_S3) {
+        uint64_t in = 0, out = 0;
+        if (!(api->flags & F_READ))
+            in = api->flags & F_DATA ? 1024 + below(r, 8u << 20) : 200 + below(r, 800);
+        else if (strcmp(api->name, "GetObject") == 0)
+            out = 512 + below(r, 16u << 20);
+        else if (strcmp(api->name, "HeadObject") != 0)
+            out = 100 + below(r, 3000);
+        PUT(o, ",\"additionalEventData\":{\"SignatureVersion\":\"SigV4\",\"CipherSuite\":"
+               "\"TLS_AES_128_GCM_SHA256\",\"bytesTransferredIn\":");
+        put_u64(o, in);
+        PUT(o, ",\"AuthenticationMethod\":\"AuthHeader\",\"x-amz-id-2\":\"");
+        PUT_RAND(o, r, 76, B64);
+        PUT(o, "\",\"bytesTransferredOut\":");
+        put_u64(o, e->err_code ? 243 : out);
+        PUT(o, "}");
+    } else if (api->kind == K_CONSOLE_LOGIN) {
+        char state[17];
+        bool mfa = e->p && e->p->mfa && !e->err_msg;
+        RAND_CHARS(r, state, 16, HEX);
+        PUT(o, ",\"additionalEventData\":{\"LoginTo\":");
+        put_strf(o,
+                 "https://console.aws.amazon.com/console/home?hashArgs=%%23&isauthcode=true"
+                 "&state=hashArgsFromTB_us-east-1_%s",
+                 state);
+        PUT(o, ",\"MobileVersion\":\"No\"");
+        if (mfa) {
+            PUT(o, ",\"MFAIdentifier\":");
+            put_strf(o, "arn:aws:iam::%.12s:mfa/%s", e->p->arn + 13, e->p->name);
+        }
+        PUT(o, ",\"MFAUsed\":");
+        put_str(o, mfa ? "Yes" : "No");
+        PUT(o, "}");
+    }
+}
+
+static void put_bucket_resource(struct sink *o, const struct account *a, const char *bucket)
+{
+    PUT(o, "{\"accountId\":");
+    put_str(o, a->id);
+    PUT(o, ",\"type\":\"AWS::S3::Bucket\",\"ARN\":");
+    put_strf(o, "arn:aws:s3:::%s", bucket);
+    PUT(o, "}");
+}
+
+static void put_resources(struct gen *g, const struct account *a, const struct ev *e)
+{
+    struct sink *o = &g->out;
+    switch (e->api->kind) {
+    case K_S3_BUCKET_SUB:
+    case K_SC_LOGGING_OFF:
+    case K_SC_LOGGING_ON:
+    case K_SC_BUCKET_PAB:
+    case K_SC_POLICY_ANON:
+    case K_SC_POLICY_PUBLIC:
+    case K_SC_POLICY_PRIVATE:
+    case K_SC_POLICY_VPCE:
+    case K_SC_ACL_AUTH_USERS:
+        PUT(o, ",\"resources\":[");
+        put_bucket_resource(o, a, e->bucket);
+        PUT(o, "]");
+        break;
+    case K_S3_OBJECT:
+        PUT(o, ",\"resources\":[{\"type\":\"AWS::S3::Object\",\"ARN\":");
+        put_strf(o, "arn:aws:s3:::%s/%s", e->bucket, e->key);
+        PUT(o, "},");
+        put_bucket_resource(o, a, e->bucket);
+        PUT(o, "]");
+        break;
+    case K_STS_ASSUME_ROLE:
+        PUT(o, ",\"resources\":[{\"accountId\":");
+        put_str(o, a->id);
+        PUT(o, ",\"type\":\"AWS::IAM::Role\",\"ARN\":");
+        put_strf(o, "arn:aws:iam::%s:role/%s", a->id, e->role);
+        PUT(o, "}]");
+        break;
+    case K_KMS:
+        PUT(o, ",\"resources\":[{\"accountId\":");
+        put_str(o, a->id);
+        PUT(o, ",\"type\":\"AWS::KMS::Key\",\"ARN\":");
+        put_strf(o, "arn:aws:kms:%s:%s:key/%s", e->region, a->id, a->kms_key);
+        PUT(o, "}]");
+        break;
+    default: break;
+    }
+}
+
+static void put_tls(struct gen *g, const struct account *a, const struct ev *e)
+{
+    struct sink *o = &g->out;
+    const struct api *api = e->api;
+    bool v13 = per_mille(&g->rng, 800);
+    PUT(o, ",\"tlsDetails\":{\"tlsVersion\":");
+    put_str(o, v13 ? "TLSv1.3" : "TLSv1.2");
+    PUT(o, ",\"cipherSuite\":");
+    put_str(o, v13 ? "TLS_AES_128_GCM_SHA256" : "ECDHE-RSA-AES128-GCM-SHA256");
+    PUT(o, ",\"clientProvidedHostHeader\":");
+    size_t svc_len = strcspn(api->source, ".");
+    if (e->host[0])
+        put_str(o, e->host);
+    else if (api->flags & F_SIGNIN)
+        put_str(o, "signin.aws.amazon.com");
+    else if (api->kind == K_SC_ACCOUNT_PAB_OFF)
+        put_strf(o, "%s.s3-control.%s.amazonaws.com", a->id, e->region);
+    else if (api->flags & F_GLOBAL)
+        put_strf(o, "%.*s.amazonaws.com", (int)svc_len, api->source);
+    else
+        put_strf(o, "%.*s.%s.amazonaws.com", (int)svc_len, api->source, e->region);
+    PUT(o, "}");
+}
+
+static void put_event(struct gen *g, const struct account *a, struct ev *e, uint32_t sod)
+{
+    struct sink *o = &g->out;
+    struct rng *r = &g->rng;
+    const struct api *api = e->api;
+    const char *target = NULL;
+    if (api->flags & F_V108)
+        PUT(o, "{\"eventVersion\":\"1.08\",\"userIdentity\":");
+    else
+        PUT(o, "{\"eventVersion\":\"1.09\",\"userIdentity\":");
+    put(o, e->ident->b.data, e->ident->b.len);
+    PUT(o, ",\"eventTime\":");
+    put_event_time(o, g->date, sod);
+    PUT(o, ",\"eventSource\":");
+    put_str(o, api->source);
+    PUT(o, ",\"eventName\":");
+    put_str(o, api->name);
+    PUT(o, ",\"awsRegion\":");
+    put_str(o, e->region);
+    PUT(o, ",\"sourceIPAddress\":");
+    put_str(o, e->ip);
+    PUT(o, ",\"userAgent\":");
+    put_ua(o, e->ua, api);
+    if (e->err_code) {
+        PUT(o, ",\"errorCode\":");
+        put_str(o, e->err_code);
+    }
+    if (e->err_msg) {
+        PUT(o, ",\"errorMessage\":");
+        put_str(o, e->err_msg);
+    }
+    PUT(o, ",\"requestParameters\":");
+    put_params(g, a, e, &target);
+    PUT(o, ",\"responseElements\":");
+    if (e->err_code)
+        PUT(o, "null");
+    else
+        put_response(g, a, e, target);
+    put_additional(g, e);
+    if (!(api->flags & F_SIGNIN)) {
+        PUT(o, ",\"requestID\":\"");
+        if (api->flags & F_S3)
+            PUT_RAND(o, r, 16, UPHEX);
+        else
+            put_uuid(o, r);
+        PUT(o, "\"");
+    }
+    PUT(o, ",\"eventID\":\"");
+    put_uuid(o, r);
+    PUT(o, "\",\"readOnly\":");
+    put_bool(o, api->flags & F_READ);
+    put_resources(g, a, e);
+    if (api->flags & F_SIGNIN)
+        PUT(o, ",\"eventType\":\"AwsConsoleSignIn\"");
+    else
+        PUT(o, ",\"eventType\":\"AwsApiCall\"");
+    PUT(o, ",\"managementEvent\":");
+    put_bool(o, !(api->flags & F_DATA));
+    PUT(o, ",\"recipientAccountId\":");
+    put_str(o, a->id);
+    if (e->vpce) {
+        PUT(o, ",\"vpcEndpointId\":");
+        put_str(o, e->vpce);
+        PUT(o, ",\"vpcEndpointAccountId\":");
+        put_str(o, a->id);
+    }
+    if (api->flags & F_DATA)
+        PUT(o, ",\"eventCategory\":\"Data\"");
+    else
+        PUT(o, ",\"eventCategory\":\"Management\"");
+    if (e->tls)
+        put_tls(g, a, e);
+    if (e->from_console)
+        PUT(o, ",\"sessionCredentialFromConsole\":\"true\"");
+    PUT(o, "}");
+}
+
+static void render_spec(struct gen *g, struct account *a, const struct spec *sp)
+{
+    struct ev e;
+    uint8_t slot = (uint8_t)(sp->key >> 56);
+    uint32_t sod = (uint32_t)(sp->key >> 32) & 0xffffff;
+    memset(&e, 0, offsetof(struct ev, key));
+    e.key[0] = e.host[0] = '\0';
+    e.ms = g->day_ms + (int64_t)sod * 1000;
+    e.region = region_names[a->slot_region[slot]];
+    switch (sp->type) {
+    case T_CALL: prepare_call(g, a, sp, &e); break;
+    case T_SERVICE: prepare_service(g, a, sp, &e); break;
+    default: prepare_scenario(g, a, sp, &e); break;
+    }
+    put_event(g, a, &e, sod);
+}
+
+/* ---- files ---------------------------------------------------------------------------------- */
+
+static int io_error(const char *what, const char *path)
+{
+    int saved = errno;
+    vg_log_error("cannot %s '%s': %s", what, path, strerror(saved));
+    errno = saved;
+    return VG_EIO;
+}
+
+/*
+ * Writers: gzip at level 6 costs about five times as much as generating the JSON, so worker
+ * threads (one per CPU) compress and write while the main thread generates.  A file's name and
+ * bytes are fixed before it is handed over, so the output does not depend on the threads; only
+ * the order in which files appear on disk does.  Job buffers circulate between the generator
+ * and the writers and are never freed before the end.
+ */
+#define MAX_WRITERS 8
+#define JOBS_PER_WRITER 4
+
+struct job {
+    struct vg_buf key;  /* relative to out_dir */
+    struct vg_buf data; /* uncompressed JSON */
+};
+
+struct writer {
+    pthread_t thread;
+    bool started;
+    struct pool *pool;
+    struct libdeflate_compressor *z;
+    struct vg_buf gz, path;
+    struct vg_buf dirs[DIR_CACHE]; /* folders this writer made recently */
+    unsigned dir_next;
+    uint64_t bytes_compressed;
+};
+
+struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t job_ready; /* queued work, or stop */
+    pthread_cond_t job_done;  /* a free slot */
+    struct job jobs[MAX_WRITERS * JOBS_PER_WRITER];
+    unsigned n_jobs;
+    unsigned free_idx[MAX_WRITERS * JOBS_PER_WRITER];
+    unsigned n_free;
+    unsigned queue[MAX_WRITERS * JOBS_PER_WRITER]; /* ring of job indexes */
+    unsigned q_head, q_len;
+    bool stop;
+    int err;       /* first failure of any writer */
+    int err_errno; /* its errno: errno is per thread */
+    const char *out_dir;
+    size_t out_dir_len;
+    struct writer writers[MAX_WRITERS];
+    unsigned n_writers;
+};
+
+/* mkdir -p for path[0, len), skipping folders made recently: one account-day touches at most
+ * 2 * MAX_SLOTS + 2 of them, so the cache turns a dozen syscalls per file into none. */
+static int ensure_dir(struct writer *w, char *path, size_t len)
+{
+    for (unsigned i = 0; i < DIR_CACHE; i++)
+        if (w->dirs[i].len == len && memcmp(w->dirs[i].data, path, len) == 0)
+            return VG_OK;
+    for (size_t i = w->pool->out_dir_len + 1; i <= len; i++) {
+        if (i < len && path[i] != '/')
+            continue;
+        char saved = path[i];
+        path[i] = '\0';
+        int rc = mkdir(path, 0755) == 0 || errno == EEXIST ? VG_OK : io_error("create", path);
+        path[i] = saved;
+        if (rc)
+            return rc;
+    }
+    struct vg_buf *slot = &w->dirs[w->dir_next];
+    w->dir_next = (w->dir_next + 1) % DIR_CACHE;
+    vg_buf_reset(slot);
+    return vg_buf_add(slot, path, len);
+}
+
+/* Gzip one job into <out_dir>/<key>. */
+static int write_job(struct writer *w, const struct job *j)
+{
+    int rc = VG_OK;
+    int fd = -1;
+
+    vg_buf_reset(&w->path);
+    if ((rc = vg_buf_add(&w->path, w->pool->out_dir, w->pool->out_dir_len)) ||
+        (rc = vg_buf_addc(&w->path, '/')) || (rc = vg_buf_add(&w->path, j->key.data, j->key.len)))
+        goto out;
+    char *slash = strrchr(w->path.data, '/');
+    if ((rc = ensure_dir(w, w->path.data, (size_t)(slash - w->path.data))))
+        goto out;
+
+    size_t bound = libdeflate_gzip_compress_bound(w->z, j->data.len);
+    vg_buf_reset(&w->gz);
+    if ((rc = vg_buf_reserve(&w->gz, bound)))
+        goto out;
+    size_t n = libdeflate_gzip_compress(w->z, j->data.data, j->data.len, w->gz.data, bound);
+    if (n == 0)
+        VG_BUG("gzip output exceeded its bound");
+
+    fd = open(w->path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        rc = io_error("create", w->path.data);
+        goto out;
+    }
+    for (size_t done = 0; done < n;) {
+        ssize_t k = write(fd, w->gz.data + done, n - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            rc = io_error("write", w->path.data);
+            goto out;
+        }
+        done += (size_t)k;
+    }
+    w->bytes_compressed += n;
+out:
+    if (fd >= 0 && close(fd) != 0 && rc == VG_OK)
+        rc = io_error("close", w->path.data);
+    return rc;
+}
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    struct pool *pl = w->pool;
+    pthread_mutex_lock(&pl->mu);
+    for (;;) {
+        while (pl->q_len == 0 && !pl->stop)
+            pthread_cond_wait(&pl->job_ready, &pl->mu);
+        if (pl->q_len == 0)
+            break;
+        unsigned idx = pl->queue[pl->q_head];
+        pl->q_head = (pl->q_head + 1) % pl->n_jobs;
+        pl->q_len--;
+        bool skip = pl->err != VG_OK;
+        pthread_mutex_unlock(&pl->mu);
+
+        int rc = skip ? VG_OK : write_job(w, &pl->jobs[idx]);
+        int saved = errno;
+
+        pthread_mutex_lock(&pl->mu);
+        if (rc && !pl->err) {
+            pl->err = rc;
+            pl->err_errno = saved;
+        }
+        pl->free_idx[pl->n_free++] = idx;
+        pthread_cond_signal(&pl->job_done);
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return NULL;
+}
+
+/* Hand g->out and g->key to a writer, taking an empty job's buffers in exchange. */
+static int submit(struct gen *g)
+{
+    struct pool *pl = g->pool;
+    int rc;
+    pthread_mutex_lock(&pl->mu);
+    while (pl->n_free == 0 && !pl->err)
+        pthread_cond_wait(&pl->job_done, &pl->mu);
+    if ((rc = pl->err) == VG_OK) {
+        unsigned idx = pl->free_idx[--pl->n_free];
+        struct job *j = &pl->jobs[idx];
+        struct vg_buf t = j->data;
+        j->data = g->out.b;
+        g->out.b = t;
+        t = j->key;
+        j->key = g->key;
+        g->key = t;
+        pl->queue[(pl->q_head + pl->q_len) % pl->n_jobs] = idx;
+        pl->q_len++;
+        pthread_cond_signal(&pl->job_ready);
+        g->st.files++;
+        g->st.bytes_uncompressed += j->data.len;
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return rc;
+}
+
+static void pool_release(struct pool *pl)
+{
+    for (unsigned i = 0; i < pl->n_writers; i++) {
+        struct writer *w = &pl->writers[i];
+        if (w->z)
+            libdeflate_free_compressor(w->z);
+        vg_buf_release(&w->gz);
+        vg_buf_release(&w->path);
+        for (unsigned k = 0; k < DIR_CACHE; k++)
+            vg_buf_release(&w->dirs[k]);
+    }
+    for (unsigned i = 0; i < pl->n_jobs; i++) {
+        vg_buf_release(&pl->jobs[i].key);
+        vg_buf_release(&pl->jobs[i].data);
+    }
+    pthread_cond_destroy(&pl->job_done);
+    pthread_cond_destroy(&pl->job_ready);
+    pthread_mutex_destroy(&pl->mu);
+}
+
+/* Start the writers.  On failure the pool is left for pool_finish to clean up. */
+static int pool_start(struct pool *pl, const char *out_dir)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    pl->out_dir = out_dir;
+    pl->out_dir_len = strlen(out_dir);
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->job_ready, NULL);
+    pthread_cond_init(&pl->job_done, NULL);
+    pl->n_writers = cpus < 1 ? 1 : cpus > MAX_WRITERS ? MAX_WRITERS : (unsigned)cpus;
+    pl->n_jobs = pl->n_writers * JOBS_PER_WRITER;
+    for (unsigned i = 0; i < pl->n_jobs; i++) {
+        vg_buf_init(&pl->jobs[i].key, 0);
+        vg_buf_init(&pl->jobs[i].data, 0);
+        pl->free_idx[pl->n_free++] = i;
+    }
+    for (unsigned i = 0; i < pl->n_writers; i++) {
+        struct writer *w = &pl->writers[i];
+        w->pool = pl;
+        vg_buf_init(&w->gz, 0);
+        vg_buf_init(&w->path, 0);
+        for (unsigned k = 0; k < DIR_CACHE; k++)
+            vg_buf_init(&w->dirs[k], 0);
+        if (!(w->z = libdeflate_alloc_compressor(GZIP_LEVEL)))
+            return VG_ENOMEM;
+    }
+    for (unsigned i = 0; i < pl->n_writers; i++) {
+        if (pthread_create(&pl->writers[i].thread, NULL, writer_main, &pl->writers[i]) != 0)
+            return VG_ENOMEM;
+        pl->writers[i].started = true;
+    }
+    return VG_OK;
+}
+
+/* Drain the queue, stop the writers and free the pool; returns the first writer failure. */
+static int pool_finish(struct pool *pl, uint64_t *bytes_compressed)
+{
+    pthread_mutex_lock(&pl->mu);
+    pl->stop = true;
+    pthread_cond_broadcast(&pl->job_ready);
+    pthread_mutex_unlock(&pl->mu);
+    for (unsigned i = 0; i < pl->n_writers; i++) {
+        if (pl->writers[i].started)
+            pthread_join(pl->writers[i].thread, NULL);
+        *bytes_compressed += pl->writers[i].bytes_compressed;
+    }
+    int rc = pl->err;
+    if (rc)
+        errno = pl->err_errno;
+    pool_release(pl);
+    return rc;
+}
+
+/* The events of one account, region and window: one CloudTrail object. */
+static int write_log_file(struct gen *g, struct account *a, unsigned w, const struct spec *sp,
+                          size_t n)
+{
+    int rc = VG_OK;
+    uint8_t slot = (uint8_t)(sp[0].key >> 56);
+    const char *region = region_names[a->slot_region[slot]];
+    char end[24], oldest[24], newest[24], tag[17];
+
+    vg_buf_reset(&g->out.b);
+    PUT(&g->out, "{\"Records\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            PUT(&g->out, ",");
+        render_spec(g, a, &sp[i]);
+    }
+    PUT(&g->out, "]}");
+    if ((rc = g->out.err))
+        goto out;
+    g->st.events += n;
+
+    /* named for its delivery, at the end of the window, as CloudTrail does */
+    fmt_time(g->day_ms + (int64_t)(w + 1) * WINDOW_S * 1000, end);
+    RAND_CHARS(&g->rng, tag, 16, ALNUM);
+    vg_buf_reset(&g->key);
+    if ((rc = vg_buf_printf(&g->key,
+                            "AWSLogs/%s/CloudTrail/%s/%.4s/%.2s/%.2s/%s_CloudTrail_%s_"
+                            "%.4s%.2s%.2sT%.2s%.2sZ_%s.json.gz",
+                            a->id, region, end, end + 5, end + 8, a->id, region, end, end + 5,
+                            end + 8, end + 11, end + 14, tag)))
+        goto out;
+
+    int64_t first_ms = g->day_ms + (int64_t)((sp[0].key >> 32) & 0xffffff) * 1000;
+    int64_t last_ms = g->day_ms + (int64_t)((sp[n - 1].key >> 32) & 0xffffff) * 1000;
+    fmt_time(first_ms, oldest);
+    fmt_time(last_ms, newest);
+    if (first_ms < g->dig_oldest[slot])
+        g->dig_oldest[slot] = first_ms;
+    if (last_ms > g->dig_newest[slot])
+        g->dig_newest[slot] = last_ms;
+    struct sink *d = &g->digest[slot];
+    if (d->b.len)
+        PUT(d, ",");
+    PUT(d, "{\"s3Bucket\":");
+    put_str(d, a->trail_bucket);
+    PUT(d, ",\"s3Object\":");
+    put_strn(d, g->key.data, g->key.len);
+    /* Placeholder hashes: real ones would only matter with a real signature, which needs
+     * AWS's private key. */
+    PUT(d, ",\"hashValue\":\"");
+    PUT_RAND(d, &g->rng, 64, HEX);
+    PUT(d, "\",\"hashAlgorithm\":\"SHA-256\",\"newestEventTime\":");
+    put_str(d, newest);
+    PUT(d, ",\"oldestEventTime\":");
+    put_str(d, oldest);
+    PUT(d, "}");
+    if ((rc = d->err))
+        goto out;
+    rc = submit(g);
+out:
+    return rc;
+}
+
+/* Hex that both a digest and its successor can recompute, as previousDigestSignature needs. */
+static void derived_hex(uint64_t seed, char *out, size_t n)
+{
+    for (size_t i = 0; i < n; i += 16) {
+        uint64_t v = splitmix64(&seed);
+        for (size_t j = 0; j < 16 && i + j < n; j++)
+            out[i + j] = HEX[(v >> (60 - 4 * j)) & 15];
+    }
+    out[n] = '\0';
+}
+
+static uint64_t digest_seed(const struct gen *g, unsigned ai, unsigned slot, int64_t day,
+                            uint64_t salt)
+{
+    uint64_t x = g->opts->seed ^ salt;
+    x ^= splitmix64(&x) + ai;
+    x ^= splitmix64(&x) + slot;
+    x ^= splitmix64(&x) + (uint64_t)day;
+    return splitmix64(&x);
+}
+
+static int digest_key(struct vg_buf *b, const struct account *a, const char *region, int64_t end_ms)
+{
+    char end[24];
+    fmt_time(end_ms, end);
+    vg_buf_reset(b);
+    return vg_buf_printf(b,
+                         "AWSLogs/%s/CloudTrail-Digest/%s/%.4s/%.2s/%.2s/%s_CloudTrail-Digest_%s_"
+                         "%s_%s_%.4s%.2s%.2sT%.2s%.2s%.2sZ.json.gz",
+                         a->id, region, end, end + 5, end + 8, a->id, region, TRAIL_NAME,
+                         TRAIL_REGION, end, end + 5, end + 8, end + 11, end + 14, end + 17);
+}
+
+/* One digest per account, region and day, chained to the previous day's like CloudTrail's
+ * hourly ones. */
+static int write_digest(struct gen *g, struct account *a, unsigned ai, unsigned slot)
+{
+    int rc = VG_OK;
+    struct sink *o = &g->out;
+    const char *region = region_names[a->slot_region[slot]];
+    char t[24], hex[513];
+
+    vg_buf_reset(&o->b);
+    PUT(o, "{\"awsAccountId\":");
+    put_str(o, a->id);
+    PUT(o, ",\"digestStartTime\":");
+    fmt_time(g->day_ms, t);
+    put_str(o, t);
+    PUT(o, ",\"digestEndTime\":");
+    fmt_time(g->day_ms + DAY_MS, t);
+    put_str(o, t);
+    PUT(o, ",\"digestS3Bucket\":");
+    put_str(o, a->trail_bucket);
+    if ((rc = digest_key(&g->key, a, region, g->day_ms + DAY_MS)))
+        goto out;
+    PUT(o, ",\"digestS3Object\":");
+    put_strn(o, g->key.data, g->key.len);
+    PUT(o, ",\"digestPublicKeyFingerprint\":");
+    put_str(o, a->fingerprint);
+    PUT(o, ",\"digestSignatureAlgorithm\":\"SHA256withRSA\",\"newestEventTime\":");
+    if (g->digest[slot].b.len) {
+        fmt_time(g->dig_newest[slot], t);
+        put_str(o, t);
+        PUT(o, ",\"oldestEventTime\":");
+        fmt_time(g->dig_oldest[slot], t);
+        put_str(o, t);
+    } else {
+        PUT(o, "null,\"oldestEventTime\":null");
+    }
+    if (g->day == 0) {
+        PUT(o, ",\"previousDigestS3Bucket\":null,\"previousDigestS3Object\":null,"
+               "\"previousDigestHashValue\":null,\"previousDigestHashAlgorithm\":null,"
+               "\"previousDigestSignature\":null");
+    } else {
+        if ((rc = digest_key(&g->prev_key, a, region, g->day_ms)))
+            goto out;
+        PUT(o, ",\"previousDigestS3Bucket\":");
+        put_str(o, a->trail_bucket);
+        PUT(o, ",\"previousDigestS3Object\":");
+        put_strn(o, g->prev_key.data, g->prev_key.len);
+        PUT(o, ",\"previousDigestHashValue\":");
+        derived_hex(digest_seed(g, ai, slot, g->day - 1, 0x68617368), hex, 64);
+        put_str(o, hex);
+        PUT(o, ",\"previousDigestHashAlgorithm\":\"SHA-256\",\"previousDigestSignature\":");
+        derived_hex(digest_seed(g, ai, slot, g->day - 1, 0x736967), hex, 512);
+        put_str(o, hex);
+    }
+    PUT(o, ",\"logFiles\":[");
+    put(o, g->digest[slot].b.data, g->digest[slot].b.len);
+    PUT(o, "]}");
+    if ((rc = o->err))
+        goto out;
+    rc = submit(g);
+out:
+    return rc;
+}
+
+/* ---- the day loop -----------------------------------------------------------------------------
+ */
+
+static int cmp_spec(const void *x, const void *y)
+{
+    uint64_t a = ((const struct spec *)x)->key, b = ((const struct spec *)y)->key;
+    return (a > b) - (a < b);
+}
+
+static int grow_specs(struct gen *g, size_t need)
+{
+    if (need <= g->spec_cap)
+        return VG_OK;
+    size_t cap = g->spec_cap ? g->spec_cap : 256;
+    while (cap < need)
+        cap *= 2;
+    if (cap > SIZE_MAX / sizeof(struct spec))
+        return VG_ENOMEM;
+    struct spec *p = realloc(g->specs, cap * sizeof(struct spec));
+    if (!p)
+        return VG_ENOMEM;
+    g->specs = p;
+    g->spec_cap = cap;
+    return VG_OK;
+}
+
+static uint32_t pick_principal(struct gen *g, const struct account *a)
+{
+    uint64_t x = below(&g->rng, a->pr_total);
+    uint32_t lo = 0, hi = a->n_pr - 1;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (a->pr[mid].cum_weight > x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static uint16_t pick_call(struct gen *g, enum prof prof)
+{
+    const uint32_t *cum = g->call_cum[prof];
+    uint64_t x = below(&g->rng, cum[VG_ARRAY_LEN(calls) - 1]);
+    uint16_t i = 0;
+    while (cum[i] <= x)
+        i++;
+    return i;
+}
+
+static void draw_spec(struct gen *g, const struct account *a, unsigned w, struct spec *sp)
+{
+    struct rng *r = &g->rng;
+    uint32_t who = pick_principal(g, a);
+    const struct principal *p = &a->pr[who];
+    bool machine = p->prof == PROF_ROLE || p->prof == PROF_LAMBDA || p->prof == PROF_EC2;
+    uint64_t sod = (uint64_t)w * WINDOW_S + below(r, WINDOW_S);
+    uint8_t slot;
+    sp->who = (int32_t)who;
+    sp->bucket = 0;
+    if (per_mille(r, SERVICE_PER_MILLE)) {
+        sp->type = T_SERVICE;
+        sp->what = 0;
+        slot = p->prof == PROF_EC2 || p->prof == PROF_LAMBDA ? p->home : 0;
+    } else {
+        sp->type = T_CALL;
+        sp->what = pick_call(g, p->prof);
+        const struct api *api = &calls[sp->what].api;
+        if (api->kind == K_S3_BUCKET_SUB || api->kind == K_S3_OBJECT) {
+            sp->bucket = (uint8_t)below(r, N_BUCKETS);
+            slot = a->bucket_slot[sp->bucket]; /* S3 logs a call in the bucket's region */
+        } else if (api->flags & F_GLOBAL) {
+            slot = 0;
+        } else if (machine && per_mille(r, 900)) {
+            slot = p->home;
+        } else {
+            slot = draw_slot(r, a);
+        }
+    }
+    sp->key = (uint64_t)slot << 56 | sod << 32;
+}
+
+static int write_window(struct gen *g, struct account *a, unsigned w, uint64_t n)
+{
+    int rc = VG_OK;
+    bool scenes = g->day == 0 && g->opts->attacks;
+    size_t k = 0;
+    if (n > UINT32_MAX) {
+        rc = VG_ELIMIT; /* the sequence number in spec.key has 32 bits */
+        goto out;
+    }
+    if ((rc = grow_specs(g, (size_t)n + (scenes ? VG_ARRAY_LEN(scenarios) : 0))))
+        goto out;
+    for (; k < n; k++) {
+        draw_spec(g, a, w, &g->specs[k]);
+        g->specs[k].key |= k;
+    }
+    for (size_t i = 0; scenes && i < VG_ARRAY_LEN(scenarios); i++) {
+        uint64_t sod = SCENARIO_START_S + i * SCENARIO_STEP_S;
+        if (sod / WINDOW_S != w)
+            continue;
+        struct spec *sp = &g->specs[k];
+        sp->key = sod << 32 | k; /* slot 0: us-east-1, where every scenario bucket lives */
+        sp->who = -1;
+        sp->what = (uint16_t)i;
+        sp->type = T_SCENARIO;
+        sp->bucket = 0;
+        k++;
+    }
+    if (k > 1)
+        qsort(g->specs, k, sizeof(struct spec), cmp_spec);
+    for (size_t i = 0; i < k;) {
+        size_t j = i + 1;
+        while (j < k && g->specs[j].key >> 56 == g->specs[i].key >> 56)
+            j++;
+        if ((rc = write_log_file(g, a, w, g->specs + i, j - i)))
+            goto out;
+        i = j;
+    }
+out:
+    return rc;
+}
+
+static int write_account_day(struct gen *g, struct account *a, unsigned ai)
+{
+    /* Local working hours, in UTC windows; night traffic is machines and stragglers. */
+    static const uint8_t hour_weight[24] = {3,  3,  2,  2,  2,  3, 4, 6, 9, 12, 13, 13,
+                                            12, 13, 13, 12, 11, 9, 7, 6, 5, 4,  4,  3};
+    int rc = VG_OK;
+    uint64_t e = g->opts->events_per_day;
+
+    if ((rc = account_refresh(g, a)))
+        goto out;
+    g->win_cum[0] = 0;
+    for (unsigned w = 0; w < WINDOWS_PER_DAY; w++) {
+        int lw = ((int)w + a->tz_windows + WINDOWS_PER_DAY) % WINDOWS_PER_DAY;
+        g->win_cum[w + 1] = g->win_cum[w] + hour_weight[lw / (3600 / WINDOW_S)];
+    }
+    for (unsigned s = 0; s < MAX_SLOTS; s++) {
+        vg_buf_reset(&g->digest[s].b);
+        g->dig_oldest[s] = INT64_MAX;
+        g->dig_newest[s] = INT64_MIN;
+    }
+    uint64_t total = g->win_cum[WINDOWS_PER_DAY];
+    for (unsigned w = 0; w < WINDOWS_PER_DAY; w++) {
+        /* exact shares of events_per_day, so every day has exactly that many events */
+        uint64_t lo = (uint64_t)((unsigned __int128)e * g->win_cum[w] / total);
+        uint64_t hi = (uint64_t)((unsigned __int128)e * g->win_cum[w + 1] / total);
+        if ((rc = write_window(g, a, w, hi - lo)))
+            goto out;
+    }
+    for (unsigned s = 0; s < a->n_slots; s++)
+        if ((rc = write_digest(g, a, ai, s)))
+            goto out;
+out:
+    return rc;
+}
+
+void vg_simulate_opts_init(struct vg_simulate_opts *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->accounts = 2;
+    opts->principals = 20;
+    opts->days = 1;
+    opts->events_per_day = 20000;
+    opts->seed = 1;
+    opts->start_ms = vg_time_days_from_civil(2026, 11, 1) * DAY_MS;
+}
+
+static int mkdir_p(const char *dir)
+{
+    int rc = VG_OK;
+    char *p = strdup(dir);
+    if (!p)
+        return VG_ENOMEM;
+    size_t len = strlen(p);
+    for (size_t i = 1; i <= len && rc == VG_OK; i++) {
+        if (i < len && p[i] != '/')
+            continue;
+        p[i] = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST)
+            rc = io_error("create", p);
+        if (i < len)
+            p[i] = '/';
+    }
+    free(p);
+    return rc;
+}
+
+int vg_simulate_run(const struct vg_simulate_opts *opts, struct vg_simulate_stats *out)
+{
+    int rc = VG_OK;
+    bool pool_up = false;
+    /* calloc leaves every vg_buf and sink in its VG_BUF_INIT state */
+    struct gen *g = calloc(1, sizeof(*g));
+    if (!g) {
+        rc = VG_ENOMEM;
+        goto out;
+    }
+    g->opts = opts;
+    if (!opts->out_dir || !opts->out_dir[0] || opts->accounts == 0 || opts->principals == 0 ||
+        (opts->target_bytes && opts->events_per_day == 0)) {
+        vg_log_error("simulate: need an output folder, at least one account and principal, "
+                     "and events for a byte target");
+        rc = VG_EUSAGE;
+        goto out;
+    }
+    g->pool = calloc(1, sizeof(*g->pool));
+    g->acct = calloc(opts->accounts, sizeof(*g->acct));
+    g->pr = calloc((size_t)opts->accounts * opts->principals, sizeof(*g->pr));
+    if (!g->pool || !g->acct || !g->pr) {
+        rc = VG_ENOMEM;
+        goto out;
+    }
+    if ((rc = mkdir_p(opts->out_dir)))
+        goto out;
+    pool_up = true;
+    if ((rc = pool_start(g->pool, opts->out_dir)))
+        goto out;
+
+    rng_seed(&g->rng, opts->seed);
+    for (unsigned p = 0; p < PROF_COUNT; p++) {
+        uint32_t sum = 0;
+        for (size_t c = 0; c < VG_ARRAY_LEN(calls); c++)
+            g->call_cum[p][c] = sum += calls[c].weight[p];
+    }
+    for (unsigned i = 0; i < opts->accounts; i++)
+        account_init(g, &g->acct[i], g->pr + (size_t)i * opts->principals, opts->principals);
+
+    /* CloudTrail days start at midnight UTC whatever start_ms says */
+    int64_t start = opts->start_ms - (((opts->start_ms % DAY_MS) + DAY_MS) % DAY_MS);
+    for (g->day = 0; (uint64_t)g->day < opts->days ||
+                     (opts->target_bytes && g->st.bytes_uncompressed < opts->target_bytes);
+         g->day++) {
+        char t[24];
+        g->day_ms = start + g->day * DAY_MS;
+        fmt_time(g->day_ms, t);
+        memcpy(g->date, t, 10);
+        g->date[10] = '\0';
+        for (unsigned i = 0; i < opts->accounts; i++)
+            if ((rc = write_account_day(g, &g->acct[i], i)))
+                goto out;
+    }
+out:
+    if (pool_up) {
+        /* after a writer failure this returns the same code and restores its errno */
+        int prc = pool_finish(g->pool, &g->st.bytes_compressed);
+        if (rc == VG_OK)
+            rc = prc;
+    }
+    if (out) {
+        if (g)
+            *out = g->st;
+        else
+            memset(out, 0, sizeof(*out));
+    }
+    if (g) {
+        int saved = errno;
+        if (g->pr)
+            for (size_t i = 0; i < (size_t)opts->accounts * opts->principals; i++)
+                vg_buf_release(&g->pr[i].ident.b);
+        if (g->acct)
+            for (unsigned i = 0; i < opts->accounts; i++)
+                vg_buf_release(&g->acct[i].mallory.ident.b);
+        free(g->pr);
+        free(g->acct);
+        free(g->pool);
+        free(g->specs);
+        vg_buf_release(&g->out.b);
+        vg_buf_release(&g->scratch_ident.b);
+        for (unsigned s = 0; s < MAX_SLOTS; s++)
+            vg_buf_release(&g->digest[s].b);
+        vg_buf_release(&g->key);
+        vg_buf_release(&g->prev_key);
+        free(g);
+        errno = saved;
+    }
+    return rc;
+}

@@ -1,0 +1,544 @@
+/* Unit tests for simulate/: the same options write the same bytes, the S3 layout is CloudTrail's,
+ * every object is gzipped JSON in the shape AWS delivers, and the attack scenarios appear when
+ * (and only when) they are asked for. */
+#include "simulate/simulate.h"
+
+#include "core/err.h"
+#include "core/hash.h"
+
+#include <setjmp.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <libdeflate.h>
+
+/* One generated file: its path below the output folder and its bytes as written. */
+struct file {
+    char *rel;
+    unsigned char *data;
+    size_t len;
+};
+
+struct tree {
+    struct file *files;
+    size_t n, cap;
+};
+
+static void tree_release(struct tree *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->files[i].rel);
+        free(t->files[i].data);
+    }
+    free(t->files);
+    memset(t, 0, sizeof(*t));
+}
+
+static unsigned char *read_all(const char *path, size_t *len_out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+    struct stat st;
+    assert_int_equal(fstat(fd, &st), 0);
+    unsigned char *p = malloc((size_t)st.st_size + 1);
+    assert_non_null(p);
+    size_t done = 0;
+    while (done < (size_t)st.st_size) {
+        ssize_t n = read(fd, p + done, (size_t)st.st_size - done);
+        assert_true(n > 0);
+        done += (size_t)n;
+    }
+    close(fd);
+    *len_out = done;
+    return p;
+}
+
+static void walk(struct tree *t, const char *root, const char *rel)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s%s%s", root, rel[0] ? "/" : "", rel);
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        char child_rel[4096], child[8200];
+        snprintf(child_rel, sizeof(child_rel), "%s%s%s", rel, rel[0] ? "/" : "", de->d_name);
+        snprintf(child, sizeof(child), "%s/%s", root, child_rel);
+        struct stat st;
+        assert_int_equal(lstat(child, &st), 0);
+        if (S_ISDIR(st.st_mode)) {
+            walk(t, root, child_rel);
+            continue;
+        }
+        assert_true(S_ISREG(st.st_mode));
+        if (t->n == t->cap) {
+            t->cap = t->cap ? t->cap * 2 : 256;
+            t->files = realloc(t->files, t->cap * sizeof(*t->files));
+            assert_non_null(t->files);
+        }
+        struct file *f = &t->files[t->n++];
+        f->rel = strdup(child_rel);
+        assert_non_null(f->rel);
+        f->data = read_all(child, &f->len);
+    }
+    closedir(d);
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+    return strcmp(((const struct file *)a)->rel, ((const struct file *)b)->rel);
+}
+
+/* Every file below root, sorted by path. */
+static void load_tree(struct tree *t, const char *root)
+{
+    memset(t, 0, sizeof(*t));
+    walk(t, root, "");
+    qsort(t->files, t->n, sizeof(*t->files), cmp_file);
+}
+
+static void rm_rf(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        assert_non_null(d);
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                continue;
+            char child[4096];
+            snprintf(child, sizeof(child), "%s/%s", path, de->d_name);
+            rm_rf(child);
+        }
+        closedir(d);
+        assert_int_equal(rmdir(path), 0);
+    } else {
+        assert_int_equal(unlink(path), 0);
+    }
+}
+
+/* A fresh temporary folder; the run writes into <tmp>/out so a missing folder gets created. */
+struct tmp {
+    char root[64];
+    char out[96];
+};
+
+static void tmp_make(struct tmp *t)
+{
+    snprintf(t->root, sizeof(t->root), "/tmp/vigil-simulate-XXXXXX");
+    assert_non_null(mkdtemp(t->root));
+    snprintf(t->out, sizeof(t->out), "%s/out", t->root);
+}
+
+static void small_opts(struct vg_simulate_opts *o, const char *dir, bool attacks)
+{
+    vg_simulate_opts_init(o);
+    o->out_dir = dir;
+    o->accounts = 2;
+    o->principals = 12;
+    o->events_per_day = 3000;
+    o->seed = 42;
+    o->attacks = attacks;
+}
+
+/* The decompressed bytes of a gzip member, NUL-terminated. */
+static char *gunzip(const struct file *f, size_t *len_out)
+{
+    assert_true(f->len >= 18);
+    size_t size = (size_t)f->data[f->len - 4] | (size_t)f->data[f->len - 3] << 8 |
+                  (size_t)f->data[f->len - 2] << 16 | (size_t)f->data[f->len - 1] << 24;
+    char *out = malloc(size + 1);
+    assert_non_null(out);
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    assert_non_null(d);
+    size_t got = 0;
+    assert_int_equal(libdeflate_gzip_decompress(d, f->data, f->len, out, size, &got),
+                     LIBDEFLATE_SUCCESS);
+    libdeflate_free_decompressor(d);
+    assert_int_equal(got, size);
+    out[got] = '\0';
+    *len_out = got;
+    return out;
+}
+
+static bool is_digest(const struct file *f)
+{
+    return strstr(f->rel, "/CloudTrail-Digest/") != NULL;
+}
+
+static bool all_of(const char *s, size_t n, const char *set)
+{
+    if (strlen(s) != n)
+        return false;
+    return strspn(s, set) == n;
+}
+
+#define DIGITS "0123456789"
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/* AWSLogs/<acct>/CloudTrail/<region>/YYYY/MM/DD/<acct>_CloudTrail_<region>_YYYYMMDDTHHMMZ_<16>
+ * .json.gz, the folder date being the file's. */
+static bool log_path_ok(const char *p)
+{
+    char acct[16], region[32], y[8], m[4], d[4], acct2[16], region2[32], ymd[12], hm[8], tag[20];
+    int end = -1;
+    sscanf(p,
+           "AWSLogs/%15[0-9]/CloudTrail/%31[a-z0-9-]/%7[0-9]/%3[0-9]/%3[0-9]/%15[0-9]_CloudTrail_"
+           "%31[a-z0-9-]_%11[0-9]T%7[0-9]Z_%19[A-Za-z0-9].json.gz%n",
+           acct, region, y, m, d, acct2, region2, ymd, hm, tag, &end);
+    if (end < 0 || p[end] != '\0')
+        return false;
+    char date[16];
+    snprintf(date, sizeof(date), "%s%s%s", y, m, d);
+    return all_of(acct, 12, DIGITS) && acct[0] != '0' && strcmp(acct, acct2) == 0 &&
+           strcmp(region, region2) == 0 && strlen(y) == 4 && strlen(m) == 2 && strlen(d) == 2 &&
+           strcmp(date, ymd) == 0 && strlen(hm) == 4 && all_of(tag, 16, ALNUM);
+}
+
+static bool digest_path_ok(const char *p)
+{
+    char acct[16], region[32], y[8], m[4], d[4], acct2[16], region2[32], ymd[12], hms[8];
+    int end = -1;
+    sscanf(p,
+           "AWSLogs/%15[0-9]/CloudTrail-Digest/%31[a-z0-9-]/%7[0-9]/%3[0-9]/%3[0-9]/"
+           "%15[0-9]_CloudTrail-Digest_%31[a-z0-9-]_management-events_us-east-1_"
+           "%11[0-9]T%7[0-9]Z.json.gz%n",
+           acct, region, y, m, d, acct2, region2, ymd, hms, &end);
+    if (end < 0 || p[end] != '\0')
+        return false;
+    char date[16];
+    snprintf(date, sizeof(date), "%s%s%s", y, m, d);
+    return all_of(acct, 12, DIGITS) && strcmp(acct, acct2) == 0 && strcmp(region, region2) == 0 &&
+           strcmp(date, ymd) == 0 && strlen(hms) == 6;
+}
+
+static void test_simulate_deterministic(void **state)
+{
+    (void)state;
+    struct tmp t1, t2, t3;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats s1, s2, s3;
+    struct tree a, b, c;
+    tmp_make(&t1);
+    tmp_make(&t2);
+    tmp_make(&t3);
+
+    small_opts(&o, t1.out, true);
+    assert_int_equal(vg_simulate_run(&o, &s1), VG_OK);
+    o.out_dir = t2.out;
+    assert_int_equal(vg_simulate_run(&o, &s2), VG_OK);
+    o.out_dir = t3.out;
+    o.seed = 43;
+    assert_int_equal(vg_simulate_run(&o, &s3), VG_OK);
+    assert_memory_equal(&s1, &s2, sizeof(s1));
+
+    load_tree(&a, t1.out);
+    load_tree(&b, t2.out);
+    load_tree(&c, t3.out);
+    assert_int_equal(a.n, s1.files);
+    assert_int_equal(a.n, b.n);
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        assert_string_equal(a.files[i].rel, b.files[i].rel);
+        assert_int_equal(a.files[i].len, b.files[i].len);
+        assert_int_equal(vg_hash64(a.files[i].data, a.files[i].len, 0),
+                         vg_hash64(b.files[i].data, b.files[i].len, 0));
+        bytes += a.files[i].len;
+    }
+    assert_int_equal(bytes, s1.bytes_compressed);
+    /* another seed is another world: other account ids, so other paths */
+    assert_string_not_equal(a.files[0].rel, c.files[0].rel);
+
+    tree_release(&a);
+    tree_release(&b);
+    tree_release(&c);
+    rm_rf(t1.root);
+    rm_rf(t2.root);
+    rm_rf(t3.root);
+}
+
+static void test_simulate_layout(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    struct tree tr;
+    tmp_make(&t);
+    small_opts(&o, t.out, false);
+    o.days = 2;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    load_tree(&tr, t.out);
+
+    size_t logs = 0, digests = 0;
+    for (size_t i = 0; i < tr.n; i++) {
+        const char *rel = tr.files[i].rel;
+        if (is_digest(&tr.files[i])) {
+            if (!digest_path_ok(rel))
+                fail_msg("bad digest path '%s'", rel);
+            digests++;
+        } else {
+            if (!log_path_ok(rel))
+                fail_msg("bad log path '%s'", rel);
+            logs++;
+        }
+    }
+    /* a window has at most one object per account and region */
+    assert_true(logs > 2 * 288);
+    assert_true(logs <= 2 * 2 * 288 * 5);
+    /* one digest per account, region and day; every account uses 3 to 5 regions */
+    assert_true(digests >= 2 * 2 * 3 && digests <= 2 * 2 * 5);
+    assert_int_equal(logs + digests, st.files);
+    tree_release(&tr);
+    rm_rf(t.root);
+}
+
+/* Fields every record carries, whatever its kind. */
+static const char *const record_fields[] = {
+    "eventVersion", "userIdentity",    "eventTime",          "eventSource",   "eventName",
+    "awsRegion",    "sourceIPAddress", "userAgent",          "eventID",       "readOnly",
+    "eventType",    "managementEvent", "recipientAccountId", "eventCategory",
+};
+
+static void check_log_file(const struct file *f, const char *text, uint64_t *events)
+{
+    char acct[16], region[32];
+    assert_int_equal(sscanf(f->rel, "AWSLogs/%15[0-9]/CloudTrail/%31[a-z0-9-]/", acct, region), 2);
+    assert_true(strncmp(text, "{\"Records\":[", 12) == 0);
+    json_error_t jerr;
+    json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc)
+        fail_msg("%s: %s at line %d", f->rel, jerr.text, jerr.line);
+    json_t *recs = json_object_get(doc, "Records");
+    assert_true(json_is_array(recs));
+    assert_true(json_array_size(recs) > 0);
+    const char *prev = "";
+    size_t i;
+    json_t *r;
+    json_array_foreach(recs, i, r)
+    {
+        for (size_t k = 0; k < VG_ARRAY_LEN(record_fields); k++)
+            if (!json_object_get(r, record_fields[k]))
+                fail_msg("%s: record %zu has no '%s'", f->rel, i, record_fields[k]);
+        const char *t = json_string_value(json_object_get(r, "eventTime"));
+        assert_non_null(t);
+        assert_int_equal(strlen(t), 20);
+        assert_true(strcmp(prev, t) <= 0);
+        prev = t;
+        assert_string_equal(json_string_value(json_object_get(r, "awsRegion")), region);
+        assert_string_equal(json_string_value(json_object_get(r, "recipientAccountId")), acct);
+        bool data = strcmp(json_string_value(json_object_get(r, "eventCategory")), "Data") == 0;
+        assert_true(json_is_boolean(json_object_get(r, "managementEvent")));
+        assert_int_equal(json_is_true(json_object_get(r, "managementEvent")), !data);
+        if (json_object_get(r, "errorCode"))
+            assert_true(json_is_null(json_object_get(r, "responseElements")));
+    }
+    *events += json_array_size(recs);
+    json_decref(doc);
+}
+
+static void check_digest_file(const struct file *f, const char *text)
+{
+    static const char *const keys[] = {
+        "awsAccountId",
+        "digestStartTime",
+        "digestEndTime",
+        "digestS3Bucket",
+        "digestS3Object",
+        "digestPublicKeyFingerprint",
+        "digestSignatureAlgorithm",
+        "newestEventTime",
+        "oldestEventTime",
+        "previousDigestS3Bucket",
+        "previousDigestSignature",
+        "logFiles",
+    };
+    json_error_t jerr;
+    json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc)
+        fail_msg("%s: %s", f->rel, jerr.text);
+    for (size_t k = 0; k < VG_ARRAY_LEN(keys); k++)
+        if (!json_object_get(doc, keys[k]))
+            fail_msg("%s: no '%s'", f->rel, keys[k]);
+    assert_string_equal(json_string_value(json_object_get(doc, "digestS3Object")), f->rel);
+    assert_true(json_is_array(json_object_get(doc, "logFiles")));
+    json_decref(doc);
+}
+
+static void test_simulate_gzipped_records(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    struct tree tr;
+    tmp_make(&t);
+    small_opts(&o, t.out, true);
+    o.days = 2;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    load_tree(&tr, t.out);
+
+    uint64_t events = 0, raw = 0;
+    for (size_t i = 0; i < tr.n; i++) {
+        size_t len;
+        char *text = gunzip(&tr.files[i], &len);
+        raw += len;
+        if (is_digest(&tr.files[i]))
+            check_digest_file(&tr.files[i], text);
+        else
+            check_log_file(&tr.files[i], text, &events);
+        free(text);
+    }
+    assert_int_equal(events, st.events);
+    assert_int_equal(raw, st.bytes_uncompressed);
+    /* events_per_day is exact per account and day; the scenarios come on top */
+    assert_int_equal(st.events, 2 * 2 * 3000 + 2 * 28);
+    tree_release(&tr);
+    rm_rf(t.root);
+}
+
+/* Substrings only an attack scenario writes, each with the finding it stands for. */
+static const char *const attack_markers[] = {
+    "\"eventName\":\"StopLogging\"", /* Stealth:IAMUser/CloudTrailLoggingDisabled */
+    "\"eventName\":\"DeleteTrail\"",
+    "\"minimumPasswordLength\":6,", /* Stealth:IAMUser/PasswordPolicyChange */
+    "\"BucketLoggingStatus\":{\"xmlns\":\"http://s3.amazonaws.com/doc/2006-03-01/\"},"
+    "\"Host\"",                                      /* Stealth:S3/ServerAccessLoggingDisabled */
+    "\"type\":\"Root\"",                             /* Policy:IAMUser/RootCredentialUsage */
+    "\"assumedRoot\":\"true\"",                      /* ...ShortTermRootCredentialUsage */
+    "md/distrib#kali.2024",                          /* PenTest:IAMUser,S3/KaliLinux */
+    "Linux/6.5.0-13parrot1-amd64",                   /* PenTest:IAMUser,S3/ParrotLinux */
+    "os/linux#6.6.13-pentoo",                        /* PenTest:IAMUser,S3/PentooLinux */
+    "\"eventName\":\"PutAccountPublicAccessBlock\"", /* Policy:S3/AccountBlockPublicAccessDisabled
+                                                      */
+    "\"RestrictPublicBuckets\":false,\"BlockPublicPolicy\":false", /* ...BucketBlockPublicAccess */
+    "\"Principal\":\"*\",\"Action\":\"s3:GetObject\"", /* Policy:S3/BucketAnonymousAccessGranted */
+    "\"aws:PrincipalArn\":\"arn:aws:iam::*\"",         /* Policy:S3/BucketPublicAccessGranted */
+    "groups/global/AuthenticatedUsers",
+    "\"eventName\":\"DeleteModelInvocationLoggingConfiguration\"", /* BedrockLoggingDisabled */
+};
+
+/* How often each marker occurs across every log file of the tree. */
+static void count_markers(const struct tree *tr, size_t counts[VG_ARRAY_LEN(attack_markers)])
+{
+    memset(counts, 0, sizeof(counts[0]) * VG_ARRAY_LEN(attack_markers));
+    for (size_t i = 0; i < tr->n; i++) {
+        if (is_digest(&tr->files[i]))
+            continue;
+        size_t len;
+        char *text = gunzip(&tr->files[i], &len);
+        for (size_t m = 0; m < VG_ARRAY_LEN(attack_markers); m++)
+            for (const char *p = text; (p = strstr(p, attack_markers[m])); p++)
+                counts[m]++;
+        free(text);
+    }
+}
+
+static void test_simulate_attack_markers(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    struct tree tr;
+    size_t counts[VG_ARRAY_LEN(attack_markers)];
+    tmp_make(&t);
+    small_opts(&o, t.out, true);
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    assert_int_equal(st.attacks, 2 * 19);
+    load_tree(&tr, t.out);
+    count_markers(&tr, counts);
+    for (size_t m = 0; m < VG_ARRAY_LEN(attack_markers); m++)
+        if (counts[m] < o.accounts)
+            fail_msg("marker '%s' seen %zu times", attack_markers[m], counts[m]);
+    tree_release(&tr);
+    rm_rf(t.root);
+}
+
+static void test_simulate_no_attacks_unless_asked(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    struct tree tr;
+    size_t counts[VG_ARRAY_LEN(attack_markers)];
+    tmp_make(&t);
+    small_opts(&o, t.out, false);
+    o.events_per_day = 20000;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    assert_int_equal(st.attacks, 0);
+    load_tree(&tr, t.out);
+    count_markers(&tr, counts);
+    for (size_t m = 0; m < VG_ARRAY_LEN(attack_markers); m++)
+        if (counts[m])
+            fail_msg("normal traffic contains '%s'", attack_markers[m]);
+    tree_release(&tr);
+    rm_rf(t.root);
+}
+
+static void test_simulate_target_bytes(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    tmp_make(&t);
+    small_opts(&o, t.out, false);
+    o.accounts = 1;
+    o.events_per_day = 1000;
+    o.target_bytes = 4u << 20;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    assert_true(st.bytes_uncompressed >= o.target_bytes);
+    /* whole days only: no more than one day past the target */
+    assert_int_equal(st.events % 1000, 0);
+    assert_true(st.events > 1000);
+    assert_true(st.bytes_compressed < st.bytes_uncompressed);
+    rm_rf(t.root);
+}
+
+static void test_simulate_rejects_bad_runs(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    char file[128], below[160];
+    tmp_make(&t);
+
+    small_opts(&o, t.out, false);
+    o.accounts = 0;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_EUSAGE);
+    small_opts(&o, NULL, false);
+    assert_int_equal(vg_simulate_run(&o, &st), VG_EUSAGE);
+
+    /* the output folder would have to be created inside a regular file */
+    snprintf(file, sizeof(file), "%s/plain", t.root);
+    int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    close(fd);
+    snprintf(below, sizeof(below), "%s/out", file);
+    small_opts(&o, below, false);
+    assert_int_equal(vg_simulate_run(&o, &st), VG_EIO);
+    assert_int_equal(errno, ENOTDIR);
+    assert_int_equal(st.files, 0);
+    rm_rf(t.root);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_simulate_deterministic),
+        cmocka_unit_test(test_simulate_layout),
+        cmocka_unit_test(test_simulate_gzipped_records),
+        cmocka_unit_test(test_simulate_attack_markers),
+        cmocka_unit_test(test_simulate_no_attacks_unless_asked),
+        cmocka_unit_test(test_simulate_target_bytes),
+        cmocka_unit_test(test_simulate_rejects_bad_runs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
