@@ -115,13 +115,18 @@ DEMO_DIR := build/demo
 demo: $(VIGIL)
 	@rm -rf $(DEMO_DIR)
 	$(VIGIL) simulate --out $(DEMO_DIR) --accounts 3 --principals 25 --days 1 --attacks
-	$(VIGIL) scan --format table $(DEMO_DIR); test $$? -le 1  # 1 means "findings", the point of a demo
+	$(VIGIL) scan --format table --curated-list $(DEMO_DIR)/intel/malicious-ips.txt --threat-list $(DEMO_DIR)/intel/custom-threats.txt --threat-list tor=$(DEMO_DIR)/intel/tor-exit-addresses.txt --trusted-list $(DEMO_DIR)/intel/trusted-ips.txt $(DEMO_DIR)/AWSLogs; test $$? -le 1  # 1 means "findings", the point of a demo
 
 $(BUILD)/bench_jansson: bench/bench_jansson.c
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs jansson) $(LIBS)
 
-bench: $(VIGIL) $(BUILD)/bench_jansson
+$(BUILD)/bench_intel: bench/bench_intel.c $(BUILD)/libvigil.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LIBS)
+
+bench: $(VIGIL) $(BUILD)/bench_jansson $(BUILD)/bench_intel
 	@bench/bench_cloudtrail.sh $(VIGIL)
+	@echo "== intel store"
+	@$(BUILD)/bench_intel
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang

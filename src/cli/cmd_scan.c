@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/time.h"
+#include "enrich/intel_load.h"
 #include "findings/catalog.h"
 #include "findings/render.h"
 #include "pipeline/scan.h"
@@ -17,7 +18,7 @@ enum out_format { OUT_TABLE, OUT_JSON, OUT_JSONL };
 struct writer {
     enum out_format format;
     bool color;
-    int64_t now_ms;
+    struct vg_render_opts render;
     size_t written;
     double fail_on;
     size_t failing;
@@ -44,6 +45,16 @@ static void usage(FILE *out)
             "                       early (default 100000)\n"
             "      --max-errors N   print the first N bad-input messages (default 20; all are counted)\n"
             "      --color WHEN     auto (default), always or never\n"
+            "      --threat-list [NAME=]FILE   match callers against your threat list (findings\n"
+            "                       of the .Custom types; a Tor exit-addresses file feeds the Tor types)\n"
+            "      --curated-list [NAME=]FILE  a list you vouch for: the plain MaliciousIPCaller types\n"
+            "      --trusted-list [NAME=]FILE  addresses and domains that never give a list finding\n"
+            "      --list-format FMT  format of the lists named after it (default: detected);\n"
+            "                       'vigil lists formats' names them\n"
+            "      --retro-hunt [NAME=]FILE    re-check the logs against this list only; findings\n"
+            "                       are marked as a retro-hunt with the list's date\n"
+            "      --retro-baseline FILE       with --retro-hunt: the list's previous version;\n"
+            "                       only indicators it lacked are hunted\n"
             "  -q, --quiet          no summary on stderr\n"
             "  -h, --help           this text\n");
 }
@@ -107,7 +118,7 @@ static void write_finding(void *ctx, const struct vg_finding *f)
     } else {
         if (w->format == OUT_JSON)
             vg_buf_adds(&w->buf, w->written == 0 ? "{\"findings\":[\n" : ",\n");
-        vg_render_json(&w->buf, f, w->now_ms);
+        vg_render_json(&w->buf, f, &w->render);
         if (w->format == OUT_JSONL)
             vg_buf_addc(&w->buf, '\n');
     }
@@ -126,6 +137,20 @@ static void print_diag(void *ctx, enum vg_diag_code code, const char *message)
     vg_buf_add_printable(&b, vg_str_from(message));
     fprintf(stderr, "vigil: %s\n", b.data ? b.data : "");
     vg_buf_release(&b);
+}
+
+static void list_summary(const struct vg_intel *intel)
+{
+    static const char *const feeds[] = { "custom", "curated", "tor" };
+    for (size_t i = 0; intel && i < vg_intel_list_count(intel); i++) {
+        const struct vg_intel_list *l = vg_intel_list_at(intel, i);
+        fprintf(stderr, "vigil: list '%s' (%s, %s %s): %" PRIu64 " addresses, %" PRIu64
+                        " networks, %" PRIu64 " domains; %" PRIu64 " rejected, %" PRIu64
+                        " bad, %" PRIu64 " skipped\n",
+                l->name, l->format ? l->format : "?", l->kind == VG_INTEL_TRUSTED ? "trusted" : "threat",
+                l->kind == VG_INTEL_TRUSTED ? "list" : feeds[l->feed], l->addresses, l->networks,
+                l->domains, l->rejected, l->bad_lines, l->skipped);
+    }
 }
 
 static void summary(const struct vg_scan *scan, const struct writer *w, double seconds)
@@ -155,6 +180,55 @@ static void summary(const struct vg_scan *scan, const struct writer *w, double s
             seconds > 0 ? mb / seconds : 0);
 }
 
+static void print_list_diag(void *ctx, enum vg_diag_code code, const char *message)
+{
+    (void)ctx;
+    (void)code;
+    fprintf(stderr, "vigil: warning: %s\n", message);
+}
+
+/* Load every list; in a retro-hunt only the hunted list (plus the trusted ones) is a threat list,
+ * and its previous version, if given, rules out the indicators that were already there. */
+static int load_lists(struct vg_intel_source *lists, size_t count, size_t hunted, const char *baseline,
+                      struct vg_intel **out, int64_t *retro_added_ms)
+{
+    struct vg_diag diag;
+    struct vg_input in;
+    struct vg_intel_builder *b = vg_intel_builder_new();
+    int rc = vg_input_init(&in);
+    vg_diag_init(&diag, 20, print_list_diag, NULL);
+    for (size_t i = 0; i < count && b && rc == VG_OK; i++) {
+        if (hunted < count && lists[i].kind == VG_INTEL_THREAT && i != hunted)
+            continue;
+        rc = vg_intel_load(b, &lists[i], &in, &diag, NULL);
+        if (i == hunted) {
+            struct stat st;
+            *retro_added_ms = stat(lists[i].path, &st) == 0 ? (int64_t)st.st_mtime * 1000 : 1;
+        }
+    }
+    if (b && rc == VG_OK && baseline) {
+        struct vg_intel_source prev = { "retro-hunt baseline", baseline, VG_INTEL_TRUSTED,
+                                        VG_INTEL_FEED_CUSTOM, NULL };
+        rc = vg_intel_load(b, &prev, &in, &diag, NULL);
+    }
+    vg_input_release(&in);
+    if (!b || rc == VG_ENOMEM) {
+        vg_intel_builder_free(b);
+        fprintf(stderr, "vigil scan: out of memory loading lists\n");
+        return 2;
+    }
+    if (rc) {
+        vg_intel_builder_free(b);
+        return 2; /* unreadable list or unknown format: already reported */
+    }
+    *out = vg_intel_freeze(b);
+    if (!*out) {
+        fprintf(stderr, "vigil scan: out of memory loading lists\n");
+        return 2;
+    }
+    return 0;
+}
+
 int vg_cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -162,6 +236,9 @@ int vg_cmd_scan(int argc, char **argv)
         { "until", required_argument, NULL, 'U' },     { "fail-on", required_argument, NULL, 'F' },
         { "max-findings", required_argument, NULL, 'M' }, { "max-errors", required_argument, NULL, 'E' },
         { "color", required_argument, NULL, 'C' },     { "quiet", no_argument, NULL, 'q' },
+        { "threat-list", required_argument, NULL, 'T' }, { "curated-list", required_argument, NULL, 'K' },
+        { "trusted-list", required_argument, NULL, 'W' }, { "list-format", required_argument, NULL, 'L' },
+        { "retro-hunt", required_argument, NULL, 'R' }, { "retro-baseline", required_argument, NULL, 'B' },
         { "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
     };
     struct vg_scan_opts opts;
@@ -170,6 +247,12 @@ int vg_cmd_scan(int argc, char **argv)
     bool quiet = false;
     int status = 0, c;
     struct vg_scan *scan = NULL;
+    struct vg_intel_source lists[64];
+    size_t list_count = 0;
+    const char *list_format = NULL;
+    const char *retro_baseline = NULL;
+    size_t retro = SIZE_MAX; /* index of the --retro-hunt list */
+    struct vg_intel *intel = NULL;
 
     vg_scan_opts_init(&opts);
     opts.diag_keep = 20;
@@ -217,6 +300,33 @@ int vg_cmd_scan(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
+        case 'L':
+            list_format = optarg;
+            break;
+        case 'B':
+            retro_baseline = optarg;
+            break;
+        case 'T':
+        case 'K':
+        case 'W':
+        case 'R':
+            if (list_count == VG_ARRAY_LEN(lists)) {
+                fprintf(stderr, "vigil scan: at most %zu lists\n", VG_ARRAY_LEN(lists));
+                return 2;
+            }
+            vg_intel_source_from_arg(&lists[list_count], optarg);
+            lists[list_count].kind = c == 'W' ? VG_INTEL_TRUSTED : VG_INTEL_THREAT;
+            lists[list_count].feed = c == 'K' ? VG_INTEL_FEED_CURATED : VG_INTEL_FEED_CUSTOM;
+            lists[list_count].format = list_format;
+            if (c == 'R') {
+                if (retro != SIZE_MAX) {
+                    fprintf(stderr, "vigil scan: --retro-hunt takes one list\n");
+                    return 2;
+                }
+                retro = list_count;
+            }
+            list_count++;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -231,7 +341,17 @@ int vg_cmd_scan(int argc, char **argv)
         return 2;
     }
     w.color = strcmp(color, "always") == 0 || (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO));
-    w.now_ms = now_ms();
+    w.render.now_ms = now_ms();
+    if (retro_baseline && retro == SIZE_MAX) {
+        fprintf(stderr, "vigil scan: --retro-baseline needs --retro-hunt\n");
+        return 2;
+    }
+    if (list_count) {
+        int rc = load_lists(lists, list_count, retro, retro_baseline, &intel, &w.render.retro_added_ms);
+        if (rc)
+            return rc;
+        opts.intel = intel;
+    }
     vg_buf_init(&w.buf, 0);
     opts.on_evict = write_finding;
     opts.evict_ctx = &w;
@@ -261,11 +381,14 @@ int vg_cmd_scan(int argc, char **argv)
     }
     fflush(stdout);
     double seconds = monotonic_s() - t0;
-    if (!quiet)
+    if (!quiet) {
+        list_summary(intel);
         summary(scan, &w, seconds);
+    }
     if (status == 0)
         status = vg_scan_diag(scan)->counts[VG_DIAG_IO] ? 2 : w.failing ? 1 : 0;
     vg_scan_free(scan);
+    vg_intel_free(intel);
     vg_buf_release(&w.buf);
     return status;
 

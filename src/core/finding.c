@@ -19,5 +19,9 @@ void vg_finding_release(struct vg_finding *f)
     }
     for (unsigned i = 0; i < f->api_call_count; i++)
         free(f->api_calls[i].name);
-    f->evidence_count = f->api_call_count = 0;
+    for (unsigned i = 0; i < f->threat_count; i++) {
+        free(f->threats[i].list_name);
+        free(f->threats[i].threat_name);
+    }
+    f->evidence_count = f->api_call_count = f->threat_count = 0;
 }

@@ -15,6 +15,13 @@
 #include "core/str.h"
 #include "catalog_gen.h"
 
+/* A threat-list match behind a finding (borrowed in drafts). */
+struct vg_finding_threat_ref {
+    struct vg_str list_name;
+    struct vg_str threat_name; /* may be empty */
+    struct vg_str sha256;      /* of the list file */
+};
+
 struct vg_finding_draft {
     enum vg_finding_type type;
     double severity;              /* 0 = the catalog's default */
@@ -23,6 +30,8 @@ struct vg_finding_draft {
     struct vg_str counterpart;    /* joins the aggregation key where the type is about one */
     struct vg_str detail;         /* one or two sentences for the description, plain words */
     struct vg_str public_access;  /* S3: PUBLIC | NOT_PUBLIC | UNKNOWN (effectivePermission) */
+    const struct vg_finding_threat_ref *threats; /* list matches, for threatIntelligenceDetails */
+    unsigned threat_count;
 };
 
 typedef void (*vg_emit_fn)(void *ctx, const struct vg_finding_draft *draft);
@@ -50,6 +59,12 @@ struct vg_finding_api_call {
     uint64_t count;
     int64_t first_ms;
     int64_t last_ms;
+};
+
+struct vg_finding_threat {
+    char *list_name;
+    char *threat_name;
+    char sha256[65];
 };
 
 /* An owned finding.  Every char * is NULL or a NUL-terminated heap string owned by the finding
@@ -88,6 +103,8 @@ struct vg_finding {
     struct vg_finding_api_call api_calls[VG_FINDING_MAX_API_CALLS];
     unsigned api_call_count;
     uint64_t api_calls_dropped; /* distinct APIs past the cap, counted not kept */
+    struct vg_finding_threat threats[VG_FINDING_MAX_THREATS];
+    unsigned threat_count;
 };
 
 void vg_finding_release(struct vg_finding *f);

@@ -30,6 +30,9 @@
 /* Distinct API names kept per finding in additionalInfo.apiCalls. */
 #define VG_FINDING_MAX_API_CALLS 20
 
+/* Distinct (threat list, threat name) pairs kept per finding for threatIntelligenceDetails. */
+#define VG_FINDING_MAX_THREATS 8
+
 /* Directory recursion depth when walking log folders; deeper trees are reported, which also
  * stops symlink loops. */
 #define VG_MAX_DIR_DEPTH 32

@@ -8,7 +8,7 @@ struct vg_detect {
     void *state[];
 };
 
-struct vg_detect *vg_detect_new(void)
+struct vg_detect *vg_detect_new(const struct vg_detect_env *env)
 {
     size_t n = 0;
     while (vg_detectors[n])
@@ -18,7 +18,7 @@ struct vg_detect *vg_detect_new(void)
         return NULL;
     d->count = n;
     for (size_t i = 0; i < n; i++) {
-        if (vg_detectors[i]->state_new && vg_detectors[i]->state_new(&d->state[i]) != VG_OK) {
+        if (vg_detectors[i]->state_new && vg_detectors[i]->state_new(&d->state[i], env) != VG_OK) {
             vg_detect_free(d);
             return NULL;
         }

@@ -13,14 +13,21 @@
 #include "core/err.h"
 #include "core/event.h"
 #include "core/finding.h"
+#include "enrich/intel.h"
+
+/* What detectors may consult besides the event.  The pipeline owns it and may point `intel` at a
+ * new snapshot between batches (list reloads); detectors read it, never keep what it returns. */
+struct vg_detect_env {
+    const struct vg_intel *intel; /* NULL when no list is loaded */
+};
 
 struct vg_detector {
     const char *name;
     unsigned sources;                    /* enum vg_source_kind bits */
     const enum vg_finding_type *types;   /* what it may emit */
     size_t type_count;
-    /* optional: allocate state; VG_OK or VG_ENOMEM */
-    int (*state_new)(void **out);
+    /* optional: allocate state (it may keep the env pointer); VG_OK or VG_ENOMEM */
+    int (*state_new)(void **out, const struct vg_detect_env *env);
     void (*state_free)(void *state);
     /* optional: evictions so far, for the summary and /stats */
     uint64_t (*state_evictions)(const void *state);
@@ -32,8 +39,9 @@ extern const struct vg_detector *const vg_detectors[];
 
 struct vg_detect;
 
-/* All detectors with fresh state; NULL when out of memory. */
-struct vg_detect *vg_detect_new(void);
+/* All detectors with fresh state; env is borrowed and must outlive the result.  NULL when out
+ * of memory. */
+struct vg_detect *vg_detect_new(const struct vg_detect_env *env);
 void vg_detect_free(struct vg_detect *d);
 void vg_detect_event(struct vg_detect *d, const struct vg_event *ev, const struct vg_emit *emit);
 /* Sum of evictions across detector state. */

@@ -53,8 +53,9 @@ static void remember_bucket(struct trail_buckets *s, uint64_t key)
     s->next = (s->next + 1) % TRAIL_BUCKETS_CAP;
 }
 
-static int state_new(void **out)
+static int state_new(void **out, const struct vg_detect_env *env)
 {
+    (void)env;
     *out = calloc(1, sizeof(struct trail_buckets));
     return *out ? VG_OK : VG_ENOMEM;
 }

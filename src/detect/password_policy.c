@@ -129,8 +129,9 @@ static int weakening(const struct policy *old, const struct policy *new, char *o
     return score;
 }
 
-static int state_new(void **out)
+static int state_new(void **out, const struct vg_detect_env *env)
 {
+    (void)env;
     *out = calloc(1, sizeof(struct state));
     return *out ? VG_OK : VG_ENOMEM;
 }

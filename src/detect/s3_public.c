@@ -25,8 +25,9 @@ struct state {
     struct vg_json_parser parser;
 };
 
-static int state_new(void **out)
+static int state_new(void **out, const struct vg_detect_env *env)
 {
+    (void)env;
     struct state *s = calloc(1, sizeof(*s));
     if (!s)
         return VG_ENOMEM;

@@ -54,6 +54,8 @@ static const char *placeholder(const struct vg_finding *f, const char *name, siz
         return f->remote_ip ? f->remote_ip : or_unknown(f->remote_domain);
     if (n == 6 && memcmp(name, "detail", 6) == 0)
         return f->detail ? f->detail : "";
+    if (n == 11 && memcmp(name, "threat_list", 11) == 0)
+        return f->threat_count ? f->threats[0].list_name : "unknown";
     for (size_t i = 0; i < VG_ARRAY_LEN(map); i++) {
         if (strlen(map[i].name) == n && memcmp(map[i].name, name, n) == 0)
             return or_unknown(*(char *const *)(const void *)((const char *)f + map[i].off));
@@ -151,7 +153,8 @@ static int render_resource(struct vg_buf *b, const struct vg_finding *f)
     return rc | vg_buf_adds(b, "}");
 }
 
-static int render_additional_info(struct vg_buf *b, const struct vg_finding *f)
+static int render_additional_info(struct vg_buf *b, const struct vg_finding *f,
+                                  const struct vg_render_opts *opts)
 {
     /* The REST API carries additionalInfo as {value: <JSON text>, type: "default"}. */
     struct vg_buf v = VG_BUF_INIT;
@@ -178,6 +181,15 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f)
         rc |= kv_str(&v, &first, "credentialType", kind);
     }
     rc |= kv_str(&v, &first, "principalArn", f->principal_arn);
+    if (f->threat_count) {
+        rc |= kv_str(&v, &first, "threatListName", f->threats[0].list_name);
+        rc |= kv_str(&v, &first, "threatName", f->threats[0].threat_name);
+    }
+    if (opts->retro_added_ms) {
+        /* found by re-checking old logs against a list added later (vigil scan --retro-hunt) */
+        rc |= vg_buf_adds(&v, ",\"retroHunt\":true");
+        rc |= kv_time(&v, &first, "indicatorAddedAt", opts->retro_added_ms);
+    }
     struct vg_buf steps = VG_BUF_INIT;
     rc |= vg_render_template(&steps, vg_catalog[f->type].next_steps, f);
     rc |= kv_str(&v, &first, "nextSteps", steps.data);
@@ -192,7 +204,8 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f)
     return rc;
 }
 
-static int render_service(struct vg_buf *b, const struct vg_finding *f, const char *detector_id)
+static int render_service(struct vg_buf *b, const struct vg_finding *f, const char *detector_id,
+                          const struct vg_render_opts *opts)
 {
     bool first = true;
     int rc = vg_buf_adds(b, "{");
@@ -226,7 +239,7 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
         rc |= vg_buf_adds(b, "}}");
     }
     rc |= key(b, &first, "additionalInfo");
-    rc |= render_additional_info(b, f);
+    rc |= render_additional_info(b, f, opts);
     rc |= key(b, &first, "archived");
     rc |= vg_buf_adds(b, "false");
     rc |= vg_buf_printf(b, ",\"count\":%" PRIu64, f->count);
@@ -234,7 +247,36 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
     rc |= kv_time(b, &first, "eventFirstSeen", f->first_seen_ms);
     rc |= kv_time(b, &first, "eventLastSeen", f->last_seen_ms);
     rc |= key(b, &first, "evidence");
-    rc |= vg_buf_adds(b, "{\"logRecords\":[");
+    rc |= vg_buf_adds(b, "{");
+    if (f->threat_count) {
+        /* one entry per list, its threat names gathered, as GuardDuty groups them */
+        rc |= vg_buf_adds(b, "\"threatIntelligenceDetails\":[");
+        for (unsigned i = 0, groups = 0; i < f->threat_count; i++) {
+            bool seen = false;
+            for (unsigned k = 0; k < i && !seen; k++)
+                seen = strcmp(f->threats[k].list_name, f->threats[i].list_name) == 0;
+            if (seen)
+                continue;
+            bool t = true;
+            rc |= vg_buf_adds(b, groups++ ? ",{" : "{");
+            rc |= kv_str(b, &t, "threatListName", f->threats[i].list_name);
+            rc |= key(b, &t, "threatNames");
+            rc |= vg_buf_adds(b, "[");
+            for (unsigned k = i, names = 0; k < f->threat_count; k++) {
+                if (strcmp(f->threats[k].list_name, f->threats[i].list_name) || !f->threats[k].threat_name)
+                    continue;
+                if (names++)
+                    rc |= vg_buf_addc(b, ',');
+                rc |= vg_buf_add_json_str(b, vg_str_from(f->threats[k].threat_name));
+            }
+            rc |= vg_buf_adds(b, "]");
+            if (f->threats[i].sha256[0])
+                rc |= kv_str(b, &t, "threatFileSha256", f->threats[i].sha256);
+            rc |= vg_buf_adds(b, "}");
+        }
+        rc |= vg_buf_adds(b, "],");
+    }
+    rc |= vg_buf_adds(b, "\"logRecords\":[");
     for (unsigned i = 0; i < f->evidence_count; i++) {
         const struct vg_finding_evidence *e = &f->evidence[i];
         bool r = true;
@@ -253,7 +295,7 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
     return rc | vg_buf_adds(b, "}");
 }
 
-int vg_render_json(struct vg_buf *b, const struct vg_finding *f, int64_t now_ms)
+int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg_render_opts *opts)
 {
     char detector_id[33];
     struct vg_hash128 h;
@@ -270,7 +312,7 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, int64_t now_ms)
     rc |= vg_buf_printf(&text, "arn:%s:guardduty:%s:%s:detector/%s/finding/%s", or_unknown(f->partition),
                         or_unknown(f->region), or_unknown(f->account_id), detector_id, f->id);
     rc |= kv_str(b, &first, "arn", text.data);
-    rc |= kv_time(b, &first, "createdAt", now_ms);
+    rc |= kv_time(b, &first, "createdAt", opts->now_ms);
     vg_buf_reset(&text);
     rc |= vg_render_template(&text, vg_catalog[f->type].description, f);
     rc |= kv_str(b, &first, "description", text.data);
@@ -281,13 +323,13 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, int64_t now_ms)
     rc |= render_resource(b, f);
     rc |= kv_str(b, &first, "schemaVersion", "2.0");
     rc |= key(b, &first, "service");
-    rc |= render_service(b, f, detector_id);
+    rc |= render_service(b, f, detector_id, opts);
     rc |= vg_buf_printf(b, ",\"severity\":%g", f->severity);
     vg_buf_reset(&text);
     rc |= vg_render_template(&text, vg_catalog[f->type].title, f);
     rc |= kv_str(b, &first, "title", text.data);
     rc |= kv_str(b, &first, "type", vg_catalog[f->type].name);
-    rc |= kv_time(b, &first, "updatedAt", now_ms);
+    rc |= kv_time(b, &first, "updatedAt", opts->now_ms);
     rc |= vg_buf_adds(b, "}");
     vg_buf_release(&text);
     return rc ? VG_ENOMEM : VG_OK;

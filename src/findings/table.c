@@ -179,6 +179,26 @@ static void record_api_call(struct vg_finding *f, struct vg_str api, int64_t t_m
     f->api_calls[f->api_call_count++] = (struct vg_finding_api_call){ name, 1, t_ms, t_ms };
 }
 
+static void record_threats(struct vg_finding *f, const struct vg_finding_draft *d)
+{
+    for (unsigned i = 0; i < d->threat_count; i++) {
+        const struct vg_finding_threat_ref *r = &d->threats[i];
+        bool known = false;
+        for (unsigned k = 0; k < f->threat_count && !known; k++)
+            known = vg_str_eq(vg_str_from(f->threats[k].list_name), r->list_name) &&
+                    vg_str_eq(vg_str_from(f->threats[k].threat_name ? f->threats[k].threat_name : ""),
+                              r->threat_name);
+        if (known || f->threat_count == VG_FINDING_MAX_THREATS)
+            continue;
+        struct vg_finding_threat *t = &f->threats[f->threat_count++];
+        t->list_name = dup_str(r->list_name.len ? r->list_name : VG_STR("unnamed"));
+        t->threat_name = dup_str(r->threat_name);
+        size_t n = r->sha256.len < 64 ? r->sha256.len : 64;
+        memcpy(t->sha256, r->sha256.ptr ? r->sha256.ptr : "", n);
+        t->sha256[n] = '\0';
+    }
+}
+
 static void record_evidence(struct vg_finding *f, const struct vg_event *ev)
 {
     if (f->evidence_count == VG_FINDING_MAX_EVIDENCE)
@@ -271,6 +291,7 @@ void vg_findings_add(void *table, const struct vg_finding_draft *d)
     }
     record_api_call(f, d->event->ct.event_name, d->event->time_ms);
     record_evidence(f, d->event);
+    record_threats(f, d);
     lru_insert(t, e);
 }
 

@@ -13,6 +13,7 @@ struct vg_scan {
     struct vg_input input;
     struct vg_arena arena;
     struct vg_json_parser json;
+    struct vg_detect_env env;
     struct vg_detect *detect;
     struct vg_findings *findings;
     struct vg_emit emit;
@@ -35,7 +36,8 @@ struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
     vg_diag_init(&s->diag, opts->diag_keep, opts->on_diag, opts->diag_ctx);
     vg_arena_init(&s->arena, 1 << 20, 0);
     vg_json_parser_init(&s->json, &s->arena, VG_MAX_RECORD_BYTES);
-    s->detect = vg_detect_new();
+    s->env.intel = opts->intel;
+    s->detect = vg_detect_new(&s->env);
     s->findings = vg_findings_new(opts->findings_cap, opts->on_evict, opts->evict_ctx);
     s->emit = (struct vg_emit){ vg_findings_add, s->findings };
     if (vg_input_init(&s->input) != VG_OK || !s->detect || !s->findings) {

@@ -8,6 +8,7 @@
 
 #include "core/compat.h"
 #include "core/diag.h"
+#include "enrich/intel.h"
 #include "findings/table.h"
 #include "parse/format.h"
 
@@ -20,6 +21,7 @@ struct vg_scan_opts {
     vg_diag_fn on_diag;          /* bad-input messages (the first diag_keep of them) */
     void *diag_ctx;
     unsigned diag_keep;
+    const struct vg_intel *intel;  /* threat and trusted lists; borrowed, may be NULL */
 };
 
 struct vg_scan_stats {

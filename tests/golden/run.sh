@@ -7,6 +7,8 @@
 # one event per line) and expected.json.  The runner scans the inputs from inside the case
 # directory (so evidence paths read "input.jsonl"), canonicalises the JSON lines with canon.py
 # (drops createdAt/updatedAt, sorts, pretty-prints) and compares with expected.json.
+# An optional file `args` in the case holds extra scan options, one per line, relative to the
+# case directory (e.g. "--threat-list" and "lists/threats.txt" on two lines).
 #
 # Rules checked besides the comparison:
 #   - a case is named fires-* or near-miss-*;
@@ -87,8 +89,16 @@ for dir in "$here"/*/*/; do
         continue
     fi
 
-    (cd "$dir" && exec "$vigil" scan --format jsonl --quiet --fail-on critical input.*) \
-        >"$tmp/out.jsonl" 2>"$tmp/err"
+    (
+        cd "$dir" || exit 2
+        set --
+        if [ -f args ]; then
+            while IFS= read -r arg || [ -n "$arg" ]; do
+                set -- "$@" "$arg"
+            done < args
+        fi
+        exec "$vigil" scan --format jsonl --quiet --fail-on critical "$@" input.*
+    ) >"$tmp/out.jsonl" 2>"$tmp/err"
     rc=$?
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
         sed 's/^/    /' "$tmp/err"

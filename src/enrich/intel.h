@@ -1,0 +1,112 @@
+/*
+ * The intel store: threat lists and trusted lists of IPv4/IPv6 addresses, CIDR ranges, address
+ * ranges, domains and wildcard domains, matched on every event.
+ *
+ * Life cycle: loaders (intel_<format>.c) feed indicators into a builder; vg_intel_freeze() turns
+ * it into an immutable snapshot (sorted, non-overlapping address segments searched by binary
+ * search; a hash set of domains).  A snapshot is never modified, so any number of readers use it
+ * without locks; a reload builds a new one on the side and publishes it by swapping a pointer
+ * (struct vg_intel_ref), the old one being freed when its last reader lets go.
+ *
+ * Validation lives here, not in the loaders: vg_intel_builder_add() parses the indicator text,
+ * rejects private and reserved addresses (they would match internal traffic) and malformed
+ * entries with a file:line message, and counts everything per list.
+ *
+ * Semantics follow GuardDuty: an address or domain that is also on a trusted list never
+ * produces a list finding; domains match exactly, "*.example.org" matches every name below
+ * example.org on a label boundary (not example.org itself).
+ */
+#ifndef VG_ENRICH_INTEL_H
+#define VG_ENRICH_INTEL_H
+
+#include "core/compat.h"
+#include "core/diag.h"
+#include "core/err.h"
+#include "core/ip.h"
+#include "core/str.h"
+
+enum vg_intel_list_kind {
+    VG_INTEL_THREAT,
+    VG_INTEL_TRUSTED,
+};
+
+/* Which finding family a threat list feeds: the user's own lists give the ".Custom" types,
+ * curated lists (shipped with vigil or marked curated) the plain types, Tor lists the Tor types. */
+enum vg_intel_feed {
+    VG_INTEL_FEED_CUSTOM,
+    VG_INTEL_FEED_CURATED,
+    VG_INTEL_FEED_TOR,
+};
+
+struct vg_intel_list {
+    char *name;
+    char *path;
+    char *format;            /* the loader that read it */
+    char sha256[65];         /* of the file as stored: evidence.threatIntelligenceDetails */
+    enum vg_intel_list_kind kind;
+    enum vg_intel_feed feed;
+    uint64_t addresses;      /* single addresses added */
+    uint64_t networks;       /* CIDRs and ranges added */
+    uint64_t domains;        /* exact and wildcard */
+    uint64_t rejected;       /* private/reserved addresses, refused with a warning */
+    uint64_t bad_lines;      /* entries that were not an indicator */
+    uint64_t skipped;        /* entries of kinds vigil does not match (hashes, emails, ...) */
+    uint64_t widest_public_prefix_v4; /* smallest prefix length of a public IPv4 network (32 if none) */
+};
+
+#define VG_INTEL_MAX_HITS 8
+
+struct vg_intel_hit {
+    const struct vg_intel_list *list;
+    struct vg_str threat_name; /* may be empty */
+};
+
+struct vg_intel_match {
+    unsigned count;                          /* threat-list hits, at most VG_INTEL_MAX_HITS */
+    struct vg_intel_hit hits[VG_INTEL_MAX_HITS];
+    const struct vg_intel_list *trusted;     /* a trusted list covering the indicator, or NULL */
+};
+
+struct vg_intel_builder;
+struct vg_intel;
+
+/* NULL when out of memory. */
+struct vg_intel_builder *vg_intel_builder_new(void);
+void vg_intel_builder_free(struct vg_intel_builder *b);
+/* Declare a list; its id goes to the add calls.  The strings are copied. */
+int vg_intel_builder_list(struct vg_intel_builder *b, const char *name, const char *path,
+                          enum vg_intel_list_kind kind, enum vg_intel_feed feed, uint32_t *id_out);
+/* Set a declared list's file hash and format name (copied). */
+void vg_intel_builder_describe(struct vg_intel_builder *b, uint32_t id, const char *format,
+                               const char sha256[65]);
+/* Add one indicator as written in a list: an IPv4/IPv6 address, a CIDR, a range "a-b", a
+ * domain or "*.domain" (a URL is reduced to its host).  Bad or private entries are reported to
+ * diag at loc and counted; they are not errors.  VG_OK or VG_ENOMEM. */
+int vg_intel_builder_add(struct vg_intel_builder *b, uint32_t list, struct vg_str indicator,
+                         struct vg_str threat_name, struct vg_diag *diag,
+                         const struct vg_diag_loc *loc);
+/* Count an entry of a kind vigil does not match (file hashes, e-mail addresses, ...). */
+void vg_intel_builder_skip(struct vg_intel_builder *b, uint32_t list);
+/* Count an entry that is no indicator at all, after the loader reported it. */
+void vg_intel_builder_bad(struct vg_intel_builder *b, uint32_t list);
+
+/* Build the read-only snapshot and free the builder (also on failure).  NULL when out of
+ * memory. */
+struct vg_intel *vg_intel_freeze(struct vg_intel_builder *b);
+void vg_intel_free(struct vg_intel *intel);
+
+size_t vg_intel_list_count(const struct vg_intel *intel);
+const struct vg_intel_list *vg_intel_list_at(const struct vg_intel *intel, size_t i);
+/* Total indicators and the heap bytes the snapshot holds. */
+uint64_t vg_intel_indicator_count(const struct vg_intel *intel);
+size_t vg_intel_memory(const struct vg_intel *intel);
+
+/* Look an address or domain up.  True when some threat list matches; out->trusted is set when a
+ * trusted list covers it too (the caller then emits nothing).  Thread-safe: snapshots are
+ * immutable.  Slices in out borrow from the snapshot. */
+bool vg_intel_match_ip(const struct vg_intel *intel, const struct vg_ip *ip,
+                       struct vg_intel_match *out);
+bool vg_intel_match_domain(const struct vg_intel *intel, struct vg_str domain,
+                           struct vg_intel_match *out);
+
+#endif
