@@ -55,6 +55,8 @@ static void usage(FILE *out)
             "                       are marked as a retro-hunt with the list's date\n"
             "      --retro-baseline FILE       with --retro-hunt: the list's previous version;\n"
             "                       only indicators it lacked are hunted\n"
+            "      --retro-added TIME          with --retro-hunt: when the indicators were added\n"
+            "                       (default: the list file's modification time)\n"
             "  -q, --quiet          no summary on stderr\n"
             "  -h, --help           this text\n");
 }
@@ -239,6 +241,7 @@ int vg_cmd_scan(int argc, char **argv)
         { "threat-list", required_argument, NULL, 'T' }, { "curated-list", required_argument, NULL, 'K' },
         { "trusted-list", required_argument, NULL, 'W' }, { "list-format", required_argument, NULL, 'L' },
         { "retro-hunt", required_argument, NULL, 'R' }, { "retro-baseline", required_argument, NULL, 'B' },
+        { "retro-added", required_argument, NULL, 'A' },
         { "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
     };
     struct vg_scan_opts opts;
@@ -251,6 +254,7 @@ int vg_cmd_scan(int argc, char **argv)
     size_t list_count = 0;
     const char *list_format = NULL;
     const char *retro_baseline = NULL;
+    int64_t retro_added = 0;
     size_t retro = SIZE_MAX; /* index of the --retro-hunt list */
     struct vg_intel *intel = NULL;
 
@@ -306,6 +310,10 @@ int vg_cmd_scan(int argc, char **argv)
         case 'B':
             retro_baseline = optarg;
             break;
+        case 'A':
+            if (!parse_time_arg(optarg, &retro_added))
+                goto bad_usage_arg;
+            break;
         case 'T':
         case 'K':
         case 'W':
@@ -342,14 +350,16 @@ int vg_cmd_scan(int argc, char **argv)
     }
     w.color = strcmp(color, "always") == 0 || (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO));
     w.render.now_ms = now_ms();
-    if (retro_baseline && retro == SIZE_MAX) {
-        fprintf(stderr, "vigil scan: --retro-baseline needs --retro-hunt\n");
+    if ((retro_baseline || retro_added) && retro == SIZE_MAX) {
+        fprintf(stderr, "vigil scan: --retro-baseline and --retro-added need --retro-hunt\n");
         return 2;
     }
     if (list_count) {
         int rc = load_lists(lists, list_count, retro, retro_baseline, &intel, &w.render.retro_added_ms);
         if (rc)
             return rc;
+        if (retro_added)
+            w.render.retro_added_ms = retro_added;
         opts.intel = intel;
     }
     vg_buf_init(&w.buf, 0);
@@ -395,6 +405,6 @@ int vg_cmd_scan(int argc, char **argv)
 bad_usage_arg:
     fprintf(stderr, "vigil scan: invalid value '%s' for --%s\n", optarg,
             c == 'f' ? "format" : c == 'S' ? "since" : c == 'U' ? "until" : c == 'F' ? "fail-on"
-            : c == 'M' ? "max-findings" : c == 'E' ? "max-errors" : "color");
+            : c == 'M' ? "max-findings" : c == 'E' ? "max-errors" : c == 'A' ? "retro-added" : "color");
     return 2;
 }

@@ -9,6 +9,7 @@ static const struct {
     { "scan", vg_cmd_scan, "scan CloudTrail logs (files, folders, stdin) and print findings" },
     { "types", vg_cmd_types, "list the finding types this build implements" },
     { "simulate", vg_cmd_simulate, "write realistic CloudTrail logs, optionally with attacks" },
+    { "lists", vg_cmd_lists, "check threat and trusted list files; list the formats read" },
 };
 
 static void usage(FILE *out)

@@ -84,10 +84,20 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
         }
         if (n == 0)
             continue;
-        char detail[200] = "";
-        if (refs[0].threat_name.len)
-            snprintf(detail, sizeof(detail), "The list calls it '%.*s'.",
-                     (int)(refs[0].threat_name.len > 80 ? 80 : refs[0].threat_name.len), refs[0].threat_name.ptr);
+        char detail[300] = "";
+        size_t used = 0;
+        /* a Tor list's threat name only repeats "Tor exit node" */
+        if (refs[0].threat_name.len && feed != VG_INTEL_FEED_TOR)
+            used = (size_t)snprintf(detail, sizeof(detail), "The list calls it '%.*s'. ",
+                                    (int)(refs[0].threat_name.len > 80 ? 80 : refs[0].threat_name.len),
+                                    refs[0].threat_name.ptr);
+        if (!vg_ct_succeeded(ev) && used < sizeof(detail)) {
+            struct vg_str why = ev->ct.error_code.len ? ev->ct.error_code : VG_STR("sign-in failure");
+            snprintf(detail + used, sizeof(detail) - used,
+                     "The call failed (%.*s): whoever is at that address holds the credentials but "
+                     "was refused this time.",
+                     (int)(why.len > 60 ? 60 : why.len), why.ptr);
+        }
         struct vg_finding_draft d = vg_ct_draft(TYPES[cls][feed], ev);
         d.counterpart = ev->ct.source_ip_text;
         d.threats = refs;

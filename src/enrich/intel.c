@@ -817,6 +817,12 @@ bool vg_intel_match_ip(const struct vg_intel *in, const struct vg_ip *ip, struct
     }
     if (ip->family != 6)
         return false;
+    static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF };
+    if (memcmp(ip->addr, v4mapped, 12) == 0) { /* ::ffff:a.b.c.d is the IPv4 address */
+        struct vg_ip v4 = { .family = 4 };
+        memcpy(v4.addr, ip->addr + 12, 4);
+        return vg_intel_match_ip(in, &v4, out);
+    }
     unsigned __int128 v = ip_to_u128(ip);
     size_t lo = 0, hi = in->v6.count;
     while (lo < hi) {

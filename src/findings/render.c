@@ -39,7 +39,6 @@ static const char *principal_name(const struct vg_finding *f)
 static const char *placeholder(const struct vg_finding *f, const char *name, size_t n)
 {
     static const struct { const char *name; size_t off; } map[] = {
-        { "access_key", offsetof(struct vg_finding, access_key_id) },
         { "api", offsetof(struct vg_finding, api) },
         { "service", offsetof(struct vg_finding, service_name) },
         { "bucket", offsetof(struct vg_finding, bucket) },
@@ -54,13 +53,40 @@ static const char *placeholder(const struct vg_finding *f, const char *name, siz
         return f->remote_ip ? f->remote_ip : or_unknown(f->remote_domain);
     if (n == 6 && memcmp(name, "detail", 6) == 0)
         return f->detail ? f->detail : "";
-    if (n == 11 && memcmp(name, "threat_list", 11) == 0)
-        return f->threat_count ? f->threats[0].list_name : "unknown";
+    if (n == 10 && memcmp(name, "access_key", 10) == 0)
+        return f->access_key_id ? f->access_key_id : principal_name(f); /* console sessions */
     for (size_t i = 0; i < VG_ARRAY_LEN(map); i++) {
         if (strlen(map[i].name) == n && memcmp(map[i].name, name, n) == 0)
             return or_unknown(*(char *const *)(const void *)((const char *)f + map[i].off));
     }
     VG_BUG("catalog template uses unknown placeholder '%.*s'", (int)n, name);
+}
+
+/* Every distinct list that matched, "a, b and c": an analyst should see all of them. */
+static int add_list_names(struct vg_buf *out, const struct vg_finding *f)
+{
+    int rc = VG_OK;
+    unsigned shown = 0, distinct = 0;
+    for (unsigned i = 0; i < f->threat_count; i++) {
+        bool dup = false;
+        for (unsigned k = 0; k < i && !dup; k++)
+            dup = strcmp(f->threats[k].list_name, f->threats[i].list_name) == 0;
+        distinct += !dup;
+    }
+    if (distinct == 0)
+        return vg_buf_adds(out, "unknown");
+    for (unsigned i = 0; i < f->threat_count; i++) {
+        bool dup = false;
+        for (unsigned k = 0; k < i && !dup; k++)
+            dup = strcmp(f->threats[k].list_name, f->threats[i].list_name) == 0;
+        if (dup)
+            continue;
+        if (shown)
+            rc |= vg_buf_adds(out, shown + 1 == distinct ? " and " : ", ");
+        rc |= vg_buf_adds(out, f->threats[i].list_name);
+        shown++;
+    }
+    return rc;
 }
 
 int vg_render_template(struct vg_buf *out, const char *tmpl, const struct vg_finding *f)
@@ -75,8 +101,11 @@ int vg_render_template(struct vg_buf *out, const char *tmpl, const struct vg_fin
             break;
         }
         rc = vg_buf_add(out, p, (size_t)(open - p));
-        if (rc == 0)
-            rc = vg_buf_adds(out, placeholder(f, open + 1, (size_t)(close - open - 1)));
+        size_t n = (size_t)(close - open - 1);
+        if (rc == 0 && n == 11 && memcmp(open + 1, "threat_list", 11) == 0)
+            rc = add_list_names(out, f);
+        else if (rc == 0)
+            rc = vg_buf_adds(out, placeholder(f, open + 1, n));
         p = close + 1;
     }
     /* An empty {detail} leaves a double space or a leading/trailing one: tidy it. */

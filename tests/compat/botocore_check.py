@@ -41,6 +41,10 @@ import botocore.session
 # vigil's additions that GuardDuty consumers ignore (findings/render.c): path -> reason.
 EXTENSIONS = {
     "service.evidence.logRecords": "references to the log records behind the finding",
+    # GuardDuty's own field (guardduty-notes.md section 2), newer than the 2022 model that
+    # Debian 12's python3-botocore 1.29 carries
+    "service.evidence.threatIntelligenceDetails.threatFileSha256": "sha256 of the matching list file",
+    "service.action.awsApiCallAction.remoteIpDetails.ipAddressV6": "an IPv6 caller (same reason)",
 }
 VARIABLE_SEVERITY = {"Stealth:IAMUser/PasswordPolicyChange": {2.0, 5.0, 8.0}}
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -93,7 +97,7 @@ def walk(raw, parsed, shape, path, problems):
             if not LOWER_CAMEL.match(key):
                 problems.append(f"{sub}: key is not lowerCamel")
             if key not in by_wire:
-                if sub not in EXTENSIONS:
+                if re.sub(r"\[\d+\]", "", sub) not in EXTENSIONS:
                     problems.append(f"{sub}: not a member of {shape.name} in the GuardDuty model "
                                     f"(botocore drops it)")
                 continue

@@ -50,8 +50,23 @@ scan() { # label, directory to run in, glob of the inputs (expanded there)
     label=$1
     mkdir -p "$(dirname "$out/$label")"
     # shellcheck disable=SC2086 # $3 is a glob, expanded inside $2
-    (cd "$2" && set -- $3 && exec "$vigil" scan --format json --quiet --fail-on critical "$@") \
-        >"$out/$label.json" 2>"$tmp/err"
+    (
+        cd "$2" || exit 2
+        set -- $3
+        # a golden case's extra scan options (threat lists...), one per line, go first
+        if [ -f args ]; then
+            n=$#
+            while IFS= read -r arg || [ -n "$arg" ]; do
+                set -- "$@" "$arg"
+            done < args
+            while [ "$n" -gt 0 ]; do # rotate the inputs behind the options
+                set -- "$@" "$1"
+                shift
+                n=$((n - 1))
+            done
+        fi
+        exec "$vigil" scan --format json --quiet --fail-on critical "$@"
+    ) >"$out/$label.json" 2>"$tmp/err"
     rc=$?
     if { [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; } || [ -s "$tmp/err" ]; then
         sed 's/^/    /' "$tmp/err"

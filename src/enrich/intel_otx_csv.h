@@ -1,0 +1,10 @@
+/* The "otx-csv" threat-list loader; see intel_otx_csv.c. */
+#ifndef VG_ENRICH_INTEL_OTX_CSV_H
+#define VG_ENRICH_INTEL_OTX_CSV_H
+
+#include "core/compat.h"
+#include "enrich/intel_format.h"
+
+extern const struct vg_intel_format vg_intel_format_otx_csv;
+
+#endif
