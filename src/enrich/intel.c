@@ -118,6 +118,7 @@ struct segs6 {
 };
 
 struct vg_intel {
+    _Atomic uint32_t refs; /* readers plus the publishing ref; see vg_intel_ref */
     struct vg_intel_list *lists;
     size_t list_count;
     struct meta *metas;
@@ -870,6 +871,7 @@ struct vg_intel *vg_intel_freeze(struct vg_intel_builder *b)
     struct vg_intel *in = calloc(1, sizeof(*in));
     if (!in)
         goto fail;
+    in->refs = 1;
     in->indicators = b->v4.count + b->v6.count + b->domains.count;
     if (freeze_v4(b, in) != VG_OK || freeze_v6(b, in) != VG_OK || freeze_domains(b, &in->dom) != VG_OK)
         goto fail;
@@ -1024,4 +1026,54 @@ bool vg_intel_match_domain(const struct vg_intel *in, struct vg_str domain, stru
             fill_match(in, d->set, out);
     }
     return out->count > 0;
+}
+
+struct vg_intel_ref {
+    pthread_mutex_t lock;
+    struct vg_intel *current;
+};
+
+struct vg_intel_ref *vg_intel_ref_new(struct vg_intel *initial)
+{
+    struct vg_intel_ref *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    pthread_mutex_init(&r->lock, NULL);
+    r->current = initial;
+    return r;
+}
+
+void vg_intel_ref_free(struct vg_intel_ref *r)
+{
+    if (!r)
+        return;
+    vg_intel_release(r->current);
+    pthread_mutex_destroy(&r->lock);
+    free(r);
+}
+
+const struct vg_intel *vg_intel_acquire(struct vg_intel_ref *r)
+{
+    pthread_mutex_lock(&r->lock);
+    struct vg_intel *in = r->current;
+    if (in)
+        in->refs++;
+    pthread_mutex_unlock(&r->lock);
+    return in;
+}
+
+void vg_intel_release(const struct vg_intel *intel)
+{
+    struct vg_intel *in = (struct vg_intel *)(uintptr_t)intel;
+    if (in && --in->refs == 0)
+        vg_intel_free(in);
+}
+
+void vg_intel_publish(struct vg_intel_ref *r, struct vg_intel *next)
+{
+    pthread_mutex_lock(&r->lock);
+    struct vg_intel *old = r->current;
+    r->current = next;
+    pthread_mutex_unlock(&r->lock);
+    vg_intel_release(old); /* the ref's own reference: freed now unless readers hold it */
 }

@@ -109,4 +109,21 @@ bool vg_intel_match_ip(const struct vg_intel *intel, const struct vg_ip *ip,
 bool vg_intel_match_domain(const struct vg_intel *intel, struct vg_str domain,
                            struct vg_intel_match *out);
 
+/* Publishing snapshots to concurrent readers (the long-running service reloads lists while
+ * events flow).  A reader acquires the current snapshot once per batch, uses it without locks
+ * and releases it; a reload builds a new snapshot on the side and publishes it; the old one is
+ * freed when its last reader releases it.  Acquire and publish take a mutex for a few
+ * instructions; lookups take none. */
+struct vg_intel_ref;
+
+/* Takes ownership of `initial` (may be NULL).  NULL when out of memory. */
+struct vg_intel_ref *vg_intel_ref_new(struct vg_intel *initial);
+/* Frees the ref and its current snapshot; every acquired snapshot must be released first. */
+void vg_intel_ref_free(struct vg_intel_ref *r);
+/* The current snapshot (NULL if none), valid until vg_intel_release.  Thread-safe. */
+const struct vg_intel *vg_intel_acquire(struct vg_intel_ref *r);
+void vg_intel_release(const struct vg_intel *intel);
+/* Make `next` current (ownership passes to the ref).  Thread-safe. */
+void vg_intel_publish(struct vg_intel_ref *r, struct vg_intel *next);
+
 #endif

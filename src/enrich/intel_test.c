@@ -169,6 +169,52 @@ static void test_intel_matches_naive_reference(void **state)
     vg_intel_free(in);
 }
 
+struct reader_args {
+    struct vg_intel_ref *ref;
+    unsigned hits;
+};
+
+static void *reader(void *p)
+{
+    struct reader_args *a = p;
+    struct vg_ip ip;
+    vg_ip_parse(VG_STR("8.8.8.8"), &ip);
+    for (int i = 0; i < 20000; i++) {
+        const struct vg_intel *in = vg_intel_acquire(a->ref);
+        struct vg_intel_match m;
+        a->hits += vg_intel_match_ip(in, &ip, &m);
+        vg_intel_release(in);
+    }
+    return NULL;
+}
+
+static struct vg_intel *one_address_snapshot(void)
+{
+    struct vg_intel_builder *b = vg_intel_builder_new();
+    uint32_t l;
+    vg_intel_builder_list(b, "l", "p", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, &l);
+    add(b, l, "8.8.8.8", "");
+    return vg_intel_freeze(b);
+}
+
+/* Readers keep matching while snapshots are replaced under them; ASan catches a use after free. */
+static void test_intel_publish_while_reading(void **state)
+{
+    (void)state;
+    vg_diag_init(&diag, 0, NULL, NULL);
+    struct vg_intel_ref *ref = vg_intel_ref_new(one_address_snapshot());
+    struct reader_args args[2] = { { ref, 0 }, { ref, 0 } };
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&t[i], NULL, reader, &args[i]);
+    for (int i = 0; i < 200; i++)
+        vg_intel_publish(ref, one_address_snapshot());
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(args[0].hits + args[1].hits, 40000);
+    vg_intel_ref_free(ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_intel_trusted_wins),
         cmocka_unit_test(test_intel_domains),
         cmocka_unit_test(test_intel_matches_naive_reference),
+        cmocka_unit_test(test_intel_publish_while_reading),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
