@@ -48,8 +48,8 @@ static const char *const REQUIRE_NAMES[4] = { "symbols", "numbers", "uppercase l
 
 static struct account_policy *find(struct state *s, struct vg_str account)
 {
-    if (account.len >= ACCOUNT_ID_MAX)
-        return NULL;
+    if (account.len == 0 || account.len >= ACCOUNT_ID_MAX)
+        return NULL; /* no account id: nothing to compare with or to remember */
     for (size_t i = 0; i < s->count; i++)
         if (strlen(s->slots[i].account) == account.len &&
             memcmp(s->slots[i].account, account.ptr, account.len) == 0)
@@ -61,7 +61,7 @@ static void remember(struct state *s, struct vg_str account, const struct policy
 {
     struct account_policy *slot = find(s, account);
     if (!slot) {
-        if (account.len >= ACCOUNT_ID_MAX)
+        if (account.len == 0 || account.len >= ACCOUNT_ID_MAX)
             return;
         if (s->count == POLICIES_CAP)
             s->evictions++;

@@ -102,7 +102,12 @@ static int gunzip(struct vg_input *in, const char *name, struct vg_diag *diag)
     /* ISIZE (last 4 bytes) is the size mod 2^32 of the last member: a good first guess */
     uint32_t isize = (uint32_t)src[len - 4] | (uint32_t)src[len - 3] << 8 |
                      (uint32_t)src[len - 2] << 16 | (uint32_t)src[len - 1] << 24;
-    size_t guess = (size_t)isize + 64 > len * 4 ? (size_t)isize + 64 : len * 4;
+    /* The trailer is written by whoever made the file: a truncated or hostile one can claim
+     * gigabytes.  Trust it only within deflate's plausible ratio for text; beyond that start
+     * small and let the loop grow the buffer as real output arrives. */
+    size_t guess = len * 8;
+    if ((size_t)isize + 64 > guess && (size_t)isize <= len * 64)
+        guess = (size_t)isize + 64;
     vg_buf_reset(&in->plain);
     int rc = VG_OK;
     while (consumed_total < len) {

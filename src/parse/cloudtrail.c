@@ -332,6 +332,54 @@ static void handle_record(struct vg_parse_ctx *ctx, const struct vg_json_value *
     ctx->on_event(ctx->event_ctx, &ev);
 }
 
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Offset of the ',' in the first "} , {" at or after `from` (white space allowed), or 0. */
+static size_t next_record_boundary(const char *buf, size_t len, size_t from)
+{
+    for (size_t i = from; i < len; i++) {
+        if (buf[i] != ',')
+            continue;
+        size_t a = i, z = i + 1;
+        while (a > from && is_ws(buf[a - 1]))
+            a--;
+        while (z < len && is_ws(buf[z]))
+            z++;
+        if (a > from && buf[a - 1] == '}' && z < len && buf[z] == '{')
+            return i;
+    }
+    return 0;
+}
+
+/* After a damaged record inside Records[] whose brackets cannot be trusted, return the offset
+ * of the ',' before the next record, where the array loop expects to stand; 0 when there is
+ * none.  A record that starts with CloudTrail's first key, eventVersion, is the surest sign;
+ * failing that, the first "},{" (which may sit inside the damaged record: then it fails to parse
+ * too and we come back here, further on). */
+static size_t resync_to_next_record(const char *buf, size_t len, size_t from)
+{
+    for (size_t at = from; at < len;) {
+        const char *hit = memmem(buf + at, len - at, "\"eventVersion\"", 14);
+        if (!hit)
+            break;
+        size_t k = (size_t)(hit - buf);
+        while (k > from && is_ws(buf[k - 1]))
+            k--;
+        if (k > from && buf[k - 1] == '{') {
+            size_t c = k - 1;
+            while (c > from && is_ws(buf[c - 1]))
+                c--;
+            if (c > from && buf[c - 1] == ',')
+                return c - 1;
+        }
+        at = (size_t)(hit - buf) + 14;
+    }
+    return next_record_boundary(buf, len, from);
+}
+
 /* Parse the value at *pos as one record; on error report, count and resynchronise.  Returns
  * false when nothing more can be read. */
 static bool next_record(struct vg_parse_ctx *ctx, const char *buf, size_t len, size_t *pos,
@@ -366,6 +414,11 @@ static bool next_record(struct vg_parse_ctx *ctx, const char *buf, size_t len, s
     size_t next = 0;
     if (in_array || err.code == VG_JSON_ETOO_BIG)
         next = vg_json_skip_value(buf, len, start);
+    if (in_array) {
+        size_t after = next ? vg_json_skip_ws(buf, len, next) : len;
+        if (after >= len || (buf[after] != ',' && buf[after] != ']'))
+            next = resync_to_next_record(buf, len, start + 1);
+    }
     if (!in_array && (next == 0 || err.code != VG_JSON_ETOO_BIG)) {
         const char *nl = memchr(buf + start, '\n', len - start);
         next = nl ? (size_t)(nl - buf) + 1 : len;

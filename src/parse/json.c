@@ -330,6 +330,8 @@ value:
         static const uint8_t type[] = { VG_JSON_TRUE, VG_JSON_FALSE, VG_JSON_NULL };
         int k = buf[i] == 't' ? 0 : buf[i] == 'f' ? 1 : 2;
         size_t l = strlen(lit[k]);
+        if (end - i < l && end < len && (size_t)(len - i) >= l && memcmp(buf + i, lit[k], l) == 0)
+            goto eof; /* cut by the size limit, not malformed */
         if (end - i < l || memcmp(buf + i, lit[k], l) != 0) {
             err->offset = i;
             err->what = "invalid literal";
@@ -417,6 +419,9 @@ close: {
 }
 
 done:
+    /* a number that runs up to the size limit may go on beyond it */
+    if (i >= end && end < len && p->tape[0].type == VG_JSON_NUMBER)
+        goto eof;
     *root = p->tape;
     *pos = i;
     return VG_JSON_OK;
@@ -444,6 +449,7 @@ fail:
 size_t vg_json_skip_value(const char *buf, size_t len, size_t pos)
 {
     size_t i = vg_json_skip_ws(buf, len, pos);
+    char open[VG_JSON_MAX_DEPTH];
     size_t depth = 0;
     bool in_string = false;
     if (i >= len)
@@ -466,12 +472,20 @@ size_t vg_json_skip_value(const char *buf, size_t len, size_t pos)
             }
             continue;
         }
-        if (c == '"')
+        if (c == '"') {
             in_string = true;
-        else if (c == '{' || c == '[')
+        } else if (c == '{' || c == '[') {
+            if (depth < VG_JSON_MAX_DEPTH)
+                open[depth] = c;
             depth++;
-        else if ((c == '}' || c == ']') && depth > 0 && --depth == 0)
-            return i + 1;
+        } else if (c == '}' || c == ']') {
+            /* a closer of the wrong kind means the value is damaged: no reliable end (past the
+             * parser's depth limit only the count is kept, so hostile nesting is still skipped) */
+            if (depth == 0 || (depth <= VG_JSON_MAX_DEPTH && open[depth - 1] != (c == '}' ? '{' : '[')))
+                return 0;
+            if (--depth == 0)
+                return i + 1;
+        }
     }
     return 0;
 }

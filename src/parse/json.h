@@ -80,8 +80,9 @@ enum vg_json_errcode vg_json_parse(struct vg_json_parser *p, const char *buf, si
                                    struct vg_json_error *err);
 
 /* Find the end of the value starting at buf[pos] without building anything, tracking only
- * strings and bracket depth; used to resynchronise after a bad record.  Returns the offset just
- * past the value, or 0 if it does not end within len. */
+ * strings and brackets; used to resynchronise after a bad record.  Returns the offset just past
+ * the value, or 0 if it does not end within len or its brackets do not match (checked within
+ * VG_JSON_MAX_DEPTH levels; deeper ones are only counted). */
 size_t vg_json_skip_value(const char *buf, size_t len, size_t pos);
 
 static inline size_t vg_json_skip_ws(const char *buf, size_t len, size_t pos)
