@@ -11,7 +11,7 @@
 CC ?= cc
 SANITIZE ?=
 BUILD ?= $(if $(SANITIZE),build-san,build)
-PKGS := libdeflate zlib
+PKGS := libdeflate zlib yaml-0.1
 TEST_PKGS := cmocka jansson
 
 # Install missing Debian packages before the first compile (a no-op when they are present).
@@ -40,7 +40,7 @@ ifneq ($(SANITIZE),)
   LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-STAGES := core ingest parse enrich detect findings pipeline simulate
+STAGES := core ingest parse enrich detect findings pipeline simulate config
 LIB_SRC := $(filter-out %_test.c,$(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
 LIB_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/catalog_gen.o
 CLI_SRC := $(wildcard src/cli/*.c)

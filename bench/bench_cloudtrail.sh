@@ -27,7 +27,7 @@ t0=$(now); xargs libdeflate-gunzip -c < "$LIST" > /dev/null; t1=$(now)
 GUNZIP=$(echo "$t1 - $t0" | bc -l)
 
 SUMMARY=build/bench-vigil.txt
-t0=$(now); "$VIGIL" scan --format jsonl --fail-on critical "$DIR" > /dev/null 2> "$SUMMARY" || true; t1=$(now)
+t0=$(now); "$VIGIL" scan --format jsonl --fail-on critical "$DIR/AWSLogs" > /dev/null 2> "$SUMMARY" || true; t1=$(now)
 VIG=$(echo "$t1 - $t0" | bc -l)
 EVENTS=$(sed -n 's/.*records, \([0-9]*\) events.*/\1/p' "$SUMMARY")
 MB=$(sed -n 's/.*MB read, \([0-9.]*\) MB uncompressed.*/\1/p' "$SUMMARY")

@@ -24,9 +24,16 @@ static const char usage[] =
     "  --events-per-day N    events per account and day (default 20000)\n"
     "  --seed N              random seed (default 1)\n"
     "  --start YYYY-MM-DD    first day, UTC (default 2026-11-01)\n"
-    "  --attacks             inject every attack scenario and its near misses on day 1\n"
+    "  --attacks             inject every attack scenario and its near misses on day 1, and\n"
+    "                        write the threat lists they call from to DIR/intel/\n"
     "  --bytes SIZE          add days until SIZE bytes of JSON are written; suffix K, M or G\n"
-    "  -h, --help            show this help\n";
+    "  -h, --help            show this help\n"
+    "\n"
+    "With --attacks, scan the logs with the sample lists to see every threat-list finding:\n"
+    "  vigil scan --curated-list DIR/intel/malicious-ips.txt \\\n"
+    "      --threat-list DIR/intel/custom-threats.txt \\\n"
+    "      --threat-list tor=DIR/intel/tor-exit-addresses.txt \\\n"
+    "      --trusted-list DIR/intel/trusted-ips.txt DIR/AWSLogs\n";
 
 /* Limits that keep one run within a machine: the principal table is allocated up front. */
 #define MAX_ACCOUNTS 10000u
@@ -193,5 +200,8 @@ int vg_cmd_simulate(int argc, char **argv)
             "%.1f MB gzipped), %" PRIu64 " attack events to %s\n",
             st.events, st.files, (double)st.bytes_uncompressed / 1048576.0,
             (double)st.bytes_compressed / 1048576.0, st.attacks, opts.out_dir);
+    if (opts.attacks)
+        fprintf(stderr, "simulate: sample threat lists in %s/intel (see 'vigil simulate --help')\n",
+                opts.out_dir);
     return 0;
 }

@@ -12,8 +12,11 @@
  * Invariants: the output is a pure function of the options (one xoshiro256** stream seeded from
  * opts.seed, every time derived from opts.start_ms, gzip mtime 0); records inside a file are
  * sorted by eventTime; and normal traffic never has an attack shape (no Root identity, no
- * penetration-testing user agent, no logging or public-access change), so every finding on
- * simulated data traces back to one injected scenario.
+ * penetration-testing user agent, no logging or public-access change, no address from the
+ * sample threat lists), so every finding on simulated data traces back to one injected scenario.
+ *
+ * With attacks, the threat lists those scenarios call from are written too, as plain text under
+ * <out>/intel/, beside AWSLogs rather than in it: `vigil scan <out>/AWSLogs` reads only logs.
  */
 #include "simulate/simulate.h"
 
@@ -319,6 +322,14 @@ static const char *const ua_ec2[] = {
 #define UA_MALLORY                                                                                 \
     "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/macos#23.4.0 md/arch#arm64 lang/python#3.11.8 "   \
     "md/pyimpl#CPython exe/arm64 prompt/off command/"
+/* Whoever holds the stolen key: an everyday Debian box, nothing a PenTest type looks for. */
+#define UA_THIEF_CLI                                                                               \
+    "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.1.0-18-amd64 md/arch#x86_64 "             \
+    "lang/python#3.11.8 md/pyimpl#CPython md/distrib#debian.12 exe/x86_64.debian.12 prompt/off "   \
+    "command/"
+#define UA_THIEF_SDK                                                                               \
+    "Boto3/1.34.51 md/Botocore#1.34.51 ua/2.0 os/linux#6.1.0-18-amd64 md/arch#x86_64 "             \
+    "lang/python#3.11.2 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.51"
 
 /* ---- API calls ----------------------------------------------------------------------------- */
 
@@ -364,6 +375,9 @@ enum kind {
     K_SC_POLICY_PRIVATE,
     K_SC_POLICY_VPCE,
     K_SC_ACL_AUTH_USERS,
+    K_SC_S3_LIST,     /* ListObjects(V2); api.arg is the prefix */
+    K_SC_CREATE_USER, /* api.arg is the new user */
+    K_SC_CREATE_KEY,  /* api.arg is the user, NULL the caller */
 };
 
 struct api {
@@ -475,7 +489,27 @@ static const struct api svc_assume_role = {S_STS, "AssumeRole",      NULL,
 
 /* ---- attack scenarios ---------------------------------------------------------------------- */
 
-enum who { WHO_MALLORY, WHO_ROOT, WHO_ROOT_SESSION, WHO_ROOT_CONSOLE, WHO_CFN };
+enum who {
+    WHO_MALLORY,
+    WHO_ROOT,
+    WHO_ROOT_SESSION,
+    WHO_ROOT_CONSOLE,
+    WHO_CFN,
+    WHO_STOLEN,         /* the account's first principal, always a CLI user, whose key leaked */
+    WHO_STOLEN_VIA_EC2, /* the same user, through EC2 acting on its behalf */
+};
+
+/* Where a scenario calls from.  Every address but the attacker's is on a sample threat list. */
+enum caller {
+    FROM_ATTACKER,       /* mallory's address: on no list */
+    FROM_TOR,            /* a Tor exit node */
+    FROM_CURATED,        /* an address of the curated list */
+    FROM_CURATED_NET,    /* inside the curated list's /24 */
+    FROM_CUSTOM,         /* an address of the user's own threat list */
+    FROM_CUSTOM_TRUSTED, /* on the user's threat list and on the trusted list */
+    FROM_PRIVATE,        /* a VPC address through an endpoint: no list may hold it */
+    FROM_COUNT
+};
 
 struct scenario {
     struct api api;
@@ -485,6 +519,7 @@ struct scenario {
     const char *err_msg;  /* a message without a code (failed sign-in) */
     uint8_t bucket;
     bool attack; /* false: a near miss that must not produce a finding */
+    enum caller from;
 };
 
 #define PW_STRONG                                                                                  \
@@ -698,6 +733,93 @@ static const struct scenario scenarios[] = {
      "Failed authentication",
      0,
      false},
+    /* A stolen access key used from listed addresses.  Per feed: a reconnaissance call, a change,
+     * an S3 listing and an object read or change, each giving one threat-list type (see
+     * detect/intel_caller.c), and then the look-alikes no list may flag. */
+    {.api = {S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_CLI,
+     .attack = true,
+     .from = FROM_TOR}, /* Recon:IAMUser/TorIPCaller */
+    {.api = {S_IAM, "CreateUser", NULL, "support-ops", K_SC_CREATE_USER, F_GLOBAL},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_CLI,
+     .attack = true,
+     .from = FROM_TOR}, /* UnauthorizedAccess:IAMUser/TorIPCaller */
+    {.api = {S_S3, "ListObjects", NULL, "finance/", K_SC_S3_LIST, F_READ | F_DATA | F_S3},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_SDK,
+     .attack = true,
+     .from = FROM_TOR}, /* Discovery:S3/TorIPCaller */
+    {.api = {S_S3, "GetObject", NULL, "finance/2026-q3-forecast.xlsx", K_S3_OBJECT,
+             F_READ | F_DATA | F_S3},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_SDK,
+     .attack = true,
+     .from = FROM_TOR}, /* UnauthorizedAccess:S3/TorIPCaller */
+    {.api = {S_EC2, "DescribeInstances", "{\"instancesSet\":{},\"filterSet\":{}}", NULL, K_NONE,
+             F_READ},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_CLI,
+     .attack = true,
+     .from = FROM_CURATED}, /* Recon:IAMUser/MaliciousIPCaller */
+    {.api = {S_IAM, "CreateAccessKey", NULL, NULL, K_SC_CREATE_KEY, F_GLOBAL},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_CLI,
+     .attack = true,
+     .from = FROM_CURATED}, /* UnauthorizedAccess:IAMUser/MaliciousIPCaller */
+    {.api = {S_S3, "ListObjects", NULL, "db/", K_SC_S3_LIST, F_READ | F_DATA | F_S3},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_SDK,
+     .bucket = 2,
+     .attack = true,
+     .from = FROM_CURATED}, /* Discovery:S3/MaliciousIPCaller */
+    {.api = {S_S3, "GetObject", NULL, "db/customers-2026-10-31.sql.gz", K_S3_OBJECT,
+             F_READ | F_DATA | F_S3},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_SDK,
+     .bucket = 2,
+     .attack = true,
+     .from = FROM_CURATED}, /* Exfiltration:S3/MaliciousIPCaller */
+    {.api = {S_S3, "PutObject", NULL, "db/README-RECOVER-FILES.txt", K_S3_OBJECT, F_DATA | F_S3},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_SDK,
+     .bucket = 2,
+     .attack = true,
+     .from = FROM_CURATED_NET}, /* Impact:S3/MaliciousIPCaller */
+    {.api = {S_IAM, "ListAttachedUserPolicies", NULL, NULL, K_IAM_USER, F_READ | F_GLOBAL},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_CLI,
+     .attack = true,
+     .from = FROM_CUSTOM}, /* Recon:IAMUser/MaliciousIPCaller.Custom */
+    {.api = {S_IAM, "CreateAccessKey", NULL, "support-ops", K_SC_CREATE_KEY, F_GLOBAL},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_CLI,
+     .attack = true,
+     .from = FROM_CUSTOM}, /* UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom */
+    {.api = {S_S3, "ListObjects", NULL, "models/", K_SC_S3_LIST, F_READ | F_DATA | F_S3},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_SDK,
+     .bucket = 4,
+     .attack = true,
+     .from = FROM_CUSTOM}, /* Discovery:S3/MaliciousIPCaller.Custom */
+    {.api = {S_S3, "PutObject", NULL, "models/.cache/sync.bin", K_S3_OBJECT, F_DATA | F_S3},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_SDK,
+     .bucket = 4,
+     .attack = true,
+     .from = FROM_CUSTOM}, /* UnauthorizedAccess:S3/MaliciousIPCaller.Custom */
+    {.api = {S_IAM, "ListRoles", NULL, NULL, K_NONE, F_READ | F_GLOBAL},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_CLI,
+     .from = FROM_CUSTOM_TRUSTED}, /* trusted too: the trusted list wins */
+    {.api = {S_KMS, "GenerateDataKeyWithoutPlaintext", NULL, NULL, K_KMS, F_READ | F_V108},
+     .who = WHO_STOLEN_VIA_EC2}, /* the caller is a service, not an address */
+    {.api = {S_S3, "GetObject", NULL, "finance/2026-q3-forecast-vpc.xlsx", K_S3_OBJECT,
+             F_READ | F_DATA | F_S3},
+     .who = WHO_STOLEN,
+     .ua = UA_THIEF_SDK,
+     .from = FROM_PRIVATE}, /* a VPC address, 10.b.c.x beside the curated b.c /24 */
 };
 
 /* ---- state ---------------------------------------------------------------------------------- */
@@ -738,6 +860,8 @@ struct account {
     char fingerprint[33];
     char sso_suffix[17];
     char attacker_ip[16];
+    char listed_ip[FROM_COUNT][16]; /* by enum caller, with --attacks; FROM_ATTACKER unused */
+    char listed_vpce[24];           /* the endpoint of the FROM_PRIVATE call */
     unsigned n_pr;
     uint32_t pr_total;
     struct principal *pr;
@@ -776,8 +900,23 @@ struct ev {
     char host[128];
 };
 
+/* The addresses of the sample threat lists, IPv4 in host order. */
+#define N_TOR_EXITS 40
+#define N_CURATED 30
+#define N_CUSTOM 8  /* the last one is on the trusted list too */
+#define N_TRUSTED 5 /* plus that one */
+
+struct intel_sample {
+    uint32_t tor[N_TOR_EXITS];
+    uint32_t curated[N_CURATED];
+    uint32_t curated_net; /* the curated list's /24, shifted right by 8 */
+    uint32_t custom[N_CUSTOM];
+    uint32_t trusted[N_TRUSTED];
+};
+
 struct gen {
     const struct vg_simulate_opts *opts;
+    struct intel_sample intel;
     struct vg_simulate_stats st;
     struct rng rng;
     struct account *acct;
@@ -1084,6 +1223,92 @@ static int account_refresh(struct gen *g, struct account *a)
     return VG_OK;
 }
 
+/* ---- sample threat lists ----------------------------------------------------------------------
+ *
+ * With attacks the run also writes the lists a user would hand to `vigil scan`: Tor exit nodes
+ * in the Tor Project's exit-addresses format, a curated list, the user's own threat list and a
+ * trusted list.  Every address is public (vigil refuses private and documentation ones) and has
+ * a first octet normal traffic never uses (human_octets, aws_octets, runner_octets), so only
+ * scenarios call from a listed address.  No address is on two lists except the one meant to be
+ * on both.  The lists have a random stream of their own, so asking for attacks does not change
+ * the accounts.
+ */
+
+/* Tor relays crowd into a few hosting networks: three octets and how many /24s follow. */
+static const uint8_t tor_nets[][4] = {
+    {185, 220, 100, 4}, {204, 8, 96, 4}, {171, 25, 193, 1}, {199, 249, 230, 1}};
+static const uint8_t curated_octets[] = {45, 91, 141, 193};
+static const uint8_t custom_octets[] = {37, 62, 146};
+static const uint8_t trusted_octets[] = {64, 66};
+
+struct intel_draw {
+    uint32_t taken[N_TOR_EXITS + N_CURATED + N_CUSTOM + N_TRUSTED];
+    size_t n_taken;
+    uint32_t net; /* the curated /24, shifted right by 8 */
+};
+
+/* A new address in [base, base + span): not .0 or .255, on no list yet, outside the curated /24
+ * (so an address there has exactly one entry to match). */
+static uint32_t fresh_ip(struct rng *r, struct intel_draw *d, uint32_t base, uint32_t span)
+{
+    for (;;) {
+        uint32_t ip = base + (uint32_t)below(r, span);
+        bool ok = (ip & 255) != 0 && (ip & 255) != 255 && ip >> 8 != d->net;
+        for (size_t i = 0; ok && i < d->n_taken; i++)
+            ok = d->taken[i] != ip;
+        if (ok)
+            return d->taken[d->n_taken++] = ip;
+    }
+}
+
+static uint32_t first_octet(struct rng *r, const uint8_t *octets, size_t n)
+{
+    return (uint32_t)octets[below(r, n)] << 24;
+}
+
+static void intel_draw(struct intel_sample *s, struct rng *r)
+{
+    struct intel_draw d = {.n_taken = 0};
+    d.net = first_octet(r, curated_octets, sizeof(curated_octets)) >> 8 | (uint32_t)below(r, 65536);
+    s->curated_net = d.net;
+    for (unsigned i = 0; i < N_TOR_EXITS; i++) {
+        const uint8_t *t = tor_nets[below(r, VG_ARRAY_LEN(tor_nets))];
+        s->tor[i] = fresh_ip(
+            r, &d, (uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8, t[3] * 256u);
+    }
+    for (unsigned i = 0; i < N_CURATED; i++)
+        s->curated[i] =
+            fresh_ip(r, &d, first_octet(r, curated_octets, sizeof(curated_octets)), 1u << 24);
+    for (unsigned i = 0; i < N_CUSTOM; i++)
+        s->custom[i] =
+            fresh_ip(r, &d, first_octet(r, custom_octets, sizeof(custom_octets)), 1u << 24);
+    for (unsigned i = 0; i < N_TRUSTED; i++)
+        s->trusted[i] =
+            fresh_ip(r, &d, first_octet(r, trusted_octets, sizeof(trusted_octets)), 1u << 24);
+}
+
+static void fmt_ip4(uint32_t ip, char out[16])
+{
+    snprintf(out, 16, "%u.%u.%u.%u", ip >> 24, ip >> 16 & 255, ip >> 8 & 255, ip & 255);
+}
+
+/* The listed addresses account ai calls from; accounts share the lists. */
+static void account_listed(struct account *a, unsigned ai, const struct intel_sample *s,
+                           struct rng *r)
+{
+    char hex[17];
+    fmt_ip4(s->tor[ai % N_TOR_EXITS], a->listed_ip[FROM_TOR]);
+    fmt_ip4(s->curated[ai % N_CURATED], a->listed_ip[FROM_CURATED]);
+    fmt_ip4(s->curated_net << 8 | (uint32_t)(1 + below(r, 254)), a->listed_ip[FROM_CURATED_NET]);
+    fmt_ip4(s->custom[ai % (N_CUSTOM - 1)], a->listed_ip[FROM_CUSTOM]);
+    fmt_ip4(s->custom[N_CUSTOM - 1], a->listed_ip[FROM_CUSTOM_TRUSTED]);
+    /* 10.b.c.x for the curated b.c: the /24 must not match on its lower octets */
+    fmt_ip4(10u << 24 | (s->curated_net & 0xffff) << 8 | (uint32_t)(1 + below(r, 254)),
+            a->listed_ip[FROM_PRIVATE]);
+    RAND_CHARS(r, hex, 16, HEX);
+    snprintf(a->listed_vpce, sizeof(a->listed_vpce), "vpce-0%s", hex);
+}
+
 /* ---- one record ----------------------------------------------------------------------------- */
 
 /* The IAM/CLI service name of an event source: "ec2.amazonaws.com" -> "ec2". */
@@ -1247,7 +1472,8 @@ static void prepare_scenario(struct gen *g, struct account *a, const struct spec
     e->tls = true;
     e->ident = s;
     if (sc->api.kind == K_S3_OBJECT)
-        snprintf(e->key, sizeof(e->key), "finance/payroll/2026-10-payroll.csv");
+        snprintf(e->key, sizeof(e->key), "%s",
+                 sc->api.arg ? sc->api.arg : "finance/payroll/2026-10-payroll.csv");
 
     switch (sc->who) {
     case WHO_MALLORY:
@@ -1284,7 +1510,26 @@ static void prepare_scenario(struct gen *g, struct account *a, const struct spec
         e->ip = e->ua = "cloudformation.amazonaws.com";
         e->tls = false;
         break;
+    case WHO_STOLEN:
+        e->p = &a->pr[0];
+        e->ident = &a->pr[0].ident;
+        break;
+    case WHO_STOLEN_VIA_EC2: {
+        /* the user's identity, marked as invoked by the service that called */
+        const struct vg_buf *id = &a->pr[0].ident.b;
+        vg_buf_reset(&s->b);
+        put(s, id->data, id->len - 1);
+        PUT(s, ",\"invokedBy\":\"ec2.amazonaws.com\"}");
+        e->p = &a->pr[0];
+        e->ip = e->ua = "ec2.amazonaws.com";
+        e->tls = false;
+        break;
     }
+    }
+    if (sc->from != FROM_ATTACKER)
+        e->ip = a->listed_ip[sc->from];
+    if (sc->from == FROM_PRIVATE)
+        e->vpce = a->listed_vpce;
     if (sc->err_code) {
         char svc[32];
         service_prefix(sc->api.source, svc, sizeof(svc), false);
@@ -1367,7 +1612,8 @@ static void put_event_time(struct sink *o, const char *date, uint32_t sod)
     put(o, t, sizeof(t));
 }
 
-/* "Nov 1, 2026, 1:03:12 AM": how STS writes credential expiry in responseElements. */
+/* "Nov 1, 2026, 1:03:12 AM": how STS writes credential expiry in responseElements (and IAM its
+ * createDate). */
 static void put_expiration(struct sink *o, int64_t ms)
 {
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -1613,6 +1859,22 @@ static void put_params(struct gen *g, const struct account *a, struct ev *e, con
     case K_SC_POLICY_PUBLIC:
     case K_SC_POLICY_PRIVATE:
     case K_SC_POLICY_VPCE: put_bucket_policy(o, a, e); break;
+    case K_SC_S3_LIST:
+        PUT(o, "{\"list-type\":\"2\",\"bucketName\":");
+        put_str(o, e->bucket);
+        PUT(o, ",\"encoding-type\":\"url\",\"max-keys\":\"1000\",\"prefix\":");
+        put_str(o, api->arg);
+        PUT(o, ",\"delimiter\":\"/\",\"Host\":");
+        put_str(o, e->host);
+        PUT(o, "}");
+        break;
+    case K_SC_CREATE_USER:
+    case K_SC_CREATE_KEY:
+        *target = api->arg ? api->arg : p->name;
+        PUT(o, "{\"userName\":");
+        put_str(o, *target);
+        PUT(o, "}");
+        break;
     case K_SC_ACL_AUTH_USERS:
         PUT(o, "{\"bucketName\":");
         put_str(o, e->bucket);
@@ -1676,6 +1938,29 @@ static void put_response(struct gen *g, const struct account *a, const struct ev
         PUT(o, "{\"version\":");
         put_u64(o, 1 + below(r, 400));
         PUT(o, ",\"tier\":\"Standard\"}");
+        return;
+    case K_SC_CREATE_USER: {
+        char id[18];
+        RAND_CHARS(r, id, 17, KEY_CHARS);
+        PUT(o, "{\"user\":{\"path\":\"/\",\"userName\":");
+        put_str(o, target);
+        PUT(o, ",\"userId\":");
+        put_strf(o, "AIDA%s", id);
+        PUT(o, ",\"arn\":");
+        put_strf(o, "arn:aws:iam::%s:user/%s", a->id, target);
+        PUT(o, ",\"createDate\":");
+        put_expiration(o, e->ms);
+        PUT(o, "}}");
+        return;
+    }
+    case K_SC_CREATE_KEY:
+        PUT(o, "{\"accessKey\":{\"userName\":");
+        put_str(o, target);
+        PUT(o, ",\"accessKeyId\":\"AKIA");
+        PUT_RAND(o, r, 16, KEY_CHARS);
+        PUT(o, "\",\"status\":\"Active\",\"createDate\":");
+        put_expiration(o, e->ms);
+        PUT(o, "}}");
         return;
     case K_CONSOLE_LOGIN:
         if (e->err_msg)
@@ -1751,6 +2036,7 @@ static void put_resources(struct gen *g, const struct account *a, const struct e
     case K_SC_POLICY_PRIVATE:
     case K_SC_POLICY_VPCE:
     case K_SC_ACL_AUTH_USERS:
+    case K_SC_S3_LIST:
         PUT(o, ",\"resources\":[");
         put_bucket_resource(o, a, e->bucket);
         PUT(o, "]");
@@ -1976,11 +2262,32 @@ static int ensure_dir(struct writer *w, char *path, size_t len)
     return vg_buf_add(slot, path, len);
 }
 
+/* Create or replace path with len bytes of data. */
+static int write_file(const char *path, const void *data, size_t len)
+{
+    int rc = VG_OK;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return io_error("create", path);
+    for (size_t done = 0; done < len;) {
+        ssize_t k = write(fd, (const char *)data + done, len - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            rc = io_error("write", path);
+            break;
+        }
+        done += (size_t)k;
+    }
+    if (close(fd) != 0 && rc == VG_OK)
+        rc = io_error("close", path);
+    return rc;
+}
+
 /* Gzip one job into <out_dir>/<key>. */
 static int write_job(struct writer *w, const struct job *j)
 {
     int rc = VG_OK;
-    int fd = -1;
 
     vg_buf_reset(&w->path);
     if ((rc = vg_buf_add(&w->path, w->pool->out_dir, w->pool->out_dir_len)) ||
@@ -1998,25 +2305,10 @@ static int write_job(struct writer *w, const struct job *j)
     if (n == 0)
         VG_BUG("gzip output exceeded its bound");
 
-    fd = open(w->path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        rc = io_error("create", w->path.data);
+    if ((rc = write_file(w->path.data, w->gz.data, n)))
         goto out;
-    }
-    for (size_t done = 0; done < n;) {
-        ssize_t k = write(fd, w->gz.data + done, n - done);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            rc = io_error("write", w->path.data);
-            goto out;
-        }
-        done += (size_t)k;
-    }
     w->bytes_compressed += n;
 out:
-    if (fd >= 0 && close(fd) != 0 && rc == VG_OK)
-        rc = io_error("close", w->path.data);
     return rc;
 }
 
@@ -2148,6 +2440,106 @@ static int pool_finish(struct pool *pl, uint64_t *bytes_compressed)
     if (rc)
         errno = pl->err_errno;
     pool_release(pl);
+    return rc;
+}
+
+/* Text lines into a sink: the sample threat lists (see intel_draw). */
+static void putf(struct sink *o, const char *fmt, ...) VG_PRINTF(2, 3);
+static void putf(struct sink *o, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(tmp))
+        VG_BUG("list line too long: '%.40s...'", tmp);
+    put(o, tmp, (size_t)n);
+}
+
+/* "YYYY-MM-DD HH:MM:SS", as the exit list writes times. */
+static void fmt_tor_time(int64_t ms, char out[21])
+{
+    fmt_time(ms, out);
+    out[10] = ' ';
+    out[19] = '\0';
+}
+
+/* One relay per address, last tested in the day before day0_ms. */
+static void render_tor_list(struct sink *o, const struct intel_sample *s, struct rng *r,
+                            int64_t day0_ms)
+{
+    char fp[41], published[21], status[21], tested[21], ip[16];
+    for (unsigned i = 0; i < N_TOR_EXITS; i++) {
+        int64_t pub_ms = day0_ms - (int64_t)(6 * 3600 + below(r, 24 * 3600)) * 1000;
+        RAND_CHARS(r, fp, 40, UPHEX);
+        fmt_tor_time(pub_ms, published);
+        fmt_tor_time(day0_ms - (int64_t)below(r, 2) * 3600000, status);
+        fmt_tor_time(pub_ms + (int64_t)below(r, 5 * 3600) * 1000, tested);
+        fmt_ip4(s->tor[i], ip);
+        putf(o, "ExitNode %s\nPublished %s\nLastStatus %s\nExitAddress %s %s\n", fp, published,
+             status, ip, tested);
+    }
+}
+
+static void render_txt(struct sink *o, const char *header, const char *date, const uint32_t *ips,
+                       size_t n)
+{
+    char ip[16];
+    putf(o, "# %s, %s\n", header, date);
+    for (size_t i = 0; i < n; i++) {
+        fmt_ip4(ips[i], ip);
+        putf(o, "%s\n", ip);
+    }
+}
+
+/* The four lists into <out>/intel/. */
+static int write_lists(struct gen *g, struct rng *r, int64_t day0_ms)
+{
+    static const char *const names[] = {"tor-exit-addresses.txt", "malicious-ips.txt",
+                                        "custom-threats.txt", "trusted-ips.txt"};
+    const struct intel_sample *s = &g->intel;
+    struct sink o = {VG_BUF_INIT, VG_OK};
+    struct vg_buf path = VG_BUF_INIT;
+    char date[24], ip[16];
+    int rc = VG_OK;
+    fmt_time(day0_ms, date);
+    date[10] = '\0';
+
+    if ((rc = vg_buf_printf(&path, "%s/intel", g->opts->out_dir)))
+        goto out;
+    if (mkdir(path.data, 0755) != 0 && errno != EEXIST) {
+        rc = io_error("create", path.data);
+        goto out;
+    }
+    for (size_t i = 0; i < VG_ARRAY_LEN(names); i++) {
+        vg_buf_reset(&o.b);
+        switch (i) {
+        case 0: render_tor_list(&o, s, r, day0_ms); break;
+        case 1:
+            render_txt(&o, "vigil sample curated list", date, s->curated, N_CURATED);
+            putf(&o, "%u.%u.%u.0/24  # bulletproof hosting\n", s->curated_net >> 16,
+                 s->curated_net >> 8 & 255, s->curated_net & 255);
+            break;
+        case 2:
+            render_txt(&o, "our own threat list: addresses from past incidents", date, s->custom,
+                       N_CUSTOM);
+            break;
+        default:
+            render_txt(&o, "trusted: office and VPN egress", date, s->trusted, N_TRUSTED);
+            fmt_ip4(s->custom[N_CUSTOM - 1], ip);
+            putf(&o, "%s  # the pentest vendor, also on custom-threats.txt\n", ip);
+            break;
+        }
+        vg_buf_reset(&path);
+        if ((rc = o.err) ||
+            (rc = vg_buf_printf(&path, "%s/intel/%s", g->opts->out_dir, names[i])) ||
+            (rc = write_file(path.data, o.b.data, o.b.len)))
+            goto out;
+    }
+out:
+    vg_buf_release(&o.b);
+    vg_buf_release(&path);
     return rc;
 }
 
@@ -2542,6 +2934,15 @@ int vg_simulate_run(const struct vg_simulate_opts *opts, struct vg_simulate_stat
 
     /* CloudTrail days start at midnight UTC whatever start_ms says */
     int64_t start = opts->start_ms - (((opts->start_ms % DAY_MS) + DAY_MS) % DAY_MS);
+    if (opts->attacks) {
+        struct rng ir;
+        rng_seed(&ir, opts->seed ^ 0x696e74656c6c6973ull); /* a stream of its own: "intellis" */
+        intel_draw(&g->intel, &ir);
+        for (unsigned i = 0; i < opts->accounts; i++)
+            account_listed(&g->acct[i], i, &g->intel, &ir);
+        if ((rc = write_lists(g, &ir, start)))
+            goto out;
+    }
     for (g->day = 0; (uint64_t)g->day < opts->days ||
                      (opts->target_bytes && g->st.bytes_uncompressed < opts->target_bytes);
          g->day++) {

@@ -1,10 +1,13 @@
 /* Unit tests for simulate/: the same options write the same bytes, the S3 layout is CloudTrail's,
- * every object is gzipped JSON in the shape AWS delivers, and the attack scenarios appear when
- * (and only when) they are asked for. */
+ * every object is gzipped JSON in the shape AWS delivers, the attack scenarios and the sample
+ * threat lists appear when (and only when) they are asked for, and the lists load and match
+ * exactly the scenarios meant to call from them. */
 #include "simulate/simulate.h"
 
 #include "core/err.h"
 #include "core/hash.h"
+#include "core/ip.h"
+#include "enrich/intel_load.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
@@ -170,6 +173,17 @@ static bool is_digest(const struct file *f)
     return strstr(f->rel, "/CloudTrail-Digest/") != NULL;
 }
 
+/* A CloudTrail object (log or digest), not a sample threat list. */
+static bool is_trail(const struct file *f)
+{
+    return strncmp(f->rel, "AWSLogs/", 8) == 0;
+}
+
+static bool is_log(const struct file *f)
+{
+    return is_trail(f) && !is_digest(f);
+}
+
 static bool all_of(const char *s, size_t n, const char *set)
 {
     if (strlen(s) != n)
@@ -239,16 +253,21 @@ static void test_simulate_deterministic(void **state)
     load_tree(&a, t1.out);
     load_tree(&b, t2.out);
     load_tree(&c, t3.out);
-    assert_int_equal(a.n, s1.files);
     assert_int_equal(a.n, b.n);
-    uint64_t bytes = 0;
+    uint64_t bytes = 0, trail_files = 0;
     for (size_t i = 0; i < a.n; i++) {
         assert_string_equal(a.files[i].rel, b.files[i].rel);
         assert_int_equal(a.files[i].len, b.files[i].len);
         assert_int_equal(vg_hash64(a.files[i].data, a.files[i].len, 0),
                          vg_hash64(b.files[i].data, b.files[i].len, 0));
-        bytes += a.files[i].len;
+        if (is_trail(&a.files[i])) {
+            bytes += a.files[i].len;
+            trail_files++;
+        }
     }
+    /* the stats count CloudTrail objects; the threat lists come on top */
+    assert_int_equal(trail_files, s1.files);
+    assert_int_equal(a.n, s1.files + 4);
     assert_int_equal(bytes, s1.bytes_compressed);
     /* another seed is another world: other account ids, so other paths */
     assert_string_not_equal(a.files[0].rel, c.files[0].rel);
@@ -384,6 +403,8 @@ static void test_simulate_gzipped_records(void **state)
 
     uint64_t events = 0, raw = 0;
     for (size_t i = 0; i < tr.n; i++) {
+        if (!is_trail(&tr.files[i]))
+            continue;
         size_t len;
         char *text = gunzip(&tr.files[i], &len);
         raw += len;
@@ -396,7 +417,7 @@ static void test_simulate_gzipped_records(void **state)
     assert_int_equal(events, st.events);
     assert_int_equal(raw, st.bytes_uncompressed);
     /* events_per_day is exact per account and day; the scenarios come on top */
-    assert_int_equal(st.events, 2 * 2 * 3000 + 2 * 28);
+    assert_int_equal(st.events, 2 * 2 * 3000 + 2 * 44);
     tree_release(&tr);
     rm_rf(t.root);
 }
@@ -420,6 +441,13 @@ static const char *const attack_markers[] = {
     "\"aws:PrincipalArn\":\"arn:aws:iam::*\"",         /* Policy:S3/BucketPublicAccessGranted */
     "groups/global/AuthenticatedUsers",
     "\"eventName\":\"DeleteModelInvocationLoggingConfiguration\"", /* BedrockLoggingDisabled */
+    "\"eventName\":\"CreateUser\"",               /* UnauthorizedAccess:IAMUser/TorIPCaller */
+    "\"eventName\":\"CreateAccessKey\"",          /* ...IAMUser/MaliciousIPCaller(.Custom) */
+    "\"eventName\":\"ListObjects\"",              /* Discovery:S3/{Tor,MaliciousIP}Caller... */
+    "\"key\":\"db/customers-2026-10-31.sql.gz\"", /* Exfiltration:S3/MaliciousIPCaller */
+    "\"key\":\"db/README-RECOVER-FILES.txt\"",    /* Impact:S3/MaliciousIPCaller */
+    "\"eventName\":\"GenerateDataKeyWithoutPlaintext\"", /* near miss: EC2 calling for the user */
+    "finance/2026-q3-forecast-vpc.xlsx",                 /* near miss: a private caller */
 };
 
 /* How often each marker occurs across every log file of the tree. */
@@ -427,7 +455,7 @@ static void count_markers(const struct tree *tr, size_t counts[VG_ARRAY_LEN(atta
 {
     memset(counts, 0, sizeof(counts[0]) * VG_ARRAY_LEN(attack_markers));
     for (size_t i = 0; i < tr->n; i++) {
-        if (is_digest(&tr->files[i]))
+        if (!is_log(&tr->files[i]))
             continue;
         size_t len;
         char *text = gunzip(&tr->files[i], &len);
@@ -449,7 +477,7 @@ static void test_simulate_attack_markers(void **state)
     tmp_make(&t);
     small_opts(&o, t.out, true);
     assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
-    assert_int_equal(st.attacks, 2 * 19);
+    assert_int_equal(st.attacks, 2 * 32);
     load_tree(&tr, t.out);
     count_markers(&tr, counts);
     for (size_t m = 0; m < VG_ARRAY_LEN(attack_markers); m++)
@@ -477,6 +505,175 @@ static void test_simulate_no_attacks_unless_asked(void **state)
     for (size_t m = 0; m < VG_ARRAY_LEN(attack_markers); m++)
         if (counts[m])
             fail_msg("normal traffic contains '%s'", attack_markers[m]);
+    for (size_t i = 0; i < tr.n; i++)
+        if (!is_trail(&tr.files[i]))
+            fail_msg("'%s' written without --attacks", tr.files[i].rel);
+    tree_release(&tr);
+    rm_rf(t.root);
+}
+
+/* The sample lists as `vigil scan` is told to read them, and what each should hold. */
+static const struct {
+    const char *file;
+    enum vg_intel_list_kind kind;
+    enum vg_intel_feed feed;      /* as asked for on the command line */
+    const char *format;           /* as detected */
+    enum vg_intel_feed want_feed; /* the exit list feeds the Tor types whatever is asked */
+    uint64_t addresses, networks;
+} sample_lists[] = {
+    {"tor-exit-addresses.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, "tor-exit", VG_INTEL_FEED_TOR,
+     40, 0},
+    {"malicious-ips.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "txt", VG_INTEL_FEED_CURATED, 30,
+     1},
+    {"custom-threats.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, "txt", VG_INTEL_FEED_CUSTOM, 8,
+     0},
+    {"trusted-ips.txt", VG_INTEL_TRUSTED, VG_INTEL_FEED_CUSTOM, "txt", VG_INTEL_FEED_CUSTOM, 6, 0},
+};
+
+/* Per account, which calls come from a listed address: "<feed>:<eventName>", trusted ones as
+ * "trusted:<eventName>". */
+static const char *const listed_calls[] = {
+    "0:ListAttachedUserPolicies",
+    "0:CreateAccessKey",
+    "0:ListObjects",
+    "0:PutObject",
+    "1:DescribeInstances",
+    "1:CreateAccessKey",
+    "1:ListObjects",
+    "1:GetObject",
+    "1:PutObject",
+    "2:ListUsers",
+    "2:CreateUser",
+    "2:ListObjects",
+    "2:GetObject",
+    "trusted:ListRoles",
+};
+
+struct listed_seen {
+    char account[2][16];
+    unsigned hits[2][VG_ARRAY_LEN(listed_calls)];
+};
+
+/* Match every record's caller against the lists; count the hits per account and call. */
+static void match_records(const struct vg_intel *intel, const char *text, struct listed_seen *seen)
+{
+    json_error_t jerr;
+    json_t *doc = json_loads(text, 0, &jerr);
+    assert_non_null(doc);
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(doc, "Records"), i, r)
+    {
+        const char *src = json_string_value(json_object_get(r, "sourceIPAddress"));
+        struct vg_ip ip;
+        struct vg_intel_match m;
+        if (!vg_ip_parse(vg_str_from(src), &ip) || !vg_intel_match_ip(intel, &ip, &m))
+            continue;
+        const char *acct = json_string_value(json_object_get(r, "recipientAccountId"));
+        const char *name = json_string_value(json_object_get(r, "eventName"));
+        const char *ua = json_string_value(json_object_get(r, "userAgent"));
+        /* one list per address, and nothing a PenTest type would flag on top */
+        assert_int_equal(m.count, 1);
+        assert_null(strstr(ua, "kali"));
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(r, "userIdentity"), "type")),
+            "IAMUser");
+        char key[96];
+        if (m.trusted)
+            snprintf(key, sizeof(key), "trusted:%s", name);
+        else
+            snprintf(key, sizeof(key), "%d:%s", (int)m.hits[0].list->feed, name);
+        size_t a = 0;
+        while (a < 2 && seen->account[a][0] && strcmp(seen->account[a], acct) != 0)
+            a++;
+        assert_true(a < 2);
+        snprintf(seen->account[a], sizeof(seen->account[a]), "%s", acct);
+        size_t c = 0;
+        while (c < VG_ARRAY_LEN(listed_calls) && strcmp(listed_calls[c], key) != 0)
+            c++;
+        if (c == VG_ARRAY_LEN(listed_calls))
+            fail_msg("unexpected call from a listed address: %s from %s", key, src);
+        seen->hits[a][c]++;
+    }
+    json_decref(doc);
+}
+
+static void test_simulate_threat_lists(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    struct tree tr;
+    struct vg_input in;
+    struct vg_diag diag;
+    tmp_make(&t);
+    small_opts(&o, t.out, true);
+    o.events_per_day = 10000; /* plenty of normal traffic that must stay off every list */
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    load_tree(&tr, t.out);
+
+    /* beside AWSLogs, dated from the first day */
+    size_t lists = 0;
+    for (size_t i = 0; i < tr.n; i++) {
+        const struct file *f = &tr.files[i];
+        if (is_trail(f))
+            continue;
+        assert_true(strncmp(f->rel, "intel/", 6) == 0);
+        lists++;
+        if (strcmp(f->rel, "intel/malicious-ips.txt") == 0)
+            assert_true(f->len > 40 &&
+                        memcmp(f->data, "# vigil sample curated list, 2026-11-01\n", 40) == 0);
+        if (strcmp(f->rel, "intel/tor-exit-addresses.txt") == 0) {
+            assert_true(f->len > 9 && memcmp(f->data, "ExitNode ", 9) == 0);
+            assert_non_null(memmem(f->data, f->len, "\nExitAddress ", 13));
+            assert_non_null(memmem(f->data, f->len, "\nPublished 2026-10-31 ", 22));
+        }
+    }
+    assert_int_equal(lists, VG_ARRAY_LEN(sample_lists));
+
+    struct vg_intel_builder *b = vg_intel_builder_new();
+    assert_non_null(b);
+    assert_int_equal(vg_input_init(&in), VG_OK);
+    vg_diag_init(&diag, 4, NULL, NULL);
+    for (size_t i = 0; i < VG_ARRAY_LEN(sample_lists); i++) {
+        char path[160];
+        snprintf(path, sizeof(path), "%s/intel/%s", t.out, sample_lists[i].file);
+        struct vg_intel_source src = {NULL, path, sample_lists[i].kind, sample_lists[i].feed, NULL};
+        assert_int_equal(vg_intel_load(b, &src, &in, &diag, NULL), VG_OK);
+    }
+    if (diag.total)
+        fail_msg("%" PRIu64 " complaints loading the lists, last: %s", diag.total, diag.last);
+    vg_input_release(&in);
+    struct vg_intel *intel = vg_intel_freeze(b);
+    assert_non_null(intel);
+    assert_int_equal(vg_intel_list_count(intel), VG_ARRAY_LEN(sample_lists));
+    for (size_t i = 0; i < VG_ARRAY_LEN(sample_lists); i++) {
+        const struct vg_intel_list *l = vg_intel_list_at(intel, i);
+        assert_string_equal(l->name, sample_lists[i].file);
+        assert_string_equal(l->format, sample_lists[i].format);
+        assert_int_equal(l->feed, sample_lists[i].want_feed);
+        assert_int_equal(l->addresses, sample_lists[i].addresses);
+        assert_int_equal(l->networks, sample_lists[i].networks);
+        assert_int_equal(l->rejected + l->bad_lines + l->skipped, 0);
+    }
+
+    /* every listed call is a scenario's, once per account; normal traffic never is */
+    struct listed_seen seen;
+    memset(&seen, 0, sizeof(seen));
+    for (size_t i = 0; i < tr.n; i++) {
+        if (!is_log(&tr.files[i]))
+            continue;
+        size_t len;
+        char *text = gunzip(&tr.files[i], &len);
+        match_records(intel, text, &seen);
+        free(text);
+    }
+    for (size_t a = 0; a < 2; a++)
+        for (size_t c = 0; c < VG_ARRAY_LEN(listed_calls); c++)
+            if (seen.hits[a][c] != 1)
+                fail_msg("account %zu: '%s' seen %u times", a, listed_calls[c], seen.hits[a][c]);
+    vg_intel_free(intel);
     tree_release(&tr);
     rm_rf(t.root);
 }
@@ -537,6 +734,7 @@ int main(void)
         cmocka_unit_test(test_simulate_gzipped_records),
         cmocka_unit_test(test_simulate_attack_markers),
         cmocka_unit_test(test_simulate_no_attacks_unless_asked),
+        cmocka_unit_test(test_simulate_threat_lists),
         cmocka_unit_test(test_simulate_target_bytes),
         cmocka_unit_test(test_simulate_rejects_bad_runs),
     };
