@@ -88,6 +88,49 @@ struct vg_cloudtrail {
     const struct vg_json_value *resources;
 };
 
+enum vg_flow_action { VG_FLOW_ACTION_UNKNOWN, VG_FLOW_ACCEPT, VG_FLOW_REJECT };
+enum vg_flow_status { VG_FLOW_OK, VG_FLOW_NODATA, VG_FLOW_SKIPDATA };
+enum vg_flow_direction { VG_FLOW_DIR_UNKNOWN, VG_FLOW_INGRESS, VG_FLOW_EGRESS };
+
+/* One VPC Flow Logs record.  Numbers are parsed; absent fields ("-") are 0 / empty, with the
+ * `has` bits telling which of the optional numeric fields were present. */
+struct vg_flow {
+    struct vg_str version;
+    struct vg_str interface_id;   /* eni-... */
+    struct vg_str instance_id;
+    struct vg_str vpc_id;
+    struct vg_str subnet_id;
+    struct vg_ip src;             /* srcaddr */
+    struct vg_ip dst;             /* dstaddr */
+    struct vg_ip pkt_src;         /* pkt-srcaddr (NAT, transit gateway) */
+    struct vg_ip pkt_dst;
+    uint16_t src_port;
+    uint16_t dst_port;
+    uint8_t protocol;             /* IANA number */
+    uint8_t tcp_flags;
+    uint64_t packets;
+    uint64_t bytes;
+    int64_t start_ms;
+    int64_t end_ms;
+    enum vg_flow_action action;
+    enum vg_flow_status status;
+    enum vg_flow_direction direction; /* flow-direction, when logged */
+    struct vg_str traffic_path;
+    struct vg_str type;           /* IPv4 | IPv6 | EFA */
+    struct vg_str az_id;
+    struct vg_str pkt_src_service;
+    struct vg_str pkt_dst_service;
+    unsigned has;                 /* VG_FLOW_HAS_* bits */
+};
+
+enum vg_flow_has {
+    VG_FLOW_HAS_PORTS = 1u << 0,
+    VG_FLOW_HAS_PROTOCOL = 1u << 1,
+    VG_FLOW_HAS_COUNTS = 1u << 2,  /* packets and bytes */
+    VG_FLOW_HAS_TCP_FLAGS = 1u << 3,
+    VG_FLOW_HAS_TIMES = 1u << 4,
+};
+
 struct vg_event {
     enum vg_source_kind source;
     int64_t time_ms;               /* event time, UTC, ms since the epoch */
@@ -96,7 +139,8 @@ struct vg_event {
     struct vg_event_ref ref;
     const struct vg_json_value *raw; /* the whole record */
     union {
-        struct vg_cloudtrail ct;
+        struct vg_cloudtrail ct;  /* source == VG_SOURCE_CLOUDTRAIL */
+        struct vg_flow flow;      /* source == VG_SOURCE_VPCFLOW; time_ms is the flow's start */
     };
 };
 
