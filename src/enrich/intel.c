@@ -246,7 +246,7 @@ static int meta_for(struct vg_intel_builder *b, uint32_t list, struct vg_str nam
             continue;
         const struct meta *m = (const struct meta *)b->metas.data + b->meta_index[j].meta;
         if (m->list == list && m->name_len == name.len &&
-            memcmp(b->names.data + m->name_off, name.ptr, name.len) == 0) {
+            (name.len == 0 || memcmp(b->names.data + m->name_off, name.ptr, name.len) == 0)) {
             *out = b->meta_index[j].meta;
             return VG_OK;
         }
@@ -648,9 +648,21 @@ static uint64_t pack4(uint32_t point, bool opening, uint32_t meta)
     return (uint64_t)point << 32 | (uint64_t)opening << 31 | meta;
 }
 
-/* LSD radix sort, four 16-bit digits: qsort spent seconds on 10 M events (make bench). */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* LSD radix sort, four 16-bit digits: qsort spent seconds on 10 M events (make bench).  Small
+ * inputs go to qsort: the radix passes have a fixed cost (four 512 KiB histograms) that
+ * dominated loading small lists. */
 static int radix_sort_u64(uint64_t *keys, size_t n)
 {
+    if (n < 65536) {
+        qsort(keys, n, sizeof(*keys), cmp_u64);
+        return VG_OK;
+    }
     uint64_t *tmp = malloc((n ? n : 1) * sizeof(*tmp));
     size_t *count = malloc(65536 * sizeof(*count));
     if (!tmp || !count) {

@@ -71,8 +71,9 @@ static int load_json_line(struct vg_intel_load_ctx *ctx, struct vg_json_parser *
     }
     const struct vg_json_value *cidr = vg_json_get(root, "cidr");
     if (cidr && cidr->type == VG_JSON_STRING) {
+        struct vg_str sbl = vg_json_str(vg_json_get(root, "sblid"));
         rc = vg_intel_builder_add(ctx->builder, ctx->list, vg_json_str(cidr),
-                                  vg_json_str(vg_json_get(root, "sblid")), ctx->diag, loc);
+                                  sbl.ptr ? sbl : VG_STR(""), ctx->diag, loc);
     } else if (vg_json_get(root, "asn")) {
         vg_intel_builder_skip(ctx->builder, ctx->list);
     } else if (!vg_str_eq_lit(vg_json_str(vg_json_get(root, "type")), "metadata")) {

@@ -285,9 +285,9 @@ static int load_indicator(struct vg_intel_load_ctx *ctx, const struct vg_json_va
 {
     struct vg_str pattern = vg_json_str(vg_json_get(obj, "pattern"));
     struct vg_str type = vg_json_str(vg_json_get(obj, "pattern_type"));
-    struct pattern_ctx pc = { ctx, loc, vg_json_str(vg_json_get(obj, "name")), scratch,
-                              false, 0, false, VG_OK };
-    struct lexer lx = { pattern.ptr, pattern.ptr + pattern.len, T_END, { "", 0 }, NULL };
+    struct vg_str name = vg_json_str(vg_json_get(obj, "name"));
+    struct pattern_ctx pc = { ctx, loc, name.ptr ? name : VG_STR(""), scratch, false, 0, false,
+                              VG_OK };
 
     if (type.len && !vg_str_eq_lit(type, "stix")) {
         vg_intel_builder_skip(ctx->builder, ctx->list); /* snort, yara, sigma... */
@@ -299,9 +299,11 @@ static int load_indicator(struct vg_intel_load_ctx *ctx, const struct vg_json_va
         vg_intel_builder_bad(ctx->builder, ctx->list);
         return VG_OK;
     }
+    struct lexer lx = { pattern.ptr, pattern.ptr + pattern.len, T_END, { "", 0 }, NULL };
     if (!walk_pattern(&pc, &lx)) {
         vg_diag_report(ctx->diag, VG_DIAG_FIELD, loc,
-                       "'pattern' is not a STIX pattern: %s (at byte %zu)", lx.error,
+                       "'pattern' is not a STIX pattern: %s (at byte %zu)",
+                       lx.error ? lx.error : "syntax error",
                        (size_t)(lx.p - pattern.ptr));
         vg_intel_builder_bad(ctx->builder, ctx->list);
         return VG_OK;
