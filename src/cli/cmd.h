@@ -8,5 +8,6 @@ int vg_cmd_scan(int argc, char **argv);
 int vg_cmd_types(int argc, char **argv);
 int vg_cmd_simulate(int argc, char **argv);
 int vg_cmd_lists(int argc, char **argv);
+int vg_cmd_config(int argc, char **argv);
 
 #endif

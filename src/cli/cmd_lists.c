@@ -2,9 +2,13 @@
  * `vigil lists`: inspect threat and trusted list files before relying on them.
  *   vigil lists check [--format FMT] FILE...   load each file, report bad entries and counts
  *   vigil lists formats                        the formats vigil reads
+ *   vigil lists ls --config FILE               load every list the configuration names
+ *   vigil lists add --config FILE [...] NAME PATH   check a list, then add it to the file
  */
 #include "cli/cmd.h"
 
+#include "config/config.h"
+#include "config/config_edit.h"
 #include "core/err.h"
 #include "enrich/intel_format.h"
 #include "enrich/intel_load.h"
@@ -12,11 +16,23 @@
 static void usage(FILE *out)
 {
     fprintf(out, "usage: vigil lists check [--format FMT] FILE...\n"
-                 "       vigil lists formats\n\n"
+                 "       vigil lists formats\n"
+                 "       vigil lists ls --config FILE\n"
+                 "       vigil lists add --config FILE [--trusted] [--curated] [--format FMT]\n"
+                 "                       NAME PATH\n\n"
                  "check loads each list as vigil scan would, prints every bad or refused entry with\n"
                  "its file:line (private and reserved addresses are refused: they would match\n"
                  "internal traffic), then one summary line per file: format, sha256, counts.\n"
-                 "Exit status: 0 all clean, 1 some entries were bad or refused, 2 unreadable.\n");
+                 "Exit status: 0 all clean, 1 some entries were bad or refused, 2 unreadable.\n\n"
+                 "ls loads every list of the configuration file, enabled or not, and prints one\n"
+                 "tab-separated line each: name, kind, feed, format, path, enabled or disabled,\n"
+                 "sha256, counts.  Exit status as for check; 2 also when the file has mistakes.\n\n"
+                 "add checks that PATH loads (as check does; bad entries are shown) and appends a\n"
+                 "list entry NAME to the configuration file, keeping its comments; a `lists:`\n"
+                 "section is created at its end if there is none.  --trusted makes a trusted list,\n"
+                 "--curated a threat list you vouch for (the plain MaliciousIPCaller types).  The\n"
+                 "path is written relative to the configuration file when the list is below its\n"
+                 "directory.  Exit status: 0 added, 2 nothing changed (the reason is on stderr).\n");
 }
 
 static void print_diag(void *ctx, enum vg_diag_code code, const char *message)
@@ -66,6 +82,199 @@ static int check(int argc, char **argv)
     return status;
 }
 
+static void print_config_diag(void *ctx, enum vg_diag_code code, const char *message)
+{
+    (void)ctx;
+    (void)code;
+    struct vg_buf b = VG_BUF_INIT;
+    vg_buf_add_printable(&b, vg_str_from(message));
+    fprintf(stderr, "vigil: %s\n", b.data ? b.data : "");
+    vg_buf_release(&b);
+}
+
+/* Load the configuration file for ls and add; 0, or 2 after the mistakes were printed. */
+static int load_config(const char *path, struct vg_config *c)
+{
+    struct vg_diag diag;
+    vg_config_init(c);
+    vg_diag_init(&diag, 100, print_config_diag, NULL);
+    int rc = vg_config_load(c, path, &diag);
+    if (rc == VG_OK)
+        return 0;
+    if (rc == VG_ENOMEM)
+        fprintf(stderr, "vigil lists: out of memory\n");
+    else if (rc == VG_ECONFIG)
+        fprintf(stderr, "vigil lists: %s: %" PRIu64 " mistake%s; 'vigil config check' shows them\n",
+                path, diag.total, diag.total == 1 ? "" : "s");
+    return 2;
+}
+
+/* A trusted list that covers a wide public network silences list findings for much of the
+ * internet: say so (intel.trusted_max_public_prefix). */
+static void flag_wide_trusted(const struct vg_intel_list *l, int64_t max_prefix)
+{
+    if (l->kind == VG_INTEL_TRUSTED && (int64_t)l->widest_public_prefix_v4 < max_prefix)
+        fprintf(stderr, "vigil: warning: trusted list '%s' covers a public IPv4 /%" PRIu64
+                        " network, wider than /%" PRId64 " (intel.trusted_max_public_prefix)\n",
+                l->name, l->widest_public_prefix_v4, max_prefix);
+}
+
+static int ls(int argc, char **argv)
+{
+    struct vg_config c;
+    struct vg_input in;
+    int status;
+    if (argc != 3 || strcmp(argv[1], "--config") != 0) {
+        usage(stderr);
+        return 2;
+    }
+    if ((status = load_config(argv[2], &c)) != 0)
+        return status;
+    if (vg_input_init(&in) != VG_OK) {
+        vg_config_release(&c);
+        return 2;
+    }
+    for (size_t i = 0; i < c.list_count; i++) {
+        const struct vg_config_list *cl = &c.lists[i];
+        struct vg_diag diag;
+        struct vg_intel_source src;
+        vg_diag_init(&diag, 50, print_diag, NULL);
+        vg_config_list_source(cl, &src);
+        struct vg_intel_builder *b = vg_intel_builder_new();
+        int rc = b ? vg_intel_load(b, &src, &in, &diag, NULL) : VG_ENOMEM;
+        struct vg_intel *intel = rc == VG_OK ? vg_intel_freeze(b) : (vg_intel_builder_free(b), NULL);
+        const struct vg_intel_list *l = intel ? vg_intel_list_at(intel, 0) : NULL;
+        if (!l) {
+            /* the same columns, "-" where there is nothing; why is on stderr */
+            printf("%s\t%s\t%s\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\n", cl->name,
+                   vg_config_kind_name(cl->kind),
+                   cl->kind == VG_INTEL_TRUSTED ? "-" : vg_config_feed_name(cl->feed),
+                   cl->format ? cl->format : "auto", cl->path, cl->enabled ? "enabled" : "disabled");
+            status = 2;
+            vg_intel_free(intel);
+            continue;
+        }
+        printf("%s\t%s\t%s\t%s\t%s\t%s\tsha256:%s\t%" PRIu64 " addresses\t%" PRIu64
+               " networks\t%" PRIu64 " domains\t%" PRIu64 " refused\t%" PRIu64 " bad\t%" PRIu64
+               " skipped\n",
+               l->name, vg_config_kind_name(l->kind),
+               l->kind == VG_INTEL_TRUSTED ? "-" : vg_config_feed_name(l->feed), l->format,
+               cl->path, cl->enabled ? "enabled" : "disabled", l->sha256, l->addresses,
+               l->networks, l->domains, l->rejected, l->bad_lines, l->skipped);
+        flag_wide_trusted(l, c.intel_trusted_max_public_prefix);
+        if ((l->rejected || l->bad_lines) && status == 0)
+            status = 1;
+        vg_intel_free(intel);
+    }
+    vg_input_release(&in);
+    vg_config_release(&c);
+    return status;
+}
+
+static int add(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "config", required_argument, NULL, 'c' }, { "trusted", no_argument, NULL, 't' },
+        { "curated", no_argument, NULL, 'k' },      { "format", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *config = NULL;
+    struct vg_config_list entry = { .kind = VG_INTEL_THREAT, .feed = VG_INTEL_FEED_CUSTOM,
+                                    .enabled = true };
+    struct vg_config c;
+    int opt, status;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'c':
+            config = optarg;
+            break;
+        case 't':
+            entry.kind = VG_INTEL_TRUSTED;
+            break;
+        case 'k':
+            entry.feed = VG_INTEL_FEED_CURATED;
+            break;
+        case 'f':
+            entry.format = strcmp(optarg, "auto") == 0 ? NULL : optarg;
+            break;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!config || argc - optind != 2) {
+        fprintf(stderr, "vigil lists add: needs --config FILE, a NAME and a PATH\n");
+        usage(stderr);
+        return 2;
+    }
+    if (entry.kind == VG_INTEL_TRUSTED && entry.feed == VG_INTEL_FEED_CURATED) {
+        fprintf(stderr, "vigil lists add: --curated applies to threat lists, not --trusted ones\n");
+        return 2;
+    }
+    if (entry.format && !vg_intel_format_find(entry.format)) {
+        fprintf(stderr, "vigil lists add: unknown format '%s' ('vigil lists formats' names them)\n",
+                entry.format);
+        return 2;
+    }
+    entry.name = argv[optind];
+    entry.path = argv[optind + 1];
+    if ((status = load_config(config, &c)) != 0)
+        return status;
+    for (size_t i = 0; i < c.list_count; i++)
+        if (strcmp(c.lists[i].name, entry.name) == 0) {
+            fprintf(stderr, "vigil lists add: list '%s' already exists (%s:%" PRIu32 ")\n",
+                    entry.name, config, c.lists[i].line);
+            vg_config_release(&c);
+            return 2;
+        }
+
+    /* the list must load as the scan would load it */
+    struct vg_input in;
+    struct vg_diag diag;
+    struct vg_intel *intel = NULL;
+    struct vg_intel_source src;
+    vg_config_list_source(&entry, &src);
+    vg_diag_init(&diag, 50, print_diag, NULL);
+    struct vg_intel_builder *b = vg_intel_builder_new();
+    int rc = b && vg_input_init(&in) == VG_OK ? VG_OK : VG_ENOMEM;
+    if (rc == VG_OK) {
+        rc = vg_intel_load(b, &src, &in, &diag, NULL);
+        vg_input_release(&in);
+    }
+    if (rc == VG_OK && !(intel = vg_intel_freeze(b)))
+        rc = VG_ENOMEM;
+    if (rc != VG_OK)
+        vg_intel_builder_free(b);
+    const struct vg_intel_list *l = intel ? vg_intel_list_at(intel, 0) : NULL;
+    if (rc == VG_ENOMEM) {
+        fprintf(stderr, "vigil lists add: out of memory\n");
+        status = 2;
+    } else if (!l) {
+        status = 2; /* unreadable: already reported */
+    } else if (l->addresses + l->networks + l->domains == 0) {
+        fprintf(stderr, "vigil lists add: '%s' holds no usable indicator (%" PRIu64 " bad, %" PRIu64
+                        " refused, %" PRIu64 " skipped as %s); not added\n",
+                entry.path, l->bad_lines, l->rejected, l->skipped, l->format);
+        status = 2;
+    } else {
+        flag_wide_trusted(l, c.intel_trusted_max_public_prefix);
+        vg_diag_init(&diag, 100, print_config_diag, NULL);
+        rc = vg_config_add_list(config, &entry, &diag);
+        if (rc == VG_OK)
+            printf("%s: added %s list '%s' (%s, %" PRIu64 " addresses, %" PRIu64 " networks, %" PRIu64
+                   " domains)\n",
+                   config, vg_config_kind_name(entry.kind), entry.name, l->format, l->addresses,
+                   l->networks, l->domains);
+        else if (rc == VG_ENOMEM)
+            fprintf(stderr, "vigil lists add: out of memory\n");
+        status = rc == VG_OK ? 0 : 2;
+    }
+    vg_intel_free(intel);
+    vg_config_release(&c);
+    return status;
+}
+
 int vg_cmd_lists(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -74,6 +283,10 @@ int vg_cmd_lists(int argc, char **argv)
     }
     if (strcmp(argv[1], "check") == 0)
         return check(argc - 1, argv + 1);
+    if (strcmp(argv[1], "ls") == 0)
+        return ls(argc - 1, argv + 1);
+    if (strcmp(argv[1], "add") == 0)
+        return add(argc - 1, argv + 1);
     if (strcmp(argv[1], "formats") == 0) {
         for (size_t i = 0; vg_intel_formats[i]; i++)
             puts(vg_intel_formats[i]->name);

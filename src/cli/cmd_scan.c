@@ -5,8 +5,10 @@
  */
 #include "cli/cmd.h"
 
+#include "config/config.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/log.h"
 #include "core/time.h"
 #include "enrich/intel_load.h"
 #include "findings/catalog.h"
@@ -36,6 +38,9 @@ static void usage(FILE *out)
             "Files may be gzip or plain; S3 delivery objects, JSON lines, EventBridge events.\n"
             "\n"
             "options:\n"
+            "      --config FILE    read options and lists from this YAML file (see\n"
+            "                       'vigil config options'); options given here win, and its\n"
+            "                       enabled lists are loaded besides the ones named here\n"
             "  -f, --format FMT     table (default), json (a GetFindings response) or jsonl\n"
             "      --since TIME     ignore events before TIME (2024-03-12 or 2024-03-12T10:00:00Z)\n"
             "      --until TIME     ignore events at or after TIME\n"
@@ -189,16 +194,25 @@ static void print_list_diag(void *ctx, enum vg_diag_code code, const char *messa
     fprintf(stderr, "vigil: warning: %s\n", message);
 }
 
-/* Load every list; in a retro-hunt only the hunted list (plus the trusted ones) is a threat list,
- * and its previous version, if given, rules out the indicators that were already there. */
-static int load_lists(struct vg_intel_source *lists, size_t count, size_t hunted, const char *baseline,
-                      struct vg_intel **out, int64_t *retro_added_ms)
+/* Load the configuration's enabled lists, then every list named on the command line; in a
+ * retro-hunt only the hunted list (plus the trusted ones) is a threat list, and its previous
+ * version, if given, rules out the indicators that were already there. */
+static int load_lists(const struct vg_config *cfg, struct vg_intel_source *lists, size_t count,
+                      size_t hunted, const char *baseline, struct vg_intel **out,
+                      int64_t *retro_added_ms)
 {
     struct vg_diag diag;
     struct vg_input in;
     struct vg_intel_builder *b = vg_intel_builder_new();
     int rc = vg_input_init(&in);
     vg_diag_init(&diag, 20, print_list_diag, NULL);
+    for (size_t i = 0; i < cfg->list_count && b && rc == VG_OK; i++) {
+        struct vg_intel_source src;
+        if (!cfg->lists[i].enabled || (hunted < count && cfg->lists[i].kind == VG_INTEL_THREAT))
+            continue;
+        vg_config_list_source(&cfg->lists[i], &src);
+        rc = vg_intel_load(b, &src, &in, &diag, NULL);
+    }
     for (size_t i = 0; i < count && b && rc == VG_OK; i++) {
         if (hunted < count && lists[i].kind == VG_INTEL_THREAT && i != hunted)
             continue;
@@ -228,6 +242,47 @@ static int load_lists(struct vg_intel_source *lists, size_t count, size_t hunted
         fprintf(stderr, "vigil scan: out of memory loading lists\n");
         return 2;
     }
+    /* a trusted list this wide silences list findings for much of the internet */
+    for (size_t i = 0; i < vg_intel_list_count(*out); i++) {
+        const struct vg_intel_list *l = vg_intel_list_at(*out, i);
+        if (l->kind == VG_INTEL_TRUSTED &&
+            (int64_t)l->widest_public_prefix_v4 < cfg->intel_trusted_max_public_prefix)
+            fprintf(stderr, "vigil: warning: trusted list '%s' covers a public IPv4 /%" PRIu64
+                            " network, wider than /%" PRId64 " (intel.trusted_max_public_prefix)\n",
+                    l->name, l->widest_public_prefix_v4, cfg->intel_trusted_max_public_prefix);
+    }
+    return 0;
+}
+
+static void print_config_diag(void *ctx, enum vg_diag_code code, const char *message)
+{
+    (void)ctx;
+    (void)code;
+    struct vg_buf b = VG_BUF_INIT;
+    vg_buf_add_printable(&b, vg_str_from(message));
+    fprintf(stderr, "vigil: %s\n", b.data ? b.data : "");
+    vg_buf_release(&b);
+}
+
+/* --config: options the command line did not set, and the log level.  0 or 2 (reported). */
+static int apply_config(struct vg_config *cfg, const char *path, struct vg_scan_opts *opts,
+                        bool max_findings_set, bool max_errors_set)
+{
+    struct vg_diag diag;
+    vg_diag_init(&diag, 100, print_config_diag, NULL);
+    int rc = vg_config_load(cfg, path, &diag);
+    if (rc == VG_ECONFIG)
+        fprintf(stderr, "vigil scan: %s: %" PRIu64 " mistake%s; nothing scanned\n", path,
+                diag.total, diag.total == 1 ? "" : "s");
+    else if (rc == VG_ENOMEM)
+        fprintf(stderr, "vigil scan: out of memory\n");
+    if (rc != VG_OK)
+        return 2;
+    if (!max_findings_set)
+        opts->findings_cap = (size_t)cfg->scan_max_findings;
+    if (!max_errors_set)
+        opts->diag_keep = (unsigned)cfg->scan_max_errors;
+    vg_log_threshold = (enum vg_log_level)cfg->log_level;
     return 0;
 }
 
@@ -241,7 +296,7 @@ int vg_cmd_scan(int argc, char **argv)
         { "threat-list", required_argument, NULL, 'T' }, { "curated-list", required_argument, NULL, 'K' },
         { "trusted-list", required_argument, NULL, 'W' }, { "list-format", required_argument, NULL, 'L' },
         { "retro-hunt", required_argument, NULL, 'R' }, { "retro-baseline", required_argument, NULL, 'B' },
-        { "retro-added", required_argument, NULL, 'A' },
+        { "retro-added", required_argument, NULL, 'A' }, { "config", required_argument, NULL, 'G' },
         { "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
     };
     struct vg_scan_opts opts;
@@ -257,7 +312,11 @@ int vg_cmd_scan(int argc, char **argv)
     int64_t retro_added = 0;
     size_t retro = SIZE_MAX; /* index of the --retro-hunt list */
     struct vg_intel *intel = NULL;
+    struct vg_config cfg;
+    const char *config = NULL;
+    bool max_findings_set = false, max_errors_set = false;
 
+    vg_config_init(&cfg);
     vg_scan_opts_init(&opts);
     opts.diag_keep = 20;
     optind = 1;
@@ -290,11 +349,16 @@ int vg_cmd_scan(int argc, char **argv)
             opts.findings_cap = strtoull(optarg, &end, 10);
             if (*end || opts.findings_cap == 0)
                 goto bad_usage_arg;
+            max_findings_set = true;
             break;
         case 'E':
             opts.diag_keep = (unsigned)strtoul(optarg, &end, 10);
             if (*end)
                 goto bad_usage_arg;
+            max_errors_set = true;
+            break;
+        case 'G':
+            config = optarg;
             break;
         case 'C':
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
@@ -354,14 +418,20 @@ int vg_cmd_scan(int argc, char **argv)
         fprintf(stderr, "vigil scan: --retro-baseline and --retro-added need --retro-hunt\n");
         return 2;
     }
-    if (list_count) {
-        int rc = load_lists(lists, list_count, retro, retro_baseline, &intel, &w.render.retro_added_ms);
-        if (rc)
+    if (config && apply_config(&cfg, config, &opts, max_findings_set, max_errors_set) != 0)
+        return 2;
+    if (list_count || cfg.list_count) {
+        int rc = load_lists(&cfg, lists, list_count, retro, retro_baseline, &intel,
+                            &w.render.retro_added_ms);
+        if (rc) {
+            vg_config_release(&cfg);
             return rc;
+        }
         if (retro_added)
             w.render.retro_added_ms = retro_added;
         opts.intel = intel;
     }
+    vg_config_release(&cfg); /* applied and its lists loaded: nothing else reads it */
     vg_buf_init(&w.buf, 0);
     opts.on_evict = write_finding;
     opts.evict_ctx = &w;

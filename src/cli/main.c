@@ -9,7 +9,8 @@ static const struct {
     { "scan", vg_cmd_scan, "scan CloudTrail logs (files, folders, stdin) and print findings" },
     { "types", vg_cmd_types, "list the finding types this build implements" },
     { "simulate", vg_cmd_simulate, "write realistic CloudTrail logs, optionally with attacks" },
-    { "lists", vg_cmd_lists, "check threat and trusted list files; list the formats read" },
+    { "lists", vg_cmd_lists, "check threat and trusted lists; show and add the configured ones" },
+    { "config", vg_cmd_config, "check a configuration file; list the options" },
 };
 
 static void usage(FILE *out)

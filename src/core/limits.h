@@ -37,4 +37,22 @@
  * stops symlink loops. */
 #define VG_MAX_DIR_DEPTH 32
 
+/* A configuration file.  Real ones are a few KiB even with hundreds of lists; the loader reads
+ * the file whole, so a cap stops a mistaken argument (a log passed as --config) or a hostile
+ * file from taking memory before the first syntax error is found. */
+#define VG_CONFIG_MAX_BYTES (1u << 20)
+
+/* YAML nesting in a configuration file.  The schema needs four levels (top, section or lists,
+ * list entry, value); 16 leaves room for deeper sections while bounding the loader's recursion
+ * and libyaml's state stack, which grow with every "[" or "{" read. */
+#define VG_CONFIG_MAX_DEPTH 16
+
+/* Lists in one configuration file.  Each is a file read at start-up and checked against the
+ * others' names; a thousand is far past any real deployment and keeps that check trivial. */
+#define VG_CONFIG_MAX_LISTS 1024
+
+/* A list's name, which findings quote as threatListName: GuardDuty allows 300 characters for a
+ * threat intel set's name, so a list imported from there keeps its name. */
+#define VG_CONFIG_MAX_LIST_NAME 300
+
 #endif
