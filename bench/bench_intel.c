@@ -33,7 +33,8 @@ static uint32_t public_v4(void)
 
 static void domain_name(uint64_t k, char *out, size_t cap)
 {
-    snprintf(out, cap, "h%" PRIx64 ".d%" PRIu64 ".example-%u.com", k, k % 100003, (unsigned)(k % 97));
+    snprintf(out, cap, "h%" PRIx64 ".d%" PRIu64 ".example-%u.com", k, k % 100003,
+             (unsigned)(k % 97));
 }
 
 static void run(size_t n)
@@ -53,8 +54,8 @@ static void run(size_t n)
     for (size_t i = 0; i < n; i++) {
         v4[i] = public_v4();
         bool net = i % 10 == 0;
-        snprintf(text, sizeof(text), "%u.%u.%u.%u%s", v4[i] >> 24, v4[i] >> 16 & 255, v4[i] >> 8 & 255,
-                 net ? 0 : v4[i] & 255, net ? "/24" : "");
+        snprintf(text, sizeof(text), "%u.%u.%u.%u%s", v4[i] >> 24, v4[i] >> 16 & 255,
+                 v4[i] >> 8 & 255, net ? 0 : v4[i] & 255, net ? "/24" : "");
         vg_intel_builder_add(b, list, vg_str_from(text), VG_STR("bench"), &diag, &loc);
     }
     for (size_t i = 0; i < n6; i++) {
@@ -78,7 +79,8 @@ static void run(size_t n)
     struct vg_intel *in = vg_intel_freeze(b);
     double t2 = now_s();
     uint64_t total = vg_intel_indicator_count(in);
-    printf("%zu IPv4 + %zu IPv6 + %zu domains: add %.2f s, freeze %.2f s, %.1f MB (%.1f MB per million indicators)\n",
+    printf("%zu IPv4 + %zu IPv6 + %zu domains: add %.2f s, freeze %.2f s, %.1f MB (%.1f MB per "
+           "million indicators)\n",
            n, n6, n, t1 - t0, t2 - t1, (double)vg_intel_memory(in) / 1e6,
            (double)vg_intel_memory(in) / 1e6 / ((double)total / 1e6));
 
@@ -88,7 +90,8 @@ static void run(size_t n)
     double q0 = now_s();
     for (size_t q = 0; q < Q; q++) {
         uint32_t v = q & 1 ? v4[next64() % n] : public_v4();
-        struct vg_ip ip = { .family = 4, .addr = { v >> 24, v >> 16 & 255, v >> 8 & 255, v & 255 } };
+        struct vg_ip ip = { .family = 4,
+                            .addr = { v >> 24, v >> 16 & 255, v >> 8 & 255, v & 255 } };
         hits += vg_intel_match_ip(in, &ip, &m);
     }
     double q1 = now_s();
@@ -106,7 +109,8 @@ static void run(size_t n)
         hits += vg_intel_match_domain(in, vg_str_from(name), &m);
     }
     double q3 = now_s();
-    printf("  lookups/s: IPv4 %.1f M, IPv6 %.1f M, domains %.1f M (with name formatting)  [%zu hits]\n",
+    printf("  lookups/s: IPv4 %.1f M, IPv6 %.1f M, domains %.1f M (with name formatting)  [%zu "
+           "hits]\n",
            Q / (q1 - q0) / 1e6, Q / (q2 - q1) / 1e6, Q / (q3 - q2) / 1e6, hits);
     vg_intel_free(in);
     free(v4);

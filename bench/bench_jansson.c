@@ -40,7 +40,8 @@ int main(int argc, char **argv)
         fclose(f);
         size_t plain = 0;
         double t0 = now_s();
-        while (libdeflate_gzip_decompress(d, in, n, out, out_cap, &plain) == LIBDEFLATE_INSUFFICIENT_SPACE)
+        while (libdeflate_gzip_decompress(d, in, n, out, out_cap, &plain) ==
+               LIBDEFLATE_INSUFFICIENT_SPACE)
             out = realloc(out, out_cap *= 2);
         double t1 = now_s();
         json_error_t err;

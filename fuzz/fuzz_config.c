@@ -72,11 +72,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool taken = false;
     for (size_t i = 0; i < c.list_count; i++)
         taken |= strcmp(c.lists[i].name, "fuzz-added") == 0;
-    struct vg_config_list e = {.name = "fuzz-added",
-                               .path = "added.txt",
-                               .enabled = true,
-                               .kind = size & 1 ? VG_INTEL_TRUSTED : VG_INTEL_THREAT,
-                               .format = size & 2 ? "txt" : NULL};
+    struct vg_config_list e = { .name = "fuzz-added",
+                                .path = "added.txt",
+                                .enabled = true,
+                                .kind = size & 1 ? VG_INTEL_TRUSTED : VG_INTEL_THREAT,
+                                .format = size & 2 ? "txt" : NULL };
     struct vg_buf out = VG_BUF_INIT;
     vg_diag_init(&diag, UINT_MAX, NULL, NULL);
     int erc = vg_config_edit_add_list(&out, name, text, size, &e, &diag);

@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(diag.total == l->bad_lines + l->rejected);
     CHECK(vg_intel_indicator_count(in) == l->addresses + l->networks + l->domains);
 
-    static const char *const ips[] = { "45.33.32.156", "185.220.101.1", "1.1.1.1",
+    static const char *const ips[] = { "45.33.32.156", "185.220.101.1",   "1.1.1.1",
                                        "2600:3c01::1", "255.255.255.255", "::" };
     for (size_t i = 0; i < VG_ARRAY_LEN(ips); i++)
         probe_ip(in, ips[i]);

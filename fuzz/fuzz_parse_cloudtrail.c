@@ -22,7 +22,7 @@ static void render(void *ctx, const struct vg_finding *f)
 {
     (void)ctx;
     vg_buf_reset(&out);
-    static const struct vg_render_opts opts = {.now_ms = 1700000000000};
+    static const struct vg_render_opts opts = { .now_ms = 1700000000000 };
     vg_render_json(&out, f, &opts);
     vg_render_table_row(&out, f, false);
 }

@@ -69,7 +69,7 @@ static int check(int argc, char **argv)
 
 static int options(void)
 {
-    static const char *const types[] = {"int", "size", "bool", "string", "enum", "duration"};
+    static const char *const types[] = { "int", "size", "bool", "string", "enum", "duration" };
     size_t n;
     const struct vg_config_option *opt = vg_config_options(&n);
     struct vg_config def;

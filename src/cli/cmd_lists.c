@@ -15,24 +15,25 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: vigil lists check [--format FMT] FILE...\n"
-                 "       vigil lists formats\n"
-                 "       vigil lists ls --config FILE\n"
-                 "       vigil lists add --config FILE [--trusted] [--curated] [--format FMT]\n"
-                 "                       NAME PATH\n\n"
-                 "check loads each list as vigil scan would, prints every bad or refused entry with\n"
-                 "its file:line (private and reserved addresses are refused: they would match\n"
-                 "internal traffic), then one summary line per file: format, sha256, counts.\n"
-                 "Exit status: 0 all clean, 1 some entries were bad or refused, 2 unreadable.\n\n"
-                 "ls loads every list of the configuration file, enabled or not, and prints one\n"
-                 "tab-separated line each: name, kind, feed, format, path, enabled or disabled,\n"
-                 "sha256, counts.  Exit status as for check; 2 also when the file has mistakes.\n\n"
-                 "add checks that PATH loads (as check does; bad entries are shown) and appends a\n"
-                 "list entry NAME to the configuration file, keeping its comments; a `lists:`\n"
-                 "section is created at its end if there is none.  --trusted makes a trusted list,\n"
-                 "--curated a threat list you vouch for (the plain MaliciousIPCaller types).  The\n"
-                 "path is written relative to the configuration file when the list is below its\n"
-                 "directory.  Exit status: 0 added, 2 nothing changed (the reason is on stderr).\n");
+    fprintf(out,
+            "usage: vigil lists check [--format FMT] FILE...\n"
+            "       vigil lists formats\n"
+            "       vigil lists ls --config FILE\n"
+            "       vigil lists add --config FILE [--trusted] [--curated] [--format FMT]\n"
+            "                       NAME PATH\n\n"
+            "check loads each list as vigil scan would, prints every bad or refused entry with\n"
+            "its file:line (private and reserved addresses are refused: they would match\n"
+            "internal traffic), then one summary line per file: format, sha256, counts.\n"
+            "Exit status: 0 all clean, 1 some entries were bad or refused, 2 unreadable.\n\n"
+            "ls loads every list of the configuration file, enabled or not, and prints one\n"
+            "tab-separated line each: name, kind, feed, format, path, enabled or disabled,\n"
+            "sha256, counts.  Exit status as for check; 2 also when the file has mistakes.\n\n"
+            "add checks that PATH loads (as check does; bad entries are shown) and appends a\n"
+            "list entry NAME to the configuration file, keeping its comments; a `lists:`\n"
+            "section is created at its end if there is none.  --trusted makes a trusted list,\n"
+            "--curated a threat list you vouch for (the plain MaliciousIPCaller types).  The\n"
+            "path is written relative to the configuration file when the list is below its\n"
+            "directory.  Exit status: 0 added, 2 nothing changed (the reason is on stderr).\n");
 }
 
 static void print_diag(void *ctx, enum vg_diag_code code, const char *message)
@@ -61,9 +62,11 @@ static int check(int argc, char **argv)
         struct vg_diag diag;
         vg_diag_init(&diag, 50, print_diag, NULL);
         struct vg_intel_builder *b = vg_intel_builder_new();
-        struct vg_intel_source src = { NULL, argv[i], VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, format };
+        struct vg_intel_source src = { NULL, argv[i], VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM,
+                                       format };
         int rc = b ? vg_intel_load(b, &src, &in, &diag, NULL) : VG_ENOMEM;
-        struct vg_intel *intel = rc == VG_OK ? vg_intel_freeze(b) : (vg_intel_builder_free(b), NULL);
+        struct vg_intel *intel =
+            rc == VG_OK ? vg_intel_freeze(b) : (vg_intel_builder_free(b), NULL);
         const struct vg_intel_list *l = intel ? vg_intel_list_at(intel, 0) : NULL;
         if (!l) {
             status = 2;
@@ -114,8 +117,9 @@ static int load_config(const char *path, struct vg_config *c)
 static void flag_wide_trusted(const struct vg_intel_list *l, int64_t max_prefix)
 {
     if (l->kind == VG_INTEL_TRUSTED && (int64_t)l->widest_public_prefix_v4 < max_prefix)
-        fprintf(stderr, "vigil: warning: trusted list '%s' covers a public IPv4 /%" PRIu64
-                        " network, wider than /%" PRId64 " (intel.trusted_max_public_prefix)\n",
+        fprintf(stderr,
+                "vigil: warning: trusted list '%s' covers a public IPv4 /%" PRIu64
+                " network, wider than /%" PRId64 " (intel.trusted_max_public_prefix)\n",
                 l->name, l->widest_public_prefix_v4, max_prefix);
 }
 
@@ -142,14 +146,16 @@ static int ls(int argc, char **argv)
         vg_config_list_source(cl, &src);
         struct vg_intel_builder *b = vg_intel_builder_new();
         int rc = b ? vg_intel_load(b, &src, &in, &diag, NULL) : VG_ENOMEM;
-        struct vg_intel *intel = rc == VG_OK ? vg_intel_freeze(b) : (vg_intel_builder_free(b), NULL);
+        struct vg_intel *intel =
+            rc == VG_OK ? vg_intel_freeze(b) : (vg_intel_builder_free(b), NULL);
         const struct vg_intel_list *l = intel ? vg_intel_list_at(intel, 0) : NULL;
         if (!l) {
             /* the same columns, "-" where there is nothing; why is on stderr */
             printf("%s\t%s\t%s\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\n", cl->name,
                    vg_config_kind_name(cl->kind),
                    cl->kind == VG_INTEL_TRUSTED ? "-" : vg_config_feed_name(cl->feed),
-                   cl->format ? cl->format : "auto", cl->path, cl->enabled ? "enabled" : "disabled");
+                   cl->format ? cl->format : "auto", cl->path,
+                   cl->enabled ? "enabled" : "disabled");
             status = 2;
             vg_intel_free(intel);
             continue;
@@ -159,8 +165,8 @@ static int ls(int argc, char **argv)
                " skipped\n",
                l->name, vg_config_kind_name(l->kind),
                l->kind == VG_INTEL_TRUSTED ? "-" : vg_config_feed_name(l->feed), l->format,
-               cl->path, cl->enabled ? "enabled" : "disabled", l->sha256, l->addresses,
-               l->networks, l->domains, l->rejected, l->bad_lines, l->skipped);
+               cl->path, cl->enabled ? "enabled" : "disabled", l->sha256, l->addresses, l->networks,
+               l->domains, l->rejected, l->bad_lines, l->skipped);
         flag_wide_trusted(l, c.intel_trusted_max_public_prefix);
         if ((l->rejected || l->bad_lines) && status == 0)
             status = 1;
@@ -174,33 +180,26 @@ static int ls(int argc, char **argv)
 static int add(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "config", required_argument, NULL, 'c' }, { "trusted", no_argument, NULL, 't' },
-        { "curated", no_argument, NULL, 'k' },      { "format", required_argument, NULL, 'f' },
+        { "config", required_argument, NULL, 'c' },
+        { "trusted", no_argument, NULL, 't' },
+        { "curated", no_argument, NULL, 'k' },
+        { "format", required_argument, NULL, 'f' },
         { NULL, 0, NULL, 0 },
     };
     const char *config = NULL;
-    struct vg_config_list entry = { .kind = VG_INTEL_THREAT, .feed = VG_INTEL_FEED_CUSTOM,
+    struct vg_config_list entry = { .kind = VG_INTEL_THREAT,
+                                    .feed = VG_INTEL_FEED_CUSTOM,
                                     .enabled = true };
     struct vg_config c;
     int opt, status;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'c':
-            config = optarg;
-            break;
-        case 't':
-            entry.kind = VG_INTEL_TRUSTED;
-            break;
-        case 'k':
-            entry.feed = VG_INTEL_FEED_CURATED;
-            break;
-        case 'f':
-            entry.format = strcmp(optarg, "auto") == 0 ? NULL : optarg;
-            break;
-        default:
-            usage(stderr);
-            return 2;
+        case 'c': config = optarg; break;
+        case 't': entry.kind = VG_INTEL_TRUSTED; break;
+        case 'k': entry.feed = VG_INTEL_FEED_CURATED; break;
+        case 'f': entry.format = strcmp(optarg, "auto") == 0 ? NULL : optarg; break;
+        default: usage(stderr); return 2;
         }
     }
     if (!config || argc - optind != 2) {
@@ -253,8 +252,9 @@ static int add(int argc, char **argv)
     } else if (!l) {
         status = 2; /* unreadable: already reported */
     } else if (l->addresses + l->networks + l->domains == 0) {
-        fprintf(stderr, "vigil lists add: '%s' holds no usable indicator (%" PRIu64 " bad, %" PRIu64
-                        " refused, %" PRIu64 " skipped as %s); not added\n",
+        fprintf(stderr,
+                "vigil lists add: '%s' holds no usable indicator (%" PRIu64 " bad, %" PRIu64
+                " refused, %" PRIu64 " skipped as %s); not added\n",
                 entry.path, l->bad_lines, l->rejected, l->skipped, l->format);
         status = 2;
     } else {
@@ -262,8 +262,8 @@ static int add(int argc, char **argv)
         vg_diag_init(&diag, 100, print_config_diag, NULL);
         rc = vg_config_add_list(config, &entry, &diag);
         if (rc == VG_OK)
-            printf("%s: added %s list '%s' (%s, %" PRIu64 " addresses, %" PRIu64 " networks, %" PRIu64
-                   " domains)\n",
+            printf("%s: added %s list '%s' (%s, %" PRIu64 " addresses, %" PRIu64
+                   " networks, %" PRIu64 " domains)\n",
                    config, vg_config_kind_name(entry.kind), entry.name, l->format, l->addresses,
                    l->networks, l->domains);
         else if (rc == VG_ENOMEM)

@@ -24,46 +24,50 @@ struct writer {
     size_t written;
     double fail_on;
     size_t failing;
-    size_t by_severity[3];    /* low, medium, high+ */
+    size_t by_severity[3]; /* low, medium, high+ */
     struct vg_buf buf;
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: vigil scan [options] PATH...\n"
-            "\n"
-            "Read CloudTrail logs and print findings.  A PATH is a file, a folder (read\n"
-            "recursively, any layout, e.g. AWSLogs/<account>/CloudTrail/...) or '-' for stdin.\n"
-            "Files may be gzip or plain; S3 delivery objects, JSON lines, EventBridge events.\n"
-            "\n"
-            "options:\n"
-            "      --config FILE    read options and lists from this YAML file (see\n"
-            "                       'vigil config options'); options given here win, and its\n"
-            "                       enabled lists are loaded besides the ones named here\n"
-            "  -f, --format FMT     table (default), json (a GetFindings response) or jsonl\n"
-            "      --since TIME     ignore events before TIME (2024-03-12 or 2024-03-12T10:00:00Z)\n"
-            "      --until TIME     ignore events at or after TIME\n"
-            "      --fail-on SEV    exit 1 if a finding is at least low, medium or high\n"
-            "                       (default: low, i.e. any finding)\n"
-            "      --max-findings N keep at most N findings in memory; older ones are printed\n"
-            "                       early (default 100000)\n"
-            "      --max-errors N   print the first N bad-input messages (default 20; all are counted)\n"
-            "      --color WHEN     auto (default), always or never\n"
-            "      --threat-list [NAME=]FILE   match callers against your threat list (findings\n"
-            "                       of the .Custom types; a Tor exit-addresses file feeds the Tor types)\n"
-            "      --curated-list [NAME=]FILE  a list you vouch for: the plain MaliciousIPCaller types\n"
-            "      --trusted-list [NAME=]FILE  addresses and domains that never give a list finding\n"
-            "      --list-format FMT  format of the lists named after it (default: detected);\n"
-            "                       'vigil lists formats' names them\n"
-            "      --retro-hunt [NAME=]FILE    re-check the logs against this list only; findings\n"
-            "                       are marked as a retro-hunt with the list's date\n"
-            "      --retro-baseline FILE       with --retro-hunt: the list's previous version;\n"
-            "                       only indicators it lacked are hunted\n"
-            "      --retro-added TIME          with --retro-hunt: when the indicators were added\n"
-            "                       (default: the list file's modification time)\n"
-            "  -q, --quiet          no summary on stderr\n"
-            "  -h, --help           this text\n");
+    fprintf(
+        out,
+        "usage: vigil scan [options] PATH...\n"
+        "\n"
+        "Read CloudTrail logs and print findings.  A PATH is a file, a folder (read\n"
+        "recursively, any layout, e.g. AWSLogs/<account>/CloudTrail/...) or '-' for stdin.\n"
+        "Files may be gzip or plain; S3 delivery objects, JSON lines, EventBridge events.\n"
+        "\n"
+        "options:\n"
+        "      --config FILE    read options and lists from this YAML file (see\n"
+        "                       'vigil config options'); options given here win, and its\n"
+        "                       enabled lists are loaded besides the ones named here\n"
+        "  -f, --format FMT     table (default), json (a GetFindings response) or jsonl\n"
+        "      --since TIME     ignore events before TIME (2024-03-12 or 2024-03-12T10:00:00Z)\n"
+        "      --until TIME     ignore events at or after TIME\n"
+        "      --fail-on SEV    exit 1 if a finding is at least low, medium or high\n"
+        "                       (default: low, i.e. any finding)\n"
+        "      --max-findings N keep at most N findings in memory; older ones are printed\n"
+        "                       early (default 100000)\n"
+        "      --max-errors N   print the first N bad-input messages (default 20; all are "
+        "counted)\n"
+        "      --color WHEN     auto (default), always or never\n"
+        "      --threat-list [NAME=]FILE   match callers against your threat list (findings\n"
+        "                       of the .Custom types; a Tor exit-addresses file feeds the Tor "
+        "types)\n"
+        "      --curated-list [NAME=]FILE  a list you vouch for: the plain MaliciousIPCaller "
+        "types\n"
+        "      --trusted-list [NAME=]FILE  addresses and domains that never give a list finding\n"
+        "      --list-format FMT  format of the lists named after it (default: detected);\n"
+        "                       'vigil lists formats' names them\n"
+        "      --retro-hunt [NAME=]FILE    re-check the logs against this list only; findings\n"
+        "                       are marked as a retro-hunt with the list's date\n"
+        "      --retro-baseline FILE       with --retro-hunt: the list's previous version;\n"
+        "                       only indicators it lacked are hunted\n"
+        "      --retro-added TIME          with --retro-hunt: when the indicators were added\n"
+        "                       (default: the list file's modification time)\n"
+        "  -q, --quiet          no summary on stderr\n"
+        "  -h, --help           this text\n");
 }
 
 static int64_t now_ms(void)
@@ -93,8 +97,14 @@ static bool parse_time_arg(const char *arg, int64_t *out)
 
 static bool parse_severity(const char *arg, double *out)
 {
-    static const struct { const char *name; double value; } names[] = {
-        { "low", 1 }, { "medium", 4 }, { "high", 7 }, { "critical", 9 },
+    static const struct {
+        const char *name;
+        double value;
+    } names[] = {
+        { "low", 1 },
+        { "medium", 4 },
+        { "high", 7 },
+        { "critical", 9 },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(names); i++)
         if (strcasecmp(arg, names[i].name) == 0) {
@@ -151,10 +161,12 @@ static void list_summary(const struct vg_intel *intel)
     static const char *const feeds[] = { "custom", "curated", "tor" };
     for (size_t i = 0; intel && i < vg_intel_list_count(intel); i++) {
         const struct vg_intel_list *l = vg_intel_list_at(intel, i);
-        fprintf(stderr, "vigil: list '%s' (%s, %s %s): %" PRIu64 " addresses, %" PRIu64
-                        " networks, %" PRIu64 " domains; %" PRIu64 " rejected, %" PRIu64
-                        " bad, %" PRIu64 " skipped\n",
-                l->name, l->format ? l->format : "?", l->kind == VG_INTEL_TRUSTED ? "trusted" : "threat",
+        fprintf(stderr,
+                "vigil: list '%s' (%s, %s %s): %" PRIu64 " addresses, %" PRIu64
+                " networks, %" PRIu64 " domains; %" PRIu64 " rejected, %" PRIu64 " bad, %" PRIu64
+                " skipped\n",
+                l->name, l->format ? l->format : "?",
+                l->kind == VG_INTEL_TRUSTED ? "trusted" : "threat",
                 l->kind == VG_INTEL_TRUSTED ? "list" : feeds[l->feed], l->addresses, l->networks,
                 l->domains, l->rejected, l->bad_lines, l->skipped);
     }
@@ -175,12 +187,14 @@ static void summary(const struct vg_scan *scan, const struct writer *w, double s
         fprintf(stderr, "vigil: %" PRIu64 " input problems:", d->total);
         for (int c = 0; c < VG_DIAG_COUNT; c++)
             if (d->counts[c])
-                fprintf(stderr, " %s %" PRIu64, vg_diag_code_name((enum vg_diag_code)c), d->counts[c]);
+                fprintf(stderr, " %s %" PRIu64, vg_diag_code_name((enum vg_diag_code)c),
+                        d->counts[c]);
         fputc('\n', stderr);
     }
     if (st->out_of_range || st->utf8_replaced)
-        fprintf(stderr, "vigil: %" PRIu64 " events outside --since/--until, %" PRIu64
-                        " invalid UTF-8 sequences replaced\n",
+        fprintf(stderr,
+                "vigil: %" PRIu64 " events outside --since/--until, %" PRIu64
+                " invalid UTF-8 sequences replaced\n",
                 st->out_of_range, st->utf8_replaced);
     fprintf(stderr, "vigil: %zu findings (%zu high, %zu medium, %zu low) in %.2f s, %.0f MB/s\n",
             w->written, w->by_severity[2], w->by_severity[1], w->by_severity[0], seconds,
@@ -247,8 +261,9 @@ static int load_lists(const struct vg_config *cfg, struct vg_intel_source *lists
         const struct vg_intel_list *l = vg_intel_list_at(*out, i);
         if (l->kind == VG_INTEL_TRUSTED &&
             (int64_t)l->widest_public_prefix_v4 < cfg->intel_trusted_max_public_prefix)
-            fprintf(stderr, "vigil: warning: trusted list '%s' covers a public IPv4 /%" PRIu64
-                            " network, wider than /%" PRId64 " (intel.trusted_max_public_prefix)\n",
+            fprintf(stderr,
+                    "vigil: warning: trusted list '%s' covers a public IPv4 /%" PRIu64
+                    " network, wider than /%" PRId64 " (intel.trusted_max_public_prefix)\n",
                     l->name, l->widest_public_prefix_v4, cfg->intel_trusted_max_public_prefix);
     }
     return 0;
@@ -289,15 +304,24 @@ static int apply_config(struct vg_config *cfg, const char *path, struct vg_scan_
 int vg_cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "format", required_argument, NULL, 'f' },   { "since", required_argument, NULL, 'S' },
-        { "until", required_argument, NULL, 'U' },     { "fail-on", required_argument, NULL, 'F' },
-        { "max-findings", required_argument, NULL, 'M' }, { "max-errors", required_argument, NULL, 'E' },
-        { "color", required_argument, NULL, 'C' },     { "quiet", no_argument, NULL, 'q' },
-        { "threat-list", required_argument, NULL, 'T' }, { "curated-list", required_argument, NULL, 'K' },
-        { "trusted-list", required_argument, NULL, 'W' }, { "list-format", required_argument, NULL, 'L' },
-        { "retro-hunt", required_argument, NULL, 'R' }, { "retro-baseline", required_argument, NULL, 'B' },
-        { "retro-added", required_argument, NULL, 'A' }, { "config", required_argument, NULL, 'G' },
-        { "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
+        { "format", required_argument, NULL, 'f' },
+        { "since", required_argument, NULL, 'S' },
+        { "until", required_argument, NULL, 'U' },
+        { "fail-on", required_argument, NULL, 'F' },
+        { "max-findings", required_argument, NULL, 'M' },
+        { "max-errors", required_argument, NULL, 'E' },
+        { "color", required_argument, NULL, 'C' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "threat-list", required_argument, NULL, 'T' },
+        { "curated-list", required_argument, NULL, 'K' },
+        { "trusted-list", required_argument, NULL, 'W' },
+        { "list-format", required_argument, NULL, 'L' },
+        { "retro-hunt", required_argument, NULL, 'R' },
+        { "retro-baseline", required_argument, NULL, 'B' },
+        { "retro-added", required_argument, NULL, 'A' },
+        { "config", required_argument, NULL, 'G' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     struct vg_scan_opts opts;
     struct writer w = { .format = OUT_TABLE, .fail_on = 1 };
@@ -357,23 +381,15 @@ int vg_cmd_scan(int argc, char **argv)
                 goto bad_usage_arg;
             max_errors_set = true;
             break;
-        case 'G':
-            config = optarg;
-            break;
+        case 'G': config = optarg; break;
         case 'C':
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
                 goto bad_usage_arg;
             color = optarg;
             break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'L':
-            list_format = optarg;
-            break;
-        case 'B':
-            retro_baseline = optarg;
-            break;
+        case 'q': quiet = true; break;
+        case 'L': list_format = optarg; break;
+        case 'B': retro_baseline = optarg; break;
         case 'A':
             if (!parse_time_arg(optarg, &retro_added))
                 goto bad_usage_arg;
@@ -399,12 +415,8 @@ int vg_cmd_scan(int argc, char **argv)
             }
             list_count++;
             break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return 2;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
         }
     }
     if (optind >= argc) {
@@ -474,7 +486,13 @@ int vg_cmd_scan(int argc, char **argv)
 
 bad_usage_arg:
     fprintf(stderr, "vigil scan: invalid value '%s' for --%s\n", optarg,
-            c == 'f' ? "format" : c == 'S' ? "since" : c == 'U' ? "until" : c == 'F' ? "fail-on"
-            : c == 'M' ? "max-findings" : c == 'E' ? "max-errors" : c == 'A' ? "retro-added" : "color");
+            c == 'f'   ? "format"
+            : c == 'S' ? "since"
+            : c == 'U' ? "until"
+            : c == 'F' ? "fail-on"
+            : c == 'M' ? "max-findings"
+            : c == 'E' ? "max-errors"
+            : c == 'A' ? "retro-added"
+                       : "color");
     return 2;
 }

@@ -114,17 +114,17 @@ int vg_cmd_simulate(int argc, char **argv)
         OPT_OUT
     };
     static const struct option long_opts[] = {
-        {"out", required_argument, NULL, OPT_OUT},
-        {"accounts", required_argument, NULL, OPT_ACCOUNTS},
-        {"principals", required_argument, NULL, OPT_PRINCIPALS},
-        {"days", required_argument, NULL, OPT_DAYS},
-        {"events-per-day", required_argument, NULL, OPT_EVENTS},
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"start", required_argument, NULL, OPT_START},
-        {"attacks", no_argument, NULL, OPT_ATTACKS},
-        {"bytes", required_argument, NULL, OPT_BYTES},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        { "out", required_argument, NULL, OPT_OUT },
+        { "accounts", required_argument, NULL, OPT_ACCOUNTS },
+        { "principals", required_argument, NULL, OPT_PRINCIPALS },
+        { "days", required_argument, NULL, OPT_DAYS },
+        { "events-per-day", required_argument, NULL, OPT_EVENTS },
+        { "seed", required_argument, NULL, OPT_SEED },
+        { "start", required_argument, NULL, OPT_START },
+        { "attacks", no_argument, NULL, OPT_ATTACKS },
+        { "bytes", required_argument, NULL, OPT_BYTES },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     struct vg_simulate_opts opts;
     struct vg_simulate_stats st;

@@ -8,7 +8,10 @@ static const char *source_names(unsigned sources, char *out, size_t cap)
 {
     size_t n = 0;
     out[0] = '\0';
-    static const struct { unsigned bit; const char *name; } map[] = {
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } map[] = {
         { VG_FT_SRC_CLOUDTRAIL, "cloudtrail" },
         { VG_FT_SRC_CLOUDTRAIL_S3, "cloudtrail-s3" },
         { VG_FT_SRC_VPCFLOW, "vpcflow" },
@@ -16,7 +19,8 @@ static const char *source_names(unsigned sources, char *out, size_t cap)
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(map); i++)
         if (sources & map[i].bit)
-            n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? "+" : "", map[i].name);
+            n +=
+                (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? "+" : "", map[i].name);
     return out;
 }
 

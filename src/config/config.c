@@ -26,7 +26,7 @@
 
 /* ---- the option table ------------------------------------------------------------------- */
 
-static const char *const log_levels[] = {"error", "warn", "info", "debug", NULL};
+static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
 _Static_assert(VG_LOG_ERROR == 0 && VG_LOG_WARN == 1 && VG_LOG_INFO == 2 && VG_LOG_DEBUG == 3,
                "log_levels[] lists enum vg_log_level in order");
 
@@ -37,23 +37,24 @@ _Static_assert(VG_LOG_ERROR == 0 && VG_LOG_WARN == 1 && VG_LOG_INFO == 2 && VG_L
 /* Sections must be contiguous (options of one section one after the other): the sample file is
  * written in table order.  config_test.c checks it. */
 static const struct vg_config_option options[] = {
-    {"scan.max_findings", VG_CONFIG_INT, OFF(scan_max_findings), "100000", 1, 10000000, NULL, false,
-     "findings kept in memory during a scan; when the table is full the least recently updated "
-     "one is printed early and dropped (each finding holds a few KiB)"},
-    {"scan.max_errors", VG_CONFIG_INT, OFF(scan_max_errors), "20", 0, 1000000, NULL, true,
-     "bad-input messages printed per scan; the rest are only counted in the summary"},
-    {"intel.trusted_max_public_prefix", VG_CONFIG_INT, OFF(intel_trusted_max_public_prefix), "16",
-     0, 32, NULL, true,
-     "a trusted list covering a public IPv4 network wider than this prefix length (a /8 is "
-     "wider than a /16) is flagged, since it silences list findings for a large part of the "
-     "internet"},
-    {"log.level", VG_CONFIG_ENUM, OFF(log_level), "warn", 0, 0, log_levels, true,
-     "operational messages of this level and the more severe ones are logged"},
+    { "scan.max_findings", VG_CONFIG_INT, OFF(scan_max_findings), "100000", 1, 10000000, NULL,
+      false,
+      "findings kept in memory during a scan; when the table is full the least recently updated "
+      "one is printed early and dropped (each finding holds a few KiB)" },
+    { "scan.max_errors", VG_CONFIG_INT, OFF(scan_max_errors), "20", 0, 1000000, NULL, true,
+      "bad-input messages printed per scan; the rest are only counted in the summary" },
+    { "intel.trusted_max_public_prefix", VG_CONFIG_INT, OFF(intel_trusted_max_public_prefix), "16",
+      0, 32, NULL, true,
+      "a trusted list covering a public IPv4 network wider than this prefix length (a /8 is "
+      "wider than a /16) is flagged, since it silences list findings for a large part of the "
+      "internet" },
+    { "log.level", VG_CONFIG_ENUM, OFF(log_level), "warn", 0, 0, log_levels, true,
+      "operational messages of this level and the more severe ones are logged" },
 };
 _Static_assert(VG_ARRAY_LEN(options) <= VG_CONFIG_MAX_OPTIONS, "raise VG_CONFIG_MAX_OPTIONS");
 
-static const char *const kind_names[] = {"threat", "trusted", NULL};
-static const char *const feed_names[] = {"custom", "curated", NULL};
+static const char *const kind_names[] = { "threat", "trusted", NULL };
+static const char *const feed_names[] = { "custom", "curated", NULL };
 _Static_assert(VG_INTEL_THREAT == 0 && VG_INTEL_TRUSTED == 1, "kind_names[] follows the enum");
 _Static_assert(VG_INTEL_FEED_CUSTOM == 0 && VG_INTEL_FEED_CURATED == 1, "feed_names[] too");
 
@@ -104,12 +105,12 @@ struct unit {
 
 /* Largest first: formatting picks the first unit that divides the value exactly. */
 static const struct unit size_units[] = {
-    {"TiB", 1ll << 40}, {"GiB", 1ll << 30}, {"MiB", 1ll << 20},
-    {"KiB", 1ll << 10}, {"B", 1},           {"", 1},
-    {NULL, 0},
+    { "TiB", 1ll << 40 }, { "GiB", 1ll << 30 }, { "MiB", 1ll << 20 },
+    { "KiB", 1ll << 10 }, { "B", 1 },           { "", 1 },
+    { NULL, 0 },
 };
 static const struct unit duration_units[] = {
-    {"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}, {NULL, 0},
+    { "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 }, { "ms", 1 }, { NULL, 0 },
 };
 
 union value {
@@ -169,8 +170,8 @@ static bool parse_bool(const char *s, size_t len, bool *out)
         const char *name;
         bool value;
     } names[] = {
-        {"true", true},   {"yes", true}, {"on", true},
-        {"false", false}, {"no", false}, {"off", false},
+        { "true", true },   { "yes", true }, { "on", true },
+        { "false", false }, { "no", false }, { "off", false },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(names); i++)
         if (strlen(names[i].name) == len && strncasecmp(names[i].name, s, len) == 0) {
@@ -220,7 +221,7 @@ static const char *parse_value(const struct vg_config_option *o, const char *s, 
     if (v < o->min || v > o->max)
         return o->type == VG_CONFIG_STRING ? "length out of range" : "out of range";
     if (o->type == VG_CONFIG_STRING)
-        out->s = (struct vg_str){s, len};
+        out->s = (struct vg_str){ s, len };
     else
         out->i = v;
     return NULL;
@@ -404,7 +405,7 @@ static void report(struct loader *ld, enum vg_diag_code code, uint32_t line, con
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    struct vg_diag_loc loc = {ld->source, line ? line : 1, 0};
+    struct vg_diag_loc loc = { ld->source, line ? line : 1, 0 };
     ld->errors++;
     vg_diag_report(ld->diag, code, &loc, "%s", msg);
 }
@@ -572,7 +573,7 @@ static void set_option(struct loader *ld, const struct vg_config_option *o, uint
 /* ---- lists: ---- */
 
 enum list_key { LK_NAME, LK_PATH, LK_KIND, LK_FEED, LK_FORMAT, LK_ENABLED, LK_COUNT };
-static const char *const list_keys[] = {"name", "path", "kind", "feed", "format", "enabled"};
+static const char *const list_keys[] = { "name", "path", "kind", "feed", "format", "enabled" };
 
 struct list_entry {
     struct vg_config_list l;
@@ -711,10 +712,10 @@ static void add_list(struct loader *ld, struct list_entry *e)
 /* One entry of `lists:`, after its MAPPING_START (start). */
 static void list_entry(struct loader *ld, const yaml_event_t *start)
 {
-    struct list_entry e = {.l = {.kind = VG_INTEL_THREAT,
-                                 .feed = VG_INTEL_FEED_CUSTOM,
-                                 .enabled = true,
-                                 .line = line_of(start)}};
+    struct list_entry e = { .l = { .kind = VG_INTEL_THREAT,
+                                   .feed = VG_INTEL_FEED_CUSTOM,
+                                   .enabled = true,
+                                   .line = line_of(start) } };
     char b[72];
     yaml_event_t k, v;
     while (next(ld, &k)) {
@@ -930,7 +931,7 @@ int vg_config_load_buffer(struct vg_config *c, const char *name, const char *dat
                           struct vg_diag *diag)
 {
     struct vg_config tmp;
-    struct loader ld = {.source = name, .data = data, .len = len, .diag = diag, .c = &tmp};
+    struct loader ld = { .source = name, .data = data, .len = len, .diag = diag, .c = &tmp };
     const char *slash = strrchr(name, '/');
     ld.dir_len = slash ? (size_t)(slash - name) + 1 : 0;
     vg_config_init(&tmp);
@@ -954,7 +955,7 @@ int vg_config_load_buffer(struct vg_config *c, const char *name, const char *dat
 
 int vg_config_read(const char *path, struct vg_buf *out, struct vg_diag *diag)
 {
-    struct vg_diag_loc loc = {path, 1, 0};
+    struct vg_diag_loc loc = { path, 1, 0 };
     int rc = VG_EIO, fd = open(path, O_RDONLY | O_CLOEXEC);
     vg_buf_reset(out);
     if (fd < 0) {

@@ -35,7 +35,7 @@ struct layout {
 
 static void edit_error(const char *name, uint64_t line, struct vg_diag *diag, const char *what)
 {
-    struct vg_diag_loc loc = {name, line ? line : 1, 0};
+    struct vg_diag_loc loc = { name, line ? line : 1, 0 };
     vg_diag_report(diag, VG_DIAG_FIELD, &loc, "cannot add a list: %s", what);
 }
 
@@ -205,8 +205,9 @@ static size_t line_after(const char *data, size_t len, size_t i)
  * null.  Anything else is double-quoted. */
 static int add_scalar(struct vg_buf *b, const char *s)
 {
-    static const char *const words[] = {"y",     "n",  "yes", "no",  "true",
-                                        "false", "on", "off", "null"};
+    static const char *const words[] = {
+        "y", "n", "yes", "no", "true", "false", "on", "off", "null"
+    };
     bool plain = isalpha((unsigned char)s[0]) || s[0] == '/' || s[0] == '_';
     for (size_t i = 0; s[i] && plain; i++)
         plain = isalnum((unsigned char)s[i]) || strchr("_./-", s[i]);
@@ -459,7 +460,7 @@ int vg_config_add_list(const char *path, const struct vg_config_list *entry, str
         goto out;
     for (size_t i = 0; i < before.list_count; i++) {
         if (strcmp(before.lists[i].name, entry->name) == 0) {
-            struct vg_diag_loc loc = {path, before.lists[i].line, 0};
+            struct vg_diag_loc loc = { path, before.lists[i].line, 0 };
             vg_diag_report(diag, VG_DIAG_FIELD, &loc, "list '%s' already exists", entry->name);
             rc = VG_ECONFIG;
             goto out;
@@ -472,7 +473,7 @@ int vg_config_add_list(const char *path, const struct vg_config_list *entry, str
     rc = vg_config_load_buffer(&after, path, edited.data, edited.len, diag);
     if (rc == VG_OK && (after.list_count != before.list_count + 1 ||
                         strcmp(after.lists[before.list_count].name, entry->name) != 0)) {
-        struct vg_diag_loc loc = {path, 0, 0};
+        struct vg_diag_loc loc = { path, 0, 0 };
         vg_diag_report(diag, VG_DIAG_FIELD, &loc,
                        "cannot add a list: the edited file does not "
                        "hold it where expected; file left unchanged");

@@ -103,15 +103,15 @@ static void test_config_table_is_consistent(void **state)
 static void test_config_value_types(void **state)
 {
     (void)state;
-    static const char *const colours[] = {"red", "green", NULL};
+    static const char *const colours[] = { "red", "green", NULL };
     const size_t off = offsetof(struct vg_config, scan_max_findings);
     const struct vg_config_option rows[] = {
-        {"t.int", VG_CONFIG_INT, off, "0", -5, 5, NULL, false, "x"},
-        {"t.size", VG_CONFIG_SIZE, off, "1MiB", 0, 1ll << 40, NULL, false, "x"},
-        {"t.duration", VG_CONFIG_DURATION, off, "1s", 1, 7 * 86400000ll, NULL, false, "x"},
-        {"t.bool", VG_CONFIG_BOOL, off, "false", 0, 0, NULL, false, "x"},
-        {"t.enum", VG_CONFIG_ENUM, offsetof(struct vg_config, log_level), "red", 0, 0, colours,
-         false, "x"},
+        { "t.int", VG_CONFIG_INT, off, "0", -5, 5, NULL, false, "x" },
+        { "t.size", VG_CONFIG_SIZE, off, "1MiB", 0, 1ll << 40, NULL, false, "x" },
+        { "t.duration", VG_CONFIG_DURATION, off, "1s", 1, 7 * 86400000ll, NULL, false, "x" },
+        { "t.bool", VG_CONFIG_BOOL, off, "false", 0, 0, NULL, false, "x" },
+        { "t.enum", VG_CONFIG_ENUM, offsetof(struct vg_config, log_level), "red", 0, 0, colours,
+          false, "x" },
     };
     static const struct {
         int row;
@@ -119,41 +119,41 @@ static void test_config_value_types(void **state)
         const char *why;  /* NULL: accepted */
         const char *back; /* formatted value when accepted */
     } cases[] = {
-        {0, "5", NULL, "5"},
-        {0, "-5", NULL, "-5"},
-        {0, "+3", NULL, "3"},
-        {0, "6", "out of range", 0},
-        {0, "-6", "out of range", 0},
-        {0, "", "not an integer", 0},
-        {0, "1.5", "not an integer", 0},
-        {0, "0x10", "not an integer", 0},
-        {0, "99999999999999999999", "not an integer", 0},
-        {1, "4096", NULL, "4KiB"},
-        {1, "64KiB", NULL, "64KiB"},
-        {1, "2 GiB", NULL, "2GiB"},
-        {1, "1536", NULL, "1536B"},
-        {1, "0", NULL, "0"},
-        {1, "1TiB", NULL, "1TiB"},
-        {1, "2TiB", "out of range", 0},
-        {1, "1MB", "not a size", 0},
-        {1, "-1KiB", "not a size", 0},
-        {1, "9999999999TiB", "not a size", 0},
-        {1, "5 ", "not a size", 0},
-        {2, "250ms", NULL, "250ms"},
-        {2, "90s", NULL, "90s"},
-        {2, "120m", NULL, "2h"},
-        {2, "7d", NULL, "7d"},
-        {2, "8d", "out of range", 0},
-        {2, "0s", "out of range", 0},
-        {2, "30", "not a duration", 0},
-        {2, "1w", "not a duration", 0},
-        {3, "yes", NULL, "true"},
-        {3, "Off", NULL, "false"},
-        {3, "TRUE", NULL, "true"},
-        {3, "1", "expected true or false", 0},
-        {4, "green", NULL, "green"},
-        {4, "Green", "expected", 0},
-        {4, "", "expected", 0},
+        { 0, "5", NULL, "5" },
+        { 0, "-5", NULL, "-5" },
+        { 0, "+3", NULL, "3" },
+        { 0, "6", "out of range", 0 },
+        { 0, "-6", "out of range", 0 },
+        { 0, "", "not an integer", 0 },
+        { 0, "1.5", "not an integer", 0 },
+        { 0, "0x10", "not an integer", 0 },
+        { 0, "99999999999999999999", "not an integer", 0 },
+        { 1, "4096", NULL, "4KiB" },
+        { 1, "64KiB", NULL, "64KiB" },
+        { 1, "2 GiB", NULL, "2GiB" },
+        { 1, "1536", NULL, "1536B" },
+        { 1, "0", NULL, "0" },
+        { 1, "1TiB", NULL, "1TiB" },
+        { 1, "2TiB", "out of range", 0 },
+        { 1, "1MB", "not a size", 0 },
+        { 1, "-1KiB", "not a size", 0 },
+        { 1, "9999999999TiB", "not a size", 0 },
+        { 1, "5 ", "not a size", 0 },
+        { 2, "250ms", NULL, "250ms" },
+        { 2, "90s", NULL, "90s" },
+        { 2, "120m", NULL, "2h" },
+        { 2, "7d", NULL, "7d" },
+        { 2, "8d", "out of range", 0 },
+        { 2, "0s", "out of range", 0 },
+        { 2, "30", "not a duration", 0 },
+        { 2, "1w", "not a duration", 0 },
+        { 3, "yes", NULL, "true" },
+        { 3, "Off", NULL, "false" },
+        { 3, "TRUE", NULL, "true" },
+        { 3, "1", "expected true or false", 0 },
+        { 4, "green", NULL, "green" },
+        { 4, "Green", "expected", 0 },
+        { 4, "", "expected", 0 },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         struct vg_config c;
@@ -248,20 +248,20 @@ static void test_config_valid_files(void **state)
         const char *option, *value; /* one option to check, or NULL */
         size_t lists;
     } cases[] = {
-        {"", NULL, NULL, 0},
-        {"# only a comment\n", NULL, NULL, 0},
-        {"---\n...\n", NULL, NULL, 0},
-        {"scan:\n  max_findings: 5\n", "scan.max_findings", "5", 0},
-        {"scan.max_findings: 7\n", "scan.max_findings", "7", 0},
-        {"scan: {max_errors: '0'}\n", "scan.max_errors", "0", 0},
-        {"scan:\nlog: {level: debug}\n", "log.level", "debug", 0},
-        {"intel:\n  trusted_max_public_prefix: 32\n", "intel.trusted_max_public_prefix", "32", 0},
-        {"scan: &s\n  max_findings: 3\n", "scan.max_findings", "3", 0}, /* an anchor alone */
-        {"lists:\n", NULL, NULL, 0},
-        {"lists: []\n", NULL, NULL, 0},
-        {"lists:\n- name: a\n  path: a.txt\n- {name: b, path: b.txt, enabled: no}\n", NULL, NULL,
-         2},
-        {"\xef\xbb\xbfscan:\n  max_findings: 9\n", "scan.max_findings", "9", 0}, /* BOM */
+        { "", NULL, NULL, 0 },
+        { "# only a comment\n", NULL, NULL, 0 },
+        { "---\n...\n", NULL, NULL, 0 },
+        { "scan:\n  max_findings: 5\n", "scan.max_findings", "5", 0 },
+        { "scan.max_findings: 7\n", "scan.max_findings", "7", 0 },
+        { "scan: {max_errors: '0'}\n", "scan.max_errors", "0", 0 },
+        { "scan:\nlog: {level: debug}\n", "log.level", "debug", 0 },
+        { "intel:\n  trusted_max_public_prefix: 32\n", "intel.trusted_max_public_prefix", "32", 0 },
+        { "scan: &s\n  max_findings: 3\n", "scan.max_findings", "3", 0 }, /* an anchor alone */
+        { "lists:\n", NULL, NULL, 0 },
+        { "lists: []\n", NULL, NULL, 0 },
+        { "lists:\n- name: a\n  path: a.txt\n- {name: b, path: b.txt, enabled: no}\n", NULL, NULL,
+          2 },
+        { "\xef\xbb\xbfscan:\n  max_findings: 9\n", "scan.max_findings", "9", 0 }, /* BOM */
     };
     struct vg_buf msgs = VG_BUF_INIT;
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
@@ -333,11 +333,11 @@ static void test_config_relative_paths(void **state)
     static const struct {
         const char *file, *path, *want;
     } cases[] = {
-        {"/etc/vigil/vigil.yaml", "intel/a.txt", "/etc/vigil/intel/a.txt"},
-        {"/etc/vigil/vigil.yaml", "/var/lib/a.txt", "/var/lib/a.txt"},
-        {"vigil.yaml", "intel/a.txt", "intel/a.txt"},
-        {"conf/vigil.yaml", "./a.txt", "conf/./a.txt"},
-        {"/vigil.yaml", "a.txt", "/a.txt"},
+        { "/etc/vigil/vigil.yaml", "intel/a.txt", "/etc/vigil/intel/a.txt" },
+        { "/etc/vigil/vigil.yaml", "/var/lib/a.txt", "/var/lib/a.txt" },
+        { "vigil.yaml", "intel/a.txt", "intel/a.txt" },
+        { "conf/vigil.yaml", "./a.txt", "conf/./a.txt" },
+        { "/vigil.yaml", "a.txt", "/a.txt" },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         char text[256];
@@ -377,78 +377,83 @@ static void test_config_errors(void **state)
         const char *text;
         const char *messages;
     } cases[] = {
-        {"scan:\n  max_findigs: 5\n", "t/vigil.yaml:2: unknown key 'scan.max_findigs'\n"},
-        {"sacn.max_findings: 5\n", "t/vigil.yaml:1: unknown key 'sacn.max_findings'\n"},
-        {"log:\n  level: loud\n",
-         "t/vigil.yaml:2: invalid value 'loud' for 'log.level': expected error|warn|info|debug\n"},
-        {"intel:\n  trusted_max_public_prefix: 33\n",
-         "t/vigil.yaml:2: invalid value '33' for 'intel.trusted_max_public_prefix': out of range "
-         "(0 to 32)\n"},
-        {"scan:\n  max_findings: 0\n", "t/vigil.yaml:2: invalid value '0' for 'scan.max_findings': "
-                                       "out of range (1 to 10000000)\n"},
-        {"scan:\n  max_errors: many\n",
-         "t/vigil.yaml:2: invalid value 'many' for 'scan.max_errors': not an integer\n"},
-        {"scan:\n  max_errors: [1, 2]\n",
-         "t/vigil.yaml:2: invalid value for 'scan.max_errors': a sequence, expected an integer\n"},
-        {"scan:\n  max_errors:\n", "t/vigil.yaml:2: missing value for 'scan.max_errors'\n"},
-        {"scan: 5\n",
-         "t/vigil.yaml:1: invalid value for 'scan': a scalar, expected a mapping of options\n"},
-        {"scan:\n  max_errors: 1\nscan.max_errors: 2\n",
-         "t/vigil.yaml:3: duplicate key 'scan.max_errors' (first set at line 2)\n"},
-        {"a: &x 1\nscan:\n  max_errors: *x\n",
-         "t/vigil.yaml:1: unknown key 'a'\n"
-         "t/vigil.yaml:3: alias '*x' not allowed; write the value out\n"},
-        {"lists:\n  - &e {name: a, path: a}\n  - *e\n",
-         "t/vigil.yaml:3: alias '*e' not allowed; write the value out\n"},
-        {"lists:\n  - name: tor\n    path: a\n  - name: tor\n    path: b\n",
-         "t/vigil.yaml:4: duplicate list name 'tor' (first at line 2)\n"},
-        {"lists:\n  - name: a\n    path: a\n    kind: hostile\n",
-         "t/vigil.yaml:4: invalid value 'hostile' for list key 'kind': expected threat|trusted\n"},
-        {"lists:\n  - name: a\n    path: a\n    feed: tor\n",
-         "t/vigil.yaml:4: invalid value 'tor' for list key 'feed': expected custom|curated\n"},
-        {"lists:\n  - name: a\n    path: a\n    format: stix3\n",
-         "t/vigil.yaml:4: invalid value 'stix3' for list key 'format': expected auto or a format "
-         "'vigil lists formats' names\n"},
-        {"lists:\n  - name: a\n    path: a\n    enabled: maybe\n",
-         "t/vigil.yaml:4: invalid value 'maybe' for list key 'enabled': expected true or false\n"},
-        {"lists:\n  - name: a\n    path: a\n    kind: trusted\n    feed: curated\n",
-         "t/vigil.yaml:5: invalid value 'curated' for list key 'feed': a trusted list has no "
-         "feed\n"},
-        {"lists:\n  - path: a\n  - name: b\n", "t/vigil.yaml:2: missing 'name' in list entry\n"
-                                               "t/vigil.yaml:3: missing 'path' in list 'b'\n"},
-        {"lists:\n  - name: a\n    path: a\n    url: x\n    name: b\n",
-         "t/vigil.yaml:4: unknown list key 'url'\n"
-         "t/vigil.yaml:5: duplicate list key 'name' (first set at line 2)\n"},
-        {"lists:\n  - name: \"\"\n    path: \"\"\n",
-         "t/vigil.yaml:2: invalid value '' for list key 'name': empty\n"
-         "t/vigil.yaml:3: invalid value '' for list key 'path': empty\n"},
-        {"lists:\n  - name: \"a\\tb\"\n    path: x\n",
-         "t/vigil.yaml:2: invalid value 'a?b' for list key 'name': control characters are not "
-         "allowed\n"},
-        {"lists:\n  - name: a\n    path: \"a\\0b\"\n",
-         "t/vigil.yaml:3: invalid value 'a?b' for list key 'path': contains a NUL byte\n"},
-        {"lists:\n  - name: [a]\n    path: x\n",
-         "t/vigil.yaml:2: invalid value for list key 'name': a sequence, expected text\n"},
-        {"lists:\n  name: a\n",
-         "t/vigil.yaml:2: invalid value for 'lists': a mapping, expected a sequence of mappings\n"},
-        {"lists:\n  - a.txt\n",
-         "t/vigil.yaml:2: invalid list entry: a scalar, expected a mapping\n"},
-        {"lists: []\nlists: []\n", "t/vigil.yaml:2: duplicate key 'lists' (first set at line 1)\n"},
-        {"- scan\n",
-         "t/vigil.yaml:1: invalid document: a sequence, expected a mapping of options\n"},
-        {"? [a]\n: 1\n", "t/vigil.yaml:1: invalid key: a sequence, expected a name\n"},
-        {"scan: {\n", "t/vigil.yaml:2: invalid YAML: did not find expected node content (while "
-                      "parsing a flow node)\n"},
-        {"scan:\n  max_errors: 1\n---\nlog: {}\n", "t/vigil.yaml:3: more than one YAML document\n"},
-        {"a: [[[[[[[[[[[[[[[[[[[[x]]]]]]]]]]]]]]]]]]]]\n",
-         "t/vigil.yaml:1: unknown key 'a'\nt/vigil.yaml:1: nesting deeper than 16 levels\n"},
+        { "scan:\n  max_findigs: 5\n", "t/vigil.yaml:2: unknown key 'scan.max_findigs'\n" },
+        { "sacn.max_findings: 5\n", "t/vigil.yaml:1: unknown key 'sacn.max_findings'\n" },
+        { "log:\n  level: loud\n", "t/vigil.yaml:2: invalid value 'loud' for 'log.level': expected "
+                                   "error|warn|info|debug\n" },
+        { "intel:\n  trusted_max_public_prefix: 33\n",
+          "t/vigil.yaml:2: invalid value '33' for 'intel.trusted_max_public_prefix': out of range "
+          "(0 to 32)\n" },
+        { "scan:\n  max_findings: 0\n",
+          "t/vigil.yaml:2: invalid value '0' for 'scan.max_findings': "
+          "out of range (1 to 10000000)\n" },
+        { "scan:\n  max_errors: many\n",
+          "t/vigil.yaml:2: invalid value 'many' for 'scan.max_errors': not an integer\n" },
+        { "scan:\n  max_errors: [1, 2]\n", "t/vigil.yaml:2: invalid value for 'scan.max_errors': a "
+                                           "sequence, expected an integer\n" },
+        { "scan:\n  max_errors:\n", "t/vigil.yaml:2: missing value for 'scan.max_errors'\n" },
+        { "scan: 5\n",
+          "t/vigil.yaml:1: invalid value for 'scan': a scalar, expected a mapping of options\n" },
+        { "scan:\n  max_errors: 1\nscan.max_errors: 2\n",
+          "t/vigil.yaml:3: duplicate key 'scan.max_errors' (first set at line 2)\n" },
+        { "a: &x 1\nscan:\n  max_errors: *x\n",
+          "t/vigil.yaml:1: unknown key 'a'\n"
+          "t/vigil.yaml:3: alias '*x' not allowed; write the value out\n" },
+        { "lists:\n  - &e {name: a, path: a}\n  - *e\n",
+          "t/vigil.yaml:3: alias '*e' not allowed; write the value out\n" },
+        { "lists:\n  - name: tor\n    path: a\n  - name: tor\n    path: b\n",
+          "t/vigil.yaml:4: duplicate list name 'tor' (first at line 2)\n" },
+        { "lists:\n  - name: a\n    path: a\n    kind: hostile\n",
+          "t/vigil.yaml:4: invalid value 'hostile' for list key 'kind': expected "
+          "threat|trusted\n" },
+        { "lists:\n  - name: a\n    path: a\n    feed: tor\n",
+          "t/vigil.yaml:4: invalid value 'tor' for list key 'feed': expected custom|curated\n" },
+        { "lists:\n  - name: a\n    path: a\n    format: stix3\n",
+          "t/vigil.yaml:4: invalid value 'stix3' for list key 'format': expected auto or a format "
+          "'vigil lists formats' names\n" },
+        { "lists:\n  - name: a\n    path: a\n    enabled: maybe\n",
+          "t/vigil.yaml:4: invalid value 'maybe' for list key 'enabled': expected true or "
+          "false\n" },
+        { "lists:\n  - name: a\n    path: a\n    kind: trusted\n    feed: curated\n",
+          "t/vigil.yaml:5: invalid value 'curated' for list key 'feed': a trusted list has no "
+          "feed\n" },
+        { "lists:\n  - path: a\n  - name: b\n", "t/vigil.yaml:2: missing 'name' in list entry\n"
+                                                "t/vigil.yaml:3: missing 'path' in list 'b'\n" },
+        { "lists:\n  - name: a\n    path: a\n    url: x\n    name: b\n",
+          "t/vigil.yaml:4: unknown list key 'url'\n"
+          "t/vigil.yaml:5: duplicate list key 'name' (first set at line 2)\n" },
+        { "lists:\n  - name: \"\"\n    path: \"\"\n",
+          "t/vigil.yaml:2: invalid value '' for list key 'name': empty\n"
+          "t/vigil.yaml:3: invalid value '' for list key 'path': empty\n" },
+        { "lists:\n  - name: \"a\\tb\"\n    path: x\n",
+          "t/vigil.yaml:2: invalid value 'a?b' for list key 'name': control characters are not "
+          "allowed\n" },
+        { "lists:\n  - name: a\n    path: \"a\\0b\"\n",
+          "t/vigil.yaml:3: invalid value 'a?b' for list key 'path': contains a NUL byte\n" },
+        { "lists:\n  - name: [a]\n    path: x\n",
+          "t/vigil.yaml:2: invalid value for list key 'name': a sequence, expected text\n" },
+        { "lists:\n  name: a\n", "t/vigil.yaml:2: invalid value for 'lists': a mapping, expected a "
+                                 "sequence of mappings\n" },
+        { "lists:\n  - a.txt\n",
+          "t/vigil.yaml:2: invalid list entry: a scalar, expected a mapping\n" },
+        { "lists: []\nlists: []\n",
+          "t/vigil.yaml:2: duplicate key 'lists' (first set at line 1)\n" },
+        { "- scan\n",
+          "t/vigil.yaml:1: invalid document: a sequence, expected a mapping of options\n" },
+        { "? [a]\n: 1\n", "t/vigil.yaml:1: invalid key: a sequence, expected a name\n" },
+        { "scan: {\n", "t/vigil.yaml:2: invalid YAML: did not find expected node content (while "
+                       "parsing a flow node)\n" },
+        { "scan:\n  max_errors: 1\n---\nlog: {}\n",
+          "t/vigil.yaml:3: more than one YAML document\n" },
+        { "a: [[[[[[[[[[[[[[[[[[[[x]]]]]]]]]]]]]]]]]]]]\n",
+          "t/vigil.yaml:1: unknown key 'a'\nt/vigil.yaml:1: nesting deeper than 16 levels\n" },
         /* all mistakes of a file, not only the first */
-        {"scan:\n  max_findings: -1\n  max_errors: x\nlog:\n  level: 3\nextra: 1\n",
-         "t/vigil.yaml:2: invalid value '-1' for 'scan.max_findings': out of range (1 to "
-         "10000000)\n"
-         "t/vigil.yaml:3: invalid value 'x' for 'scan.max_errors': not an integer\n"
-         "t/vigil.yaml:5: invalid value '3' for 'log.level': expected error|warn|info|debug\n"
-         "t/vigil.yaml:6: unknown key 'extra'\n"},
+        { "scan:\n  max_findings: -1\n  max_errors: x\nlog:\n  level: 3\nextra: 1\n",
+          "t/vigil.yaml:2: invalid value '-1' for 'scan.max_findings': out of range (1 to "
+          "10000000)\n"
+          "t/vigil.yaml:3: invalid value 'x' for 'scan.max_errors': not an integer\n"
+          "t/vigil.yaml:5: invalid value '3' for 'log.level': expected error|warn|info|debug\n"
+          "t/vigil.yaml:6: unknown key 'extra'\n" },
     };
     struct vg_buf msgs = VG_BUF_INIT;
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
@@ -537,66 +542,66 @@ static void test_config_edit_add_list(void **state)
         const char *after; /* NULL: refused */
     } cases[] = {
         /* no lists: a section at the end, after the comments */
-        {"scan:\n  max_errors: 1\n# lists:\n#   - name: x\n", false,
-         "scan:\n  max_errors: 1\n# lists:\n#   - name: x\nlists:\n  - name: new\n    path: "
-         "n.txt\n"},
-        {"scan:\n  max_errors: 1", false,
-         "scan:\n  max_errors: 1\nlists:\n  - name: new\n    path: n.txt\n"},
-        {"", false, "lists:\n  - name: new\n    path: n.txt\n"},
-        {"# nothing yet\n", true,
-         "# nothing yet\nlists:\n  - name: new\n    path: n.txt\n    kind: trusted\n"},
-        {"scan:\n  max_errors: 1\n...\n", false,
-         "scan:\n  max_errors: 1\nlists:\n  - name: new\n    path: n.txt\n...\n"},
+        { "scan:\n  max_errors: 1\n# lists:\n#   - name: x\n", false,
+          "scan:\n  max_errors: 1\n# lists:\n#   - name: x\nlists:\n  - name: new\n    path: "
+          "n.txt\n" },
+        { "scan:\n  max_errors: 1", false,
+          "scan:\n  max_errors: 1\nlists:\n  - name: new\n    path: n.txt\n" },
+        { "", false, "lists:\n  - name: new\n    path: n.txt\n" },
+        { "# nothing yet\n", true,
+          "# nothing yet\nlists:\n  - name: new\n    path: n.txt\n    kind: trusted\n" },
+        { "scan:\n  max_errors: 1\n...\n", false,
+          "scan:\n  max_errors: 1\nlists:\n  - name: new\n    path: n.txt\n...\n" },
         /* an empty lists: gets its first entry */
-        {"lists:   # ours\nlog:\n  level: info\n", false,
-         "lists:   # ours\n  - name: new\n    path: n.txt\nlog:\n  level: info\n"},
-        {"lists: ~\n", false, "lists:\n  - name: new\n    path: n.txt\n"},
+        { "lists:   # ours\nlog:\n  level: info\n", false,
+          "lists:   # ours\n  - name: new\n    path: n.txt\nlog:\n  level: info\n" },
+        { "lists: ~\n", false, "lists:\n  - name: new\n    path: n.txt\n" },
         /* positions are characters to libyaml, bytes here; other line breaks */
-        {"# caf\xc3\xa9 \xe2\x82\xac\nlists:\n  - name: a\n    path: a\nlog: {}\n", false,
-         "# caf\xc3\xa9 \xe2\x82\xac\nlists:\n  - name: a\n    path: a\n  - name: new\n    path: "
-         "n.txt\nlog: {}\n"},
-        {"\xef\xbb\xbflists: [{name: \xc3\xa9, path: a}]\n", false,
-         "\xef\xbb\xbflists: [{name: \xc3\xa9, path: a}, {name: new, path: n.txt}]\n"},
-        {"lists:\r\n  - name: a\r\n    path: a\r\nlog: {}\r\n", false,
-         "lists:\r\n  - name: a\r\n    path: a\r\n  - name: new\n    path: n.txt\nlog: {}\r\n"},
-        {"lists:\r  - name: a\r    path: a", false,
-         "lists:\r  - name: a\r    path: a\n  - name: new\n    path: n.txt\n"},
-        {"scan: {}\xc2\x85log: {}\xc2\x85", false,
-         "scan: {}\xc2\x85log: {}\xc2\x85lists:\n  - name: new\n    path: n.txt\n"},
-        {"\xff\xfes\x00:\x00 \x00{\x00}\x00\n\x00", false, NULL},
+        { "# caf\xc3\xa9 \xe2\x82\xac\nlists:\n  - name: a\n    path: a\nlog: {}\n", false,
+          "# caf\xc3\xa9 \xe2\x82\xac\nlists:\n  - name: a\n    path: a\n  - name: new\n    path: "
+          "n.txt\nlog: {}\n" },
+        { "\xef\xbb\xbflists: [{name: \xc3\xa9, path: a}]\n", false,
+          "\xef\xbb\xbflists: [{name: \xc3\xa9, path: a}, {name: new, path: n.txt}]\n" },
+        { "lists:\r\n  - name: a\r\n    path: a\r\nlog: {}\r\n", false,
+          "lists:\r\n  - name: a\r\n    path: a\r\n  - name: new\n    path: n.txt\nlog: {}\r\n" },
+        { "lists:\r  - name: a\r    path: a", false,
+          "lists:\r  - name: a\r    path: a\n  - name: new\n    path: n.txt\n" },
+        { "scan: {}\xc2\x85log: {}\xc2\x85", false,
+          "scan: {}\xc2\x85log: {}\xc2\x85lists:\n  - name: new\n    path: n.txt\n" },
+        { "\xff\xfes\x00:\x00 \x00{\x00}\x00\n\x00", false, NULL },
         /* found by fuzz_config: what follows the removed value must stay apart from the key */
-        {"# \n\nlists: []#\n", false, "# \n\nlists: #\n  - name: new\n    path: n.txt\n"},
-        {"# \n\nlists: [\n    ]#", false, "# \n\nlists: #\n  - name: new\n    path: n.txt\n"},
+        { "# \n\nlists: []#\n", false, "# \n\nlists: #\n  - name: new\n    path: n.txt\n" },
+        { "# \n\nlists: [\n    ]#", false, "# \n\nlists: #\n  - name: new\n    path: n.txt\n" },
         /* found by fuzz_config: the null on the line after the key */
-        {"lists:\n   ~\nlog: {}\n", false, "lists:\n  - name: new\n    path: n.txt\nlog: {}\n"},
-        {"lists: []\nscan: {}\n", false, "lists:\n  - name: new\n    path: n.txt\nscan: {}\n"},
+        { "lists:\n   ~\nlog: {}\n", false, "lists:\n  - name: new\n    path: n.txt\nlog: {}\n" },
+        { "lists: []\nscan: {}\n", false, "lists:\n  - name: new\n    path: n.txt\nscan: {}\n" },
         /* after the last entry, dashes aligned, comments kept */
-        {"lists:\n    - name: a   # first\n      path: a.txt\n    # kind: trusted\n\nscan: {}\n",
-         false,
-         "lists:\n    - name: a   # first\n      path: a.txt\n    - name: new\n      path: n.txt\n"
-         "    # kind: trusted\n\nscan: {}\n"},
-        {"lists:\n- name: a\n  path: a.txt\n", true,
-         "lists:\n- name: a\n  path: a.txt\n- name: new\n  path: n.txt\n  kind: trusted\n"},
-        {"lists:\n  - {name: a, path: a.txt}", false,
-         "lists:\n  - {name: a, path: a.txt}\n  - name: new\n    path: n.txt\n"},
-        {"lists:\n  - name: a\n    path: |\n      a.txt\nlog: {}\n", false,
-         "lists:\n  - name: a\n    path: |\n      a.txt\n  - name: new\n    path: n.txt\nlog: "
-         "{}\n"},
+        { "lists:\n    - name: a   # first\n      path: a.txt\n    # kind: trusted\n\nscan: {}\n",
+          false,
+          "lists:\n    - name: a   # first\n      path: a.txt\n    - name: new\n      path: n.txt\n"
+          "    # kind: trusted\n\nscan: {}\n" },
+        { "lists:\n- name: a\n  path: a.txt\n", true,
+          "lists:\n- name: a\n  path: a.txt\n- name: new\n  path: n.txt\n  kind: trusted\n" },
+        { "lists:\n  - {name: a, path: a.txt}", false,
+          "lists:\n  - {name: a, path: a.txt}\n  - name: new\n    path: n.txt\n" },
+        { "lists:\n  - name: a\n    path: |\n      a.txt\nlog: {}\n", false,
+          "lists:\n  - name: a\n    path: |\n      a.txt\n  - name: new\n    path: n.txt\nlog: "
+          "{}\n" },
         /* flow sequence: one more flow mapping */
-        {"lists: [{name: a, path: a.txt}]  # c\n", true,
-         "lists: [{name: a, path: a.txt}, {name: new, path: n.txt, kind: trusted}]  # c\n"},
+        { "lists: [{name: a, path: a.txt}]  # c\n", true,
+          "lists: [{name: a, path: a.txt}, {name: new, path: n.txt, kind: trusted}]  # c\n" },
         /* refused: flow document, lists not a sequence */
-        {"{scan: {max_errors: 1}}\n", false, NULL},
-        {"lists: {a: 1}\n", false, NULL},
-        {"lists: x\n", false, NULL},
-        {"scan: [\n", false, NULL},
+        { "{scan: {max_errors: 1}}\n", false, NULL },
+        { "lists: {a: 1}\n", false, NULL },
+        { "lists: x\n", false, NULL },
+        { "scan: [\n", false, NULL },
     };
     struct vg_buf out = VG_BUF_INIT, msgs = VG_BUF_INIT;
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
-        struct vg_config_list e = {.name = "new",
-                                   .path = "n.txt",
-                                   .enabled = true,
-                                   .kind = cases[i].trusted ? VG_INTEL_TRUSTED : VG_INTEL_THREAT};
+        struct vg_config_list e = { .name = "new",
+                                    .path = "n.txt",
+                                    .enabled = true,
+                                    .kind = cases[i].trusted ? VG_INTEL_TRUSTED : VG_INTEL_THREAT };
         struct vg_diag diag;
         vg_diag_init(&diag, 0, NULL, NULL);
         size_t blen = strlen(cases[i].before);
@@ -620,11 +625,11 @@ static void test_config_edit_add_list(void **state)
     }
 
     /* names, paths and formats that need quoting are quoted */
-    struct vg_config_list e = {.name = "yes",
-                               .path = "a b\"\\.txt",
-                               .format = "otx-csv",
-                               .feed = VG_INTEL_FEED_CURATED,
-                               .enabled = false};
+    struct vg_config_list e = { .name = "yes",
+                                .path = "a b\"\\.txt",
+                                .format = "otx-csv",
+                                .feed = VG_INTEL_FEED_CURATED,
+                                .enabled = false };
     assert_int_equal(vg_config_edit_add_list(&out, "t/vigil.yaml", "", 0, &e, NULL), VG_OK);
     assert_string_equal(out.data, "lists:\n  - name: \"yes\"\n    path: \"a b\\\"\\\\.txt\"\n"
                                   "    feed: curated\n    format: otx-csv\n    enabled: false\n");
@@ -664,7 +669,7 @@ static void test_config_add_list_to_file(void **state)
     struct vg_diag diag;
     vg_diag_init(&diag, 0, NULL, NULL);
     assert_int_equal(chdir(dir), 0); /* the path as typed is relative to here */
-    struct vg_config_list e = {.name = "x", .path = "intel/x.txt", .enabled = true};
+    struct vg_config_list e = { .name = "x", .path = "intel/x.txt", .enabled = true };
     int rc = vg_config_add_list(file, &e, &diag);
     int rc2 = vg_config_add_list(file, &e, &diag); /* the name is taken now */
     e.path = "intel/none.txt";

@@ -40,7 +40,8 @@ void vg_arena_reset(struct vg_arena *a)
     free_list(a->head);
     a->head = NULL;
 #else
-    /* Keep one standard chunk for reuse; drop oversized ones so one huge batch does not pin memory. */
+    /* Keep one standard chunk for reuse; drop oversized ones so one huge batch does not pin memory.
+     */
     while (a->head) {
         struct vg_arena_chunk *c = a->head;
         a->head = c->next;

@@ -16,8 +16,8 @@ struct vg_arena {
     struct vg_arena_chunk *head; /* chunk being filled */
     struct vg_arena_chunk *free; /* chunks kept by reset */
     size_t chunk_size;
-    size_t used_bytes;           /* handed out since the last reset */
-    size_t cap_bytes;            /* allocation fails once used_bytes would pass this */
+    size_t used_bytes; /* handed out since the last reset */
+    size_t cap_bytes;  /* allocation fails once used_bytes would pass this */
 };
 
 void vg_arena_init(struct vg_arena *a, size_t chunk_size, size_t cap_bytes);

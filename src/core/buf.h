@@ -10,13 +10,16 @@
 #include "core/str.h"
 
 struct vg_buf {
-    char *data;  /* NUL-terminated whenever len < alloc */
+    char *data; /* NUL-terminated whenever len < alloc */
     size_t len;
     size_t alloc;
-    size_t cap;  /* growth beyond this fails with VG_ELIMIT; 0 means SIZE_MAX */
+    size_t cap; /* growth beyond this fails with VG_ELIMIT; 0 means SIZE_MAX */
 };
 
-#define VG_BUF_INIT { NULL, 0, 0, 0 }
+#define VG_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 
 void vg_buf_init(struct vg_buf *b, size_t cap);
 void vg_buf_release(struct vg_buf *b);
@@ -36,7 +39,8 @@ static inline int vg_buf_adds(struct vg_buf *b, const char *s)
 }
 int vg_buf_printf(struct vg_buf *b, const char *fmt, ...) VG_PRINTF(2, 3);
 /* Append `s` as a JSON string literal (quotes included).  Control bytes, quotes, backslashes,
- * invalid UTF-8 (as U+FFFD) and U+2028/9 are escaped, so hostile bytes never reach a consumer raw. */
+ * invalid UTF-8 (as U+FFFD) and U+2028/9 are escaped, so hostile bytes never reach a consumer raw.
+ */
 int vg_buf_add_json_str(struct vg_buf *b, struct vg_str s);
 /* Append `s` for a terminal: printable ASCII and valid UTF-8 pass, everything else as \xNN. */
 int vg_buf_add_printable(struct vg_buf *b, struct vg_str s);

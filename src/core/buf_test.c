@@ -8,7 +8,11 @@
 static void test_buf_json_escaping(void **state)
 {
     (void)state;
-    static const struct { const char *in; size_t len; const char *out; } cases[] = {
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *out;
+    } cases[] = {
         { "plain", 5, "\"plain\"" },
         { "a\"b\\c", 5, "\"a\\\"b\\\\c\"" },
         { "line\nbreak\ttab\r", 15, "\"line\\nbreak\\ttab\\r\"" },
@@ -16,13 +20,14 @@ static void test_buf_json_escaping(void **state)
         { "nul\0x", 5, "\"nul\\u0000x\"" },
         { "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },
         { "bad\xff\xfe", 5, "\"bad\\ufffd\\ufffd\"" },
-        { "\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"" },  /* encoded surrogate */
+        { "\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"" }, /* encoded surrogate */
         { "\xe2\x80\xa8", 3, "\"\\u2028\"" },
         { "</script>", 9, "\"</script>\"" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct vg_buf b = VG_BUF_INIT;
-        assert_int_equal(vg_buf_add_json_str(&b, (struct vg_str){ cases[i].in, cases[i].len }), VG_OK);
+        assert_int_equal(vg_buf_add_json_str(&b, (struct vg_str){ cases[i].in, cases[i].len }),
+                         VG_OK);
         assert_string_equal(b.data, cases[i].out);
         vg_buf_release(&b);
     }

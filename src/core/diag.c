@@ -40,9 +40,13 @@ void vg_diag_report(struct vg_diag *d, enum vg_diag_code code, const struct vg_d
 const char *vg_diag_code_name(enum vg_diag_code code)
 {
     static const char *const names[VG_DIAG_COUNT] = {
-        [VG_DIAG_IO] = "io", [VG_DIAG_GZIP] = "gzip", [VG_DIAG_JSON] = "json",
-        [VG_DIAG_TOO_DEEP] = "too-deep", [VG_DIAG_TOO_BIG] = "too-big",
-        [VG_DIAG_FIELD] = "field", [VG_DIAG_NOT_LOG] = "not-a-log",
+        [VG_DIAG_IO] = "io",
+        [VG_DIAG_GZIP] = "gzip",
+        [VG_DIAG_JSON] = "json",
+        [VG_DIAG_TOO_DEEP] = "too-deep",
+        [VG_DIAG_TOO_BIG] = "too-big",
+        [VG_DIAG_FIELD] = "field",
+        [VG_DIAG_NOT_LOG] = "not-a-log",
     };
     return (unsigned)code < VG_DIAG_COUNT ? names[code] : "unknown";
 }

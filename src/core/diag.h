@@ -9,13 +9,13 @@
 #include "core/compat.h"
 
 enum vg_diag_code {
-    VG_DIAG_IO,            /* a file or directory could not be read */
-    VG_DIAG_GZIP,          /* corrupt or truncated compressed data */
-    VG_DIAG_JSON,          /* a record is not valid JSON */
-    VG_DIAG_TOO_DEEP,      /* nesting deeper than VG_JSON_MAX_DEPTH */
-    VG_DIAG_TOO_BIG,       /* a record or object past its size limit */
-    VG_DIAG_FIELD,         /* a field is missing or has the wrong type */
-    VG_DIAG_NOT_LOG,       /* a file that is no log format vigil reads */
+    VG_DIAG_IO,       /* a file or directory could not be read */
+    VG_DIAG_GZIP,     /* corrupt or truncated compressed data */
+    VG_DIAG_JSON,     /* a record is not valid JSON */
+    VG_DIAG_TOO_DEEP, /* nesting deeper than VG_JSON_MAX_DEPTH */
+    VG_DIAG_TOO_BIG,  /* a record or object past its size limit */
+    VG_DIAG_FIELD,    /* a field is missing or has the wrong type */
+    VG_DIAG_NOT_LOG,  /* a file that is no log format vigil reads */
     VG_DIAG_COUNT
 };
 
@@ -30,10 +30,10 @@ typedef void (*vg_diag_fn)(void *ctx, enum vg_diag_code code, const char *messag
 struct vg_diag {
     uint64_t counts[VG_DIAG_COUNT];
     uint64_t total;
-    unsigned keep;      /* messages passed to `emit` before the sink goes quiet */
-    vg_diag_fn emit;    /* may be NULL: count only */
+    unsigned keep;   /* messages passed to `emit` before the sink goes quiet */
+    vg_diag_fn emit; /* may be NULL: count only */
     void *emit_ctx;
-    char last[256];     /* the most recent message, for tests */
+    char last[256]; /* the most recent message, for tests */
 };
 
 void vg_diag_init(struct vg_diag *d, unsigned keep, vg_diag_fn emit, void *ctx);

@@ -9,14 +9,14 @@
 
 enum vg_err {
     VG_OK = 0,
-    VG_ENOMEM = -1,   /* an allocation failed */
-    VG_EIO = -2,      /* reading or writing a file failed; errno tells why */
-    VG_EFORMAT = -3,  /* input is not in the expected format */
-    VG_ELIMIT = -4,   /* a hard limit from core/limits.h was reached */
+    VG_ENOMEM = -1,  /* an allocation failed */
+    VG_EIO = -2,     /* reading or writing a file failed; errno tells why */
+    VG_EFORMAT = -3, /* input is not in the expected format */
+    VG_ELIMIT = -4,  /* a hard limit from core/limits.h was reached */
     VG_ENOTFOUND = -5,
     VG_EDB = -6,
     VG_ECONFIG = -7,
-    VG_EUSAGE = -8,   /* the caller passed arguments that make no sense */
+    VG_EUSAGE = -8, /* the caller passed arguments that make no sense */
 };
 
 /* A static string naming the code; never NULL. */

@@ -42,34 +42,34 @@ enum vg_tristate { VG_UNSET = 0, VG_FALSE, VG_TRUE };
 
 /* Where an event came from, precisely enough for an analyst to open the record. */
 struct vg_event_ref {
-    const char *source;  /* file path as given (interned for the run), "-" for stdin */
-    uint64_t offset;     /* byte offset of the record in the decompressed object */
-    uint64_t line;       /* 1-based line of the record's start; 0 if unknown */
+    const char *source; /* file path as given (interned for the run), "-" for stdin */
+    uint64_t offset;    /* byte offset of the record in the decompressed object */
+    uint64_t line;      /* 1-based line of the record's start; 0 if unknown */
 };
 
 struct vg_identity {
     enum vg_identity_type type;
-    struct vg_str type_name;      /* as written in the log */
+    struct vg_str type_name; /* as written in the log */
     struct vg_str arn;
     struct vg_str principal_id;
     struct vg_str account_id;
-    struct vg_str access_key_id;  /* AKIA… = long-lived user key, ASIA… = temporary session */
+    struct vg_str access_key_id; /* AKIA… = long-lived user key, ASIA… = temporary session */
     struct vg_str user_name;
-    struct vg_str invoked_by;     /* the AWS service acting for the principal, if any */
-    struct vg_str issuer_type;    /* sessionContext.sessionIssuer */
+    struct vg_str invoked_by;  /* the AWS service acting for the principal, if any */
+    struct vg_str issuer_type; /* sessionContext.sessionIssuer */
     struct vg_str issuer_arn;
     struct vg_str issuer_user_name;
     enum vg_tristate mfa_authenticated;
-    int64_t session_created_ms;   /* 0 when absent */
-    bool assumed_root;            /* task-scoped root session from sts:AssumeRoot */
+    int64_t session_created_ms;      /* 0 when absent */
+    bool assumed_root;               /* task-scoped root session from sts:AssumeRoot */
     struct vg_str ec2_role_delivery; /* "1.0"/"2.0" for instance-profile credentials */
 };
 
 struct vg_cloudtrail {
     struct vg_identity identity;
     struct vg_str event_version;
-    struct vg_str event_source;   /* "iam.amazonaws.com" */
-    struct vg_str event_name;     /* "CreateUser" */
+    struct vg_str event_source; /* "iam.amazonaws.com" */
+    struct vg_str event_name;   /* "CreateUser" */
     struct vg_str event_id;
     struct vg_str event_type;     /* AwsApiCall, AwsConsoleSignIn, AwsServiceEvent, … */
     struct vg_str event_category; /* Management, Data, Insight, NetworkActivity */
@@ -81,7 +81,7 @@ struct vg_cloudtrail {
     struct vg_str recipient_account_id;
     struct vg_str vpc_endpoint_id;
     enum vg_tristate read_only;
-    bool management_event;        /* managementEvent:true, or inferred from eventCategory */
+    bool management_event; /* managementEvent:true, or inferred from eventCategory */
     const struct vg_json_value *request_parameters; /* NULL when absent or null */
     const struct vg_json_value *response_elements;
     const struct vg_json_value *additional_event_data;
@@ -96,17 +96,17 @@ enum vg_flow_direction { VG_FLOW_DIR_UNKNOWN, VG_FLOW_INGRESS, VG_FLOW_EGRESS };
  * `has` bits telling which of the optional numeric fields were present. */
 struct vg_flow {
     struct vg_str version;
-    struct vg_str interface_id;   /* eni-... */
+    struct vg_str interface_id; /* eni-... */
     struct vg_str instance_id;
     struct vg_str vpc_id;
     struct vg_str subnet_id;
-    struct vg_ip src;             /* srcaddr */
-    struct vg_ip dst;             /* dstaddr */
-    struct vg_ip pkt_src;         /* pkt-srcaddr (NAT, transit gateway) */
+    struct vg_ip src;     /* srcaddr */
+    struct vg_ip dst;     /* dstaddr */
+    struct vg_ip pkt_src; /* pkt-srcaddr (NAT, transit gateway) */
     struct vg_ip pkt_dst;
     uint16_t src_port;
     uint16_t dst_port;
-    uint8_t protocol;             /* IANA number */
+    uint8_t protocol; /* IANA number */
     uint8_t tcp_flags;
     uint64_t packets;
     uint64_t bytes;
@@ -116,31 +116,31 @@ struct vg_flow {
     enum vg_flow_status status;
     enum vg_flow_direction direction; /* flow-direction, when logged */
     struct vg_str traffic_path;
-    struct vg_str type;           /* IPv4 | IPv6 | EFA */
+    struct vg_str type; /* IPv4 | IPv6 | EFA */
     struct vg_str az_id;
     struct vg_str pkt_src_service;
     struct vg_str pkt_dst_service;
-    unsigned has;                 /* VG_FLOW_HAS_* bits */
+    unsigned has; /* VG_FLOW_HAS_* bits */
 };
 
 enum vg_flow_has {
     VG_FLOW_HAS_PORTS = 1u << 0,
     VG_FLOW_HAS_PROTOCOL = 1u << 1,
-    VG_FLOW_HAS_COUNTS = 1u << 2,  /* packets and bytes */
+    VG_FLOW_HAS_COUNTS = 1u << 2, /* packets and bytes */
     VG_FLOW_HAS_TCP_FLAGS = 1u << 3,
     VG_FLOW_HAS_TIMES = 1u << 4,
 };
 
 struct vg_event {
     enum vg_source_kind source;
-    int64_t time_ms;               /* event time, UTC, ms since the epoch */
-    struct vg_str account_id;      /* the account the event belongs to */
+    int64_t time_ms;          /* event time, UTC, ms since the epoch */
+    struct vg_str account_id; /* the account the event belongs to */
     struct vg_str region;
     struct vg_event_ref ref;
     const struct vg_json_value *raw; /* the whole record */
     union {
-        struct vg_cloudtrail ct;  /* source == VG_SOURCE_CLOUDTRAIL */
-        struct vg_flow flow;      /* source == VG_SOURCE_VPCFLOW; time_ms is the flow's start */
+        struct vg_cloudtrail ct; /* source == VG_SOURCE_CLOUDTRAIL */
+        struct vg_flow flow;     /* source == VG_SOURCE_VPCFLOW; time_ms is the flow's start */
     };
 };
 

@@ -47,7 +47,7 @@ static inline void vg_emit_finding(const struct vg_emit *e, const struct vg_find
 }
 
 struct vg_finding_evidence {
-    char *source;       /* file the record came from */
+    char *source; /* file the record came from */
     uint64_t offset;
     uint64_t line;
     char *event_id;
@@ -55,7 +55,7 @@ struct vg_finding_evidence {
 };
 
 struct vg_finding_api_call {
-    char *name;         /* "cloudtrail.amazonaws.com:StopLogging" style: service-less API name */
+    char *name; /* "cloudtrail.amazonaws.com:StopLogging" style: service-less API name */
     uint64_t count;
     int64_t first_ms;
     int64_t last_ms;

@@ -62,7 +62,10 @@ static bool in_v4(const uint8_t *a, uint32_t net, unsigned bits)
 
 bool vg_ip_is_private(const struct vg_ip *ip)
 {
-    static const struct { uint32_t net; unsigned bits; } v4[] = {
+    static const struct {
+        uint32_t net;
+        unsigned bits;
+    } v4[] = {
         { 0x00000000, 8 },  { 0x0A000000, 8 },  { 0x64400000, 10 }, { 0x7F000000, 8 },
         { 0xA9FE0000, 16 }, { 0xAC100000, 12 }, { 0xC0000000, 24 }, { 0xC0000200, 24 },
         { 0xC0A80000, 16 }, { 0xC6120000, 15 }, { 0xC6336400, 24 }, { 0xCB007100, 24 },
@@ -85,14 +88,14 @@ bool vg_ip_is_private(const struct vg_ip *ip)
     }
     static const uint8_t zero[15] = { 0 };
     if (memcmp(a, zero, 15) == 0)
-        return true;                                      /* :: and ::1 */
+        return true; /* :: and ::1 */
     if ((a[0] & 0xFE) == 0xFC)
-        return true;                                      /* fc00::/7 ULA */
+        return true; /* fc00::/7 ULA */
     if (a[0] == 0xFE && (a[1] & 0xC0) == 0x80)
-        return true;                                      /* fe80::/10 link-local */
+        return true; /* fe80::/10 link-local */
     if (a[0] == 0xFF)
-        return true;                                      /* multicast */
+        return true; /* multicast */
     if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0D && a[3] == 0xB8)
-        return true;                                      /* 2001:db8::/32 documentation */
+        return true; /* 2001:db8::/32 documentation */
     return false;
 }

@@ -6,7 +6,7 @@
 #include "core/str.h"
 
 struct vg_ip {
-    uint8_t family; /* 0 = none, 4 or 6 */
+    uint8_t family;   /* 0 = none, 4 or 6 */
     uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
 };
 

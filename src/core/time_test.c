@@ -7,7 +7,11 @@
 static void test_time_parse_cases(void **state)
 {
     (void)state;
-    static const struct { const char *in; bool ok; int64_t ms; } cases[] = {
+    static const struct {
+        const char *in;
+        bool ok;
+        int64_t ms;
+    } cases[] = {
         { "1970-01-01T00:00:00Z", true, 0 },
         { "2024-03-12T10:00:00Z", true, 1710237600000 },
         { "2024-03-12T10:00:00.123Z", true, 1710237600123 },
@@ -17,7 +21,7 @@ static void test_time_parse_cases(void **state)
         { "20240312T100000Z", true, 1710237600000 },
         { "2024-02-29T00:00:00Z", true, 1709164800000 },
         { "2023-02-29T00:00:00Z", false, 0 },
-        { "2024-03-12T10:00:00", false, 0 },  /* no zone */
+        { "2024-03-12T10:00:00", false, 0 }, /* no zone */
         { "2024-13-01T00:00:00Z", false, 0 },
         { "2024-03-12T24:00:00Z", false, 0 },
         { "2024-03-12T10:00:00Zjunk", false, 0 },
@@ -37,7 +41,8 @@ static void test_time_parse_cases(void **state)
 static void test_time_format_roundtrip(void **state)
 {
     (void)state;
-    static const int64_t values[] = { 0, 1710237600123, 951782400000 /* 2000-02-29 */, 4102444799999 };
+    static const int64_t values[] = { 0, 1710237600123, 951782400000 /* 2000-02-29 */,
+                                      4102444799999 };
     for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
         char buf[40];
         int64_t back;

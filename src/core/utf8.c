@@ -1,4 +1,5 @@
-/* UTF-8 decode/encode per RFC 3629.  Hot loops check ASCII first and call this only for bytes >= 0x80. */
+/* UTF-8 decode/encode per RFC 3629.  Hot loops check ASCII first and call this only for bytes >=
+ * 0x80. */
 #include "core/utf8.h"
 
 size_t vg_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)

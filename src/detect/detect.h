@@ -23,8 +23,8 @@ struct vg_detect_env {
 
 struct vg_detector {
     const char *name;
-    unsigned sources;                    /* enum vg_source_kind bits */
-    const enum vg_finding_type *types;   /* what it may emit */
+    unsigned sources;                  /* enum vg_source_kind bits */
+    const enum vg_finding_type *types; /* what it may emit */
     size_t type_count;
     /* optional: allocate state (it may keep the env pointer); VG_OK or VG_ENOMEM */
     int (*state_new)(void **out, const struct vg_detect_env *env);

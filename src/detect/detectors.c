@@ -1,4 +1,5 @@
-/* The one list of detectors.  Adding a threat family is one line here (docs/adding-a-finding-type.md). */
+/* The one list of detectors.  Adding a threat family is one line here
+ * (docs/adding-a-finding-type.md). */
 #include "detect/detect.h"
 
 #include "detect/intel_caller.h"

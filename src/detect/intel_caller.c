@@ -21,17 +21,18 @@ enum api_class { MGMT_RECON, MGMT_OTHER, S3_DISCOVERY, S3_READ, S3_WRITE, CLASS_
 
 /* [class][feed] with feeds in enum vg_intel_feed order: custom, curated, tor */
 static const enum vg_finding_type TYPES[CLASS_COUNT][3] = {
-    [MGMT_RECON] = { VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER_CUSTOM, VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER,
-                     VG_FT_RECON_IAMUSER_TORIPCALLER },
+    [MGMT_RECON] = { VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER_CUSTOM,
+                     VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER, VG_FT_RECON_IAMUSER_TORIPCALLER },
     [MGMT_OTHER] = { VG_FT_UNAUTHORIZEDACCESS_IAMUSER_MALICIOUSIPCALLER_CUSTOM,
                      VG_FT_UNAUTHORIZEDACCESS_IAMUSER_MALICIOUSIPCALLER,
                      VG_FT_UNAUTHORIZEDACCESS_IAMUSER_TORIPCALLER },
-    [S3_DISCOVERY] = { VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER_CUSTOM, VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER,
-                       VG_FT_DISCOVERY_S3_TORIPCALLER },
-    [S3_READ] = { VG_FT_UNAUTHORIZEDACCESS_S3_MALICIOUSIPCALLER_CUSTOM, VG_FT_EXFILTRATION_S3_MALICIOUSIPCALLER,
+    [S3_DISCOVERY] = { VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER_CUSTOM,
+                       VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER, VG_FT_DISCOVERY_S3_TORIPCALLER },
+    [S3_READ] = { VG_FT_UNAUTHORIZEDACCESS_S3_MALICIOUSIPCALLER_CUSTOM,
+                  VG_FT_EXFILTRATION_S3_MALICIOUSIPCALLER,
                   VG_FT_UNAUTHORIZEDACCESS_S3_TORIPCALLER },
-    [S3_WRITE] = { VG_FT_UNAUTHORIZEDACCESS_S3_MALICIOUSIPCALLER_CUSTOM, VG_FT_IMPACT_S3_MALICIOUSIPCALLER,
-                   VG_FT_UNAUTHORIZEDACCESS_S3_TORIPCALLER },
+    [S3_WRITE] = { VG_FT_UNAUTHORIZEDACCESS_S3_MALICIOUSIPCALLER_CUSTOM,
+                   VG_FT_IMPACT_S3_MALICIOUSIPCALLER, VG_FT_UNAUTHORIZEDACCESS_S3_TORIPCALLER },
 };
 
 static bool starts_with_any(struct vg_str s, const char *const *prefixes, size_t n)
@@ -44,8 +45,10 @@ static bool starts_with_any(struct vg_str s, const char *const *prefixes, size_t
 
 static enum api_class classify(const struct vg_event *ev)
 {
-    static const char *const recon[] = { "List", "Describe", "Get", "Search", "Lookup", "BatchGet", "Head" };
-    static const char *const reads[] = { "GetObject", "CopyObject", "SelectObjectContent", "UploadPartCopy" };
+    static const char *const recon[] = { "List",   "Describe", "Get", "Search",
+                                         "Lookup", "BatchGet", "Head" };
+    static const char *const reads[] = { "GetObject", "CopyObject", "SelectObjectContent",
+                                         "UploadPartCopy" };
     struct vg_str name = ev->ct.event_name;
     if (!vg_ct_is_s3_data_event(ev))
         return starts_with_any(name, recon, VG_ARRAY_LEN(recon)) ? MGMT_RECON : MGMT_OTHER;
@@ -68,8 +71,8 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
 {
     const struct vg_detect_env *env = state;
     struct vg_intel_match m;
-    if (!env->intel || ev->ct.source_ip.family == 0 || !vg_intel_match_ip(env->intel, &ev->ct.source_ip, &m) ||
-        m.trusted)
+    if (!env->intel || ev->ct.source_ip.family == 0 ||
+        !vg_intel_match_ip(env->intel, &ev->ct.source_ip, &m) || m.trusted)
         return;
     enum api_class cls = classify(ev);
     for (int feed = VG_INTEL_FEED_CUSTOM; feed <= VG_INTEL_FEED_TOR; feed++) {
@@ -79,8 +82,8 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
             if (m.hits[i].list->feed != (enum vg_intel_feed)feed)
                 continue;
             refs[n++] = (struct vg_finding_threat_ref){ vg_str_from(m.hits[i].list->name),
-                                                       m.hits[i].threat_name,
-                                                       vg_str_from(m.hits[i].list->sha256) };
+                                                        m.hits[i].threat_name,
+                                                        vg_str_from(m.hits[i].list->sha256) };
         }
         if (n == 0)
             continue;
@@ -88,11 +91,13 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
         size_t used = 0;
         /* a Tor list's threat name only repeats "Tor exit node" */
         if (refs[0].threat_name.len && feed != VG_INTEL_FEED_TOR)
-            used = (size_t)snprintf(detail, sizeof(detail), "The list calls it '%.*s'. ",
-                                    (int)(refs[0].threat_name.len > 80 ? 80 : refs[0].threat_name.len),
-                                    refs[0].threat_name.ptr);
+            used =
+                (size_t)snprintf(detail, sizeof(detail), "The list calls it '%.*s'. ",
+                                 (int)(refs[0].threat_name.len > 80 ? 80 : refs[0].threat_name.len),
+                                 refs[0].threat_name.ptr);
         if (!vg_ct_succeeded(ev) && used < sizeof(detail)) {
-            struct vg_str why = ev->ct.error_code.len ? ev->ct.error_code : VG_STR("sign-in failure");
+            struct vg_str why =
+                ev->ct.error_code.len ? ev->ct.error_code : VG_STR("sign-in failure");
             snprintf(detail + used, sizeof(detail) - used,
                      "The call failed (%.*s): whoever is at that address holds the credentials but "
                      "was refused this time.",
@@ -110,12 +115,18 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
 }
 
 static const enum vg_finding_type types[] = {
-    VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER_CUSTOM, VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER,
-    VG_FT_RECON_IAMUSER_TORIPCALLER, VG_FT_UNAUTHORIZEDACCESS_IAMUSER_MALICIOUSIPCALLER_CUSTOM,
-    VG_FT_UNAUTHORIZEDACCESS_IAMUSER_MALICIOUSIPCALLER, VG_FT_UNAUTHORIZEDACCESS_IAMUSER_TORIPCALLER,
-    VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER_CUSTOM, VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER,
-    VG_FT_DISCOVERY_S3_TORIPCALLER, VG_FT_UNAUTHORIZEDACCESS_S3_MALICIOUSIPCALLER_CUSTOM,
-    VG_FT_EXFILTRATION_S3_MALICIOUSIPCALLER, VG_FT_IMPACT_S3_MALICIOUSIPCALLER,
+    VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER_CUSTOM,
+    VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER,
+    VG_FT_RECON_IAMUSER_TORIPCALLER,
+    VG_FT_UNAUTHORIZEDACCESS_IAMUSER_MALICIOUSIPCALLER_CUSTOM,
+    VG_FT_UNAUTHORIZEDACCESS_IAMUSER_MALICIOUSIPCALLER,
+    VG_FT_UNAUTHORIZEDACCESS_IAMUSER_TORIPCALLER,
+    VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER_CUSTOM,
+    VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER,
+    VG_FT_DISCOVERY_S3_TORIPCALLER,
+    VG_FT_UNAUTHORIZEDACCESS_S3_MALICIOUSIPCALLER_CUSTOM,
+    VG_FT_EXFILTRATION_S3_MALICIOUSIPCALLER,
+    VG_FT_IMPACT_S3_MALICIOUSIPCALLER,
     VG_FT_UNAUTHORIZEDACCESS_S3_TORIPCALLER,
 };
 

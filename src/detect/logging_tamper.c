@@ -74,10 +74,12 @@ static void emit_with_detail(const struct vg_emit *emit, enum vg_finding_type ty
     vg_emit_finding(emit, &d);
 }
 
-static void trail_event(struct trail_buckets *s, const struct vg_event *ev, const struct vg_emit *emit)
+static void trail_event(struct trail_buckets *s, const struct vg_event *ev,
+                        const struct vg_emit *emit)
 {
     const struct vg_json_value *rp = ev->ct.request_parameters;
-    if (vg_str_eq_lit(ev->ct.event_name, "CreateTrail") || vg_str_eq_lit(ev->ct.event_name, "UpdateTrail")) {
+    if (vg_str_eq_lit(ev->ct.event_name, "CreateTrail") ||
+        vg_str_eq_lit(ev->ct.event_name, "UpdateTrail")) {
         struct vg_str bucket = vg_json_str(vg_json_get(rp, "s3BucketName"));
         if (bucket.len && vg_ct_succeeded(ev))
             remember_bucket(s, bucket_key(bucket));
@@ -93,11 +95,15 @@ static void trail_event(struct trail_buckets *s, const struct vg_event *ev, cons
     int n = (int)(trail.len > 200 ? 200 : trail.len);
     char detail[320];
     if (stop)
-        snprintf(detail, sizeof(detail), "Logging was stopped on trail '%.*s'; it records nothing "
-                                         "until StartLogging.", n, trail.ptr ? trail.ptr : "");
+        snprintf(detail, sizeof(detail),
+                 "Logging was stopped on trail '%.*s'; it records nothing "
+                 "until StartLogging.",
+                 n, trail.ptr ? trail.ptr : "");
     else
-        snprintf(detail, sizeof(detail), "Trail '%.*s' was deleted.", n, trail.ptr ? trail.ptr : "");
-    emit_with_detail(emit, VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, ev, VG_STR_NULL, detail);
+        snprintf(detail, sizeof(detail), "Trail '%.*s' was deleted.", n,
+                 trail.ptr ? trail.ptr : "");
+    emit_with_detail(emit, VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, ev, VG_STR_NULL,
+                     detail);
 }
 
 static void on_event(void *state, const struct vg_event *ev, const struct vg_emit *emit)
@@ -117,12 +123,14 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
                              "The deleted bucket received a trail's log files, so that trail can "
                              "no longer deliver.");
     } else if (vg_ct_is(ev, "s3.amazonaws.com", "PutBucketLogging")) {
-        const struct vg_json_value *status = vg_json_get(ct->request_parameters, "BucketLoggingStatus");
+        const struct vg_json_value *status =
+            vg_json_get(ct->request_parameters, "BucketLoggingStatus");
         struct vg_str bucket = vg_ct_bucket(ev);
         if (status && !vg_json_get(status, "LoggingEnabled") && bucket.len)
             emit_with_detail(emit, VG_FT_STEALTH_S3_SERVERACCESSLOGGINGDISABLED, ev, bucket, NULL);
     } else if (vg_ct_is(ev, "bedrock.amazonaws.com", "DeleteModelInvocationLoggingConfiguration")) {
-        emit_with_detail(emit, VG_FT_DEFENSEEVASION_IAMUSER_BEDROCKLOGGINGDISABLED, ev, VG_STR_NULL, NULL);
+        emit_with_detail(emit, VG_FT_DEFENSEEVASION_IAMUSER_BEDROCKLOGGINGDISABLED, ev, VG_STR_NULL,
+                         NULL);
     }
 }
 

@@ -101,19 +101,22 @@ static int weakening(const struct policy *old, const struct policy *new, char *o
 #define SAY(...) n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, __VA_ARGS__)
     if (new->min_length < old->min_length) {
         score += old->min_length - new->min_length >= 4 || new->min_length < 8 ? 2 : 1;
-        SAY("Minimum length went from %" PRId64 " to %" PRId64 ". ", old->min_length, new->min_length);
+        SAY("Minimum length went from %" PRId64 " to %" PRId64 ". ", old->min_length,
+            new->min_length);
     }
     for (int i = 0; i < 4; i++) {
         if (old->require[i] && !new->require[i]) {
             score++;
-            SAY("%c%s no longer required. ", toupper((unsigned char)REQUIRE_NAMES[i][0]), REQUIRE_NAMES[i] + 1);
+            SAY("%c%s no longer required. ", toupper((unsigned char)REQUIRE_NAMES[i][0]),
+                REQUIRE_NAMES[i] + 1);
         }
     }
     bool old_expires = old->max_age_days > 0, new_expires = new->max_age_days > 0;
     if (old_expires && (!new_expires || new->max_age_days > old->max_age_days)) {
         score++;
         if (new_expires)
-            SAY("Maximum password age went from %" PRId64 " to %" PRId64 " days. ", old->max_age_days, new->max_age_days);
+            SAY("Maximum password age went from %" PRId64 " to %" PRId64 " days. ",
+                old->max_age_days, new->max_age_days);
         else
             SAY("Passwords no longer expire. ");
     }
@@ -153,8 +156,9 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     const struct account_policy *known = find(s, ev->account_id);
     const struct policy *old = known ? &known->policy : &IAM_DEFAULT;
     if (remove) {
-        snprintf(detail, sizeof(detail), "The account password policy was deleted; IAM users can "
-                                         "now set any password of 8 or more characters.");
+        snprintf(detail, sizeof(detail),
+                 "The account password policy was deleted; IAM users can "
+                 "now set any password of 8 or more characters.");
         d.severity = 8;
     } else {
         struct policy new = from_request(ev->ct.request_parameters);
@@ -170,8 +174,10 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     }
     if (!vg_ct_succeeded(ev)) {
         size_t n = strlen(detail);
-        snprintf(detail + n, sizeof(detail) - n, " The call failed (%.*s), so the policy did not change, but someone tried.",
-                 (int)(ev->ct.error_code.len > 60 ? 60 : ev->ct.error_code.len), ev->ct.error_code.ptr);
+        snprintf(detail + n, sizeof(detail) - n,
+                 " The call failed (%.*s), so the policy did not change, but someone tried.",
+                 (int)(ev->ct.error_code.len > 60 ? 60 : ev->ct.error_code.len),
+                 ev->ct.error_code.ptr);
         d.severity = 2;
     } else if (remove) {
         remember(s, ev->account_id, &IAM_DEFAULT);

@@ -18,13 +18,16 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     if (who->type != VG_ID_ROOT || !vg_ct_succeeded(ev) || vg_ct_by_aws_service(ev))
         return;
     bool short_term = who->assumed_root;
-    struct vg_finding_draft d = vg_ct_draft(short_term ? VG_FT_POLICY_IAMUSER_SHORTTERMROOTCREDENTIALUSAGE
-                                                       : VG_FT_POLICY_IAMUSER_ROOTCREDENTIALUSAGE,
-                                            ev);
+    struct vg_finding_draft d =
+        vg_ct_draft(short_term ? VG_FT_POLICY_IAMUSER_SHORTTERMROOTCREDENTIALUSAGE
+                               : VG_FT_POLICY_IAMUSER_ROOTCREDENTIALUSAGE,
+                    ev);
     if (short_term)
-        d.detail = VG_STR("The session came from sts:AssumeRoot, so it is limited to the task policy chosen when it was created.");
+        d.detail = VG_STR("The session came from sts:AssumeRoot, so it is limited to the task "
+                          "policy chosen when it was created.");
     else if (vg_str_starts_with(who->access_key_id, "AKIA"))
-        d.detail = VG_STR("The request was signed with a long-term root access key; AWS advises that root have none.");
+        d.detail = VG_STR("The request was signed with a long-term root access key; AWS advises "
+                          "that root have none.");
     else if (vg_str_eq_lit(ev->ct.event_name, "ConsoleLogin"))
         d.detail = VG_STR("This was a successful console sign-in as root.");
     else

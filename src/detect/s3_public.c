@@ -1,9 +1,9 @@
 /*
  * S3 public access.
- *   Policy:S3/AccountBlockPublicAccessDisabled  account-level Block Public Access relaxed or removed
- *   Policy:S3/BucketBlockPublicAccessDisabled   the same on one bucket
- *   Policy:S3/BucketAnonymousAccessGranted      a policy or ACL now lets anyone, unauthenticated, in
- *   Policy:S3/BucketPublicAccessGranted         ... lets every authenticated AWS principal in
+ *   Policy:S3/AccountBlockPublicAccessDisabled  account-level Block Public Access relaxed or
+ * removed Policy:S3/BucketBlockPublicAccessDisabled   the same on one bucket
+ *   Policy:S3/BucketAnonymousAccessGranted      a policy or ACL now lets anyone, unauthenticated,
+ * in Policy:S3/BucketPublicAccessGranted         ... lets every authenticated AWS principal in
  *
  * Policy evaluation (ours, deliberately conservative): an Allow statement whose Principal is
  * "*" (or {"AWS":"*"}, or uses NotPrincipal) is public unless one of its conditions pins the
@@ -21,7 +21,7 @@
 enum exposure { PRIVATE, AUTHENTICATED, ANONYMOUS };
 
 struct state {
-    struct vg_arena arena;          /* for bucket policies CloudTrail wrote as a JSON string */
+    struct vg_arena arena; /* for bucket policies CloudTrail wrote as a JSON string */
     struct vg_json_parser parser;
 };
 
@@ -49,11 +49,16 @@ static void state_free(void *state)
 static bool restricting_key(struct vg_str k)
 {
     static const char *const keys[] = {
-        "aws:SourceIp",        "aws:SourceVpc",        "aws:SourceVpce",     "aws:PrincipalOrgID",
-        "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:SourceAccount", "aws:SourceArn",
-        "aws:SourceOwner",     "aws:userid",           "aws:username",       "aws:SourceOrgID",
-        "aws:SourceOrgPaths",  "aws:PrincipalServiceName", "aws:CalledVia",  "s3:DataAccessPointAccount",
-        "s3:DataAccessPointArn", "aws:VpceAccount",    "aws:VpceOrgID",      "aws:VpceOrgPaths",
+        "aws:SourceIp",          "aws:SourceVpc",
+        "aws:SourceVpce",        "aws:PrincipalOrgID",
+        "aws:PrincipalOrgPaths", "aws:PrincipalAccount",
+        "aws:SourceAccount",     "aws:SourceArn",
+        "aws:SourceOwner",       "aws:userid",
+        "aws:username",          "aws:SourceOrgID",
+        "aws:SourceOrgPaths",    "aws:PrincipalServiceName",
+        "aws:CalledVia",         "s3:DataAccessPointAccount",
+        "s3:DataAccessPointArn", "aws:VpceAccount",
+        "aws:VpceOrgID",         "aws:VpceOrgPaths",
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(keys); i++)
         if (vg_str_case_eq(k, keys[i]))
@@ -141,7 +146,8 @@ static enum exposure statement_exposure(const struct vg_json_value *st)
                 if (!wildcard_arn_only(kv))
                     return PRIVATE;
                 authenticated_only = true;
-            } else if (vg_str_case_eq(key, "aws:PrincipalType") || vg_str_case_eq(key, "aws:PrincipalIsAWSService")) {
+            } else if (vg_str_case_eq(key, "aws:PrincipalType") ||
+                       vg_str_case_eq(key, "aws:PrincipalIsAWSService")) {
                 authenticated_only = true;
             } else if (restricting_key(key) && !any_address(kv)) {
                 return PRIVATE;
@@ -197,12 +203,14 @@ static enum exposure acl_exposure(const struct vg_json_value *rp)
         worst = ANONYMOUS;
     else if (vg_str_eq_lit(c, "authenticated-read"))
         worst = AUTHENTICATED;
-    const struct vg_json_value *grants = vg_json_path(rp, "AccessControlPolicy.AccessControlList.Grant");
+    const struct vg_json_value *grants =
+        vg_json_path(rp, "AccessControlPolicy.AccessControlList.Grant");
     if (grants && grants->type == VG_JSON_OBJECT) {
         enum exposure x = grantee_exposure(grants);
         worst = x > worst ? x : worst;
     } else if (grants && grants->type == VG_JSON_ARRAY) {
-        for (const struct vg_json_value *g = vg_json_first(grants); g; g = vg_json_next(grants, g)) {
+        for (const struct vg_json_value *g = vg_json_first(grants); g;
+             g = vg_json_next(grants, g)) {
             enum exposure x = grantee_exposure(g);
             worst = x > worst ? x : worst;
         }
@@ -267,13 +275,16 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
         if (account_level && !is_delete)
             snprintf(detail, sizeof(detail), "Account-level settings now off: %s.", flags);
         else if (account_level)
-            snprintf(detail, sizeof(detail), "The account-level Block Public Access configuration was deleted.");
+            snprintf(detail, sizeof(detail),
+                     "The account-level Block Public Access configuration was deleted.");
         else if (!is_delete)
             snprintf(detail, sizeof(detail), "Bucket settings now off: %s.", flags);
         else
-            snprintf(detail, sizeof(detail), "The bucket's Block Public Access configuration was deleted.");
+            snprintf(detail, sizeof(detail),
+                     "The bucket's Block Public Access configuration was deleted.");
         if (account_level)
-            emit(out, VG_FT_POLICY_S3_ACCOUNTBLOCKPUBLICACCESSDISABLED, ev, VG_STR_NULL, detail, false);
+            emit(out, VG_FT_POLICY_S3_ACCOUNTBLOCKPUBLICACCESSDISABLED, ev, VG_STR_NULL, detail,
+                 false);
         else if (bucket.len)
             emit(out, VG_FT_POLICY_S3_BUCKETBLOCKPUBLICACCESSDISABLED, ev, bucket, detail, false);
     } else if (vg_str_eq_lit(name, "PutBucketPolicy") && bucket.len) {
@@ -295,7 +306,8 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
                  "The new ACL grants access to the AllUsers group.", true);
         else if (x == AUTHENTICATED)
             emit(out, VG_FT_POLICY_S3_BUCKETPUBLICACCESSGRANTED, ev, bucket,
-                 "The new ACL grants access to the AuthenticatedUsers group (every AWS account).", true);
+                 "The new ACL grants access to the AuthenticatedUsers group (every AWS account).",
+                 true);
     }
 }
 

@@ -36,20 +36,20 @@ enum vg_csv_flags {
 struct vg_csv {
     const char *buf;
     size_t len;
-    size_t pos;          /* start of the next record */
-    uint64_t next_line;  /* line number at pos */
-    char sep;            /* '\0': no splitting, the whole line is field 0 */
+    size_t pos;         /* start of the next record */
+    uint64_t next_line; /* line number at pos */
+    char sep;           /* '\0': no splitting, the whole line is field 0 */
     unsigned flags;
-    char *scratch;       /* borrowed from the caller; may be NULL (then "" fields are bad) */
+    char *scratch; /* borrowed from the caller; may be NULL (then "" fields are bad) */
     size_t scratch_cap;
 
     /* The current record, valid until the next call. */
-    struct vg_str text;  /* raw text without its line ending (several lines if quoted) */
-    uint64_t line;       /* 1-based line of its first byte */
-    uint64_t offset;     /* byte offset of its first byte */
-    size_t count;        /* fields in `field` (at least 1) */
-    bool truncated;      /* more than VG_CSV_MAX_FIELDS fields */
-    bool bad_quote;      /* unterminated quote or text after a closing quote */
+    struct vg_str text; /* raw text without its line ending (several lines if quoted) */
+    uint64_t line;      /* 1-based line of its first byte */
+    uint64_t offset;    /* byte offset of its first byte */
+    size_t count;       /* fields in `field` (at least 1) */
+    bool truncated;     /* more than VG_CSV_MAX_FIELDS fields */
+    bool bad_quote;     /* unterminated quote or text after a closing quote */
     struct vg_str field[VG_CSV_MAX_FIELDS];
 };
 

@@ -441,8 +441,8 @@ static uint64_t dom_hash(const char *name, size_t len, bool wildcard)
     return vg_hash64(name, len, wildcard ? 0x2a : 0);
 }
 
-static struct dom_entry *dom_find_hashed(const struct dom_table *t, const char *names, const char *name,
-                                         size_t len, bool wildcard, uint64_t h)
+static struct dom_entry *dom_find_hashed(const struct dom_table *t, const char *names,
+                                         const char *name, size_t len, bool wildcard, uint64_t h)
 {
     if (!t->cap)
         return NULL;
@@ -451,14 +451,15 @@ static struct dom_entry *dom_find_hashed(const struct dom_table *t, const char *
         if ((uint32_t)(t->slots[s] >> 32) != tag)
             continue;
         struct dom_entry *d = &t->entries[(uint32_t)t->slots[s] - 1];
-        if (d->wildcard == wildcard && d->name_len == len && memcmp(names + d->name_off, name, len) == 0)
+        if (d->wildcard == wildcard && d->name_len == len &&
+            memcmp(names + d->name_off, name, len) == 0)
             return d;
     }
     return NULL;
 }
 
-static const struct dom_entry *dom_find(const struct dom_table *t, const char *names, const char *name,
-                                        size_t len, bool wildcard)
+static const struct dom_entry *dom_find(const struct dom_table *t, const char *names,
+                                        const char *name, size_t len, bool wildcard)
 {
     return dom_find_hashed(t, names, name, len, wildcard, dom_hash(name, len, wildcard));
 }
@@ -510,7 +511,8 @@ static int freeze_domains(struct vg_intel_builder *b, struct dom_table *t)
             continue;
         }
         uint32_t idx = (uint32_t)t->count++;
-        t->entries[idx] = (struct dom_entry){ d->name_off, SET_SINGLE | d->meta, d->name_len, d->wildcard };
+        t->entries[idx] =
+            (struct dom_entry){ d->name_off, SET_SINGLE | d->meta, d->name_len, d->wildcard };
         size_t s = d->hash & (cap - 1);
         while (t->slots[s])
             s = (s + 1) & (cap - 1);
@@ -551,7 +553,8 @@ static bool parse_network(struct vg_str s, struct vg_ip *lo, struct vg_ip *hi, u
         }
         return true;
     }
-    if (dash && !memchr(s.ptr, ':', (size_t)(dash - s.ptr)) == !memchr(dash, ':', s.len - (size_t)(dash - s.ptr))) {
+    if (dash && !memchr(s.ptr, ':', (size_t)(dash - s.ptr)) ==
+                    !memchr(dash, ':', s.len - (size_t)(dash - s.ptr))) {
         struct vg_str a = trim((struct vg_str){ s.ptr, (size_t)(dash - s.ptr) });
         struct vg_str z = trim((struct vg_str){ dash + 1, s.len - (size_t)(dash - s.ptr) - 1 });
         if (!vg_ip_parse(a, lo) || !vg_ip_parse(z, hi) || lo->family != hi->family)
@@ -705,9 +708,9 @@ static unsigned __int128 sw_point(const struct sweep *s, size_t i)
 }
 
 struct active_set {
-    uint32_t *metas;  /* the active metas, unordered */
-    uint32_t *pos;    /* index of a meta in metas */
-    uint32_t *count;  /* how many ranges of a meta are open */
+    uint32_t *metas; /* the active metas, unordered */
+    uint32_t *pos;   /* index of a meta in metas */
+    uint32_t *count; /* how many ranges of a meta are open */
     size_t len;
 };
 
@@ -756,7 +759,8 @@ static int active_set_value(struct active_set *a, struct vec *sets, uint32_t *ou
 
 /* Cut the sorted events into segments [lo, hi] with their meta set.  IPv4 segments are written
  * to out->v4 (u32 bounds), IPv6 ones to out->v6. */
-static int build_segments(const struct sweep *sw, size_t n_metas, struct vec *sets, struct vg_intel *out)
+static int build_segments(const struct sweep *sw, size_t n_metas, struct vec *sets,
+                          struct vg_intel *out)
 {
     int rc = VG_ENOMEM;
     bool v4 = sw->k4 != NULL;
@@ -791,7 +795,8 @@ static int build_segments(const struct sweep *sw, size_t n_metas, struct vec *se
         if (a.len == 0)
             continue;
         /* the segment runs to the next event point - 1, or to the end of the space */
-        unsigned __int128 end = i < sw->n ? sw_point(sw, i) - 1 : (v4 ? 0xFFFFFFFFu : ~(unsigned __int128)0);
+        unsigned __int128 end =
+            i < sw->n ? sw_point(sw, i) - 1 : (v4 ? 0xFFFFFFFFu : ~(unsigned __int128)0);
         if (changed && active_set_value(&a, sets, &current) != VG_OK)
             goto out;
         changed = false;
@@ -885,7 +890,8 @@ struct vg_intel *vg_intel_freeze(struct vg_intel_builder *b)
         goto fail;
     in->refs = 1;
     in->indicators = b->v4.count + b->v6.count + b->domains.count;
-    if (freeze_v4(b, in) != VG_OK || freeze_v6(b, in) != VG_OK || freeze_domains(b, &in->dom) != VG_OK)
+    if (freeze_v4(b, in) != VG_OK || freeze_v6(b, in) != VG_OK ||
+        freeze_domains(b, &in->dom) != VG_OK)
         goto fail;
     in->memory += in->dom.cap * sizeof(uint64_t) + in->dom.alloc * sizeof(struct dom_entry);
     in->sets = b->sets.data;
@@ -956,7 +962,8 @@ static void add_hit(const struct vg_intel *in, uint32_t meta, struct vg_intel_ma
         if (!out->trusted)
             out->trusted = l;
     } else if (out->count < VG_INTEL_MAX_HITS) {
-        out->hits[out->count++] = (struct vg_intel_hit){ l, { in->names + m->name_off, m->name_len } };
+        out->hits[out->count++] =
+            (struct vg_intel_hit){ l, { in->names + m->name_off, m->name_len } };
     }
 }
 
@@ -972,7 +979,8 @@ static bool fill_match(const struct vg_intel *in, uint32_t set, struct vg_intel_
     return out->count > 0;
 }
 
-bool vg_intel_match_ip(const struct vg_intel *in, const struct vg_ip *ip, struct vg_intel_match *out)
+bool vg_intel_match_ip(const struct vg_intel *in, const struct vg_ip *ip,
+                       struct vg_intel_match *out)
 {
     out->count = 0;
     out->trusted = NULL;
@@ -1018,7 +1026,8 @@ bool vg_intel_match_ip(const struct vg_intel *in, const struct vg_ip *ip, struct
     return fill_match(in, in->v6.set[lo - 1], out);
 }
 
-bool vg_intel_match_domain(const struct vg_intel *in, struct vg_str domain, struct vg_intel_match *out)
+bool vg_intel_match_domain(const struct vg_intel *in, struct vg_str domain,
+                           struct vg_intel_match *out)
 {
     out->count = 0;
     out->trusted = NULL;

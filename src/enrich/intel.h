@@ -41,17 +41,18 @@ enum vg_intel_feed {
 struct vg_intel_list {
     char *name;
     char *path;
-    char *format;            /* the loader that read it */
-    char sha256[65];         /* of the file as stored: evidence.threatIntelligenceDetails */
+    char *format;    /* the loader that read it */
+    char sha256[65]; /* of the file as stored: evidence.threatIntelligenceDetails */
     enum vg_intel_list_kind kind;
     enum vg_intel_feed feed;
-    uint64_t addresses;      /* single addresses added */
-    uint64_t networks;       /* CIDRs and ranges added */
-    uint64_t domains;        /* exact and wildcard */
-    uint64_t rejected;       /* private/reserved addresses, refused with a warning */
-    uint64_t bad_lines;      /* entries that were not an indicator */
-    uint64_t skipped;        /* entries of kinds vigil does not match (hashes, emails, ...) */
-    uint64_t widest_public_prefix_v4; /* smallest prefix length of a public IPv4 network (32 if none) */
+    uint64_t addresses; /* single addresses added */
+    uint64_t networks;  /* CIDRs and ranges added */
+    uint64_t domains;   /* exact and wildcard */
+    uint64_t rejected;  /* private/reserved addresses, refused with a warning */
+    uint64_t bad_lines; /* entries that were not an indicator */
+    uint64_t skipped;   /* entries of kinds vigil does not match (hashes, emails, ...) */
+    uint64_t
+        widest_public_prefix_v4; /* smallest prefix length of a public IPv4 network (32 if none) */
 };
 
 #define VG_INTEL_MAX_HITS 8
@@ -62,9 +63,9 @@ struct vg_intel_hit {
 };
 
 struct vg_intel_match {
-    unsigned count;                          /* threat-list hits, at most VG_INTEL_MAX_HITS */
+    unsigned count; /* threat-list hits, at most VG_INTEL_MAX_HITS */
     struct vg_intel_hit hits[VG_INTEL_MAX_HITS];
-    const struct vg_intel_list *trusted;     /* a trusted list covering the indicator, or NULL */
+    const struct vg_intel_list *trusted; /* a trusted list covering the indicator, or NULL */
 };
 
 struct vg_intel_builder;

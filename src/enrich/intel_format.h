@@ -11,13 +11,13 @@
 
 struct vg_intel_load_ctx {
     struct vg_intel_builder *builder;
-    uint32_t list;              /* from vg_intel_builder_list */
-    const char *source;         /* file name for messages */
+    uint32_t list;      /* from vg_intel_builder_list */
+    const char *source; /* file name for messages */
     struct vg_diag *diag;
 };
 
 struct vg_intel_format {
-    const char *name;           /* "txt", "stix1", "stix2", "otx-csv", ... */
+    const char *name; /* "txt", "stix1", "stix2", "otx-csv", ... */
     /* true if the bytes look like this format (first few KiB are enough) */
     bool (*sniff)(const char *buf, size_t len);
     /* Load a whole file.  Bad entries are reported (file:line) and counted; returns VG_OK unless

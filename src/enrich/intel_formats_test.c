@@ -96,7 +96,8 @@ struct load_case {
 
 static const struct load_case load_cases[] = {
     {
-        "txt", NULL,
+        "txt",
+        NULL,
         "# Example list\r\n"
         "45.33.32.156\r\n"
         "  185.220.101.0/24   ; trailing comment\r\n"
@@ -110,13 +111,21 @@ static const struct load_case load_cases[] = {
         "45.33.42.0 - 45.33.42.15 spaced range\n",
         { 1, 4, 2, 1, 1, 0 },
         { "fixture:8: '10.0.0.1' is or covers a private", "fixture:9: 'not' is not an IP" },
-        { { "45.33.32.156", "" }, { "185.220.101.77", "" }, { "evil.example.org", "" },
-          { "x.c2.example.net", "" }, { "c2.example.net", NULL }, { "45.33.40.9", "" },
-          { "45.33.41.1", NULL }, { "10.0.0.1", NULL }, { "2600:3c01::5", "" },
-          { "45.33.42.15", "" }, { "45.33.42.16", NULL } },
+        { { "45.33.32.156", "" },
+          { "185.220.101.77", "" },
+          { "evil.example.org", "" },
+          { "x.c2.example.net", "" },
+          { "c2.example.net", NULL },
+          { "45.33.40.9", "" },
+          { "45.33.41.1", NULL },
+          { "10.0.0.1", NULL },
+          { "2600:3c01::5", "" },
+          { "45.33.42.15", "" },
+          { "45.33.42.16", NULL } },
     },
     {
-        "stix1", NULL,
+        "stix1",
+        NULL,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<!-- a comment with <tags> inside -->\n"
         "<stix:STIX_Package xmlns:stix=\"http://stix.mitre.org/stix-1\" id=\"p1\">\n"
@@ -170,14 +179,19 @@ static const struct load_case load_cases[] = {
         "</stix:STIX_Package>\n",
         { 4, 1, 2, 0, 1, 3 },
         { "fixture:33: object value is empty" },
-        { { "45.33.32.156", "Emotet C2&#0;&bogus;" }, { "45.33.32.157", "Emotet C2&#0;&bogus;" },
-          { "185.220.101.255", "Tor <range>" }, { "185.220.102.0", NULL },
-          { "evil.example.org", "Package & co" }, { "phish.example.com", "Package & co" },
-          { "2600:3c01::1", "Package & co" }, { "example.org", NULL },
+        { { "45.33.32.156", "Emotet C2&#0;&bogus;" },
+          { "45.33.32.157", "Emotet C2&#0;&bogus;" },
+          { "185.220.101.255", "Tor <range>" },
+          { "185.220.102.0", NULL },
+          { "evil.example.org", "Package & co" },
+          { "phish.example.com", "Package & co" },
+          { "2600:3c01::1", "Package & co" },
+          { "example.org", NULL },
           { "45.33.50.1", "Package & co" } },
     },
     {
-        "stix1", NULL,
+        "stix1",
+        NULL,
         "<stix:STIX_Package>\n"
         "<stix:Indicator><cybox:Properties xsi:type=\"AddressObj:AddressObjectType\">\n"
         "<AddressObj:Address_Value condition=\"InclusiveBetween\">45.33.1.1</AddressObj:"
@@ -190,7 +204,8 @@ static const struct load_case load_cases[] = {
         { { "45.33.1.2", "" }, { "45.33.1.1", NULL }, { "45.33.1.3", NULL } },
     },
     {
-        "stix2", NULL,
+        "stix2",
+        NULL,
         "{\"type\": \"bundle\", \"id\": \"bundle--1\", \"objects\": [\n"
         " {\"type\": \"indicator\", \"name\": \"Emotet C2\", \"pattern_type\": \"stix\",\n"
         "  \"pattern\": \"[ipv4-addr:value = '45.33.32.156' OR "
@@ -216,14 +231,20 @@ static const struct load_case load_cases[] = {
         "]}\n",
         { 3, 1, 4, 0, 1, 3 },
         { "fixture:10: 'pattern' is not a STIX pattern: string literal is not closed" },
-        { { "45.33.32.156", "Emotet C2" }, { "185.220.101.9", "Emotet C2" },
-          { "phish.example.com", "Phish" }, { "evil.example.org", "Phish" },
-          { "2600:3c01::2", "v6" }, { "45.33.60.1", NULL }, { "45.33.70.1", NULL },
-          { "esc.example.org", "escaped" }, { "45.33.80.1", NULL },
+        { { "45.33.32.156", "Emotet C2" },
+          { "185.220.101.9", "Emotet C2" },
+          { "phish.example.com", "Phish" },
+          { "evil.example.org", "Phish" },
+          { "2600:3c01::2", "v6" },
+          { "45.33.60.1", NULL },
+          { "45.33.70.1", NULL },
+          { "esc.example.org", "escaped" },
+          { "45.33.80.1", NULL },
           { "unnamed.example.org", "" } },
     },
     {
-        "stix2", NULL,
+        "stix2",
+        NULL,
         "[{\"type\": \"indicator\", \"name\": \"first\", \"pattern\": "
         "\"[ipv4-addr:value = '45.33.32.156']\"},\n"
         " {\"type\": \"indicator\", \"name\": \"cut\", \"pattern\": \"[ipv4-addr:",
@@ -232,7 +253,8 @@ static const struct load_case load_cases[] = {
         { { "45.33.32.156", NULL } },
     },
     {
-        "otx-csv", NULL,
+        "otx-csv",
+        NULL,
         "\xEF\xBB\xBFIndicator type, Indicator, Description\n"
         "IPv4,45.33.32.156,\"Scanner, seen on port 22\"\n"
         "CIDR,185.220.101.0/24,\"Tor \"\"exit\"\" range\"\n"
@@ -251,13 +273,18 @@ static const struct load_case load_cases[] = {
         { "fixture:9: line has no 'Indicator'",
           "fixture:14: quoted field is not closed, or has text after its closing quote" },
         { { "45.33.32.156", "Scanner, seen on port 22" },
-          { "185.220.101.1", "Tor \"exit\" range" }, { "evil.example.org", "Phishing kit" },
-          { "host.c2.example.net", "C2" }, { "phish.example.com", "Phish" },
-          { "2600:3c01::1", "line one\nline two" }, { "after.example.org", "after a long field" },
-          { "45.33.32.200", NULL }, { "example.org", NULL } },
+          { "185.220.101.1", "Tor \"exit\" range" },
+          { "evil.example.org", "Phishing kit" },
+          { "host.c2.example.net", "C2" },
+          { "phish.example.com", "Phish" },
+          { "2600:3c01::1", "line one\nline two" },
+          { "after.example.org", "after a long field" },
+          { "45.33.32.200", NULL },
+          { "example.org", NULL } },
     },
     {
-        "fireeye", NULL,
+        "fireeye",
+        NULL,
         "reportId,title,ThreatScape,md5,cidr,domain,ip,port,url,malwareFamily,actor\r\n"
         "15-00001,APT report,Espionage,,,evil.example.org,45.33.32.156,443,,Backdoor.X,APT1\r\n"
         "15-00002,\"Crimeware, weekly\",Cyber Crime,,185.220.101.0/24,,,,,,\r\n"
@@ -266,18 +293,22 @@ static const struct load_case load_cases[] = {
         "15-00005,Last,x,,,,45.33.32.157,,,,\r\n",
         { 2, 1, 1, 0, 1, 1 },
         { "fixture:5: quoted field is not closed" },
-        { { "45.33.32.156", "Backdoor.X" }, { "evil.example.org", "Backdoor.X" },
-          { "185.220.101.3", "Crimeware, weekly" }, { "45.33.32.157", "Last" } },
+        { { "45.33.32.156", "Backdoor.X" },
+          { "evil.example.org", "Backdoor.X" },
+          { "185.220.101.3", "Crimeware, weekly" },
+          { "45.33.32.157", "Last" } },
     },
     {
-        "fireeye", "txt",
+        "fireeye",
+        "txt",
         "just,some,columns\n1,2,3\n",
         { 0, 0, 0, 0, 1, 0 },
         { "fixture:1: header has no 'ip', 'cidr' or 'domain' column; file skipped" },
         { { "45.33.32.156", NULL } },
     },
     {
-        "proofpoint", NULL,
+        "proofpoint",
+        NULL,
         "ip,category,score,first_seen,last_seen,ports (|)\n"
         "45.33.32.156,CnC,127,2024-01-01,2024-03-01,22|80\n"
         "185.220.101.0/24,Tor,100,2024-01-01,2024-03-01,\n"
@@ -287,18 +318,21 @@ static const struct load_case load_cases[] = {
         { 1, 1, 1, 0, 2, 0 },
         { "fixture:5: line has no 'category' column",
           "fixture:6: line has no indicator in its first column" },
-        { { "45.33.32.156", "CnC" }, { "185.220.101.200", "Tor" },
+        { { "45.33.32.156", "CnC" },
+          { "185.220.101.200", "Tor" },
           { "evil.example.org", "Phishing" } },
     },
     {
-        "proofpoint", NULL,
+        "proofpoint",
+        NULL,
         "45.33.32.156,1,127,2024-01-01,2024-03-01,\n",
         { 1, 0, 0, 0, 0, 0 },
         { NULL },
         { { "45.33.32.156", "1" } },
     },
     {
-        "alienvault", NULL,
+        "alienvault",
+        NULL,
         "45.33.32.156#4#2#Malicious Host#US#Fremont#37.5483,-121.9886#11\n"
         "185.220.101.7#3#2#Scanning Host;Malicious Host#DE##51.2993,9.491#3\n"
         "# comment\n"
@@ -309,10 +343,12 @@ static const struct load_case load_cases[] = {
           "'addr#reliability#risk#activity'" },
         { { "45.33.32.156", "Malicious Host" },
           { "185.220.101.7", "Scanning Host;Malicious Host" },
-          { "evil.example.org", "Spamming" }, { "45.33.32.200", NULL } },
+          { "evil.example.org", "Spamming" },
+          { "45.33.32.200", NULL } },
     },
     {
-        "tor-exit", NULL,
+        "tor-exit",
+        NULL,
         "@type tordnsel 1.0\n"
         "Downloaded 2024-03-12 14:02:01\n"
         "ExitNode FE39F07EBE7870DCE124AB30DF3ABD0700A43F75\n"
@@ -331,14 +367,16 @@ static const struct load_case load_cases[] = {
     },
     {
         /* The bulk exit list: plain txt to the sniffer, Tor-named when the list says tor-exit. */
-        "tor-exit", "txt",
+        "tor-exit",
+        "txt",
         "185.220.101.4\n45.33.32.156\n",
         { 2, 0, 0, 0, 0, 0 },
         { NULL },
         { { "185.220.101.4", "Tor exit node" }, { "45.33.32.156", "Tor exit node" } },
     },
     {
-        "spamhaus", NULL,
+        "spamhaus",
+        NULL,
         "; Spamhaus DROP List 2024/03/12 - (c) 2024 The Spamhaus Project\n"
         "; https://www.spamhaus.org/drop/drop.txt\n"
         "; Last-Modified: Tue, 12 Mar 2024 16:07:14 GMT\n"
@@ -351,7 +389,8 @@ static const struct load_case load_cases[] = {
         { { "1.10.17.1", "SBL256894" }, { "2a12:2640::1", "SBL552215" }, { "45.33.9.9", "SBL1" } },
     },
     {
-        "spamhaus", NULL,
+        "spamhaus",
+        NULL,
         "{\"cidr\":\"1.10.16.0/20\",\"sblid\":\"SBL256894\",\"rir\":\"apnic\"}\n"
         "{\"asn\":6134,\"rir\":\"arin\",\"domain\":\"xn.net\",\"cc\":\"US\",\"asname\":\"XNNET\"}\n"
         "{\"cidr\":\"45.33.0.0/16\",\"sblid\":\"SBL1\"} trailing\n"
@@ -363,7 +402,8 @@ static const struct load_case load_cases[] = {
         { { "1.10.17.1", "SBL256894" }, { "45.33.9.9", NULL } },
     },
     {
-        "zeek-intel", NULL,
+        "zeek-intel",
+        NULL,
         "#separator \\x09\n"
         "#fields\tindicator\tindicator_type\tmeta.source\tmeta.desc\n"
         "45.33.32.156\tIntel::ADDR\tfeodo\tEmotet C2\n"
@@ -375,11 +415,14 @@ static const struct load_case load_cases[] = {
         "lonely\n",
         { 1, 1, 2, 0, 1, 2 },
         { "fixture:9: line has no tab-separated 'indicator_type'" },
-        { { "45.33.32.156", "Emotet C2" }, { "185.220.101.1", "tor" },
-          { "evil.example.org", "phishtank" }, { "phish.example.com", "Phish page" } },
+        { { "45.33.32.156", "Emotet C2" },
+          { "185.220.101.1", "tor" },
+          { "evil.example.org", "phishtank" },
+          { "phish.example.com", "Phish page" } },
     },
     {
-        "misp-csv", NULL,
+        "misp-csv",
+        NULL,
         "uuid,event_id,category,type,value,comment,to_ids,date,object_relation,attribute_tag\n"
         "5f1c-01,42,Network activity,ip-dst|port,45.33.32.156|8443,C2 of the loader,1,"
         "1710230400,,\n"
@@ -393,9 +436,12 @@ static const struct load_case load_cases[] = {
         { 2, 0, 3, 0, 2, 2 },
         { "fixture:7: attribute has an empty 'value'",
           "fixture:8: value lacks a part of its type 'domain|ip'" },
-        { { "45.33.32.156", "C2 of the loader" }, { "evil.example.org", "Network activity" },
-          { "185.220.101.7", "Network activity" }, { "phish.example.com", "Phish, stage 1" },
-          { "microsoft.com", NULL }, { "host.example.net", "Network activity" } },
+        { { "45.33.32.156", "C2 of the loader" },
+          { "evil.example.org", "Network activity" },
+          { "185.220.101.7", "Network activity" },
+          { "phish.example.com", "Phish, stage 1" },
+          { "microsoft.com", NULL },
+          { "host.example.net", "Network activity" } },
     },
 };
 
@@ -413,8 +459,8 @@ static void check_case(size_t n, const struct load_case *c)
     const struct vg_intel_list *l = r->list;
     print_message("case %zu (%s): %" PRIu64 " addresses, %" PRIu64 " networks, %" PRIu64
                   " domains, %" PRIu64 " rejected, %" PRIu64 " bad, %" PRIu64 " skipped\n",
-                  n, c->format, l->addresses, l->networks, l->domains, l->rejected,
-                  l->bad_lines, l->skipped);
+                  n, c->format, l->addresses, l->networks, l->domains, l->rejected, l->bad_lines,
+                  l->skipped);
     for (size_t i = 0; i < r->message_count; i++)
         print_message("  %s\n", r->messages[i]);
     assert_int_equal(l->addresses, c->want.addresses);
@@ -497,9 +543,9 @@ static void test_intel_formats_degenerate_inputs(void **state)
         const char *text;
         size_t len;
     } inputs[] = {
-        { "", 0 },        { "\xEF\xBB\xBF", 3 }, { "\n\n\r\n", 4 },
-        { "#\n;\n", 4 },  { "\0\0\0", 3 },       { "\"", 1 },
-        { "<", 1 },       { "{", 1 },            { "[[[[", 4 },
+        { "", 0 },       { "\xEF\xBB\xBF", 3 }, { "\n\n\r\n", 4 }, { "#\n;\n", 4 },
+        { "\0\0\0", 3 }, { "\"", 1 },           { "<", 1 },        { "{", 1 },
+        { "[[[[", 4 },
     };
     for (size_t f = 0; vg_intel_formats[f]; f++) {
         for (size_t i = 0; i < VG_ARRAY_LEN(inputs); i++) {
@@ -520,14 +566,28 @@ static void test_intel_csv_records(void **state)
         const char *text;
         unsigned flags;
         char sep;
-        size_t record;           /* which record (0-based) to look at */
+        size_t record; /* which record (0-based) to look at */
         uint64_t line, offset;
         bool bad_quote;
-        const char *fields[5];   /* NULL-terminated */
+        const char *fields[5]; /* NULL-terminated */
     } cases[] = {
         { "a,b,c\n", VG_CSV_QUOTES, ',', 0, 1, 0, false, { "a", "b", "c" } },
-        { "\xEF\xBB\xBF" "a, b ,c\r\n", VG_CSV_QUOTES, ',', 0, 1, 3, false, { "a", "b", "c" } },
-        { "x\n\"a,1\",\"say \"\"hi\"\"\",\n", VG_CSV_QUOTES, ',', 1, 2, 2, false,
+        { "\xEF\xBB\xBF"
+          "a, b ,c\r\n",
+          VG_CSV_QUOTES,
+          ',',
+          0,
+          1,
+          3,
+          false,
+          { "a", "b", "c" } },
+        { "x\n\"a,1\",\"say \"\"hi\"\"\",\n",
+          VG_CSV_QUOTES,
+          ',',
+          1,
+          2,
+          2,
+          false,
           { "a,1", "say \"hi\"", "" } },
         { "\"two\nlines\",x\nnext\n", VG_CSV_QUOTES, ',', 1, 3, 14, false, { "next" } },
         { "\"open,x\nnext\n", VG_CSV_QUOTES, ',', 0, 1, 0, true, { "\"open", "x" } },
@@ -543,8 +603,8 @@ static void test_intel_csv_records(void **state)
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         char scratch[64];
         struct vg_csv c;
-        vg_csv_init(&c, cases[i].text, strlen(cases[i].text), cases[i].sep, cases[i].flags,
-                    scratch, sizeof(scratch));
+        vg_csv_init(&c, cases[i].text, strlen(cases[i].text), cases[i].sep, cases[i].flags, scratch,
+                    sizeof(scratch));
         for (size_t k = 0; k <= cases[i].record; k++)
             assert_true(vg_csv_next(&c));
         assert_int_equal(c.line, cases[i].line);
@@ -557,8 +617,8 @@ static void test_intel_csv_records(void **state)
             fail_msg("case %zu: %zu fields, expected %zu", i, c.count, n);
         for (size_t k = 0; k < n; k++)
             if (!vg_str_eq(c.field[k], vg_str_from(cases[i].fields[k])))
-                fail_msg("case %zu: field %zu is '%.*s', expected '%s'", i, k,
-                         (int)c.field[k].len, c.field[k].ptr, cases[i].fields[k]);
+                fail_msg("case %zu: field %zu is '%.*s', expected '%s'", i, k, (int)c.field[k].len,
+                         c.field[k].ptr, cases[i].fields[k]);
     }
 }
 
@@ -647,40 +707,70 @@ static const struct {
     const char *path; /* under threat-lists/ */
     const char *format;
     uint64_t bad, rejected;
-    const char *why; /* for every file that is not simply "format, no reports" */
+    const char *why;    /* for every file that is not simply "format, no reports" */
     struct probe probe; /* one indicator the file must yield, where that says something */
 } corpus_expect[] = {
     { "guardduty-docs/plaintext-txt-example.txt", "txt", 0, 0, NULL, { "205.1.2.3", "" } },
-    { "spamhaus/asn_drop.jsonl", "spamhaus", 0, 0,
+    { "spamhaus/asn_drop.jsonl",
+      "spamhaus",
+      0,
+      0,
       "ASN-DROP names autonomous systems, not addresses: every line counts as skipped",
       { NULL, NULL } },
-    { "spamhaus/drop.txt", "txt", 0, 0,
+    { "spamhaus/drop.txt",
+      "txt",
+      0,
+      0,
       "the mirror stripped the '; SBL' comments and header, so nothing marks it as Spamhaus",
       { "1.10.17.1", "" } },
     { "spamhaus/drop_ipv6.txt", "txt", 0, 0, "stripped like drop.txt", { "2a12:2640::1", "" } },
     { "spamhaus/edrop.txt", "txt", 0, 0, "stripped like drop.txt", { NULL, NULL } },
     { "stix2/apt1.json", "stix2", 0, 0, NULL, { "hugesoft.org", "FQDN hugesoft.org" } },
-    { "stix2/indicator-for-malicious-url.json", "stix2", 0, 0, NULL,
+    { "stix2/indicator-for-malicious-url.json",
+      "stix2",
+      0,
+      0,
+      NULL,
       { "x4z9arb.cn", "Malicious site hosting downloader" } },
-    { "stix2/malware-indicator-for-file-hash.json", "stix2", 0, 0,
-      "its one indicator is a file hash: skipped, no network indicator", { NULL, NULL } },
-    { "stix2/poisonivy.json", "stix2", 1, 0,
+    { "stix2/malware-indicator-for-file-hash.json",
+      "stix2",
+      0,
+      0,
+      "its one indicator is a file hash: skipped, no network indicator",
+      { NULL, NULL } },
+    { "stix2/poisonivy.json",
+      "stix2",
+      1,
+      0,
       "one pattern reads domain-name:value = 'domain autuo.xicp.net' (a space inside the value, "
       "upstream's typo): the store refuses it as no domain name",
       { "219.76.208.163", "IP address: 219.76.208.163" } },
-    { "tor/exit-addresses-2024-03-12.txt", "tor-exit", 0, 0, NULL,
+    { "tor/exit-addresses-2024-03-12.txt",
+      "tor-exit",
+      0,
+      0,
+      NULL,
       { "185.241.208.232", "Tor exit node" } },
-    { "tor/torbulkexitlist-2024-03.txt", "txt", 0, 0,
+    { "tor/torbulkexitlist-2024-03.txt",
+      "txt",
+      0,
+      0,
       "the bulk list is one address per line: txt to the sniffer (tor-exit if named)",
       { NULL, NULL } },
     { "txt/abuse-ch-sslbl-ipblocklist.txt", "txt", 0, 0, NULL, { NULL, NULL } },
-    { "txt/alienvault-reputation-ips.txt", "txt", 0, 0,
+    { "txt/alienvault-reputation-ips.txt",
+      "txt",
+      0,
+      0,
       "despite the name an IP-per-line list, not the '#'-separated reputation format",
       { NULL, NULL } },
     { "txt/binarydefense-banlist.txt", "txt", 0, 0, NULL, { NULL, NULL } },
     { "txt/cobaltstrike-domains.txt", "txt", 0, 0, NULL, { NULL, NULL } },
     { "txt/emergingthreats-compromised-ips.txt", "txt", 0, 0, NULL, { NULL, NULL } },
-    { "txt/threatfox-mixed.txt", "txt", 0, 1,
+    { "txt/threatfox-mixed.txt",
+      "txt",
+      0,
+      1,
       "line 1294 is 100.82.195.65, inside CGNAT space (100.64.0.0/10): refused as not public",
       { NULL, NULL } },
 };
@@ -715,10 +805,10 @@ static void load_corpus_file(struct corpus_walk *w, const char *path)
     bool listed = k < VG_ARRAY_LEN(corpus_expect);
     struct run *r = run_load(f->name, rel, data, len);
     const struct vg_intel_list *l = r->list;
-    print_message("corpus %-48s %-10s %6" PRIu64 " addr %5" PRIu64 " net %5" PRIu64
-                  " dom %3" PRIu64 " rejected %3" PRIu64 " bad %4" PRIu64 " skipped\n",
-                  rel, f->name, l->addresses, l->networks, l->domains, l->rejected,
-                  l->bad_lines, l->skipped);
+    print_message("corpus %-48s %-10s %6" PRIu64 " addr %5" PRIu64 " net %5" PRIu64 " dom %3" PRIu64
+                  " rejected %3" PRIu64 " bad %4" PRIu64 " skipped\n",
+                  rel, f->name, l->addresses, l->networks, l->domains, l->rejected, l->bad_lines,
+                  l->skipped);
     for (size_t i = 0; i < r->message_count; i++)
         print_message("  %s\n", r->messages[i]);
     if (listed) {

@@ -49,10 +49,14 @@ static enum kind type_kind(struct vg_str t)
         const char *type;
         enum kind kind;
     } types[] = {
-        { "ip-src", K_PLAIN },           { "ip-dst", K_PLAIN },
-        { "domain", K_PLAIN },           { "hostname", K_PLAIN },
-        { "url", K_URL },                { "ip-src|port", K_WITH_PORT },
-        { "ip-dst|port", K_WITH_PORT },  { "hostname|port", K_WITH_PORT },
+        { "ip-src", K_PLAIN },
+        { "ip-dst", K_PLAIN },
+        { "domain", K_PLAIN },
+        { "hostname", K_PLAIN },
+        { "url", K_URL },
+        { "ip-src|port", K_WITH_PORT },
+        { "ip-dst|port", K_WITH_PORT },
+        { "hostname|port", K_WITH_PORT },
         { "domain|ip", K_DOMAIN_IP },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(types); i++)

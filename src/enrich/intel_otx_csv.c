@@ -42,8 +42,9 @@ static bool sniff(const char *buf, size_t len)
 
 static bool is_indicator_type(struct vg_str t)
 {
-    static const char *const types[] = { "IPv4", "IPv6", "CIDR", "domain", "hostname",
-                                         "Domain name" };
+    static const char *const types[] = {
+        "IPv4", "IPv6", "CIDR", "domain", "hostname", "Domain name"
+    };
     for (size_t i = 0; i < VG_ARRAY_LEN(types); i++)
         if (vg_str_case_eq(t, types[i]))
             return true;

@@ -108,13 +108,13 @@ struct scan {
     const char *buf;
     size_t len, pos;
     struct vg_csv_lines lines;
-    struct vg_buf text;      /* decoded element text, reused */
+    struct vg_buf text; /* decoded element text, reused */
     int rc;
-    unsigned indicators;     /* depth of open Indicator elements */
-    bool in_header;          /* inside STIX_Header */
-    enum kind kind;          /* of the open Properties element */
+    unsigned indicators; /* depth of open Indicator elements */
+    bool in_header;      /* inside STIX_Header */
+    enum kind kind;      /* of the open Properties element */
     char title[MAX_TITLE_BYTES];
-    size_t title_len;        /* 0: the indicator has no Title (yet) */
+    size_t title_len; /* 0: the indicator has no Title (yet) */
     char pkg_title[MAX_TITLE_BYTES];
     size_t pkg_title_len;
 };
@@ -193,8 +193,9 @@ static int add_chars(struct scan *s, const char *p, size_t n)
     static const struct {
         const char *name;
         char ch;
-    } named[] = { { "lt;", '<' }, { "gt;", '>' }, { "amp;", '&' }, { "quot;", '"' },
-                  { "apos;", '\'' } };
+    } named[] = {
+        { "lt;", '<' }, { "gt;", '>' }, { "amp;", '&' }, { "quot;", '"' }, { "apos;", '\'' }
+    };
     const char *end = p + n;
     int rc = VG_OK;
     while (p < end && rc == VG_OK) {
@@ -272,8 +273,7 @@ static struct vg_str threat_name(const struct scan *s)
 
 static bool address_category_wanted(struct vg_str category)
 {
-    static const char *const cats[] = { "ipv4-addr", "ipv6-addr", "ipv4-net", "ipv6-net",
-                                        "cidr" };
+    static const char *const cats[] = { "ipv4-addr", "ipv6-addr", "ipv4-net", "ipv6-net", "cidr" };
     if (category.len == 0)
         return true; /* CybOX's default category is ipv4-addr */
     for (size_t i = 0; i < VG_ARRAY_LEN(cats); i++)
@@ -350,8 +350,8 @@ static void take_values(struct scan *s, const struct tag *t)
         if (s->kind == K_URI)
             one = vg_csv_url_host(one);
         if (one.len)
-            s->rc = vg_intel_builder_add(s->ctx->builder, s->ctx->list, one, name, s->ctx->diag,
-                                         &loc);
+            s->rc =
+                vg_intel_builder_add(s->ctx->builder, s->ctx->list, one, name, s->ctx->diag, &loc);
         else
             vg_intel_builder_skip(s->ctx->builder, s->ctx->list);
         if (!sep)
@@ -437,8 +437,7 @@ static bool markup(struct scan *s, size_t i)
         j++;
     }
     size_t ns = j;
-    while (j < s->len && !isspace((unsigned char)s->buf[j]) && s->buf[j] != '>' &&
-           s->buf[j] != '/')
+    while (j < s->len && !isspace((unsigned char)s->buf[j]) && s->buf[j] != '>' && s->buf[j] != '/')
         j++;
     t.name = local_name((struct vg_str){ s->buf + ns, j - ns });
     size_t as = j;

@@ -205,8 +205,7 @@ static bool walk_pattern(struct pattern_ctx *pc, struct lexer *lx)
     lex(lx);
     while (lx->tok != T_END) {
         switch (lx->tok) {
-        case T_ERROR:
-            return false;
+        case T_ERROR: return false;
         case T_LBRACKET:
         case T_LPAREN:
             depth++;
@@ -220,8 +219,7 @@ static bool walk_pattern(struct pattern_ctx *pc, struct lexer *lx)
             }
             lex(lx);
             continue;
-        case T_WORD:
-            break;
+        case T_WORD: break;
         default: /* a stray value or operator: qualifier arguments, or junk we ignore */
             lex(lx);
             continue;
@@ -286,8 +284,8 @@ static int load_indicator(struct vg_intel_load_ctx *ctx, const struct vg_json_va
     struct vg_str pattern = vg_json_str(vg_json_get(obj, "pattern"));
     struct vg_str type = vg_json_str(vg_json_get(obj, "pattern_type"));
     struct vg_str name = vg_json_str(vg_json_get(obj, "name"));
-    struct pattern_ctx pc = { ctx, loc, name.ptr ? name : VG_STR(""), scratch, false, 0, false,
-                              VG_OK };
+    struct pattern_ctx pc = { ctx,   loc,  name.ptr ? name : VG_STR(""), scratch, false, 0,
+                              false, VG_OK };
 
     if (type.len && !vg_str_eq_lit(type, "stix")) {
         vg_intel_builder_skip(ctx->builder, ctx->list); /* snort, yara, sigma... */
@@ -303,8 +301,7 @@ static int load_indicator(struct vg_intel_load_ctx *ctx, const struct vg_json_va
     if (!walk_pattern(&pc, &lx)) {
         vg_diag_report(ctx->diag, VG_DIAG_FIELD, loc,
                        "'pattern' is not a STIX pattern: %s (at byte %zu)",
-                       lx.error ? lx.error : "syntax error",
-                       (size_t)(lx.p - pattern.ptr));
+                       lx.error ? lx.error : "syntax error", (size_t)(lx.p - pattern.ptr));
         vg_intel_builder_bad(ctx->builder, ctx->list);
         return VG_OK;
     }

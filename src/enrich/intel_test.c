@@ -10,7 +10,8 @@ static const struct vg_diag_loc loc = { "test.txt", 1, 0 };
 
 static void add(struct vg_intel_builder *b, uint32_t list, const char *ind, const char *name)
 {
-    assert_int_equal(vg_intel_builder_add(b, list, vg_str_from(ind), vg_str_from(name), &diag, &loc), VG_OK);
+    assert_int_equal(
+        vg_intel_builder_add(b, list, vg_str_from(ind), vg_str_from(name), &diag, &loc), VG_OK);
 }
 
 static bool match_ip(const struct vg_intel *in, const char *text, struct vg_intel_match *m)
@@ -26,9 +27,13 @@ static void test_intel_ip_cidr_range_and_overlap(void **state)
     vg_diag_init(&diag, 0, NULL, NULL);
     struct vg_intel_builder *b = vg_intel_builder_new();
     uint32_t a, c;
-    assert_int_equal(vg_intel_builder_list(b, "alpha", "a.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, &a), VG_OK);
-    assert_int_equal(vg_intel_builder_list(b, "charlie", "c.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, &c), VG_OK);
-    add(b, a, "203.0.113.0/24", "scanner");   /* documentation range: private, rejected */
+    assert_int_equal(
+        vg_intel_builder_list(b, "alpha", "a.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, &a),
+        VG_OK);
+    assert_int_equal(
+        vg_intel_builder_list(b, "charlie", "c.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, &c),
+        VG_OK);
+    add(b, a, "203.0.113.0/24", "scanner"); /* documentation range: private, rejected */
     add(b, a, "8.8.8.8", "resolver");
     add(b, a, "45.33.0.0/16", "net");
     add(b, c, "45.33.32.156", "host");
@@ -95,19 +100,28 @@ static void test_intel_domains(void **state)
     add(b, l, "Bad.Example.ORG.", "exact");
     add(b, l, "*.c2.example.net", "wild");
     add(b, l, "http://phish.example.com/login?x=1", "url");
-    add(b, l, "localhost", "");       /* a bare label: refused */
-    add(b, l, "not a domain!", "");   /* refused */
+    add(b, l, "localhost", "");     /* a bare label: refused */
+    add(b, l, "not a domain!", ""); /* refused */
     add(b, l, "xn--nxasmq6b.example", "idn");
     struct vg_intel *in = vg_intel_freeze(b);
     assert_int_equal(vg_intel_list_at(in, 0)->bad_lines, 2);
     assert_int_equal(diag.counts[VG_DIAG_FIELD], 2);
-    static const struct { const char *q; bool hit; } cases[] = {
-        { "bad.example.org", true },      { "BAD.EXAMPLE.ORG.", true },
-        { "x.bad.example.org", false },   { "example.org", false },
-        { "a.c2.example.net", true },     { "deep.a.c2.example.net", true },
-        { "c2.example.net", false },      { "xc2.example.net", false },
-        { "phish.example.com", true },    { "xn--nxasmq6b.example", true },
-        { "", false },                    { "..", false },
+    static const struct {
+        const char *q;
+        bool hit;
+    } cases[] = {
+        { "bad.example.org", true },
+        { "BAD.EXAMPLE.ORG.", true },
+        { "x.bad.example.org", false },
+        { "example.org", false },
+        { "a.c2.example.net", true },
+        { "deep.a.c2.example.net", true },
+        { "c2.example.net", false },
+        { "xc2.example.net", false },
+        { "phish.example.com", true },
+        { "xn--nxasmq6b.example", true },
+        { "", false },
+        { "..", false },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct vg_intel_match m;
@@ -142,8 +156,8 @@ static void test_intel_matches_naive_reference(void **state)
         unsigned bits = 16 + next_u32() % 17;
         uint32_t mask = bits == 32 ? ~0u : ~0u << (32 - bits);
         char text[32];
-        snprintf(text, sizeof(text), "%u.%u.%u.%u/%u", base >> 24, base >> 16 & 255, base >> 8 & 255,
-                 base & 255, bits);
+        snprintf(text, sizeof(text), "%u.%u.%u.%u/%u", base >> 24, base >> 16 & 255,
+                 base >> 8 & 255, base & 255, bits);
         lo[n] = base & mask;
         hi[n] = lo[n] | ~mask;
         list_of[n] = lists[next_u32() % 3];
@@ -152,7 +166,8 @@ static void test_intel_matches_naive_reference(void **state)
     }
     struct vg_intel *in = vg_intel_freeze(b);
     for (int q = 0; q < Q; q++) {
-        uint32_t v = q % 2 ? lo[next_u32() % N] + next_u32() % 300 : 0x01000000u + next_u32() % 0x09000000u;
+        uint32_t v =
+            q % 2 ? lo[next_u32() % N] + next_u32() % 300 : 0x01000000u + next_u32() % 0x09000000u;
         bool expect[3] = { false, false, false };
         unsigned expected = 0;
         for (size_t i = 0; i < n; i++)
@@ -160,7 +175,8 @@ static void test_intel_matches_naive_reference(void **state)
                 expect[list_of[i]] = true;
                 expected++;
             }
-        struct vg_ip ip = { .family = 4, .addr = { v >> 24, v >> 16 & 255, v >> 8 & 255, v & 255 } };
+        struct vg_ip ip = { .family = 4,
+                            .addr = { v >> 24, v >> 16 & 255, v >> 8 & 255, v & 255 } };
         struct vg_intel_match m;
         bool hit = vg_intel_match_ip(in, &ip, &m);
         assert_int_equal(hit, expected > 0);

@@ -26,9 +26,9 @@ static bool find_columns(const struct vg_csv *c, struct columns *out)
                             vg_csv_find(c, "meta.source"), vg_csv_find(c, "meta.desc") };
     if (cols.indicator < 1 || cols.type < 1)
         return false;
-    *out = (struct columns){ cols.indicator - 1, cols.type - 1,
-                             cols.source > 0 ? cols.source - 1 : -1,
-                             cols.desc > 0 ? cols.desc - 1 : -1 };
+    *out =
+        (struct columns){ cols.indicator - 1, cols.type - 1, cols.source > 0 ? cols.source - 1 : -1,
+                          cols.desc > 0 ? cols.desc - 1 : -1 };
     return true;
 }
 

@@ -38,7 +38,10 @@ static const char *principal_name(const struct vg_finding *f)
 
 static const char *placeholder(const struct vg_finding *f, const char *name, size_t n)
 {
-    static const struct { const char *name; size_t off; } map[] = {
+    static const struct {
+        const char *name;
+        size_t off;
+    } map[] = {
         { "api", offsetof(struct vg_finding, api) },
         { "service", offsetof(struct vg_finding, service_name) },
         { "bucket", offsetof(struct vg_finding, bucket) },
@@ -157,7 +160,10 @@ static int render_resource(struct vg_buf *b, const struct vg_finding *f)
     rc |= vg_buf_adds(b, "{");
     rc |= kv_str(b, &inner, "accessKeyId", f->access_key_id);
     rc |= kv_str(b, &inner, "principalId", f->principal_id);
-    rc |= kv_str(b, &inner, "userName", f->user_name ? f->user_name : f->user_type && !strcmp(f->user_type, "Root") ? "Root" : NULL);
+    rc |= kv_str(b, &inner, "userName",
+                 f->user_name                                    ? f->user_name
+                 : f->user_type && !strcmp(f->user_type, "Root") ? "Root"
+                                                                 : NULL);
     rc |= kv_str(b, &inner, "userType", f->user_type);
     rc |= vg_buf_adds(b, "}");
     if (f->bucket) {
@@ -196,17 +202,18 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f,
         bool inner = true;
         rc |= vg_buf_adds(&v, i ? ",{" : "{");
         rc |= kv_str(&v, &inner, "name", c->name);
-        rc |= vg_buf_printf(&v, ",\"count\":%" PRIu64 ",\"firstSeen\":%" PRId64
-                                ",\"lastSeen\":%" PRId64 "}",
-                            c->count, c->first_ms / 1000, c->last_ms / 1000);
+        rc |= vg_buf_printf(
+            &v, ",\"count\":%" PRIu64 ",\"firstSeen\":%" PRId64 ",\"lastSeen\":%" PRId64 "}",
+            c->count, c->first_ms / 1000, c->last_ms / 1000);
     }
     rc |= vg_buf_adds(&v, "]");
     if (f->api_calls_dropped)
         rc |= vg_buf_printf(&v, ",\"apiCallsNotListed\":%" PRIu64, f->api_calls_dropped);
     if (f->access_key_id) {
-        const char *kind = strncmp(f->access_key_id, "AKIA", 4) == 0   ? "long-term access key"
-                           : strncmp(f->access_key_id, "ASIA", 4) == 0 ? "temporary session credentials"
-                                                                       : "unknown";
+        const char *kind = strncmp(f->access_key_id, "AKIA", 4) == 0 ? "long-term access key"
+                           : strncmp(f->access_key_id, "ASIA", 4) == 0
+                               ? "temporary session credentials"
+                               : "unknown";
         rc |= kv_str(&v, &first, "credentialType", kind);
     }
     rc |= kv_str(&v, &first, "principalArn", f->principal_arn);
@@ -261,7 +268,8 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
             rc |= key(b, &c, "remoteIpDetails");
             bool d = true;
             rc |= vg_buf_adds(b, "{");
-            rc |= kv_str(b, &d, strchr(f->remote_ip, ':') ? "ipAddressV6" : "ipAddressV4", f->remote_ip);
+            rc |= kv_str(b, &d, strchr(f->remote_ip, ':') ? "ipAddressV6" : "ipAddressV4",
+                         f->remote_ip);
             rc |= vg_buf_adds(b, "}");
         }
         rc |= kv_str(b, &c, "serviceName", f->service_name);
@@ -292,7 +300,8 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
             rc |= key(b, &t, "threatNames");
             rc |= vg_buf_adds(b, "[");
             for (unsigned k = i, names = 0; k < f->threat_count; k++) {
-                if (strcmp(f->threats[k].list_name, f->threats[i].list_name) || !f->threats[k].threat_name)
+                if (strcmp(f->threats[k].list_name, f->threats[i].list_name) ||
+                    !f->threats[k].threat_name)
                     continue;
                 if (names++)
                     rc |= vg_buf_addc(b, ',');
@@ -330,7 +339,8 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg
     struct vg_hash128 h;
     vg_hash128_init(&h);
     vg_hash128_field(&h, "vigil-detector", 14);
-    vg_hash128_field(&h, f->account_id ? f->account_id : "", f->account_id ? strlen(f->account_id) : 0);
+    vg_hash128_field(&h, f->account_id ? f->account_id : "",
+                     f->account_id ? strlen(f->account_id) : 0);
     vg_hash128_field(&h, f->region ? f->region : "", f->region ? strlen(f->region) : 0);
     vg_hash128_hex(&h, detector_id);
 
@@ -338,8 +348,9 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg
     bool first = true;
     int rc = vg_buf_adds(b, "{");
     rc |= kv_str(b, &first, "accountId", or_unknown(f->account_id));
-    rc |= vg_buf_printf(&text, "arn:%s:guardduty:%s:%s:detector/%s/finding/%s", or_unknown(f->partition),
-                        or_unknown(f->region), or_unknown(f->account_id), detector_id, f->id);
+    rc |= vg_buf_printf(&text, "arn:%s:guardduty:%s:%s:detector/%s/finding/%s",
+                        or_unknown(f->partition), or_unknown(f->region), or_unknown(f->account_id),
+                        detector_id, f->id);
     rc |= kv_str(b, &first, "arn", text.data);
     rc |= kv_time(b, &first, "createdAt", opts->now_ms);
     vg_buf_reset(&text);
@@ -372,8 +383,8 @@ static const char *sev_color(double s)
 int vg_render_table_header(struct vg_buf *out, bool color)
 {
     return vg_buf_printf(out, "%s%-8s %-45s %-28s %6s  %-20s %-20s %s%s\n", color ? "\033[1m" : "",
-                         "SEVERITY", "TYPE", "RESOURCE", "COUNT", "FIRST SEEN", "LAST SEEN", "TITLE",
-                         color ? "\033[0m" : "");
+                         "SEVERITY", "TYPE", "RESOURCE", "COUNT", "FIRST SEEN", "LAST SEEN",
+                         "TITLE", color ? "\033[0m" : "");
 }
 
 int vg_render_table_row(struct vg_buf *out, const struct vg_finding *f, bool color)
@@ -383,15 +394,18 @@ int vg_render_table_row(struct vg_buf *out, const struct vg_finding *f, bool col
     vg_time_format_iso(f->last_seen_ms, last, sizeof(last));
     first[19] = last[19] = 'Z';
     first[20] = last[20] = '\0';
-    const char *resource = f->bucket ? f->bucket : f->access_key_id ? f->access_key_id : principal_name(f);
+    const char *resource = f->bucket          ? f->bucket
+                           : f->access_key_id ? f->access_key_id
+                                              : principal_name(f);
     struct vg_buf cell = VG_BUF_INIT;
     int rc = vg_buf_add_printable(&cell, vg_str_from(resource));
     if (cell.len > 28) {
         cell.len = 27;
         rc |= vg_buf_adds(&cell, "~");
     }
-    rc |= vg_buf_printf(out, "%s%-8s%s %-45s %-28s %6" PRIu64 "  %-20s %-20s ", color ? sev_color(f->severity) : "",
-                        vg_severity_label(f->severity), color ? "\033[0m" : "", vg_catalog[f->type].name,
+    rc |= vg_buf_printf(out, "%s%-8s%s %-45s %-28s %6" PRIu64 "  %-20s %-20s ",
+                        color ? sev_color(f->severity) : "", vg_severity_label(f->severity),
+                        color ? "\033[0m" : "", vg_catalog[f->type].name,
                         cell.data ? cell.data : "", f->count, first, last);
     vg_buf_reset(&cell);
     rc |= vg_render_template(&cell, vg_catalog[f->type].title, f);

@@ -13,12 +13,13 @@
 #include "core/finding.h"
 
 struct vg_render_opts {
-    int64_t now_ms;            /* stamps createdAt/updatedAt (when vigil wrote the finding) */
-    int64_t retro_added_ms;    /* nonzero: a retro-hunt, with the list's time of addition */
+    int64_t now_ms;         /* stamps createdAt/updatedAt (when vigil wrote the finding) */
+    int64_t retro_added_ms; /* nonzero: a retro-hunt, with the list's time of addition */
 };
 
 /* Append one finding object. */
-int vg_render_json(struct vg_buf *out, const struct vg_finding *f, const struct vg_render_opts *opts);
+int vg_render_json(struct vg_buf *out, const struct vg_finding *f,
+                   const struct vg_render_opts *opts);
 /* Expand a catalog template ({principal}, {principal_type}, {access_key}, {api}, {service},
  * {bucket}, {source_ip}, {user_agent}, {account}, {region}, {detail}, {threat_list}) as plain
  * text. */

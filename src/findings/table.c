@@ -185,9 +185,10 @@ static void record_threats(struct vg_finding *f, const struct vg_finding_draft *
         const struct vg_finding_threat_ref *r = &d->threats[i];
         bool known = false;
         for (unsigned k = 0; k < f->threat_count && !known; k++)
-            known = vg_str_eq(vg_str_from(f->threats[k].list_name), r->list_name) &&
-                    vg_str_eq(vg_str_from(f->threats[k].threat_name ? f->threats[k].threat_name : ""),
-                              r->threat_name);
+            known =
+                vg_str_eq(vg_str_from(f->threats[k].list_name), r->list_name) &&
+                vg_str_eq(vg_str_from(f->threats[k].threat_name ? f->threats[k].threat_name : ""),
+                          r->threat_name);
         if (known || f->threat_count == VG_FINDING_MAX_THREATS)
             continue;
         struct vg_finding_threat *t = &f->threats[f->threat_count++];
@@ -222,7 +223,9 @@ static void set_action(struct vg_finding *f, const struct vg_finding_draft *d)
     replace(&f->user_agent, ct->user_agent);
     replace(&f->remote_ip, is_ip ? ct->source_ip_text : VG_STR_NULL);
     replace(&f->remote_domain, is_ip ? VG_STR_NULL : ct->source_ip_text);
-    replace(&f->caller_type, is_ip ? VG_STR("Remote IP") : ct->source_ip_text.len ? VG_STR("Domain") : VG_STR_NULL);
+    replace(&f->caller_type, is_ip                    ? VG_STR("Remote IP")
+                             : ct->source_ip_text.len ? VG_STR("Domain")
+                                                      : VG_STR_NULL);
     replace(&f->detail, d->detail);
     if (d->public_access.len)
         replace(&f->public_access, d->public_access);

@@ -28,7 +28,8 @@ static struct vg_event make_event(const char *key, const char *api, int64_t t_ms
 
 static void add(struct vg_findings *t, const struct vg_event *ev, double severity)
 {
-    struct vg_finding_draft d = { .type = VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, .event = ev,
+    struct vg_finding_draft d = { .type = VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED,
+                                  .event = ev,
                                   .severity = severity };
     vg_findings_add(t, &d);
 }
@@ -62,8 +63,10 @@ static void test_table_ids_are_stable_and_distinct(void **state)
     (void)state;
     struct vg_event a = make_event("AKIAEXAMPLE1", "StopLogging", 1000);
     struct vg_event b = make_event("AKIAEXAMPLE2", "StopLogging", 1000);
-    struct vg_finding_draft da = { .type = VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, .event = &a };
-    struct vg_finding_draft db = { .type = VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, .event = &b };
+    struct vg_finding_draft da = { .type = VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED,
+                                   .event = &a };
+    struct vg_finding_draft db = { .type = VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED,
+                                   .event = &b };
     char ida[33], ida2[33], idb[33];
     vg_findings_key_id(&da, ida);
     vg_findings_key_id(&da, ida2);

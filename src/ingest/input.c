@@ -114,9 +114,10 @@ static int gunzip(struct vg_input *in, const char *name, struct vg_diag *diag)
         size_t in_used = 0, out_len = 0;
         if ((rc = vg_buf_reserve(&in->plain, guess)))
             return rc;
-        enum libdeflate_result r = libdeflate_gzip_decompress_ex(
-            in->inflater, src + consumed_total, len - consumed_total, in->plain.data + in->plain.len,
-            in->plain.alloc - in->plain.len - 1, &in_used, &out_len);
+        enum libdeflate_result r =
+            libdeflate_gzip_decompress_ex(in->inflater, src + consumed_total, len - consumed_total,
+                                          in->plain.data + in->plain.len,
+                                          in->plain.alloc - in->plain.len - 1, &in_used, &out_len);
         if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
             guess = (in->plain.alloc - in->plain.len) * 2;
             continue;
@@ -135,7 +136,8 @@ static int gunzip(struct vg_input *in, const char *name, struct vg_diag *diag)
         in->plain.len += out_len;
         consumed_total += in_used;
         /* Multi-member gzip (concatenated objects): go on only if another member starts. */
-        if (consumed_total + 2 > len || src[consumed_total] != 0x1f || src[consumed_total + 1] != 0x8b)
+        if (consumed_total + 2 > len || src[consumed_total] != 0x1f ||
+            src[consumed_total + 1] != 0x8b)
             break;
     }
     if (in->plain.data)
@@ -178,7 +180,8 @@ int vg_input_read(struct vg_input *in, const char *path, struct vg_diag *diag, c
         (unsigned char)in->raw.data[1] == 0x8b) {
         rc = gunzip(in, path, diag);
         if (rc == VG_ELIMIT) {
-            vg_diag_report(diag, VG_DIAG_TOO_BIG, &loc, "decompresses to more than %llu MiB; skipped",
+            vg_diag_report(diag, VG_DIAG_TOO_BIG, &loc,
+                           "decompresses to more than %llu MiB; skipped",
                            (unsigned long long)(VG_MAX_OBJECT_BYTES >> 20));
             return VG_EIO;
         }

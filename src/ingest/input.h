@@ -14,11 +14,11 @@
 struct libdeflate_decompressor;
 
 struct vg_input {
-    struct vg_buf raw;       /* the object as stored */
-    struct vg_buf plain;     /* decompressed */
+    struct vg_buf raw;   /* the object as stored */
+    struct vg_buf plain; /* decompressed */
     struct libdeflate_decompressor *inflater;
-    uint64_t bytes_read;     /* stored bytes, all objects */
-    uint64_t bytes_plain;    /* decompressed bytes, all objects */
+    uint64_t bytes_read;  /* stored bytes, all objects */
+    uint64_t bytes_plain; /* decompressed bytes, all objects */
     uint64_t objects;
     uint64_t gzip_objects;
 };
@@ -26,8 +26,8 @@ struct vg_input {
 int vg_input_init(struct vg_input *in);
 void vg_input_release(struct vg_input *in);
 
-/* Read one object ("-" is stdin) and decompress it if it is gzip.  On success *data and *len are the
- * plain bytes, valid until the next read.  Corrupt or truncated gzip is reported to diag and
+/* Read one object ("-" is stdin) and decompress it if it is gzip.  On success *data and *len are
+ * the plain bytes, valid until the next read.  Corrupt or truncated gzip is reported to diag and
  * whatever decompressed before the damage is returned, so the records in it are not lost.
  * Returns VG_OK, VG_EIO (reported) or VG_ENOMEM. */
 int vg_input_read(struct vg_input *in, const char *path, struct vg_diag *diag, const char **data,

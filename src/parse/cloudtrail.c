@@ -54,9 +54,9 @@ static bool sniff(const char *buf, size_t len)
 /* Per-object reading state. */
 struct line_counter {
     const char *buf;
-    size_t pos;                 /* newlines are counted up to here */
-    uint64_t line;              /* line number at pos */
-    uint64_t foreign_at_start;  /* to report foreign records once per object, not per record */
+    size_t pos;                /* newlines are counted up to here */
+    uint64_t line;             /* line number at pos */
+    uint64_t foreign_at_start; /* to report foreign records once per object, not per record */
 };
 
 static uint64_t line_at(struct line_counter *lc, size_t offset)
@@ -74,7 +74,7 @@ static uint64_t line_at(struct line_counter *lc, size_t offset)
 static void report_json_error(struct vg_parse_ctx *ctx, const struct vg_diag_loc *loc,
                               const struct vg_json_error *err, size_t record_start)
 {
-    enum vg_diag_code code = err->code == VG_JSON_EDEPTH    ? VG_DIAG_TOO_DEEP
+    enum vg_diag_code code = err->code == VG_JSON_EDEPTH     ? VG_DIAG_TOO_DEEP
                              : err->code == VG_JSON_ETOO_BIG ? VG_DIAG_TOO_BIG
                                                              : VG_DIAG_JSON;
     vg_diag_report(ctx->diag, code, loc, "record is not valid JSON: %s (at byte %zu of the record)",
@@ -83,7 +83,10 @@ static void report_json_error(struct vg_parse_ctx *ctx, const struct vg_diag_loc
 
 static enum vg_identity_type identity_type(struct vg_str t)
 {
-    static const struct { const char *name; enum vg_identity_type type; } map[] = {
+    static const struct {
+        const char *name;
+        enum vg_identity_type type;
+    } map[] = {
         { "Root", VG_ID_ROOT },
         { "IAMUser", VG_ID_IAM_USER },
         { "AssumedRole", VG_ID_ASSUMED_ROLE },
@@ -119,7 +122,8 @@ static void map_identity(struct vg_parse_ctx *ctx, const struct vg_diag_loc *loc
 {
     if (!uid || uid->type != VG_JSON_OBJECT) {
         if (uid && uid->type != VG_JSON_NULL)
-            vg_diag_report(ctx->diag, VG_DIAG_FIELD, loc, "field 'userIdentity' is not an object; ignored");
+            vg_diag_report(ctx->diag, VG_DIAG_FIELD, loc,
+                           "field 'userIdentity' is not an object; ignored");
         return;
     }
     for (const struct vg_json_value *v = vg_json_first(uid); v; v = vg_json_next(uid, v)) {
@@ -243,8 +247,7 @@ bool vg_cloudtrail_map(struct vg_parse_ctx *ctx, const struct vg_json_value *rec
             if (vg_str_eq_lit(k, "vpcEndpointId"))
                 ct->vpc_endpoint_id = str_field(ctx, loc, v, "vpcEndpointId");
             break;
-        default:
-            break;
+        default: break;
         }
     }
 
@@ -280,7 +283,8 @@ bool vg_cloudtrail_map(struct vg_parse_ctx *ctx, const struct vg_json_value *rec
                                : vg_str_eq_lit(ct->event_category, "Management");
     if (ct->source_ip_text.len)
         vg_ip_parse(ct->source_ip_text, &ct->source_ip);
-    ev->account_id = ct->recipient_account_id.len ? ct->recipient_account_id : ct->identity.account_id;
+    ev->account_id =
+        ct->recipient_account_id.len ? ct->recipient_account_id : ct->identity.account_id;
     return true;
 }
 
@@ -300,7 +304,8 @@ static void handle_record(struct vg_parse_ctx *ctx, const struct vg_json_value *
                 detail = v;
             else if (k.len == 11 && vg_str_eq_lit(k, "detail-type"))
                 envelope = true;
-            else if (vg_str_eq_lit(k, "digestStartTime") || vg_str_eq_lit(k, "digestSignatureAlgorithm"))
+            else if (vg_str_eq_lit(k, "digestStartTime") ||
+                     vg_str_eq_lit(k, "digestSignatureAlgorithm"))
                 digest = true;
         }
         if (envelope && detail && detail->type == VG_JSON_OBJECT) {
@@ -455,7 +460,8 @@ static int parse(struct vg_parse_ctx *ctx, const char *buf, size_t len)
             return VG_OK;
         }
         struct vg_diag_loc loc = { ctx->source, line_at(&lc, len), len };
-        vg_diag_report(ctx->diag, VG_DIAG_JSON, &loc, "file ends inside the Records array (truncated?)");
+        vg_diag_report(ctx->diag, VG_DIAG_JSON, &loc,
+                       "file ends inside the Records array (truncated?)");
         return VG_OK;
     }
     size_t pos = i;

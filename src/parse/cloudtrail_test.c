@@ -412,17 +412,17 @@ static void test_cloudtrail_event_time(void **state)
         bool ok;
         int64_t ms;
     } cases[] = {
-        {"\"2024-03-01T12:00:00Z\"", true, T0_MS},
-        {"\"2024-03-01T12:00:00.250Z\"", true, T0_MS + 250},
-        {"\"2024-03-01T14:00:00+02:00\"", true, T0_MS},
-        {"\"yesterday\"", false, 0},
-        {"\"2024-03-01T12:00:00\"", false, 0},  /* no time zone */
-        {"\"2024-02-30T12:00:00Z\"", false, 0}, /* no such day */
-        {"\"\"", false, 0},
-        {"1709294400", false, 0},
-        {"null", false, 0},
-        {"{\"t\":1}", false, 0},
-        {NULL, false, 0},
+        { "\"2024-03-01T12:00:00Z\"", true, T0_MS },
+        { "\"2024-03-01T12:00:00.250Z\"", true, T0_MS + 250 },
+        { "\"2024-03-01T14:00:00+02:00\"", true, T0_MS },
+        { "\"yesterday\"", false, 0 },
+        { "\"2024-03-01T12:00:00\"", false, 0 },  /* no time zone */
+        { "\"2024-02-30T12:00:00Z\"", false, 0 }, /* no such day */
+        { "\"\"", false, 0 },
+        { "1709294400", false, 0 },
+        { "null", false, 0 },
+        { "{\"t\":1}", false, 0 },
+        { NULL, false, 0 },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         struct vg_buf b = VG_BUF_INIT;
@@ -463,13 +463,13 @@ static void test_cloudtrail_required_fields(void **state)
         const char *record;
         const char *text;
     } cases[] = {
-        {"{\"eventTime\":\"2024-03-01T12:00:00Z\",\"eventName\":\"X\"}",
-         "record has no string 'eventSource'; skipped"},
-        {"{\"eventTime\":\"2024-03-01T12:00:00Z\",\"eventSource\":\"iam.amazonaws.com\"}",
-         "record has no string 'eventName'; skipped"},
-        {"{\"eventTime\":\"2024-03-01T12:00:00Z\",\"eventSource\":\"iam.amazonaws.com\","
-         "\"eventName\":[\"X\"]}",
-         "record has no string 'eventName'; skipped"},
+        { "{\"eventTime\":\"2024-03-01T12:00:00Z\",\"eventName\":\"X\"}",
+          "record has no string 'eventSource'; skipped" },
+        { "{\"eventTime\":\"2024-03-01T12:00:00Z\",\"eventSource\":\"iam.amazonaws.com\"}",
+          "record has no string 'eventName'; skipped" },
+        { "{\"eventTime\":\"2024-03-01T12:00:00Z\",\"eventSource\":\"iam.amazonaws.com\","
+          "\"eventName\":[\"X\"]}",
+          "record has no string 'eventName'; skipped" },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         struct run *r = parse_str(cases[i].record);
@@ -491,14 +491,14 @@ static void test_cloudtrail_wrong_types(void **state)
         const char *field; /* "name":value inserted into the record */
         const char *text;  /* expected message; NULL: accepted silently */
     } cases[] = {
-        {"\"userAgent\":{\"x\":1}", "test.json:1: field 'userAgent' is not a string; ignored"},
-        {"\"userAgent\":[\"a\"]", "field 'userAgent' is not a string; ignored"},
-        {"\"userAgent\":true", "field 'userAgent' is not a string; ignored"},
-        {"\"userAgent\":null", NULL},
-        {"\"sourceIPAddress\":{}", "field 'sourceIPAddress' is not a string; ignored"},
-        {"\"userIdentity\":\"alice\"", "field 'userIdentity' is not an object; ignored"},
-        {"\"userIdentity\":{\"type\":[\"Root\"]}", "field 'userIdentity.type' is not a string"},
-        {"\"recipientAccountId\":111122223333", NULL}, /* unquoted account ids are read */
+        { "\"userAgent\":{\"x\":1}", "test.json:1: field 'userAgent' is not a string; ignored" },
+        { "\"userAgent\":[\"a\"]", "field 'userAgent' is not a string; ignored" },
+        { "\"userAgent\":true", "field 'userAgent' is not a string; ignored" },
+        { "\"userAgent\":null", NULL },
+        { "\"sourceIPAddress\":{}", "field 'sourceIPAddress' is not a string; ignored" },
+        { "\"userIdentity\":\"alice\"", "field 'userIdentity' is not an object; ignored" },
+        { "\"userIdentity\":{\"type\":[\"Root\"]}", "field 'userIdentity.type' is not a string" },
+        { "\"recipientAccountId\":111122223333", NULL }, /* unquoted account ids are read */
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         struct vg_buf b = VG_BUF_INIT;
@@ -593,20 +593,20 @@ static void test_cloudtrail_identity_types(void **state)
         enum vg_tristate mfa;
         const char *invoked_by;
     } cases[] = {
-        {"{\"type\":\"IAMUser\",\"userName\":\"alice\"}", VG_ID_IAM_USER, VG_UNSET, ""},
-        {"{\"type\":\"IAMUser\",\"sessionContext\":{\"attributes\":{\"mfaAuthenticated\":true}}}",
-         VG_ID_IAM_USER, VG_TRUE, ""},
-        {"{\"type\":\"AWSService\",\"invokedBy\":\"ec2.amazonaws.com\"}", VG_ID_AWS_SERVICE,
-         VG_UNSET, "ec2.amazonaws.com"},
-        {"{\"type\":\"FederatedUser\"}", VG_ID_FEDERATED_USER, VG_UNSET, ""},
-        {"{\"type\":\"AWSAccount\"}", VG_ID_AWS_ACCOUNT, VG_UNSET, ""},
-        {"{\"type\":\"IdentityCenterUser\"}", VG_ID_IDENTITY_CENTER_USER, VG_UNSET, ""},
-        {"{\"type\":\"SAMLUser\"}", VG_ID_SAML_USER, VG_UNSET, ""},
-        {"{\"type\":\"WebIdentityUser\"}", VG_ID_WEB_IDENTITY_USER, VG_UNSET, ""},
-        {"{\"type\":\"SomethingNew\"}", VG_ID_UNKNOWN, VG_UNSET, ""},
-        {"{\"type\":\"root\"}", VG_ID_UNKNOWN, VG_UNSET, ""}, /* case matters */
-        {"{}", VG_ID_UNKNOWN, VG_UNSET, ""},
-        {"null", VG_ID_UNKNOWN, VG_UNSET, ""},
+        { "{\"type\":\"IAMUser\",\"userName\":\"alice\"}", VG_ID_IAM_USER, VG_UNSET, "" },
+        { "{\"type\":\"IAMUser\",\"sessionContext\":{\"attributes\":{\"mfaAuthenticated\":true}}}",
+          VG_ID_IAM_USER, VG_TRUE, "" },
+        { "{\"type\":\"AWSService\",\"invokedBy\":\"ec2.amazonaws.com\"}", VG_ID_AWS_SERVICE,
+          VG_UNSET, "ec2.amazonaws.com" },
+        { "{\"type\":\"FederatedUser\"}", VG_ID_FEDERATED_USER, VG_UNSET, "" },
+        { "{\"type\":\"AWSAccount\"}", VG_ID_AWS_ACCOUNT, VG_UNSET, "" },
+        { "{\"type\":\"IdentityCenterUser\"}", VG_ID_IDENTITY_CENTER_USER, VG_UNSET, "" },
+        { "{\"type\":\"SAMLUser\"}", VG_ID_SAML_USER, VG_UNSET, "" },
+        { "{\"type\":\"WebIdentityUser\"}", VG_ID_WEB_IDENTITY_USER, VG_UNSET, "" },
+        { "{\"type\":\"SomethingNew\"}", VG_ID_UNKNOWN, VG_UNSET, "" },
+        { "{\"type\":\"root\"}", VG_ID_UNKNOWN, VG_UNSET, "" }, /* case matters */
+        { "{}", VG_ID_UNKNOWN, VG_UNSET, "" },
+        { "null", VG_ID_UNKNOWN, VG_UNSET, "" },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         struct vg_buf b = VG_BUF_INIT;
@@ -634,10 +634,10 @@ static void test_cloudtrail_source_ip(void **state)
         const char *ip;
         uint8_t family;
     } cases[] = {
-        {"203.0.113.7", 4},      {"2001:db8::1", 6},
-        {"::ffff:192.0.2.1", 6}, {"ec2.amazonaws.com", 0}, /* a service name, kept as text */
-        {"AWS Internal", 0},     {"", 0},
-        {"999.1.1.1", 0},
+        { "203.0.113.7", 4 },      { "2001:db8::1", 6 },
+        { "::ffff:192.0.2.1", 6 }, { "ec2.amazonaws.com", 0 }, /* a service name, kept as text */
+        { "AWS Internal", 0 },     { "", 0 },
+        { "999.1.1.1", 0 },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         struct vg_buf b = VG_BUF_INIT;
@@ -663,16 +663,16 @@ static void test_cloudtrail_management_and_read_only(void **state)
         bool management;
         enum vg_tristate read_only;
     } cases[] = {
-        {"\"eventCategory\":\"Management\"", true, VG_UNSET},
-        {"\"eventCategory\":\"Data\",\"managementEvent\":false", false, VG_UNSET},
-        {"\"eventCategory\":\"Data\",\"managementEvent\":true", false, VG_UNSET},
-        {"\"managementEvent\":false", false, VG_UNSET}, /* before eventCategory existed */
-        {"\"managementEvent\":\"false\"", false, VG_UNSET},
-        {"\"eventVersion\":\"1.05\"", true, VG_UNSET}, /* neither: management */
-        {"\"readOnly\":true", true, VG_TRUE},
-        {"\"readOnly\":\"true\"", true, VG_TRUE},
-        {"\"readOnly\":false", true, VG_FALSE},
-        {"\"readOnly\":\"maybe\"", true, VG_UNSET},
+        { "\"eventCategory\":\"Management\"", true, VG_UNSET },
+        { "\"eventCategory\":\"Data\",\"managementEvent\":false", false, VG_UNSET },
+        { "\"eventCategory\":\"Data\",\"managementEvent\":true", false, VG_UNSET },
+        { "\"managementEvent\":false", false, VG_UNSET }, /* before eventCategory existed */
+        { "\"managementEvent\":\"false\"", false, VG_UNSET },
+        { "\"eventVersion\":\"1.05\"", true, VG_UNSET }, /* neither: management */
+        { "\"readOnly\":true", true, VG_TRUE },
+        { "\"readOnly\":\"true\"", true, VG_TRUE },
+        { "\"readOnly\":false", true, VG_FALSE },
+        { "\"readOnly\":\"maybe\"", true, VG_UNSET },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         struct vg_buf b = VG_BUF_INIT;
@@ -740,19 +740,19 @@ static void test_cloudtrail_sniff(void **state)
         const char *input;
         bool ok;
     } cases[] = {
-        {"{\"Records\":[]}", true},
-        {"  \n{ \"Records\" : [", true},
-        {"\xEF\xBB\xBF{\"Records\":[", true},
-        {EV("A"), true},
-        {"[" EV("A") "]", true},
-        {"{\"digestStartTime\":\"2024-03-01T11:00:00Z\"}", true},
-        {"{\"foo\":1}", false},
-        {"{\"Records\":{}}", false},
-        {"2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 "
-         "1418530010 1418530070 ACCEPT OK",
-         false},
-        {"", false},
-        {"   ", false},
+        { "{\"Records\":[]}", true },
+        { "  \n{ \"Records\" : [", true },
+        { "\xEF\xBB\xBF{\"Records\":[", true },
+        { EV("A"), true },
+        { "[" EV("A") "]", true },
+        { "{\"digestStartTime\":\"2024-03-01T11:00:00Z\"}", true },
+        { "{\"foo\":1}", false },
+        { "{\"Records\":{}}", false },
+        { "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 "
+          "1418530010 1418530070 ACCEPT OK",
+          false },
+        { "", false },
+        { "   ", false },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++)
         if (vg_format_cloudtrail.sniff(cases[i].input, strlen(cases[i].input)) != cases[i].ok)

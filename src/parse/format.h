@@ -14,22 +14,22 @@
 #include "parse/json.h"
 
 struct vg_parse_stats {
-    uint64_t records;        /* records seen, good or bad */
-    uint64_t events;         /* records turned into events */
-    uint64_t bad_records;    /* reported to the diag sink and skipped */
-    uint64_t digests;        /* CloudTrail digest files recognised and skipped */
-    uint64_t foreign;        /* records of another kind (e.g. S3 event notifications) skipped */
+    uint64_t records;     /* records seen, good or bad */
+    uint64_t events;      /* records turned into events */
+    uint64_t bad_records; /* reported to the diag sink and skipped */
+    uint64_t digests;     /* CloudTrail digest files recognised and skipped */
+    uint64_t foreign;     /* records of another kind (e.g. S3 event notifications) skipped */
 };
 
 typedef void (*vg_event_fn)(void *ctx, const struct vg_event *ev);
 
 struct vg_parse_ctx {
-    const char *source;            /* name for messages and evidence; borrowed for the run */
-    struct vg_arena *arena;        /* the batch arena */
-    struct vg_json_parser *json;   /* reused across objects */
+    const char *source;          /* name for messages and evidence; borrowed for the run */
+    struct vg_arena *arena;      /* the batch arena */
+    struct vg_json_parser *json; /* reused across objects */
     struct vg_diag *diag;
     struct vg_parse_stats *stats;
-    vg_event_fn on_event;          /* called once per event; the event is valid during the call */
+    vg_event_fn on_event; /* called once per event; the event is valid during the call */
     void *event_ctx;
 };
 

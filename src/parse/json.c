@@ -163,8 +163,8 @@ static enum vg_json_errcode decode_string(struct vg_json_parser *p, const char *
         i += 6;
         if (cp >= 0xD800 && cp <= 0xDBFF) {
             uint32_t lo;
-            if (i + 6 <= end && buf[i] == '\\' && buf[i + 1] == 'u' && read_hex4(buf + i + 2, &lo) &&
-                lo >= 0xDC00 && lo <= 0xDFFF) {
+            if (i + 6 <= end && buf[i] == '\\' && buf[i + 1] == 'u' &&
+                read_hex4(buf + i + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 i += 6;
             } else {
@@ -178,7 +178,8 @@ static enum vg_json_errcode decode_string(struct vg_json_parser *p, const char *
         char enc[4];
         rc |= vg_buf_add(out, enc, vg_utf8_encode(cp, enc));
     }
-    char *copy = rc == VG_OK ? vg_arena_strndup(p->arena, out->data ? out->data : "", out->len) : NULL;
+    char *copy =
+        rc == VG_OK ? vg_arena_strndup(p->arena, out->data ? out->data : "", out->len) : NULL;
     if (!copy) {
         err->offset = i;
         err->what = "out of memory decoding a string";
@@ -411,7 +412,7 @@ key:
     i++;
     goto value;
 
-close: {
+close : {
     uint32_t top = stack[--depth];
     p->tape[top].skip = (uint32_t)(n - top) & 0x1FFFFFFF;
     i++;
@@ -481,7 +482,8 @@ size_t vg_json_skip_value(const char *buf, size_t len, size_t pos)
         } else if (c == '}' || c == ']') {
             /* a closer of the wrong kind means the value is damaged: no reliable end (past the
              * parser's depth limit only the count is kept, so hostile nesting is still skipped) */
-            if (depth == 0 || (depth <= VG_JSON_MAX_DEPTH && open[depth - 1] != (c == '}' ? '{' : '[')))
+            if (depth == 0 ||
+                (depth <= VG_JSON_MAX_DEPTH && open[depth - 1] != (c == '}' ? '{' : '[')))
                 return 0;
             if (--depth == 0)
                 return i + 1;

@@ -40,8 +40,8 @@ enum vg_json_type {
 /* One tape slot.  An object is followed by its members as (key string, value subtree) pairs; an
  * array by its elements.  `skip` jumps over the whole subtree. */
 struct vg_json_value {
-    const char *ptr;   /* string: decoded bytes; number: its text */
-    uint32_t len;      /* string/number: byte length; array/object: element/member count */
+    const char *ptr;    /* string: decoded bytes; number: its text */
+    uint32_t len;       /* string/number: byte length; array/object: element/member count */
     uint32_t skip : 29; /* slots in this subtree, itself included */
     uint32_t type : 3;
 };
@@ -56,17 +56,17 @@ enum vg_json_errcode {
 
 struct vg_json_error {
     enum vg_json_errcode code;
-    size_t offset;     /* where parsing stopped, relative to the buffer start */
-    const char *what;  /* static text: "expected ':' after object key" */
+    size_t offset;    /* where parsing stopped, relative to the buffer start */
+    const char *what; /* static text: "expected ':' after object key" */
 };
 
 struct vg_json_parser {
     struct vg_json_value *tape;
     size_t tape_cap;
-    struct vg_arena *arena;  /* for decoded strings; borrowed */
-    struct vg_buf scratch;   /* reused decode space */
-    size_t max_bytes;        /* largest value accepted */
-    uint64_t replaced_utf8;  /* invalid sequences turned into U+FFFD, for the summary */
+    struct vg_arena *arena; /* for decoded strings; borrowed */
+    struct vg_buf scratch;  /* reused decode space */
+    size_t max_bytes;       /* largest value accepted */
+    uint64_t replaced_utf8; /* invalid sequences turned into U+FFFD, for the summary */
 };
 
 void vg_json_parser_init(struct vg_json_parser *p, struct vg_arena *arena, size_t max_bytes);
@@ -87,7 +87,8 @@ size_t vg_json_skip_value(const char *buf, size_t len, size_t pos);
 
 static inline size_t vg_json_skip_ws(const char *buf, size_t len, size_t pos)
 {
-    while (pos < len && (buf[pos] == ' ' || buf[pos] == '\n' || buf[pos] == '\r' || buf[pos] == '\t'))
+    while (pos < len &&
+           (buf[pos] == ' ' || buf[pos] == '\n' || buf[pos] == '\r' || buf[pos] == '\t'))
         pos++;
     return pos;
 }

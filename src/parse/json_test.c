@@ -109,7 +109,7 @@ static void compare_number(const struct diff *d, const struct vg_json_value *v, 
     if (!d->int_as_real && !strpbrk(text, ".eE"))
         fail_at(d, path, "jansson read a real, our text is an integer");
     double ours = strtod(text, NULL);
-    if (memcmp(&ours, &(double){json_real_value(j)}, sizeof(ours)) != 0)
+    if (memcmp(&ours, &(double){ json_real_value(j) }, sizeof(ours)) != 0)
         fail_at(d, path, "real differs");
 }
 
@@ -188,7 +188,7 @@ static void compare(struct diff *d, const struct vg_json_value *v, const json_t 
  * reject it (then both resume at the next line).  Returns the number of values compared. */
 static uint64_t diff_buffer(struct fixture *f, const char *source, const char *buf, size_t len)
 {
-    struct diff d = {source, false, 0};
+    struct diff d = { source, false, 0 };
     uint64_t roots = 0;
     size_t pos = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
@@ -405,7 +405,7 @@ static unsigned pick(struct gen *g, unsigned n)
 
 static void ws(struct gen *g)
 {
-    static const char *const spaces[] = {"", "", "", " ", "\n", "\t", "\r\n", "  "};
+    static const char *const spaces[] = { "", "", "", " ", "\n", "\t", "\r\n", "  " };
     vg_buf_adds(g->out, spaces[pick(g, VG_ARRAY_LEN(spaces))]);
 }
 
@@ -547,7 +547,7 @@ static void test_json_differential_generated(void **state)
     (void)state;
     struct fixture f;
     struct vg_buf doc = VG_BUF_INIT;
-    struct gen g = {0x5eed2024ULL, &doc, 0};
+    struct gen g = { 0x5eed2024ULL, &doc, 0 };
     uint64_t roots = 0;
     fixture_init(&f, 0);
     for (unsigned i = 0; i < 3000; i++) {
@@ -593,66 +593,66 @@ static void test_json_errors(void **state)
     (void)state;
     static const struct error_case cases[] = {
         /* truncated */
-        {"{\"a\":1", VG_JSON_ESYNTAX, 6},
-        {"[1,2", VG_JSON_ESYNTAX, 4},
-        {"\"abc", VG_JSON_ESYNTAX, 4},
-        {"{\"a\"", VG_JSON_ESYNTAX, 4},
-        {"{\"a\":", VG_JSON_ESYNTAX, 5},
-        {"[", VG_JSON_ESYNTAX, 1},
-        {"{", VG_JSON_ESYNTAX, 1},
-        {"tru", VG_JSON_ESYNTAX, 0},
-        {"\"\\u12", VG_JSON_ESYNTAX, 5},
-        {"\"\\", VG_JSON_ESYNTAX, 2},
-        {"", VG_JSON_ESYNTAX, 0},
-        {"   ", VG_JSON_ESYNTAX, 3},
+        { "{\"a\":1", VG_JSON_ESYNTAX, 6 },
+        { "[1,2", VG_JSON_ESYNTAX, 4 },
+        { "\"abc", VG_JSON_ESYNTAX, 4 },
+        { "{\"a\"", VG_JSON_ESYNTAX, 4 },
+        { "{\"a\":", VG_JSON_ESYNTAX, 5 },
+        { "[", VG_JSON_ESYNTAX, 1 },
+        { "{", VG_JSON_ESYNTAX, 1 },
+        { "tru", VG_JSON_ESYNTAX, 0 },
+        { "\"\\u12", VG_JSON_ESYNTAX, 5 },
+        { "\"\\", VG_JSON_ESYNTAX, 2 },
+        { "", VG_JSON_ESYNTAX, 0 },
+        { "   ", VG_JSON_ESYNTAX, 3 },
         /* bad escapes */
-        {"\"\\x\"", VG_JSON_ESYNTAX, 1},
-        {"\"ab\\'\"", VG_JSON_ESYNTAX, 3},
-        {"\"\\u12G4\"", VG_JSON_ESYNTAX, 1},
-        {"\"\\U0041\"", VG_JSON_ESYNTAX, 1},
-        {"\"\\ud83d\\uZZZZ\"", VG_JSON_ESYNTAX, 7},
+        { "\"\\x\"", VG_JSON_ESYNTAX, 1 },
+        { "\"ab\\'\"", VG_JSON_ESYNTAX, 3 },
+        { "\"\\u12G4\"", VG_JSON_ESYNTAX, 1 },
+        { "\"\\U0041\"", VG_JSON_ESYNTAX, 1 },
+        { "\"\\ud83d\\uZZZZ\"", VG_JSON_ESYNTAX, 7 },
         /* control characters inside strings */
-        {"\"a\x01z\"", VG_JSON_ESYNTAX, 2},
-        {"\"tab\there\"", VG_JSON_ESYNTAX, 4},
-        {"\"line\nbreak\"", VG_JSON_ESYNTAX, 5},
-        {"\"\x1f\"", VG_JSON_ESYNTAX, 1},
-        {"\"\\n\x01\"", VG_JSON_ESYNTAX, 3}, /* on the decoding path too */
+        { "\"a\x01z\"", VG_JSON_ESYNTAX, 2 },
+        { "\"tab\there\"", VG_JSON_ESYNTAX, 4 },
+        { "\"line\nbreak\"", VG_JSON_ESYNTAX, 5 },
+        { "\"\x1f\"", VG_JSON_ESYNTAX, 1 },
+        { "\"\\n\x01\"", VG_JSON_ESYNTAX, 3 }, /* on the decoding path too */
         /* trailing and missing commas */
-        {"[1,2,]", VG_JSON_ESYNTAX, 5},
-        {"{\"a\":1,}", VG_JSON_ESYNTAX, 7},
-        {"[,]", VG_JSON_ESYNTAX, 1},
-        {"{,}", VG_JSON_ESYNTAX, 1},
-        {"[1,,2]", VG_JSON_ESYNTAX, 3},
-        {"[1 2]", VG_JSON_ESYNTAX, 3},
-        {"{\"a\" 1}", VG_JSON_ESYNTAX, 5},
-        {"{\"a\":1 \"b\":2}", VG_JSON_ESYNTAX, 7},
-        {"{1:2}", VG_JSON_ESYNTAX, 1},
-        {"[1}", VG_JSON_ESYNTAX, 2},
-        {"{\"a\":1]", VG_JSON_ESYNTAX, 6},
+        { "[1,2,]", VG_JSON_ESYNTAX, 5 },
+        { "{\"a\":1,}", VG_JSON_ESYNTAX, 7 },
+        { "[,]", VG_JSON_ESYNTAX, 1 },
+        { "{,}", VG_JSON_ESYNTAX, 1 },
+        { "[1,,2]", VG_JSON_ESYNTAX, 3 },
+        { "[1 2]", VG_JSON_ESYNTAX, 3 },
+        { "{\"a\" 1}", VG_JSON_ESYNTAX, 5 },
+        { "{\"a\":1 \"b\":2}", VG_JSON_ESYNTAX, 7 },
+        { "{1:2}", VG_JSON_ESYNTAX, 1 },
+        { "[1}", VG_JSON_ESYNTAX, 2 },
+        { "{\"a\":1]", VG_JSON_ESYNTAX, 6 },
         /* numbers: leading zeros, lone signs, missing digits */
-        {"[01]", VG_JSON_ESYNTAX, 2},
-        {"{\"a\":-01}", VG_JSON_ESYNTAX, 7},
-        {"-", VG_JSON_ESYNTAX, 1},
-        {"[-]", VG_JSON_ESYNTAX, 2},
-        {"-a", VG_JSON_ESYNTAX, 1},
-        {"+1", VG_JSON_ESYNTAX, 0},
-        {".5", VG_JSON_ESYNTAX, 0},
-        {"1.", VG_JSON_ESYNTAX, 2},
-        {"1.e5", VG_JSON_ESYNTAX, 2},
-        {"1e", VG_JSON_ESYNTAX, 2},
-        {"1e+", VG_JSON_ESYNTAX, 3},
-        {"[0x10]", VG_JSON_ESYNTAX, 2},
+        { "[01]", VG_JSON_ESYNTAX, 2 },
+        { "{\"a\":-01}", VG_JSON_ESYNTAX, 7 },
+        { "-", VG_JSON_ESYNTAX, 1 },
+        { "[-]", VG_JSON_ESYNTAX, 2 },
+        { "-a", VG_JSON_ESYNTAX, 1 },
+        { "+1", VG_JSON_ESYNTAX, 0 },
+        { ".5", VG_JSON_ESYNTAX, 0 },
+        { "1.", VG_JSON_ESYNTAX, 2 },
+        { "1.e5", VG_JSON_ESYNTAX, 2 },
+        { "1e", VG_JSON_ESYNTAX, 2 },
+        { "1e+", VG_JSON_ESYNTAX, 3 },
+        { "[0x10]", VG_JSON_ESYNTAX, 2 },
         /* literals */
-        {"nul", VG_JSON_ESYNTAX, 0},
-        {"True", VG_JSON_ESYNTAX, 0},
-        {"[nan]", VG_JSON_ESYNTAX, 1},
-        {"Infinity", VG_JSON_ESYNTAX, 0},
-        {"[fals]", VG_JSON_ESYNTAX, 1},
+        { "nul", VG_JSON_ESYNTAX, 0 },
+        { "True", VG_JSON_ESYNTAX, 0 },
+        { "[nan]", VG_JSON_ESYNTAX, 1 },
+        { "Infinity", VG_JSON_ESYNTAX, 0 },
+        { "[fals]", VG_JSON_ESYNTAX, 1 },
         /* stray structure */
-        {"]", VG_JSON_ESYNTAX, 0},
-        {"}", VG_JSON_ESYNTAX, 0},
-        {":", VG_JSON_ESYNTAX, 0},
-        {"\xEF\xBB\xBF{}", VG_JSON_ESYNTAX, 0}, /* a BOM is the formats' business */
+        { "]", VG_JSON_ESYNTAX, 0 },
+        { "}", VG_JSON_ESYNTAX, 0 },
+        { ":", VG_JSON_ESYNTAX, 0 },
+        { "\xEF\xBB\xBF{}", VG_JSON_ESYNTAX, 0 }, /* a BOM is the formats' business */
     };
     struct fixture f;
     fixture_init(&f, 0);
@@ -679,8 +679,9 @@ static void test_json_stops_after_value(void **state)
         size_t end;
         const char *text;
     } cases[] = {
-        {"01", 1, "0"},         {"-01", 2, "-0"},  {"1 2 3", 1, "1"}, {"truex", 4, "true"},
-        {"\"a\"\"b\"", 3, "a"}, {"{}[]", 2, NULL}, {"1}", 1, "1"},    {"  null  ", 6, "null"},
+        { "01", 1, "0" },       { "-01", 2, "-0" },        { "1 2 3", 1, "1" },
+        { "truex", 4, "true" }, { "\"a\"\"b\"", 3, "a" },  { "{}[]", 2, NULL },
+        { "1}", 1, "1" },       { "  null  ", 6, "null" },
     };
     struct fixture f;
     fixture_init(&f, 0);
@@ -699,8 +700,8 @@ static void test_json_stops_after_value(void **state)
     size_t pos = 0, n = 0;
     const struct vg_json_value *root;
     struct vg_json_error err;
-    static const enum vg_json_type types[] = {VG_JSON_NUMBER, VG_JSON_ARRAY, VG_JSON_OBJECT,
-                                              VG_JSON_STRING, VG_JSON_NULL};
+    static const enum vg_json_type types[] = { VG_JSON_NUMBER, VG_JSON_ARRAY, VG_JSON_OBJECT,
+                                               VG_JSON_STRING, VG_JSON_NULL };
     while (vg_json_skip_ws(seq, strlen(seq), pos) < strlen(seq)) {
         assert_int_equal(vg_json_parse(&f.p, seq, strlen(seq), &pos, &root, &err), VG_JSON_OK);
         assert_true(n < VG_ARRAY_LEN(types));
@@ -767,14 +768,14 @@ static void test_json_size_limit(void **state)
         size_t max_bytes;
         enum vg_json_errcode code;
     } cases[] = {
-        {"\"0123456789abcdef\"", 18, VG_JSON_OK},        /* exactly the limit */
-        {"\"0123456789abcdefg\"", 18, VG_JSON_ETOO_BIG}, /* one byte over */
-        {"[1,2,3,4,5,6,7,8,9]", 18, VG_JSON_ETOO_BIG},
-        {"{\"a\":1, \"b\": 2}", 8, VG_JSON_ETOO_BIG},         /* cut mid-object: too big, not bad */
-        {"{\"a\":\"\\u00e9\\u00e9\"}", 12, VG_JSON_ETOO_BIG}, /* cut inside an escape */
-        {"        [1,2,3]", 7, VG_JSON_OK},                   /* leading white space is free */
-        {"[1 x]", 4, VG_JSON_ESYNTAX},                        /* a real error inside the limit */
-        {"[1,2] garbage", 5, VG_JSON_OK},                     /* what follows is not the value */
+        { "\"0123456789abcdef\"", 18, VG_JSON_OK },        /* exactly the limit */
+        { "\"0123456789abcdefg\"", 18, VG_JSON_ETOO_BIG }, /* one byte over */
+        { "[1,2,3,4,5,6,7,8,9]", 18, VG_JSON_ETOO_BIG },
+        { "{\"a\":1, \"b\": 2}", 8, VG_JSON_ETOO_BIG }, /* cut mid-object: too big, not bad */
+        { "{\"a\":\"\\u00e9\\u00e9\"}", 12, VG_JSON_ETOO_BIG }, /* cut inside an escape */
+        { "        [1,2,3]", 7, VG_JSON_OK },                   /* leading white space is free */
+        { "[1 x]", 4, VG_JSON_ESYNTAX },                        /* a real error inside the limit */
+        { "[1,2] garbage", 5, VG_JSON_OK },                     /* what follows is not the value */
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         struct fixture f;
@@ -832,38 +833,38 @@ static void test_json_strings(void **state)
 {
     (void)state;
     static const struct string_case cases[] = {
-        {"\"plain\"", S("plain"), 0, true},
-        {"\"\"", S(""), 0, true},
-        {"\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"",
-         S("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"), 0, true},
-        {"\"a\\nb\\\"c\\\\d\\/e\\bf\\fg\\rh\\ti\"", S("a\nb\"c\\d/e\bf\fg\rh\ti"), 0, false},
-        {"\"\\u00e9\"", S("\xC3\xA9"), 0, false},
-        {"\"\\u00E9\\u20ac\"", S("\xC3\xA9\xE2\x82\xAC"), 0, false},
-        {"\"\\ud83d\\ude00\"", S("\xF0\x9F\x98\x80"), 0, false},
-        {"\"\\uD83D\\uDE00\"", S("\xF0\x9F\x98\x80"), 0, false},
-        {"\"\\u0000\"", S("\0"), 0, false},
-        {"\"a\\u0041\"", S("aA"), 0, false},
+        { "\"plain\"", S("plain"), 0, true },
+        { "\"\"", S(""), 0, true },
+        { "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"",
+          S("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"), 0, true },
+        { "\"a\\nb\\\"c\\\\d\\/e\\bf\\fg\\rh\\ti\"", S("a\nb\"c\\d/e\bf\fg\rh\ti"), 0, false },
+        { "\"\\u00e9\"", S("\xC3\xA9"), 0, false },
+        { "\"\\u00E9\\u20ac\"", S("\xC3\xA9\xE2\x82\xAC"), 0, false },
+        { "\"\\ud83d\\ude00\"", S("\xF0\x9F\x98\x80"), 0, false },
+        { "\"\\uD83D\\uDE00\"", S("\xF0\x9F\x98\x80"), 0, false },
+        { "\"\\u0000\"", S("\0"), 0, false },
+        { "\"a\\u0041\"", S("aA"), 0, false },
         /* the first 16 bytes are plain (vector path), the escape comes later */
-        {"\"0123456789abcdefghij\\n\"", S("0123456789abcdefghij\n"), 0, false},
+        { "\"0123456789abcdefghij\\n\"", S("0123456789abcdefghij\n"), 0, false },
         /* lone surrogates */
-        {"\"\\ud800\"", S(FFFD), 1, false},
-        {"\"\\udc00\"", S(FFFD), 1, false},
-        {"\"\\ud800\\u0041\"", S(FFFD "A"), 1, false},
-        {"\"\\ud800\\ud800\"", S(FFFD FFFD), 2, false},
-        {"\"\\ude00\\ud83d\"", S(FFFD FFFD), 2, false},
-        {"\"x\\ud83dy\"", S("x" FFFD "y"), 1, false},
+        { "\"\\ud800\"", S(FFFD), 1, false },
+        { "\"\\udc00\"", S(FFFD), 1, false },
+        { "\"\\ud800\\u0041\"", S(FFFD "A"), 1, false },
+        { "\"\\ud800\\ud800\"", S(FFFD FFFD), 2, false },
+        { "\"\\ude00\\ud83d\"", S(FFFD FFFD), 2, false },
+        { "\"x\\ud83dy\"", S("x" FFFD "y"), 1, false },
         /* invalid UTF-8 bytes, one U+FFFD per byte that cannot start a valid sequence */
-        {"\"\xC0\xAF\"", S(FFFD FFFD), 2, false},          /* overlong '/' */
-        {"\"\xE0\x80\xAF\"", S(FFFD FFFD FFFD), 3, false}, /* overlong, 3 bytes */
-        {"\"\xFF\"", S(FFFD), 1, false},
-        {"\"ok\x80\"", S("ok" FFFD), 1, false},
-        {"\"\xED\xA0\x80\"", S(FFFD FFFD FFFD), 3, false},          /* encoded surrogate */
-        {"\"\xF4\x90\x80\x80\"", S(FFFD FFFD FFFD FFFD), 4, false}, /* past U+10FFFF */
-        {"\"\xE2\x82\"", S(FFFD FFFD), 2, false},                   /* cut before the quote */
-        {"\"\xC3\xA9\xC3\"", S("\xC3\xA9" FFFD), 1, false},
-        {"\"\\n\xFF\"", S("\n" FFFD), 1, false}, /* escape, then bad byte */
-        {"\"0123456789abcdef\xC3\xA9\xFE tail\"", S("0123456789abcdef\xC3\xA9" FFFD " tail"), 1,
-         false},
+        { "\"\xC0\xAF\"", S(FFFD FFFD), 2, false },          /* overlong '/' */
+        { "\"\xE0\x80\xAF\"", S(FFFD FFFD FFFD), 3, false }, /* overlong, 3 bytes */
+        { "\"\xFF\"", S(FFFD), 1, false },
+        { "\"ok\x80\"", S("ok" FFFD), 1, false },
+        { "\"\xED\xA0\x80\"", S(FFFD FFFD FFFD), 3, false },          /* encoded surrogate */
+        { "\"\xF4\x90\x80\x80\"", S(FFFD FFFD FFFD FFFD), 4, false }, /* past U+10FFFF */
+        { "\"\xE2\x82\"", S(FFFD FFFD), 2, false },                   /* cut before the quote */
+        { "\"\xC3\xA9\xC3\"", S("\xC3\xA9" FFFD), 1, false },
+        { "\"\\n\xFF\"", S("\n" FFFD), 1, false }, /* escape, then bad byte */
+        { "\"0123456789abcdef\xC3\xA9\xFE tail\"", S("0123456789abcdef\xC3\xA9" FFFD " tail"), 1,
+          false },
     };
     struct fixture f;
     fixture_init(&f, 0);
@@ -907,22 +908,22 @@ static void test_json_skip_value(void **state)
         size_t pos;
         size_t end; /* 0: the value does not end within the buffer */
     } cases[] = {
-        {"{\"a\":[1,2,{\"b\":\"}\"}]} tail", 0, 21},
-        {"  [\"]\", \"[\"]  ", 0, 12},
-        {"\"str\\\"ing\" x", 0, 10},
-        {"\"\\\\\" x", 0, 4},
-        {"\"\"", 0, 2},
-        {"[1,2", 0, 0},
-        {"{\"a\":\"unterminated}", 0, 0},
-        {"123,456", 0, 3},
-        {"123,456", 4, 7},
-        {"true]", 0, 4},
-        {"garbage}{", 0, 7},
-        {"   ", 0, 0},
-        {"", 0, 0},
-        {"{\"a\": oops}, {\"b\":1}", 0, 11}, /* bad inside, brackets still match */
-        {"[[[[]]]]]]", 0, 8},
-        {"{\"k\":\"\xFF\xFE\"}x", 0, 10},
+        { "{\"a\":[1,2,{\"b\":\"}\"}]} tail", 0, 21 },
+        { "  [\"]\", \"[\"]  ", 0, 12 },
+        { "\"str\\\"ing\" x", 0, 10 },
+        { "\"\\\\\" x", 0, 4 },
+        { "\"\"", 0, 2 },
+        { "[1,2", 0, 0 },
+        { "{\"a\":\"unterminated}", 0, 0 },
+        { "123,456", 0, 3 },
+        { "123,456", 4, 7 },
+        { "true]", 0, 4 },
+        { "garbage}{", 0, 7 },
+        { "   ", 0, 0 },
+        { "", 0, 0 },
+        { "{\"a\": oops}, {\"b\":1}", 0, 11 }, /* bad inside, brackets still match */
+        { "[[[[]]]]]]", 0, 8 },
+        { "{\"k\":\"\xFF\xFE\"}x", 0, 10 },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         size_t got = vg_json_skip_value(cases[i].input, strlen(cases[i].input), cases[i].pos);
@@ -974,19 +975,19 @@ static void test_json_get_and_path(void **state)
         const char *path;
         const char *text; /* NULL: not found; "{" / "[": a container */
     } cases[] = {
-        {"a.b.c", "42"},
-        {"a.b", "{"},
-        {"a", "{"},
-        {"arr", "["},
-        {"dup", "1"},        /* the first of duplicate keys */
-        {"escaped", "true"}, /* keys compare decoded */
-        {"userIdentity.sessionContext.sessionIssuer.arn", "arn:aws:iam::1:role/R"},
-        {"a.b.c.d", NULL}, /* through a number */
-        {"a.x.c", NULL},
-        {"arr.x", NULL}, /* arrays have no members */
-        {"missing", NULL},
-        {"A", NULL}, /* case matters */
-        {"e.anything", NULL},
+        { "a.b.c", "42" },
+        { "a.b", "{" },
+        { "a", "{" },
+        { "arr", "[" },
+        { "dup", "1" },        /* the first of duplicate keys */
+        { "escaped", "true" }, /* keys compare decoded */
+        { "userIdentity.sessionContext.sessionIssuer.arn", "arn:aws:iam::1:role/R" },
+        { "a.b.c.d", NULL }, /* through a number */
+        { "a.x.c", NULL },
+        { "arr.x", NULL }, /* arrays have no members */
+        { "missing", NULL },
+        { "A", NULL }, /* case matters */
+        { "e.anything", NULL },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         const struct vg_json_value *v = vg_json_path(root, cases[i].path);
@@ -1021,8 +1022,8 @@ static void test_json_first_next(void **state)
     fixture_init(&f, 0);
     const struct vg_json_value *root = parse_ok(&f, doc, sizeof(doc) - 1);
 
-    static const enum vg_json_type arr_types[] = {VG_JSON_NUMBER, VG_JSON_ARRAY, VG_JSON_OBJECT,
-                                                  VG_JSON_STRING};
+    static const enum vg_json_type arr_types[] = { VG_JSON_NUMBER, VG_JSON_ARRAY, VG_JSON_OBJECT,
+                                                   VG_JSON_STRING };
     const struct vg_json_value *arr = vg_json_get(root, "arr");
     size_t n = 0;
     for (const struct vg_json_value *e = vg_json_first(arr); e; e = vg_json_next(arr, e)) {
@@ -1032,7 +1033,7 @@ static void test_json_first_next(void **state)
     assert_int_equal(n, arr->len);
     assert_int_equal(n, 4);
 
-    static const char *const keys[] = {"k1", "k2", "k3"};
+    static const char *const keys[] = { "k1", "k2", "k3" };
     const struct vg_json_value *o = vg_json_get(root, "o");
     n = 0;
     for (const struct vg_json_value *v = vg_json_first(o); v; v = vg_json_next(o, v)) {
@@ -1063,29 +1064,29 @@ static void test_json_i64(void **state)
         bool ok;
         int64_t value;
     } cases[] = {
-        {"0", true, 0},
-        {"-0", true, 0},
-        {"42", true, 42},
-        {"-7", true, -7},
-        {"123456789012", true, 123456789012},
-        {"9223372036854775807", true, INT64_MAX},
-        {"-9223372036854775808", true, INT64_MIN},
-        {"9223372036854775808", false, 0},
-        {"-9223372036854775809", false, 0},
-        {"18446744073709551615", false, 0},
-        {"18446744073709551616", false, 0},
-        {"123456789012345678901234", false, 0},
-        {"1.0", false, 0},
-        {"1e3", false, 0},
-        {"\"42\"", true, 42}, /* numeric strings count: CloudTrail quotes some numbers */
-        {"\"-9223372036854775808\"", true, INT64_MIN},
-        {"\"\"", false, 0},
-        {"\"-\"", false, 0},
-        {"\"4x\"", false, 0},
-        {"\" 4\"", false, 0},
-        {"true", false, 0},
-        {"null", false, 0},
-        {"[1]", false, 0},
+        { "0", true, 0 },
+        { "-0", true, 0 },
+        { "42", true, 42 },
+        { "-7", true, -7 },
+        { "123456789012", true, 123456789012 },
+        { "9223372036854775807", true, INT64_MAX },
+        { "-9223372036854775808", true, INT64_MIN },
+        { "9223372036854775808", false, 0 },
+        { "-9223372036854775809", false, 0 },
+        { "18446744073709551615", false, 0 },
+        { "18446744073709551616", false, 0 },
+        { "123456789012345678901234", false, 0 },
+        { "1.0", false, 0 },
+        { "1e3", false, 0 },
+        { "\"42\"", true, 42 }, /* numeric strings count: CloudTrail quotes some numbers */
+        { "\"-9223372036854775808\"", true, INT64_MIN },
+        { "\"\"", false, 0 },
+        { "\"-\"", false, 0 },
+        { "\"4x\"", false, 0 },
+        { "\" 4\"", false, 0 },
+        { "true", false, 0 },
+        { "null", false, 0 },
+        { "[1]", false, 0 },
     };
     struct fixture f;
     fixture_init(&f, 0);
@@ -1099,7 +1100,7 @@ static void test_json_i64(void **state)
         if (!ok && v != 12345)
             fail_msg("'%s': *out written on failure", cases[i].input);
     }
-    assert_false(vg_json_i64(NULL, &(int64_t){0}));
+    assert_false(vg_json_i64(NULL, &(int64_t){ 0 }));
     fixture_release(&f);
 }
 
@@ -1111,11 +1112,11 @@ static void test_json_bool(void **state)
         bool ok;
         bool value;
     } cases[] = {
-        {"true", true, true},        {"false", true, false},   {"\"true\"", true, true},
-        {"\"false\"", true, false},  {"\"TRUE\"", true, true}, {"\"False\"", true, false},
-        {"\"yes\"", false, false},   {"\"\"", false, false},   {"1", false, false},
-        {"0", false, false},         {"null", false, false},   {"{}", false, false},
-        {"\"true \"", false, false},
+        { "true", true, true },        { "false", true, false },   { "\"true\"", true, true },
+        { "\"false\"", true, false },  { "\"TRUE\"", true, true }, { "\"False\"", true, false },
+        { "\"yes\"", false, false },   { "\"\"", false, false },   { "1", false, false },
+        { "0", false, false },         { "null", false, false },   { "{}", false, false },
+        { "\"true \"", false, false },
     };
     struct fixture f;
     fixture_init(&f, 0);
@@ -1127,7 +1128,7 @@ static void test_json_bool(void **state)
             fail_msg("'%s': got %d/%d, want %d/%d", cases[i].input, ok, b, cases[i].ok,
                      cases[i].value);
     }
-    assert_false(vg_json_bool(NULL, &(bool){false}));
+    assert_false(vg_json_bool(NULL, &(bool){ false }));
     fixture_release(&f);
 }
 

@@ -13,24 +13,24 @@
 #include "parse/format.h"
 
 struct vg_scan_opts {
-    int64_t since_ms;            /* events before this are skipped; INT64_MIN for none */
-    int64_t until_ms;            /* events at or after this are skipped; INT64_MAX for none */
-    size_t findings_cap;         /* 0 = default */
+    int64_t since_ms;              /* events before this are skipped; INT64_MIN for none */
+    int64_t until_ms;              /* events at or after this are skipped; INT64_MAX for none */
+    size_t findings_cap;           /* 0 = default */
     vg_findings_evict_fn on_evict; /* called for a finding pushed out of a full table */
     void *evict_ctx;
-    vg_diag_fn on_diag;          /* bad-input messages (the first diag_keep of them) */
+    vg_diag_fn on_diag; /* bad-input messages (the first diag_keep of them) */
     void *diag_ctx;
     unsigned diag_keep;
-    const struct vg_intel *intel;  /* threat and trusted lists; borrowed, may be NULL */
+    const struct vg_intel *intel; /* threat and trusted lists; borrowed, may be NULL */
 };
 
 struct vg_scan_stats {
     uint64_t files;
-    uint64_t files_not_log;      /* files of no format vigil reads */
-    uint64_t bytes_read;         /* as stored (compressed) */
-    uint64_t bytes_plain;        /* after decompression */
-    uint64_t out_of_range;       /* events outside --since/--until */
-    uint64_t utf8_replaced;      /* invalid UTF-8 sequences replaced by U+FFFD */
+    uint64_t files_not_log; /* files of no format vigil reads */
+    uint64_t bytes_read;    /* as stored (compressed) */
+    uint64_t bytes_plain;   /* after decompression */
+    uint64_t out_of_range;  /* events outside --since/--until */
+    uint64_t utf8_replaced; /* invalid UTF-8 sequences replaced by U+FFFD */
     struct vg_parse_stats parse;
 };
 

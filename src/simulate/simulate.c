@@ -152,7 +152,7 @@ static void put(struct sink *o, const void *p, size_t n)
 
 static void put_strn(struct sink *o, const char *s, size_t n)
 {
-    int rc = vg_buf_add_json_str(&o->b, (struct vg_str){s, n});
+    int rc = vg_buf_add_json_str(&o->b, (struct vg_str){ s, n });
     if (VG_UNLIKELY(rc) && !o->err)
         o->err = rc;
 }
@@ -217,46 +217,49 @@ enum prof { PROF_CLI, PROF_CONSOLE, PROF_CI, PROF_ROLE, PROF_LAMBDA, PROF_EC2, P
 
 /* The principal mix, repeated: roughly a small production account, and even --principals 6
  * has every identity shape. */
-static const uint8_t prof_cycle[] = {PROF_CLI, PROF_EC2, PROF_ROLE, PROF_CONSOLE, PROF_LAMBDA,
-                                     PROF_CLI, PROF_EC2, PROF_CI,   PROF_ROLE,    PROF_EC2};
+static const uint8_t prof_cycle[] = { PROF_CLI, PROF_EC2, PROF_ROLE, PROF_CONSOLE, PROF_LAMBDA,
+                                      PROF_CLI, PROF_EC2, PROF_CI,   PROF_ROLE,    PROF_EC2 };
 /* Relative call volume: machines are chattier than people. */
-static const uint8_t prof_activity[PROF_COUNT] = {3, 2, 6, 4, 10, 12};
+static const uint8_t prof_activity[PROF_COUNT] = { 3, 2, 6, 4, 10, 12 };
 
-static const char *const first_names[] = {"alice", "bob",   "carol", "dave", "erin", "frank",
-                                          "grace", "heidi", "ivan",  "judy", "ken",  "laura",
-                                          "mike",  "nina",  "oscar", "priya"};
-static const char *const last_names[] = {"nguyen", "smith", "garcia", "kim",     "muller", "rossi",
-                                         "tanaka", "silva", "okafor", "ivanova", "dubois", "khan",
-                                         "larsen", "cohen", "novak",  "walsh"};
-static const char *const orgs[] = {"acme",     "globex", "initech", "umbrella", "hooli",
-                                   "vandelay", "wayne",  "stark",   "tyrell",   "wonka"};
-static const char *const bucket_purposes[6] = {"data-lake", "web-assets",  "backups",
-                                               "app-logs",  "ml-datasets", "tf-state"};
-static const char *const ci_names[] = {"terraform-ci", "github-actions", "jenkins-deploy",
-                                       "backup-agent"};
-static const char *const role_names[] = {"AWSReservedSSO_AdministratorAccess",
-                                         "AWSReservedSSO_ReadOnlyAccess", "DeployRole",
-                                         "DataPipelineRole"};
-static const char *const assume_targets[] = {"DeployRole", "ReadOnlyAudit", "DataPipelineRole",
-                                             "OrganizationAccountAccessRole"};
-static const char *const fn_names[] = {"order-processor", "thumbnail-generator", "nightly-report",
-                                       "webhook-handler", "stream-consumer",     "auth-authorizer"};
-static const char *const ec2_roles[] = {"web-server-role", "batch-worker-role", "bastion-role",
-                                        "eks-node-role"};
-static const char *const apps[] = {"orders", "checkout", "billing", "search", "auth"};
-static const char *const app_params[] = {"db_host", "api_key", "feature_flags", "redis_url"};
-static const char *const tables[] = {"orders", "sessions", "inventory", "user-profiles", "events"};
-static const char *const stacks[] = {"network-prod", "app-prod", "data-pipeline", "monitoring"};
-static const char *const key_prefixes[] = {"data/raw",      "data/curated",  "exports",
-                                           "uploads",       "reports/daily", "models",
-                                           "images/thumbs", "backups/db"};
-static const char *const key_exts[] = {".json", ".parquet", ".csv.gz", ".png", ".tar.gz", ".pdf"};
+static const char *const first_names[] = { "alice", "bob",   "carol", "dave", "erin", "frank",
+                                           "grace", "heidi", "ivan",  "judy", "ken",  "laura",
+                                           "mike",  "nina",  "oscar", "priya" };
+static const char *const last_names[] = { "nguyen", "smith", "garcia", "kim",     "muller", "rossi",
+                                          "tanaka", "silva", "okafor", "ivanova", "dubois", "khan",
+                                          "larsen", "cohen", "novak",  "walsh" };
+static const char *const orgs[] = { "acme",     "globex", "initech", "umbrella", "hooli",
+                                    "vandelay", "wayne",  "stark",   "tyrell",   "wonka" };
+static const char *const bucket_purposes[6] = { "data-lake", "web-assets",  "backups",
+                                                "app-logs",  "ml-datasets", "tf-state" };
+static const char *const ci_names[] = { "terraform-ci", "github-actions", "jenkins-deploy",
+                                        "backup-agent" };
+static const char *const role_names[] = { "AWSReservedSSO_AdministratorAccess",
+                                          "AWSReservedSSO_ReadOnlyAccess", "DeployRole",
+                                          "DataPipelineRole" };
+static const char *const assume_targets[] = { "DeployRole", "ReadOnlyAudit", "DataPipelineRole",
+                                              "OrganizationAccountAccessRole" };
+static const char *const fn_names[] = {
+    "order-processor", "thumbnail-generator", "nightly-report",
+    "webhook-handler", "stream-consumer",     "auth-authorizer"
+};
+static const char *const ec2_roles[] = { "web-server-role", "batch-worker-role", "bastion-role",
+                                         "eks-node-role" };
+static const char *const apps[] = { "orders", "checkout", "billing", "search", "auth" };
+static const char *const app_params[] = { "db_host", "api_key", "feature_flags", "redis_url" };
+static const char *const tables[] = { "orders", "sessions", "inventory", "user-profiles",
+                                      "events" };
+static const char *const stacks[] = { "network-prod", "app-prod", "data-pipeline", "monitoring" };
+static const char *const key_prefixes[] = { "data/raw",      "data/curated",  "exports",
+                                            "uploads",       "reports/daily", "models",
+                                            "images/thumbs", "backups/db" };
+static const char *const key_exts[] = { ".json", ".parquet", ".csv.gz", ".png", ".tar.gz", ".pdf" };
 /* First octets of consumer and office networks, and of AWS and CI-runner address space; none is
  * private, reserved or a well-known anonymiser range. */
-static const uint8_t human_octets[] = {24, 68, 71,  73,  76,  81,  82,  86,  88,  90,
-                                       93, 98, 108, 109, 174, 176, 188, 195, 212, 217};
-static const uint8_t aws_octets[] = {3, 18, 44, 52, 54};
-static const uint8_t runner_octets[] = {4, 13, 20, 40};
+static const uint8_t human_octets[] = { 24, 68, 71,  73,  76,  81,  82,  86,  88,  90,
+                                        93, 98, 108, 109, 174, 176, 188, 195, 212, 217 };
+static const uint8_t aws_octets[] = { 3, 18, 44, 52, 54 };
+static const uint8_t runner_octets[] = { 4, 13, 20, 40 };
 
 static const char *const ua_cli[] = {
     "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.5.0-1014-aws md/arch#x86_64 "
@@ -407,85 +410,98 @@ struct call {
 
 /* Normal traffic.  Columns of weight: CLI user, console user, CI user, role, Lambda, EC2. */
 static const struct call calls[] = {
-    {{S_EC2, "DescribeInstances", "{\"instancesSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
-     {8, 6, 10, 8, 0, 2}},
-    {{S_EC2, "DescribeSecurityGroups",
-      "{\"securityGroupSet\":{},\"securityGroupIdSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
-     {3, 3, 8, 3, 0, 0}},
-    {{S_EC2, "DescribeVpcs", "{\"vpcSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
-     {2, 2, 6, 2, 0, 0}},
-    {{S_EC2, "DescribeSubnets", "{\"subnetSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
-     {2, 2, 6, 2, 0, 0}},
-    {{S_EC2, "DescribeVolumes", "{\"volumeSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
-     {2, 2, 4, 2, 0, 1}},
-    {{S_EC2, "DescribeRegions", "{\"regionSet\":{}}", NULL, K_NONE, F_READ}, {1, 2, 2, 1, 0, 0}},
-    {{S_EC2, "DescribeTags", NULL, NULL, K_EC2_TAGS_FILTER, F_READ}, {0, 0, 2, 0, 0, 6}},
-    {{S_EC2, "CreateTags", NULL, NULL, K_EC2_CREATE_TAGS, 0}, {1, 1, 3, 1, 0, 0}},
-    {{S_S3, "ListBuckets", "{\"Host\":\"s3.amazonaws.com\"}", NULL, K_NONE,
-      F_READ | F_S3 | F_GLOBAL},
-     {5, 4, 3, 4, 0, 1}},
-    {{S_S3, "GetBucketLocation", NULL, "location", K_S3_BUCKET_SUB, F_READ | F_S3},
-     {3, 3, 4, 4, 1, 2}},
-    {{S_S3, "GetBucketAcl", NULL, "acl", K_S3_BUCKET_SUB, F_READ | F_S3}, {1, 2, 3, 1, 0, 0}},
-    {{S_S3, "GetBucketPolicy", NULL, "policy", K_S3_BUCKET_SUB, F_READ | F_S3}, {1, 1, 3, 1, 0, 0}},
-    {{S_S3, "GetBucketVersioning", NULL, "versioning", K_S3_BUCKET_SUB, F_READ | F_S3},
-     {1, 1, 3, 1, 0, 0}},
-    {{S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3}, {4, 2, 2, 6, 12, 12}},
-    {{S_S3, "PutObject", NULL, NULL, K_S3_OBJECT, F_DATA | F_S3}, {1, 1, 2, 3, 8, 8}},
-    {{S_S3, "HeadObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3}, {1, 0, 1, 2, 4, 4}},
-    {{S_IAM, "GetUser", NULL, NULL, K_NONE, F_READ | F_GLOBAL}, {2, 1, 1, 0, 0, 0}},
-    {{S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL}, {1, 2, 1, 1, 0, 0}},
-    {{S_IAM, "ListRoles", NULL, NULL, K_NONE, F_READ | F_GLOBAL}, {1, 2, 2, 2, 0, 0}},
-    {{S_IAM, "GetRole", NULL, NULL, K_IAM_ROLE, F_READ | F_GLOBAL}, {1, 1, 4, 1, 0, 0}},
-    {{S_IAM, "ListAttachedRolePolicies", NULL, NULL, K_IAM_ROLE, F_READ | F_GLOBAL},
-     {1, 1, 3, 1, 0, 0}},
-    {{S_IAM, "ListPolicies", "{\"scope\":\"Local\",\"onlyAttached\":false}", NULL, K_NONE,
-      F_READ | F_GLOBAL},
-     {1, 1, 2, 1, 0, 0}},
-    {{S_IAM, "GetAccountSummary", NULL, NULL, K_NONE, F_READ | F_GLOBAL}, {0, 2, 0, 1, 0, 0}},
-    {{S_IAM, "ListAccessKeys", NULL, NULL, K_IAM_USER, F_READ | F_GLOBAL}, {1, 1, 0, 0, 0, 0}},
-    {{S_STS, "GetCallerIdentity", NULL, NULL, K_NONE, F_READ}, {6, 0, 4, 3, 1, 2}},
-    {{S_STS, "AssumeRole", NULL, NULL, K_STS_ASSUME_ROLE, F_READ | F_V108}, {2, 0, 4, 2, 0, 0}},
-    {{S_KMS, "Decrypt", "{\"encryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}", NULL, K_KMS,
-      F_READ | F_V108},
-     {1, 0, 1, 3, 8, 6}},
-    {{S_KMS, "GenerateDataKey", NULL, NULL, K_KMS, F_READ | F_V108}, {0, 0, 0, 2, 6, 4}},
-    {{S_LOGS, "DescribeLogGroups", "{\"logGroupNamePrefix\":\"/aws/lambda/\"}", NULL, K_NONE,
-      F_READ | F_V108},
-     {2, 3, 2, 2, 0, 0}},
-    {{S_LOGS, "CreateLogStream", NULL, NULL, K_LOGS_CREATE_STREAM, F_V108}, {0, 0, 0, 0, 3, 2}},
-    {{S_LAMBDA, "ListFunctions20150331", NULL, NULL, K_NONE, F_READ | F_V108}, {2, 3, 3, 2, 0, 0}},
-    {{S_LAMBDA, "GetFunction20150331v2", NULL, NULL, K_LAMBDA_FN, F_READ | F_V108},
-     {1, 2, 4, 1, 0, 0}},
-    {{S_LAMBDA, "UpdateFunctionCode20150331v2", NULL, NULL, K_LAMBDA_UPDATE, F_V108},
-     {0, 0, 2, 0, 0, 0}},
-    {{S_CW, "DescribeAlarms", "{\"maxRecords\":100}", NULL, K_NONE, F_READ | F_V108},
-     {1, 3, 1, 1, 0, 0}},
-    {{S_CW, "GetMetricStatistics", NULL, NULL, K_CW_METRIC_STATS, F_READ | F_V108},
-     {1, 2, 0, 2, 1, 1}},
-    {{S_SSM, "GetParameter", NULL, NULL, K_SSM_GET_PARAM, F_READ | F_V108}, {1, 0, 2, 2, 6, 5}},
-    {{S_SSM, "DescribeInstanceInformation", "{\"maxResults\":50}", NULL, K_NONE, F_READ | F_V108},
-     {1, 2, 1, 1, 0, 0}},
-    {{S_SSM, "UpdateInstanceInformation", NULL, NULL, K_SSM_UPDATE_INFO, F_V108},
-     {0, 0, 0, 0, 0, 10}},
-    {{S_SSM, "PutParameter", NULL, NULL, K_SSM_PUT_PARAM, F_V108}, {0, 0, 2, 0, 0, 0}},
-    {{S_DDB, "DescribeTable", NULL, NULL, K_DDB_TABLE, F_READ | F_V108}, {1, 1, 2, 2, 3, 2}},
-    {{S_DDB, "ListTables", NULL, NULL, K_NONE, F_READ | F_V108}, {1, 2, 1, 1, 0, 0}},
-    {{"secretsmanager.amazonaws.com", "GetSecretValue", NULL, NULL, K_SECRET, F_READ | F_V108},
-     {0, 0, 1, 1, 4, 3}},
-    {{"ecr.amazonaws.com", "GetAuthorizationToken", NULL, NULL, K_NONE, F_READ | F_V108},
-     {0, 0, 3, 0, 0, 3}},
-    {{"cloudformation.amazonaws.com", "DescribeStacks", NULL, NULL, K_CFN_STACK, F_READ | F_V108},
-     {1, 2, 4, 1, 0, 0}},
-    {{"signin.amazonaws.com", "ConsoleLogin", NULL, NULL, K_CONSOLE_LOGIN, F_GLOBAL | F_SIGNIN},
-     {0, 1, 0, 0, 0, 0}},
+    { { S_EC2, "DescribeInstances", "{\"instancesSet\":{},\"filterSet\":{}}", NULL, K_NONE,
+        F_READ },
+      { 8, 6, 10, 8, 0, 2 } },
+    { { S_EC2, "DescribeSecurityGroups",
+        "{\"securityGroupSet\":{},\"securityGroupIdSet\":{},\"filterSet\":{}}", NULL, K_NONE,
+        F_READ },
+      { 3, 3, 8, 3, 0, 0 } },
+    { { S_EC2, "DescribeVpcs", "{\"vpcSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ },
+      { 2, 2, 6, 2, 0, 0 } },
+    { { S_EC2, "DescribeSubnets", "{\"subnetSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ },
+      { 2, 2, 6, 2, 0, 0 } },
+    { { S_EC2, "DescribeVolumes", "{\"volumeSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ },
+      { 2, 2, 4, 2, 0, 1 } },
+    { { S_EC2, "DescribeRegions", "{\"regionSet\":{}}", NULL, K_NONE, F_READ },
+      { 1, 2, 2, 1, 0, 0 } },
+    { { S_EC2, "DescribeTags", NULL, NULL, K_EC2_TAGS_FILTER, F_READ }, { 0, 0, 2, 0, 0, 6 } },
+    { { S_EC2, "CreateTags", NULL, NULL, K_EC2_CREATE_TAGS, 0 }, { 1, 1, 3, 1, 0, 0 } },
+    { { S_S3, "ListBuckets", "{\"Host\":\"s3.amazonaws.com\"}", NULL, K_NONE,
+        F_READ | F_S3 | F_GLOBAL },
+      { 5, 4, 3, 4, 0, 1 } },
+    { { S_S3, "GetBucketLocation", NULL, "location", K_S3_BUCKET_SUB, F_READ | F_S3 },
+      { 3, 3, 4, 4, 1, 2 } },
+    { { S_S3, "GetBucketAcl", NULL, "acl", K_S3_BUCKET_SUB, F_READ | F_S3 }, { 1, 2, 3, 1, 0, 0 } },
+    { { S_S3, "GetBucketPolicy", NULL, "policy", K_S3_BUCKET_SUB, F_READ | F_S3 },
+      { 1, 1, 3, 1, 0, 0 } },
+    { { S_S3, "GetBucketVersioning", NULL, "versioning", K_S3_BUCKET_SUB, F_READ | F_S3 },
+      { 1, 1, 3, 1, 0, 0 } },
+    { { S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3 },
+      { 4, 2, 2, 6, 12, 12 } },
+    { { S_S3, "PutObject", NULL, NULL, K_S3_OBJECT, F_DATA | F_S3 }, { 1, 1, 2, 3, 8, 8 } },
+    { { S_S3, "HeadObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3 },
+      { 1, 0, 1, 2, 4, 4 } },
+    { { S_IAM, "GetUser", NULL, NULL, K_NONE, F_READ | F_GLOBAL }, { 2, 1, 1, 0, 0, 0 } },
+    { { S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL }, { 1, 2, 1, 1, 0, 0 } },
+    { { S_IAM, "ListRoles", NULL, NULL, K_NONE, F_READ | F_GLOBAL }, { 1, 2, 2, 2, 0, 0 } },
+    { { S_IAM, "GetRole", NULL, NULL, K_IAM_ROLE, F_READ | F_GLOBAL }, { 1, 1, 4, 1, 0, 0 } },
+    { { S_IAM, "ListAttachedRolePolicies", NULL, NULL, K_IAM_ROLE, F_READ | F_GLOBAL },
+      { 1, 1, 3, 1, 0, 0 } },
+    { { S_IAM, "ListPolicies", "{\"scope\":\"Local\",\"onlyAttached\":false}", NULL, K_NONE,
+        F_READ | F_GLOBAL },
+      { 1, 1, 2, 1, 0, 0 } },
+    { { S_IAM, "GetAccountSummary", NULL, NULL, K_NONE, F_READ | F_GLOBAL }, { 0, 2, 0, 1, 0, 0 } },
+    { { S_IAM, "ListAccessKeys", NULL, NULL, K_IAM_USER, F_READ | F_GLOBAL },
+      { 1, 1, 0, 0, 0, 0 } },
+    { { S_STS, "GetCallerIdentity", NULL, NULL, K_NONE, F_READ }, { 6, 0, 4, 3, 1, 2 } },
+    { { S_STS, "AssumeRole", NULL, NULL, K_STS_ASSUME_ROLE, F_READ | F_V108 },
+      { 2, 0, 4, 2, 0, 0 } },
+    { { S_KMS, "Decrypt", "{\"encryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}", NULL, K_KMS,
+        F_READ | F_V108 },
+      { 1, 0, 1, 3, 8, 6 } },
+    { { S_KMS, "GenerateDataKey", NULL, NULL, K_KMS, F_READ | F_V108 }, { 0, 0, 0, 2, 6, 4 } },
+    { { S_LOGS, "DescribeLogGroups", "{\"logGroupNamePrefix\":\"/aws/lambda/\"}", NULL, K_NONE,
+        F_READ | F_V108 },
+      { 2, 3, 2, 2, 0, 0 } },
+    { { S_LOGS, "CreateLogStream", NULL, NULL, K_LOGS_CREATE_STREAM, F_V108 },
+      { 0, 0, 0, 0, 3, 2 } },
+    { { S_LAMBDA, "ListFunctions20150331", NULL, NULL, K_NONE, F_READ | F_V108 },
+      { 2, 3, 3, 2, 0, 0 } },
+    { { S_LAMBDA, "GetFunction20150331v2", NULL, NULL, K_LAMBDA_FN, F_READ | F_V108 },
+      { 1, 2, 4, 1, 0, 0 } },
+    { { S_LAMBDA, "UpdateFunctionCode20150331v2", NULL, NULL, K_LAMBDA_UPDATE, F_V108 },
+      { 0, 0, 2, 0, 0, 0 } },
+    { { S_CW, "DescribeAlarms", "{\"maxRecords\":100}", NULL, K_NONE, F_READ | F_V108 },
+      { 1, 3, 1, 1, 0, 0 } },
+    { { S_CW, "GetMetricStatistics", NULL, NULL, K_CW_METRIC_STATS, F_READ | F_V108 },
+      { 1, 2, 0, 2, 1, 1 } },
+    { { S_SSM, "GetParameter", NULL, NULL, K_SSM_GET_PARAM, F_READ | F_V108 },
+      { 1, 0, 2, 2, 6, 5 } },
+    { { S_SSM, "DescribeInstanceInformation", "{\"maxResults\":50}", NULL, K_NONE,
+        F_READ | F_V108 },
+      { 1, 2, 1, 1, 0, 0 } },
+    { { S_SSM, "UpdateInstanceInformation", NULL, NULL, K_SSM_UPDATE_INFO, F_V108 },
+      { 0, 0, 0, 0, 0, 10 } },
+    { { S_SSM, "PutParameter", NULL, NULL, K_SSM_PUT_PARAM, F_V108 }, { 0, 0, 2, 0, 0, 0 } },
+    { { S_DDB, "DescribeTable", NULL, NULL, K_DDB_TABLE, F_READ | F_V108 }, { 1, 1, 2, 2, 3, 2 } },
+    { { S_DDB, "ListTables", NULL, NULL, K_NONE, F_READ | F_V108 }, { 1, 2, 1, 1, 0, 0 } },
+    { { "secretsmanager.amazonaws.com", "GetSecretValue", NULL, NULL, K_SECRET, F_READ | F_V108 },
+      { 0, 0, 1, 1, 4, 3 } },
+    { { "ecr.amazonaws.com", "GetAuthorizationToken", NULL, NULL, K_NONE, F_READ | F_V108 },
+      { 0, 0, 3, 0, 0, 3 } },
+    { { "cloudformation.amazonaws.com", "DescribeStacks", NULL, NULL, K_CFN_STACK,
+        F_READ | F_V108 },
+      { 1, 2, 4, 1, 0, 0 } },
+    { { "signin.amazonaws.com", "ConsoleLogin", NULL, NULL, K_CONSOLE_LOGIN, F_GLOBAL | F_SIGNIN },
+      { 0, 1, 0, 0, 0, 0 } },
 };
 
 /* Calls AWS services make on the account's behalf (userIdentity type AWSService). */
-static const struct api svc_trail_acl = {S_S3,  "GetBucketAcl",  NULL,
-                                         "acl", K_S3_BUCKET_SUB, F_READ | F_S3};
-static const struct api svc_assume_role = {S_STS, "AssumeRole",      NULL,
-                                           NULL,  K_STS_ASSUME_ROLE, F_READ | F_V108};
+static const struct api svc_trail_acl = { S_S3,  "GetBucketAcl",  NULL,
+                                          "acl", K_S3_BUCKET_SUB, F_READ | F_S3 };
+static const struct api svc_assume_role = { S_STS, "AssumeRole",      NULL,
+                                            NULL,  K_STS_ASSUME_ROLE, F_READ | F_V108 };
 
 /* ---- attack scenarios ---------------------------------------------------------------------- */
 
@@ -535,291 +551,293 @@ struct scenario {
 
 /* In time order on day 1; the strengthening password policy comes before the weakening one. */
 static const struct scenario scenarios[] = {
-    {{S_IAM, "UpdateAccountPasswordPolicy", PW_STRONG, NULL, K_NONE, F_GLOBAL},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     0,
-     false},
-    {{S_IAM, "UpdateAccountPasswordPolicy", PW_WEAK, NULL, K_NONE, F_GLOBAL},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{"cloudtrail.amazonaws.com", "StopLogging", NULL, NULL, K_SC_TRAIL, 0},
-     WHO_MALLORY,
-     NULL,
-     "AccessDenied",
-     NULL,
-     0,
-     false},
-    {{"cloudtrail.amazonaws.com", "StopLogging", NULL, NULL, K_SC_TRAIL, 0},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{"cloudtrail.amazonaws.com", "DeleteTrail", NULL, NULL, K_SC_TRAIL, 0},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_S3, "PutBucketLogging", NULL, NULL, K_SC_LOGGING_ON, F_S3},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     2,
-     false},
-    {{S_S3, "PutBucketLogging", NULL, NULL, K_SC_LOGGING_OFF, F_S3},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL},
-     WHO_ROOT,
-     NULL,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_IAM, "DeleteLoginProfile", NULL, NULL, K_NONE, F_GLOBAL},
-     WHO_ROOT_SESSION,
-     NULL,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_S3, "DeleteBucketPolicy", NULL, "policy", K_S3_BUCKET_SUB, F_S3},
-     WHO_ROOT_SESSION,
-     NULL,
-     NULL,
-     NULL,
-     5,
-     true},
-    {{S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL},
-     WHO_MALLORY,
-     UA_KALI,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_STS, "GetCallerIdentity", NULL, NULL, K_NONE, F_READ},
-     WHO_MALLORY,
-     UA_PARROT,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_EC2, "DescribeInstances", "{\"instancesSet\":{},\"filterSet\":{}}", NULL, K_NONE, F_READ},
-     WHO_MALLORY,
-     UA_PENTOO,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_STS, "GetCallerIdentity", NULL, NULL, K_NONE, F_READ},
-     WHO_MALLORY,
-     "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.5.0-1014-aws md/arch#x86_64 "
-     "lang/python#3.11.8 md/pyimpl#CPython md/distrib#ubuntu.22 exe/x86_64.ubuntu.22 "
-     "prompt/off command/sts.get-caller-identity",
-     NULL,
-     NULL,
-     0,
-     false},
-    {{S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3},
-     WHO_MALLORY,
-     UA_KALI,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3},
-     WHO_MALLORY,
-     UA_PARROT,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3},
-     WHO_MALLORY,
-     UA_PENTOO,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_S3, "PutAccountPublicAccessBlock", NULL, NULL, K_SC_ACCOUNT_PAB_OFF, F_S3},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{S_S3, "PutBucketPublicAccessBlock", NULL, "true", K_SC_BUCKET_PAB, F_S3},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     1,
-     false},
-    {{S_S3, "PutBucketPublicAccessBlock", NULL, "false", K_SC_BUCKET_PAB, F_S3},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     1,
-     true},
-    {{S_S3, "PutBucketPublicAccessBlock", NULL, "false", K_SC_BUCKET_PAB, F_S3},
-     WHO_CFN,
-     NULL,
-     NULL,
-     NULL,
-     4,
-     false},
-    {{S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_PRIVATE, F_S3},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     5,
-     false},
-    {{S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_VPCE, F_S3},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     2,
-     false},
-    {{S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_ANON, F_S3},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     1,
-     true},
-    {{S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_PUBLIC, F_S3},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     4,
-     true},
-    {{S_S3, "PutBucketAcl", NULL, NULL, K_SC_ACL_AUTH_USERS, F_S3},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     2,
-     true},
-    {{"bedrock.amazonaws.com", "DeleteModelInvocationLoggingConfiguration", NULL, NULL, K_NONE, 0},
-     WHO_MALLORY,
-     NULL,
-     NULL,
-     NULL,
-     0,
-     true},
-    {{"signin.amazonaws.com", "ConsoleLogin", NULL, NULL, K_CONSOLE_LOGIN, F_GLOBAL | F_SIGNIN},
-     WHO_ROOT_CONSOLE,
-     UA_BROWSER,
-     NULL,
-     "Failed authentication",
-     0,
-     false},
+    { { S_IAM, "UpdateAccountPasswordPolicy", PW_STRONG, NULL, K_NONE, F_GLOBAL },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      0,
+      false },
+    { { S_IAM, "UpdateAccountPasswordPolicy", PW_WEAK, NULL, K_NONE, F_GLOBAL },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { "cloudtrail.amazonaws.com", "StopLogging", NULL, NULL, K_SC_TRAIL, 0 },
+      WHO_MALLORY,
+      NULL,
+      "AccessDenied",
+      NULL,
+      0,
+      false },
+    { { "cloudtrail.amazonaws.com", "StopLogging", NULL, NULL, K_SC_TRAIL, 0 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { "cloudtrail.amazonaws.com", "DeleteTrail", NULL, NULL, K_SC_TRAIL, 0 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_S3, "PutBucketLogging", NULL, NULL, K_SC_LOGGING_ON, F_S3 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      2,
+      false },
+    { { S_S3, "PutBucketLogging", NULL, NULL, K_SC_LOGGING_OFF, F_S3 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL },
+      WHO_ROOT,
+      NULL,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_IAM, "DeleteLoginProfile", NULL, NULL, K_NONE, F_GLOBAL },
+      WHO_ROOT_SESSION,
+      NULL,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_S3, "DeleteBucketPolicy", NULL, "policy", K_S3_BUCKET_SUB, F_S3 },
+      WHO_ROOT_SESSION,
+      NULL,
+      NULL,
+      NULL,
+      5,
+      true },
+    { { S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL },
+      WHO_MALLORY,
+      UA_KALI,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_STS, "GetCallerIdentity", NULL, NULL, K_NONE, F_READ },
+      WHO_MALLORY,
+      UA_PARROT,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_EC2, "DescribeInstances", "{\"instancesSet\":{},\"filterSet\":{}}", NULL, K_NONE,
+        F_READ },
+      WHO_MALLORY,
+      UA_PENTOO,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_STS, "GetCallerIdentity", NULL, NULL, K_NONE, F_READ },
+      WHO_MALLORY,
+      "aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.5.0-1014-aws md/arch#x86_64 "
+      "lang/python#3.11.8 md/pyimpl#CPython md/distrib#ubuntu.22 exe/x86_64.ubuntu.22 "
+      "prompt/off command/sts.get-caller-identity",
+      NULL,
+      NULL,
+      0,
+      false },
+    { { S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3 },
+      WHO_MALLORY,
+      UA_KALI,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3 },
+      WHO_MALLORY,
+      UA_PARROT,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_S3, "GetObject", NULL, NULL, K_S3_OBJECT, F_READ | F_DATA | F_S3 },
+      WHO_MALLORY,
+      UA_PENTOO,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_S3, "PutAccountPublicAccessBlock", NULL, NULL, K_SC_ACCOUNT_PAB_OFF, F_S3 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { S_S3, "PutBucketPublicAccessBlock", NULL, "true", K_SC_BUCKET_PAB, F_S3 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      1,
+      false },
+    { { S_S3, "PutBucketPublicAccessBlock", NULL, "false", K_SC_BUCKET_PAB, F_S3 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      1,
+      true },
+    { { S_S3, "PutBucketPublicAccessBlock", NULL, "false", K_SC_BUCKET_PAB, F_S3 },
+      WHO_CFN,
+      NULL,
+      NULL,
+      NULL,
+      4,
+      false },
+    { { S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_PRIVATE, F_S3 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      5,
+      false },
+    { { S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_VPCE, F_S3 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      2,
+      false },
+    { { S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_ANON, F_S3 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      1,
+      true },
+    { { S_S3, "PutBucketPolicy", NULL, NULL, K_SC_POLICY_PUBLIC, F_S3 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      4,
+      true },
+    { { S_S3, "PutBucketAcl", NULL, NULL, K_SC_ACL_AUTH_USERS, F_S3 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      2,
+      true },
+    { { "bedrock.amazonaws.com", "DeleteModelInvocationLoggingConfiguration", NULL, NULL, K_NONE,
+        0 },
+      WHO_MALLORY,
+      NULL,
+      NULL,
+      NULL,
+      0,
+      true },
+    { { "signin.amazonaws.com", "ConsoleLogin", NULL, NULL, K_CONSOLE_LOGIN, F_GLOBAL | F_SIGNIN },
+      WHO_ROOT_CONSOLE,
+      UA_BROWSER,
+      NULL,
+      "Failed authentication",
+      0,
+      false },
     /* A stolen access key used from listed addresses.  Per feed: a reconnaissance call, a change,
      * an S3 listing and an object read or change, each giving one threat-list type (see
      * detect/intel_caller.c), and then the look-alikes no list may flag. */
-    {.api = {S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_CLI,
-     .attack = true,
-     .from = FROM_TOR}, /* Recon:IAMUser/TorIPCaller */
-    {.api = {S_IAM, "CreateUser", NULL, "support-ops", K_SC_CREATE_USER, F_GLOBAL},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_CLI,
-     .attack = true,
-     .from = FROM_TOR}, /* UnauthorizedAccess:IAMUser/TorIPCaller */
-    {.api = {S_S3, "ListObjects", NULL, "finance/", K_SC_S3_LIST, F_READ | F_DATA | F_S3},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_SDK,
-     .attack = true,
-     .from = FROM_TOR}, /* Discovery:S3/TorIPCaller */
-    {.api = {S_S3, "GetObject", NULL, "finance/2026-q3-forecast.xlsx", K_S3_OBJECT,
-             F_READ | F_DATA | F_S3},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_SDK,
-     .attack = true,
-     .from = FROM_TOR}, /* UnauthorizedAccess:S3/TorIPCaller */
-    {.api = {S_EC2, "DescribeInstances", "{\"instancesSet\":{},\"filterSet\":{}}", NULL, K_NONE,
-             F_READ},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_CLI,
-     .attack = true,
-     .from = FROM_CURATED}, /* Recon:IAMUser/MaliciousIPCaller */
-    {.api = {S_IAM, "CreateAccessKey", NULL, NULL, K_SC_CREATE_KEY, F_GLOBAL},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_CLI,
-     .attack = true,
-     .from = FROM_CURATED}, /* UnauthorizedAccess:IAMUser/MaliciousIPCaller */
-    {.api = {S_S3, "ListObjects", NULL, "db/", K_SC_S3_LIST, F_READ | F_DATA | F_S3},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_SDK,
-     .bucket = 2,
-     .attack = true,
-     .from = FROM_CURATED}, /* Discovery:S3/MaliciousIPCaller */
-    {.api = {S_S3, "GetObject", NULL, "db/customers-2026-10-31.sql.gz", K_S3_OBJECT,
-             F_READ | F_DATA | F_S3},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_SDK,
-     .bucket = 2,
-     .attack = true,
-     .from = FROM_CURATED}, /* Exfiltration:S3/MaliciousIPCaller */
-    {.api = {S_S3, "PutObject", NULL, "db/README-RECOVER-FILES.txt", K_S3_OBJECT, F_DATA | F_S3},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_SDK,
-     .bucket = 2,
-     .attack = true,
-     .from = FROM_CURATED_NET}, /* Impact:S3/MaliciousIPCaller */
-    {.api = {S_IAM, "ListAttachedUserPolicies", NULL, NULL, K_IAM_USER, F_READ | F_GLOBAL},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_CLI,
-     .attack = true,
-     .from = FROM_CUSTOM}, /* Recon:IAMUser/MaliciousIPCaller.Custom */
-    {.api = {S_IAM, "CreateAccessKey", NULL, "support-ops", K_SC_CREATE_KEY, F_GLOBAL},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_CLI,
-     .attack = true,
-     .from = FROM_CUSTOM}, /* UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom */
-    {.api = {S_S3, "ListObjects", NULL, "models/", K_SC_S3_LIST, F_READ | F_DATA | F_S3},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_SDK,
-     .bucket = 4,
-     .attack = true,
-     .from = FROM_CUSTOM}, /* Discovery:S3/MaliciousIPCaller.Custom */
-    {.api = {S_S3, "PutObject", NULL, "models/.cache/sync.bin", K_S3_OBJECT, F_DATA | F_S3},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_SDK,
-     .bucket = 4,
-     .attack = true,
-     .from = FROM_CUSTOM}, /* UnauthorizedAccess:S3/MaliciousIPCaller.Custom */
-    {.api = {S_IAM, "ListRoles", NULL, NULL, K_NONE, F_READ | F_GLOBAL},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_CLI,
-     .from = FROM_CUSTOM_TRUSTED}, /* trusted too: the trusted list wins */
-    {.api = {S_KMS, "GenerateDataKeyWithoutPlaintext", NULL, NULL, K_KMS, F_READ | F_V108},
-     .who = WHO_STOLEN_VIA_EC2}, /* the caller is a service, not an address */
-    {.api = {S_S3, "GetObject", NULL, "finance/2026-q3-forecast-vpc.xlsx", K_S3_OBJECT,
-             F_READ | F_DATA | F_S3},
-     .who = WHO_STOLEN,
-     .ua = UA_THIEF_SDK,
-     .from = FROM_PRIVATE}, /* a VPC address, 10.b.c.x beside the curated b.c /24 */
+    { .api = { S_IAM, "ListUsers", NULL, NULL, K_NONE, F_READ | F_GLOBAL },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_CLI,
+      .attack = true,
+      .from = FROM_TOR }, /* Recon:IAMUser/TorIPCaller */
+    { .api = { S_IAM, "CreateUser", NULL, "support-ops", K_SC_CREATE_USER, F_GLOBAL },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_CLI,
+      .attack = true,
+      .from = FROM_TOR }, /* UnauthorizedAccess:IAMUser/TorIPCaller */
+    { .api = { S_S3, "ListObjects", NULL, "finance/", K_SC_S3_LIST, F_READ | F_DATA | F_S3 },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_SDK,
+      .attack = true,
+      .from = FROM_TOR }, /* Discovery:S3/TorIPCaller */
+    { .api = { S_S3, "GetObject", NULL, "finance/2026-q3-forecast.xlsx", K_S3_OBJECT,
+               F_READ | F_DATA | F_S3 },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_SDK,
+      .attack = true,
+      .from = FROM_TOR }, /* UnauthorizedAccess:S3/TorIPCaller */
+    { .api = { S_EC2, "DescribeInstances", "{\"instancesSet\":{},\"filterSet\":{}}", NULL, K_NONE,
+               F_READ },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_CLI,
+      .attack = true,
+      .from = FROM_CURATED }, /* Recon:IAMUser/MaliciousIPCaller */
+    { .api = { S_IAM, "CreateAccessKey", NULL, NULL, K_SC_CREATE_KEY, F_GLOBAL },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_CLI,
+      .attack = true,
+      .from = FROM_CURATED }, /* UnauthorizedAccess:IAMUser/MaliciousIPCaller */
+    { .api = { S_S3, "ListObjects", NULL, "db/", K_SC_S3_LIST, F_READ | F_DATA | F_S3 },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_SDK,
+      .bucket = 2,
+      .attack = true,
+      .from = FROM_CURATED }, /* Discovery:S3/MaliciousIPCaller */
+    { .api = { S_S3, "GetObject", NULL, "db/customers-2026-10-31.sql.gz", K_S3_OBJECT,
+               F_READ | F_DATA | F_S3 },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_SDK,
+      .bucket = 2,
+      .attack = true,
+      .from = FROM_CURATED }, /* Exfiltration:S3/MaliciousIPCaller */
+    { .api = { S_S3, "PutObject", NULL, "db/README-RECOVER-FILES.txt", K_S3_OBJECT, F_DATA | F_S3 },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_SDK,
+      .bucket = 2,
+      .attack = true,
+      .from = FROM_CURATED_NET }, /* Impact:S3/MaliciousIPCaller */
+    { .api = { S_IAM, "ListAttachedUserPolicies", NULL, NULL, K_IAM_USER, F_READ | F_GLOBAL },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_CLI,
+      .attack = true,
+      .from = FROM_CUSTOM }, /* Recon:IAMUser/MaliciousIPCaller.Custom */
+    { .api = { S_IAM, "CreateAccessKey", NULL, "support-ops", K_SC_CREATE_KEY, F_GLOBAL },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_CLI,
+      .attack = true,
+      .from = FROM_CUSTOM }, /* UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom */
+    { .api = { S_S3, "ListObjects", NULL, "models/", K_SC_S3_LIST, F_READ | F_DATA | F_S3 },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_SDK,
+      .bucket = 4,
+      .attack = true,
+      .from = FROM_CUSTOM }, /* Discovery:S3/MaliciousIPCaller.Custom */
+    { .api = { S_S3, "PutObject", NULL, "models/.cache/sync.bin", K_S3_OBJECT, F_DATA | F_S3 },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_SDK,
+      .bucket = 4,
+      .attack = true,
+      .from = FROM_CUSTOM }, /* UnauthorizedAccess:S3/MaliciousIPCaller.Custom */
+    { .api = { S_IAM, "ListRoles", NULL, NULL, K_NONE, F_READ | F_GLOBAL },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_CLI,
+      .from = FROM_CUSTOM_TRUSTED }, /* trusted too: the trusted list wins */
+    { .api = { S_KMS, "GenerateDataKeyWithoutPlaintext", NULL, NULL, K_KMS, F_READ | F_V108 },
+      .who = WHO_STOLEN_VIA_EC2 }, /* the caller is a service, not an address */
+    { .api = { S_S3, "GetObject", NULL, "finance/2026-q3-forecast-vpc.xlsx", K_S3_OBJECT,
+               F_READ | F_DATA | F_S3 },
+      .who = WHO_STOLEN,
+      .ua = UA_THIEF_SDK,
+      .from = FROM_PRIVATE }, /* a VPC address, 10.b.c.x beside the curated b.c /24 */
 };
 
 /* ---- state ---------------------------------------------------------------------------------- */
@@ -1134,7 +1152,7 @@ static void build_ident(struct sink *s, const struct account *a, const struct pr
 
 static void account_init(struct gen *g, struct account *a, struct principal *pr, unsigned n_pr)
 {
-    static const int8_t tz_hours[] = {-8, -5, -5, 0, 1, 2, 9, 10};
+    static const int8_t tz_hours[] = { -8, -5, -5, 0, 1, 2, 9, 10 };
     struct rng *r = &g->rng;
     char tag[9];
 
@@ -1193,7 +1211,7 @@ static void account_init(struct gen *g, struct account *a, struct principal *pr,
     m->uas[0] = UA_MALLORY;
     m->n_uas = 1;
 
-    unsigned counters[PROF_COUNT] = {0};
+    unsigned counters[PROF_COUNT] = { 0 };
     unsigned name_off = (unsigned)below(r, 256);
     a->pr = pr;
     a->n_pr = n_pr;
@@ -1236,10 +1254,11 @@ static int account_refresh(struct gen *g, struct account *a)
 
 /* Tor relays crowd into a few hosting networks: three octets and how many /24s follow. */
 static const uint8_t tor_nets[][4] = {
-    {185, 220, 100, 4}, {204, 8, 96, 4}, {171, 25, 193, 1}, {199, 249, 230, 1}};
-static const uint8_t curated_octets[] = {45, 91, 141, 193};
-static const uint8_t custom_octets[] = {37, 62, 146};
-static const uint8_t trusted_octets[] = {64, 66};
+    { 185, 220, 100, 4 }, { 204, 8, 96, 4 }, { 171, 25, 193, 1 }, { 199, 249, 230, 1 }
+};
+static const uint8_t curated_octets[] = { 45, 91, 141, 193 };
+static const uint8_t custom_octets[] = { 37, 62, 146 };
+static const uint8_t trusted_octets[] = { 64, 66 };
 
 struct intel_draw {
     uint32_t taken[N_TOR_EXITS + N_CURATED + N_CUSTOM + N_TRUSTED];
@@ -1268,7 +1287,7 @@ static uint32_t first_octet(struct rng *r, const uint8_t *octets, size_t n)
 
 static void intel_draw(struct intel_sample *s, struct rng *r)
 {
-    struct intel_draw d = {.n_taken = 0};
+    struct intel_draw d = { .n_taken = 0 };
     d.net = first_octet(r, curated_octets, sizeof(curated_octets)) >> 8 | (uint32_t)below(r, 65536);
     s->curated_net = d.net;
     for (unsigned i = 0; i < N_TOR_EXITS; i++) {
@@ -1616,8 +1635,8 @@ static void put_event_time(struct sink *o, const char *date, uint32_t sod)
  * createDate). */
 static void put_expiration(struct sink *o, int64_t ms)
 {
-    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
     char iso[24];
     fmt_time(ms, iso);
     unsigned mon = (unsigned)(iso[5] - '0') * 10 + (unsigned)(iso[6] - '0');
@@ -2496,10 +2515,10 @@ static void render_txt(struct sink *o, const char *header, const char *date, con
 /* The four lists into <out>/intel/. */
 static int write_lists(struct gen *g, struct rng *r, int64_t day0_ms)
 {
-    static const char *const names[] = {"tor-exit-addresses.txt", "malicious-ips.txt",
-                                        "custom-threats.txt", "trusted-ips.txt"};
+    static const char *const names[] = { "tor-exit-addresses.txt", "malicious-ips.txt",
+                                         "custom-threats.txt", "trusted-ips.txt" };
     const struct intel_sample *s = &g->intel;
-    struct sink o = {VG_BUF_INIT, VG_OK};
+    struct sink o = { VG_BUF_INIT, VG_OK };
     struct vg_buf path = VG_BUF_INIT;
     char date[24], ip[16];
     int rc = VG_OK;
@@ -2829,8 +2848,8 @@ out:
 static int write_account_day(struct gen *g, struct account *a, unsigned ai)
 {
     /* Local working hours, in UTC windows; night traffic is machines and stragglers. */
-    static const uint8_t hour_weight[24] = {3,  3,  2,  2,  2,  3, 4, 6, 9, 12, 13, 13,
-                                            12, 13, 13, 12, 11, 9, 7, 6, 5, 4,  4,  3};
+    static const uint8_t hour_weight[24] = { 3,  3,  2,  2,  2,  3, 4, 6, 9, 12, 13, 13,
+                                             12, 13, 13, 12, 11, 9, 7, 6, 5, 4,  4,  3 };
     int rc = VG_OK;
     uint64_t e = g->opts->events_per_day;
 

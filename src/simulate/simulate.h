@@ -10,16 +10,16 @@
 #include "core/compat.h"
 
 struct vg_simulate_opts {
-    const char *out_dir;      /* created if missing */
-    unsigned accounts;        /* default 2 */
-    unsigned principals;      /* IAM users + roles per account, default 20 */
-    unsigned days;            /* default 1 */
-    uint64_t events_per_day;  /* per account, default 20000 */
-    uint64_t seed;            /* default 1 */
-    int64_t start_ms;         /* event time of the first day, 00:00Z; default 2026-11-01 */
-    bool attacks;             /* inject every attack scenario (and their near misses) */
-    uint64_t target_bytes;    /* if nonzero, keep adding days until this much uncompressed
-                               * JSON is written (benchmark corpora) */
+    const char *out_dir;     /* created if missing */
+    unsigned accounts;       /* default 2 */
+    unsigned principals;     /* IAM users + roles per account, default 20 */
+    unsigned days;           /* default 1 */
+    uint64_t events_per_day; /* per account, default 20000 */
+    uint64_t seed;           /* default 1 */
+    int64_t start_ms;        /* event time of the first day, 00:00Z; default 2026-11-01 */
+    bool attacks;            /* inject every attack scenario (and their near misses) */
+    uint64_t target_bytes;   /* if nonzero, keep adding days until this much uncompressed
+                              * JSON is written (benchmark corpora) */
 };
 
 struct vg_simulate_stats {
@@ -27,7 +27,7 @@ struct vg_simulate_stats {
     uint64_t events;
     uint64_t bytes_uncompressed;
     uint64_t bytes_compressed;
-    uint64_t attacks;         /* attack events injected */
+    uint64_t attacks; /* attack events injected */
 };
 
 void vg_simulate_opts_init(struct vg_simulate_opts *opts);

@@ -521,13 +521,14 @@ static const struct {
     enum vg_intel_feed want_feed; /* the exit list feeds the Tor types whatever is asked */
     uint64_t addresses, networks;
 } sample_lists[] = {
-    {"tor-exit-addresses.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, "tor-exit", VG_INTEL_FEED_TOR,
-     40, 0},
-    {"malicious-ips.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "txt", VG_INTEL_FEED_CURATED, 30,
-     1},
-    {"custom-threats.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, "txt", VG_INTEL_FEED_CUSTOM, 8,
-     0},
-    {"trusted-ips.txt", VG_INTEL_TRUSTED, VG_INTEL_FEED_CUSTOM, "txt", VG_INTEL_FEED_CUSTOM, 6, 0},
+    { "tor-exit-addresses.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, "tor-exit",
+      VG_INTEL_FEED_TOR, 40, 0 },
+    { "malicious-ips.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "txt", VG_INTEL_FEED_CURATED, 30,
+      1 },
+    { "custom-threats.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, "txt", VG_INTEL_FEED_CUSTOM, 8,
+      0 },
+    { "trusted-ips.txt", VG_INTEL_TRUSTED, VG_INTEL_FEED_CUSTOM, "txt", VG_INTEL_FEED_CUSTOM, 6,
+      0 },
 };
 
 /* Per account, which calls come from a listed address: "<feed>:<eventName>", trusted ones as
@@ -639,7 +640,8 @@ static void test_simulate_threat_lists(void **state)
     for (size_t i = 0; i < VG_ARRAY_LEN(sample_lists); i++) {
         char path[160];
         snprintf(path, sizeof(path), "%s/intel/%s", t.out, sample_lists[i].file);
-        struct vg_intel_source src = {NULL, path, sample_lists[i].kind, sample_lists[i].feed, NULL};
+        struct vg_intel_source src = { NULL, path, sample_lists[i].kind, sample_lists[i].feed,
+                                       NULL };
         assert_int_equal(vg_intel_load(b, &src, &in, &diag, NULL), VG_OK);
     }
     if (diag.total)
