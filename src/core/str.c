@@ -1,18 +1,6 @@
 /* Small slice helpers; nothing here allocates. */
 #include "core/str.h"
 
-bool vg_str_starts_with(struct vg_str s, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    return s.len >= n && memcmp(s.ptr, prefix, n) == 0;
-}
-
-bool vg_str_ends_with(struct vg_str s, const char *suffix)
-{
-    size_t n = strlen(suffix);
-    return s.len >= n && memcmp(s.ptr + s.len - n, suffix, n) == 0;
-}
-
 bool vg_str_case_eq(struct vg_str a, const char *lit)
 {
     size_t n = strlen(lit);

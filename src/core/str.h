@@ -36,8 +36,19 @@ static inline bool vg_str_eq_lit(struct vg_str a, const char *lit)
     return a.len == n && memcmp(a.ptr, lit, n) == 0;
 }
 
-bool vg_str_starts_with(struct vg_str s, const char *prefix);
-bool vg_str_ends_with(struct vg_str s, const char *suffix);
+/* Inline so that strlen() of a literal folds to a constant: these run per event. */
+static inline bool vg_str_starts_with(struct vg_str s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return s.len >= n && memcmp(s.ptr, prefix, n) == 0;
+}
+
+static inline bool vg_str_ends_with(struct vg_str s, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return s.len >= n && memcmp(s.ptr + s.len - n, suffix, n) == 0;
+}
+
 bool vg_str_case_eq(struct vg_str a, const char *lit);
 /* Case-insensitive search for an ASCII needle; returns the offset or -1. */
 ptrdiff_t vg_str_case_find(struct vg_str hay, const char *needle);
