@@ -57,10 +57,17 @@ fi
 t0=$(now); "$VIGIL" lists check "$LISTFILE" > /dev/null 2>&1 || true; t1=$(now)
 LOAD=$(echo "$t1 - $t0" | bc -l)
 SUMMARY_L=build/bench-vigil-list.txt
-"$VIGIL" scan --format jsonl --fail-on critical --threat-list "$LISTFILE" "$DIR/AWSLogs" > /dev/null 2> "$SUMMARY_L" || true
-"$VIGIL" scan --format jsonl --fail-on critical "$DIR/AWSLogs" > /dev/null 2> "$SUMMARY" || true
-# the summary's scan time starts after the lists are loaded
-SCAN_NO=$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$SUMMARY")
-SCAN_L=$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$SUMMARY_L")
-printf "1M-entry threat list: load %.2f s; scan %.2f s with it vs %.2f s without (%+.1f%%, budget +10%%)\n" \
+# interleaved, best of three each: the machine drifts more between two runs than the list costs
+SCAN_L=999999
+SCAN_NO=999999
+for _ in 1 2 3; do
+    "$VIGIL" scan --format jsonl --fail-on critical --threat-list "$LISTFILE" "$DIR/AWSLogs" > /dev/null 2> "$SUMMARY_L" || true
+    "$VIGIL" scan --format jsonl --fail-on critical "$DIR/AWSLogs" > /dev/null 2> "$SUMMARY" || true
+    # the summary's scan time starts after the lists are loaded
+    t=$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$SUMMARY_L")
+    SCAN_L=$(echo "if ($t < $SCAN_L) $t else $SCAN_L" | bc -l)
+    t=$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$SUMMARY")
+    SCAN_NO=$(echo "if ($t < $SCAN_NO) $t else $SCAN_NO" | bc -l)
+done
+printf "1M-entry threat list: load %.2f s; scan (best of 3) %.2f s with it vs %.2f s without (%+.1f%%, budget +10%%)\n" \
     "$LOAD" "$SCAN_L" "$SCAN_NO" "$(echo "($SCAN_L / $SCAN_NO - 1) * 100" | bc -l)"
