@@ -3,11 +3,17 @@
 #define VG_CLI_CMD_H
 
 #include "core/compat.h"
+#include "core/diag.h"
 
 int vg_cmd_scan(int argc, char **argv);
 int vg_cmd_types(int argc, char **argv);
 int vg_cmd_simulate(int argc, char **argv);
 int vg_cmd_lists(int argc, char **argv);
 int vg_cmd_config(int argc, char **argv);
+
+/* The vg_diag_fn every command uses for bad-input messages: "vigil: [ctx]message" on stderr,
+ * with non-printable bytes escaped (messages quote hostile input).  ctx is NULL or a prefix
+ * string such as "warning: ". */
+void vg_cli_print_diag(void *ctx, enum vg_diag_code code, const char *message);
 
 #endif

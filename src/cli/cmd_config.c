@@ -24,16 +24,6 @@ static void usage(FILE *out)
                  "under its description (etc/vigil.yaml was written by it).\n");
 }
 
-static void print_diag(void *ctx, enum vg_diag_code code, const char *message)
-{
-    (void)ctx;
-    (void)code;
-    struct vg_buf b = VG_BUF_INIT;
-    vg_buf_add_printable(&b, vg_str_from(message));
-    fprintf(stderr, "vigil: %s\n", b.data ? b.data : "");
-    vg_buf_release(&b);
-}
-
 static int check(int argc, char **argv)
 {
     int status = 0;
@@ -45,7 +35,7 @@ static int check(int argc, char **argv)
         struct vg_config c;
         struct vg_diag diag;
         vg_config_init(&c);
-        vg_diag_init(&diag, 100, print_diag, NULL);
+        vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
         int rc = vg_config_load(&c, argv[i], &diag);
         if (rc == VG_OK) {
             printf("%s: ok (%zu lists)\n", argv[i], c.list_count);

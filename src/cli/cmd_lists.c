@@ -36,13 +36,6 @@ static void usage(FILE *out)
             "directory.  Exit status: 0 added, 2 nothing changed (the reason is on stderr).\n");
 }
 
-static void print_diag(void *ctx, enum vg_diag_code code, const char *message)
-{
-    (void)ctx;
-    (void)code;
-    fprintf(stderr, "vigil: %s\n", message);
-}
-
 static int check(int argc, char **argv)
 {
     const char *format = NULL;
@@ -60,7 +53,7 @@ static int check(int argc, char **argv)
         return 2;
     for (; i < argc; i++) {
         struct vg_diag diag;
-        vg_diag_init(&diag, 50, print_diag, NULL);
+        vg_diag_init(&diag, 50, vg_cli_print_diag, NULL);
         struct vg_intel_builder *b = vg_intel_builder_new();
         struct vg_intel_source src = { NULL, argv[i], VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM,
                                        format };
@@ -85,22 +78,12 @@ static int check(int argc, char **argv)
     return status;
 }
 
-static void print_config_diag(void *ctx, enum vg_diag_code code, const char *message)
-{
-    (void)ctx;
-    (void)code;
-    struct vg_buf b = VG_BUF_INIT;
-    vg_buf_add_printable(&b, vg_str_from(message));
-    fprintf(stderr, "vigil: %s\n", b.data ? b.data : "");
-    vg_buf_release(&b);
-}
-
 /* Load the configuration file for ls and add; 0, or 2 after the mistakes were printed. */
 static int load_config(const char *path, struct vg_config *c)
 {
     struct vg_diag diag;
     vg_config_init(c);
-    vg_diag_init(&diag, 100, print_config_diag, NULL);
+    vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
     int rc = vg_config_load(c, path, &diag);
     if (rc == VG_OK)
         return 0;
@@ -142,7 +125,7 @@ static int ls(int argc, char **argv)
         const struct vg_config_list *cl = &c.lists[i];
         struct vg_diag diag;
         struct vg_intel_source src;
-        vg_diag_init(&diag, 50, print_diag, NULL);
+        vg_diag_init(&diag, 50, vg_cli_print_diag, NULL);
         vg_config_list_source(cl, &src);
         struct vg_intel_builder *b = vg_intel_builder_new();
         int rc = b ? vg_intel_load(b, &src, &in, &diag, NULL) : VG_ENOMEM;
@@ -234,7 +217,7 @@ static int add(int argc, char **argv)
     struct vg_intel *intel = NULL;
     struct vg_intel_source src;
     vg_config_list_source(&entry, &src);
-    vg_diag_init(&diag, 50, print_diag, NULL);
+    vg_diag_init(&diag, 50, vg_cli_print_diag, NULL);
     struct vg_intel_builder *b = vg_intel_builder_new();
     int rc = b && vg_input_init(&in) == VG_OK ? VG_OK : VG_ENOMEM;
     if (rc == VG_OK) {
@@ -259,7 +242,7 @@ static int add(int argc, char **argv)
         status = 2;
     } else {
         flag_wide_trusted(l, c.intel_trusted_max_public_prefix);
-        vg_diag_init(&diag, 100, print_config_diag, NULL);
+        vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
         rc = vg_config_add_list(config, &entry, &diag);
         if (rc == VG_OK)
             printf("%s: added %s list '%s' (%s, %" PRIu64 " addresses, %" PRIu64

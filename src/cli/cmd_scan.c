@@ -146,16 +146,6 @@ static void write_finding(void *ctx, const struct vg_finding *f)
     flush(w);
 }
 
-static void print_diag(void *ctx, enum vg_diag_code code, const char *message)
-{
-    (void)ctx;
-    (void)code;
-    struct vg_buf b = VG_BUF_INIT;
-    vg_buf_add_printable(&b, vg_str_from(message));
-    fprintf(stderr, "vigil: %s\n", b.data ? b.data : "");
-    vg_buf_release(&b);
-}
-
 static void list_summary(const struct vg_intel *intel)
 {
     static const char *const feeds[] = { "custom", "curated", "tor" };
@@ -201,13 +191,6 @@ static void summary(const struct vg_scan *scan, const struct writer *w, double s
             seconds > 0 ? mb / seconds : 0);
 }
 
-static void print_list_diag(void *ctx, enum vg_diag_code code, const char *message)
-{
-    (void)ctx;
-    (void)code;
-    fprintf(stderr, "vigil: warning: %s\n", message);
-}
-
 /* Load the configuration's enabled lists, then every list named on the command line; in a
  * retro-hunt only the hunted list (plus the trusted ones) is a threat list, and its previous
  * version, if given, rules out the indicators that were already there. */
@@ -219,7 +202,8 @@ static int load_lists(const struct vg_config *cfg, struct vg_intel_source *lists
     struct vg_input in;
     struct vg_intel_builder *b = vg_intel_builder_new();
     int rc = vg_input_init(&in);
-    vg_diag_init(&diag, 20, print_list_diag, NULL);
+    static char warning[] = "warning: ";
+    vg_diag_init(&diag, 20, vg_cli_print_diag, warning);
     for (size_t i = 0; i < cfg->list_count && b && rc == VG_OK; i++) {
         struct vg_intel_source src;
         if (!cfg->lists[i].enabled || (hunted < count && cfg->lists[i].kind == VG_INTEL_THREAT))
@@ -269,22 +253,12 @@ static int load_lists(const struct vg_config *cfg, struct vg_intel_source *lists
     return 0;
 }
 
-static void print_config_diag(void *ctx, enum vg_diag_code code, const char *message)
-{
-    (void)ctx;
-    (void)code;
-    struct vg_buf b = VG_BUF_INIT;
-    vg_buf_add_printable(&b, vg_str_from(message));
-    fprintf(stderr, "vigil: %s\n", b.data ? b.data : "");
-    vg_buf_release(&b);
-}
-
 /* --config: options the command line did not set, and the log level.  0 or 2 (reported). */
 static int apply_config(struct vg_config *cfg, const char *path, struct vg_scan_opts *opts,
                         bool max_findings_set, bool max_errors_set)
 {
     struct vg_diag diag;
-    vg_diag_init(&diag, 100, print_config_diag, NULL);
+    vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
     int rc = vg_config_load(cfg, path, &diag);
     if (rc == VG_ECONFIG)
         fprintf(stderr, "vigil scan: %s: %" PRIu64 " mistake%s; nothing scanned\n", path,
@@ -447,7 +421,7 @@ int vg_cmd_scan(int argc, char **argv)
     vg_buf_init(&w.buf, 0);
     opts.on_evict = write_finding;
     opts.evict_ctx = &w;
-    opts.on_diag = print_diag;
+    opts.on_diag = vg_cli_print_diag;
     scan = vg_scan_new(&opts);
     if (!scan) {
         fprintf(stderr, "vigil scan: out of memory\n");
