@@ -5,6 +5,8 @@
  */
 #include "enrich/csv.h"
 
+#include "enrich/intel_format.h"
+
 void vg_csv_init(struct vg_csv *c, const char *buf, size_t len, char sep, unsigned flags,
                  char *scratch, size_t scratch_cap)
 {
@@ -268,4 +270,50 @@ uint64_t vg_csv_line_at(struct vg_csv_lines *l, size_t offset)
     }
     l->pos = offset;
     return l->line;
+}
+
+static bool is_skipped(const struct vg_csv *c, const struct vg_csv_rows *spec)
+{
+    if (vg_csv_blank(c))
+        return true;
+    return spec->skip_comments && c->field[0].len && c->field[0].ptr[0] == '#';
+}
+
+int vg_csv_load_rows(struct vg_intel_load_ctx *ctx, const char *buf, size_t len,
+                     const struct vg_csv_rows *spec)
+{
+    struct vg_csv c;
+    bool first = true;
+    int rc = VG_OK;
+    size_t scratch_cap = len < VG_CSV_MAX_RECORD_BYTES ? len : VG_CSV_MAX_RECORD_BYTES;
+    char *scratch = malloc(scratch_cap + 1);
+    if (!scratch) {
+        rc = VG_ENOMEM;
+        goto out;
+    }
+    vg_csv_init(&c, buf, len, spec->sep, spec->flags, scratch, scratch_cap);
+    while (rc == VG_OK && vg_csv_next(&c)) {
+        struct vg_diag_loc loc = { ctx->source, c.line, c.offset };
+        if (is_skipped(&c, spec))
+            continue;
+        if (first) {
+            first = false;
+            if (spec->header(&c, spec->cols))
+                continue;
+            if (!spec->header_optional) {
+                /* Without the header nothing else in the file can be placed. */
+                vg_diag_report(ctx->diag, VG_DIAG_FIELD, &loc, "%s", spec->header_missing);
+                vg_intel_builder_bad(ctx->builder, ctx->list);
+                break;
+            }
+        }
+        if (vg_csv_report_quotes(&c, ctx->diag, &loc)) {
+            vg_intel_builder_bad(ctx->builder, ctx->list);
+            continue;
+        }
+        rc = spec->row(ctx, &c, &loc, spec->cols);
+    }
+out:
+    free(scratch);
+    return rc;
 }

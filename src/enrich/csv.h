@@ -73,6 +73,31 @@ bool vg_csv_report_quotes(const struct vg_csv *c, struct vg_diag *diag,
  * scheme ("host/path", Zeek's Intel::URL) and with "[v6]" hosts.  An empty slice when there is
  * no host ("file:///x", "mailto:a@b", "/path"): the caller counts the entry as skipped. */
 struct vg_str vg_csv_url_host(struct vg_str url);
+/* The loop every CSV-style loader runs, so each keeps only its column finding and row handling:
+ * blank records (and, with skip_comments, ones whose first field starts with '#') are skipped;
+ * the first remaining record goes to header(); every later one has its quoting checked
+ * (vg_csv_report_quotes, counted bad) and goes to row().  A required header that header()
+ * refuses is reported with header_missing and counted bad, and the file is skipped; an optional
+ * one that it refuses is read as the first row. */
+struct vg_intel_load_ctx;
+
+struct vg_csv_rows {
+    char sep;       /* as for vg_csv_init */
+    unsigned flags; /* enum vg_csv_flags */
+    bool skip_comments;
+    bool header_optional;
+    const char *header_missing; /* the message when a required header is refused */
+    /* True when c is the header; it then fills cols with the columns it names. */
+    bool (*header)(const struct vg_csv *c, void *cols);
+    /* Handle one record; VG_OK, or an error that stops the load (VG_ENOMEM). */
+    int (*row)(struct vg_intel_load_ctx *ctx, const struct vg_csv *c, const struct vg_diag_loc *loc,
+               void *cols);
+    void *cols; /* the loader's column struct, handed to both callbacks */
+};
+
+/* Read buf with spec; returns VG_OK unless memory ran out or row() failed. */
+int vg_csv_load_rows(struct vg_intel_load_ctx *ctx, const char *buf, size_t len,
+                     const struct vg_csv_rows *spec);
 /* Line numbers for formats that are not read line by line (XML, one big JSON document):
  * positions are counted forward from the previous one asked for, so asking in order costs one
  * pass over the input. */

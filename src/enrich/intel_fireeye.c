@@ -47,55 +47,44 @@ static bool sniff(const char *buf, size_t len)
     return false;
 }
 
+static bool header(const struct vg_csv *c, void *cols)
+{
+    return find_columns(c, cols);
+}
+
+static int row(struct vg_intel_load_ctx *ctx, const struct vg_csv *c, const struct vg_diag_loc *loc,
+               void *cols_arg)
+{
+    const struct columns *cols = cols_arg;
+    int rc = VG_OK;
+    struct vg_str name = vg_csv_field(c, cols->family);
+    if (name.len == 0)
+        name = vg_csv_field(c, cols->title);
+    bool any = false;
+    for (int i = 0; i < N_INDICATOR_COLUMNS && rc == VG_OK; i++) {
+        struct vg_str v = vg_csv_field(c, cols->indicator[i]);
+        if (v.len == 0)
+            continue;
+        any = true;
+        rc = vg_intel_builder_add(ctx->builder, ctx->list, v, name, ctx->diag, loc);
+    }
+    if (!any)
+        vg_intel_builder_skip(ctx->builder, ctx->list);
+    return rc;
+}
+
 static int load(struct vg_intel_load_ctx *ctx, const char *buf, size_t len)
 {
-    struct vg_csv c;
     struct columns cols = { { -1, -1, -1 }, -1, -1 };
-    bool have_header = false;
-    int rc = VG_OK;
-    size_t scratch_cap = len < VG_CSV_MAX_RECORD_BYTES ? len : VG_CSV_MAX_RECORD_BYTES;
-    char *scratch = malloc(scratch_cap + 1);
-    if (!scratch) {
-        rc = VG_ENOMEM;
-        goto out;
-    }
-    vg_csv_init(&c, buf, len, ',', VG_CSV_QUOTES, scratch, scratch_cap);
-    while (rc == VG_OK && vg_csv_next(&c)) {
-        struct vg_diag_loc loc = { ctx->source, c.line, c.offset };
-        if (vg_csv_blank(&c))
-            continue;
-        if (!have_header) {
-            if (!find_columns(&c, &cols)) {
-                /* Without the header nothing else in the file can be placed. */
-                vg_diag_report(ctx->diag, VG_DIAG_FIELD, &loc,
-                               "header has no 'ip', 'cidr' or 'domain' column; file skipped");
-                vg_intel_builder_bad(ctx->builder, ctx->list);
-                break;
-            }
-            have_header = true;
-            continue;
-        }
-        if (vg_csv_report_quotes(&c, ctx->diag, &loc)) {
-            vg_intel_builder_bad(ctx->builder, ctx->list);
-            continue;
-        }
-        struct vg_str name = vg_csv_field(&c, cols.family);
-        if (name.len == 0)
-            name = vg_csv_field(&c, cols.title);
-        bool any = false;
-        for (int i = 0; i < N_INDICATOR_COLUMNS && rc == VG_OK; i++) {
-            struct vg_str v = vg_csv_field(&c, cols.indicator[i]);
-            if (v.len == 0)
-                continue;
-            any = true;
-            rc = vg_intel_builder_add(ctx->builder, ctx->list, v, name, ctx->diag, &loc);
-        }
-        if (!any)
-            vg_intel_builder_skip(ctx->builder, ctx->list);
-    }
-out:
-    free(scratch);
-    return rc;
+    const struct vg_csv_rows spec = {
+        .sep = ',',
+        .flags = VG_CSV_QUOTES,
+        .header_missing = "header has no 'ip', 'cidr' or 'domain' column; file skipped",
+        .header = header,
+        .row = row,
+        .cols = &cols,
+    };
+    return vg_csv_load_rows(ctx, buf, len, &spec);
 }
 
 const struct vg_intel_format vg_intel_format_fireeye = {

@@ -109,48 +109,34 @@ static int add_row(struct vg_intel_load_ctx *ctx, const struct vg_csv *c,
     return rc;
 }
 
+static bool header(const struct vg_csv *c, void *cols)
+{
+    return find_columns(c, cols);
+}
+
+static int row(struct vg_intel_load_ctx *ctx, const struct vg_csv *c, const struct vg_diag_loc *loc,
+               void *cols)
+{
+    if (vg_csv_field(c, ((const struct columns *)cols)->value).len == 0) {
+        vg_diag_report(ctx->diag, VG_DIAG_FIELD, loc, "attribute has an empty 'value'");
+        vg_intel_builder_bad(ctx->builder, ctx->list);
+        return VG_OK;
+    }
+    return add_row(ctx, c, cols, loc);
+}
+
 static int load(struct vg_intel_load_ctx *ctx, const char *buf, size_t len)
 {
-    struct vg_csv c;
     struct columns cols = { -1, -1, -1, -1, -1 };
-    bool have_header = false;
-    int rc = VG_OK;
-    size_t scratch_cap = len < VG_CSV_MAX_RECORD_BYTES ? len : VG_CSV_MAX_RECORD_BYTES;
-    char *scratch = malloc(scratch_cap + 1);
-    if (!scratch) {
-        rc = VG_ENOMEM;
-        goto out;
-    }
-    vg_csv_init(&c, buf, len, ',', VG_CSV_QUOTES, scratch, scratch_cap);
-    while (rc == VG_OK && vg_csv_next(&c)) {
-        struct vg_diag_loc loc = { ctx->source, c.line, c.offset };
-        if (vg_csv_blank(&c))
-            continue;
-        if (!have_header) {
-            if (!find_columns(&c, &cols)) {
-                /* Without the header nothing else in the file can be placed. */
-                vg_diag_report(ctx->diag, VG_DIAG_FIELD, &loc,
-                               "header has no 'type' and 'value' columns; file skipped");
-                vg_intel_builder_bad(ctx->builder, ctx->list);
-                break;
-            }
-            have_header = true;
-            continue;
-        }
-        if (vg_csv_report_quotes(&c, ctx->diag, &loc)) {
-            vg_intel_builder_bad(ctx->builder, ctx->list);
-            continue;
-        }
-        if (vg_csv_field(&c, cols.value).len == 0) {
-            vg_diag_report(ctx->diag, VG_DIAG_FIELD, &loc, "attribute has an empty 'value'");
-            vg_intel_builder_bad(ctx->builder, ctx->list);
-            continue;
-        }
-        rc = add_row(ctx, &c, &cols, &loc);
-    }
-out:
-    free(scratch);
-    return rc;
+    const struct vg_csv_rows spec = {
+        .sep = ',',
+        .flags = VG_CSV_QUOTES,
+        .header_missing = "header has no 'type' and 'value' columns; file skipped",
+        .header = header,
+        .row = row,
+        .cols = &cols,
+    };
+    return vg_csv_load_rows(ctx, buf, len, &spec);
 }
 
 const struct vg_intel_format vg_intel_format_misp_csv = {

@@ -51,57 +51,52 @@ static bool is_indicator_type(struct vg_str t)
     return false;
 }
 
+/* Keeps the assumed order unless the first line names the columns. */
+static bool header(const struct vg_csv *c, void *cols)
+{
+    struct columns found;
+    if (!find_columns(c, &found))
+        return false;
+    *(struct columns *)cols = found;
+    return true;
+}
+
+static int row(struct vg_intel_load_ctx *ctx, const struct vg_csv *c, const struct vg_diag_loc *loc,
+               void *cols_arg)
+{
+    const struct columns *cols = cols_arg;
+    struct vg_str type = vg_csv_field(c, cols->type);
+    struct vg_str indicator = vg_csv_field(c, cols->indicator);
+    if (type.len == 0 || indicator.len == 0) {
+        vg_diag_report(ctx->diag, VG_DIAG_FIELD, loc, "line has no %s",
+                       type.len == 0 ? "'Indicator type'" : "'Indicator'");
+        vg_intel_builder_bad(ctx->builder, ctx->list);
+        return VG_OK;
+    }
+    if (vg_str_case_eq(type, "URL"))
+        indicator = vg_csv_url_host(indicator);
+    else if (!is_indicator_type(type))
+        indicator = VG_STR("");
+    if (indicator.len == 0) {
+        vg_intel_builder_skip(ctx->builder, ctx->list);
+        return VG_OK;
+    }
+    return vg_intel_builder_add(ctx->builder, ctx->list, indicator,
+                                vg_csv_field(c, cols->description), ctx->diag, loc);
+}
+
 static int load(struct vg_intel_load_ctx *ctx, const char *buf, size_t len)
 {
-    struct vg_csv c;
     struct columns cols = { 0, 1, 2 };
-    bool first = true;
-    int rc = VG_OK;
-    size_t scratch_cap = len < VG_CSV_MAX_RECORD_BYTES ? len : VG_CSV_MAX_RECORD_BYTES;
-    char *scratch = malloc(scratch_cap + 1);
-    if (!scratch) {
-        rc = VG_ENOMEM;
-        goto out;
-    }
-    vg_csv_init(&c, buf, len, ',', VG_CSV_QUOTES, scratch, scratch_cap);
-    while (rc == VG_OK && vg_csv_next(&c)) {
-        struct vg_diag_loc loc = { ctx->source, c.line, c.offset };
-        if (vg_csv_blank(&c))
-            continue;
-        if (first) {
-            struct columns found;
-            first = false;
-            if (find_columns(&c, &found)) {
-                cols = found;
-                continue;
-            }
-        }
-        if (vg_csv_report_quotes(&c, ctx->diag, &loc)) {
-            vg_intel_builder_bad(ctx->builder, ctx->list);
-            continue;
-        }
-        struct vg_str type = vg_csv_field(&c, cols.type);
-        struct vg_str indicator = vg_csv_field(&c, cols.indicator);
-        if (type.len == 0 || indicator.len == 0) {
-            vg_diag_report(ctx->diag, VG_DIAG_FIELD, &loc, "line has no %s",
-                           type.len == 0 ? "'Indicator type'" : "'Indicator'");
-            vg_intel_builder_bad(ctx->builder, ctx->list);
-            continue;
-        }
-        if (vg_str_case_eq(type, "URL"))
-            indicator = vg_csv_url_host(indicator);
-        else if (!is_indicator_type(type))
-            indicator = VG_STR("");
-        if (indicator.len == 0) {
-            vg_intel_builder_skip(ctx->builder, ctx->list);
-            continue;
-        }
-        rc = vg_intel_builder_add(ctx->builder, ctx->list, indicator,
-                                  vg_csv_field(&c, cols.description), ctx->diag, &loc);
-    }
-out:
-    free(scratch);
-    return rc;
+    const struct vg_csv_rows spec = {
+        .sep = ',',
+        .flags = VG_CSV_QUOTES,
+        .header_optional = true,
+        .header = header,
+        .row = row,
+        .cols = &cols,
+    };
+    return vg_csv_load_rows(ctx, buf, len, &spec);
 }
 
 const struct vg_intel_format vg_intel_format_otx_csv = {

@@ -45,41 +45,38 @@ static bool sniff(const char *buf, size_t len)
     return false;
 }
 
+static bool header(const struct vg_csv *c, void *cols)
+{
+    (void)cols;
+    return is_header(c);
+}
+
+static int row(struct vg_intel_load_ctx *ctx, const struct vg_csv *c, const struct vg_diag_loc *loc,
+               void *cols)
+{
+    (void)cols;
+    if (c->count < 2 || c->field[F_INDICATOR].len == 0) {
+        vg_diag_report(ctx->diag, VG_DIAG_FIELD, loc, "%s",
+                       c->count < 2 ? "line has no 'category' column"
+                                    : "line has no indicator in its first column");
+        vg_intel_builder_bad(ctx->builder, ctx->list);
+        return VG_OK;
+    }
+    return vg_intel_builder_add(ctx->builder, ctx->list, c->field[F_INDICATOR],
+                                c->field[F_CATEGORY], ctx->diag, loc);
+}
+
 static int load(struct vg_intel_load_ctx *ctx, const char *buf, size_t len)
 {
-    struct vg_csv c;
-    bool first = true;
-    int rc = VG_OK;
-    size_t scratch_cap = len < VG_CSV_MAX_RECORD_BYTES ? len : VG_CSV_MAX_RECORD_BYTES;
-    char *scratch = malloc(scratch_cap + 1);
-    if (!scratch) {
-        rc = VG_ENOMEM;
-        goto out;
-    }
-    vg_csv_init(&c, buf, len, ',', VG_CSV_QUOTES, scratch, scratch_cap);
-    while (rc == VG_OK && vg_csv_next(&c)) {
-        struct vg_diag_loc loc = { ctx->source, c.line, c.offset };
-        if (vg_csv_blank(&c) || (c.field[0].len && c.field[0].ptr[0] == '#'))
-            continue;
-        if (first && (first = false, is_header(&c)))
-            continue;
-        if (vg_csv_report_quotes(&c, ctx->diag, &loc)) {
-            vg_intel_builder_bad(ctx->builder, ctx->list);
-            continue;
-        }
-        if (c.count < 2 || c.field[F_INDICATOR].len == 0) {
-            vg_diag_report(ctx->diag, VG_DIAG_FIELD, &loc, "%s",
-                           c.count < 2 ? "line has no 'category' column"
-                                       : "line has no indicator in its first column");
-            vg_intel_builder_bad(ctx->builder, ctx->list);
-            continue;
-        }
-        rc = vg_intel_builder_add(ctx->builder, ctx->list, c.field[F_INDICATOR],
-                                  c.field[F_CATEGORY], ctx->diag, &loc);
-    }
-out:
-    free(scratch);
-    return rc;
+    const struct vg_csv_rows spec = {
+        .sep = ',',
+        .flags = VG_CSV_QUOTES,
+        .skip_comments = true,
+        .header_optional = true,
+        .header = header,
+        .row = row,
+    };
+    return vg_csv_load_rows(ctx, buf, len, &spec);
 }
 
 const struct vg_intel_format vg_intel_format_proofpoint = {
