@@ -98,6 +98,7 @@ check-fuzz-replay: $(FUZZ_REPLAY)
 
 check-corpus: $(VIGIL)
 	@tests/parse/corpus.sh $(VIGIL)
+	@tests/parse/vpcflow.sh $(VIGIL)
 
 check-compat: $(VIGIL)
 	@tests/compat/run.sh $(VIGIL)
@@ -123,10 +124,15 @@ $(BUILD)/bench_jansson: bench/bench_jansson.c
 $(BUILD)/bench_intel: bench/bench_intel.c $(BUILD)/libvigil.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LIBS)
 
-bench: $(VIGIL) $(BUILD)/bench_jansson $(BUILD)/bench_intel
+$(BUILD)/bench_parse_vpcflow: bench/bench_parse_vpcflow.c $(BUILD)/libvigil.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LIBS)
+
+bench: $(VIGIL) $(BUILD)/bench_jansson $(BUILD)/bench_intel $(BUILD)/bench_parse_vpcflow
 	@bench/bench_cloudtrail.sh $(VIGIL)
 	@echo "== intel store"
 	@$(BUILD)/bench_intel
+	@echo "== vpc flow log parser"
+	@$(BUILD)/bench_parse_vpcflow
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang

@@ -2,8 +2,10 @@
 #include "parse/format.h"
 
 #include "parse/cloudtrail.h"
+#include "parse/vpcflow.h"
 
 const struct vg_format *const vg_formats[] = {
+    &vg_format_vpcflow, /* before cloudtrail: its sniff never claims CloudTrail JSON */
     &vg_format_cloudtrail,
     NULL,
 };
