@@ -177,7 +177,7 @@ struct sink {
     uint64_t check; /* folds a few fields, so the events are really looked at */
 };
 
-static void on_event(void *ctx, const struct vg_event *ev)
+static void on_event(void *ctx, struct vg_event *ev)
 {
     struct sink *s = ctx;
     s->events++;

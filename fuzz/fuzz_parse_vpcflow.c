@@ -62,7 +62,7 @@ static uint64_t fold_ip(uint64_t h, const struct vg_ip *ip)
     return fold(h, ip, sizeof(*ip));
 }
 
-static void on_event(void *ctx, const struct vg_event *ev)
+static void on_event(void *ctx, struct vg_event *ev)
 {
     struct outcome *o = ctx;
     const struct vg_flow *f = &ev->flow;

@@ -271,6 +271,7 @@ static int apply_config(struct vg_config *cfg, const char *path, struct vg_scan_
         opts->findings_cap = (size_t)cfg->scan_max_findings;
     if (!max_errors_set)
         opts->diag_keep = (unsigned)cfg->scan_max_errors;
+    opts->flow = cfg->flow;
     vg_log_threshold = (enum vg_log_level)cfg->log_level;
     return 0;
 }

@@ -48,6 +48,71 @@ static const struct vg_config_option options[] = {
       "a trusted list covering a public IPv4 network wider than this prefix length (a /8 is "
       "wider than a /16) is flagged, since it silences list findings for a large part of the "
       "internet" },
+    { "flow.state_memory", VG_CONFIG_SIZE, OFF(flow.state_memory), "256MiB", 1 << 20, 1ll << 40,
+      NULL, false,
+      "memory for all flow detector state (windows, distinct counters, baselines, learned "
+      "addresses); at the cap the least recently active entries are evicted and counted in the "
+      "scan summary" },
+    { "flow.probe_max_packets", VG_CONFIG_INT, OFF(flow.probe_max_packets), "4", 1, 1000000, NULL,
+      true,
+      "a connection of at most this many packets from its initiator counts as a probe for the "
+      "scan and sweep detectors: a SYN, or nmap's connect scan (SYN, ACK, RST), while real "
+      "sessions carry data" },
+    { "flow.portscan.ports", VG_CONFIG_INT, OFF(flow.portscan_ports), "25", 2, 65536, NULL, true,
+      "distinct remote ports probed on one host within the window that make a port scan; "
+      "clients use a handful of ports per server, nmap's default scan 1,000" },
+    { "flow.portscan.window", VG_CONFIG_DURATION, OFF(flow.portscan_window), "10m", 1000, 86400000,
+      NULL, true, "event-time window of the port scan count" },
+    { "flow.portsweep.hosts", VG_CONFIG_INT, OFF(flow.portsweep_hosts), "50", 2, 10000000, NULL,
+      true,
+      "distinct public hosts probed on one port within the window that make a sweep; real "
+      "clients open data-carrying sessions, worms probe hundreds of hosts a minute" },
+    { "flow.portsweep.window", VG_CONFIG_DURATION, OFF(flow.portsweep_window), "10m", 1000,
+      86400000, NULL, true, "event-time window of the sweep count" },
+    { "flow.bruteforce.attempts", VG_CONFIG_INT, OFF(flow.bruteforce_attempts), "20", 2, 10000000,
+      NULL, true,
+      "short connections between one peer and one instance on SSH (22), RDP (3389) or WinRM "
+      "(5985/5986) within the window that make a brute force; a person logs in a few times an "
+      "hour, password-guessing tools dozens of times a minute" },
+    { "flow.bruteforce.window", VG_CONFIG_DURATION, OFF(flow.bruteforce_window), "10m", 1000,
+      86400000, NULL, true, "event-time window of the brute-force count" },
+    { "flow.bruteforce.max_packets", VG_CONFIG_INT, OFF(flow.bruteforce_max_packets), "60", 1,
+      1000000, NULL, true,
+      "a connection of at most this many packets from the client is a login attempt (a failed "
+      "SSH password exchange is 20-40 packets); longer ones are working sessions and not "
+      "counted" },
+    { "flow.dos.packets", VG_CONFIG_INT, OFF(flow.dos_packets), "50000", 100, 1ll << 40, NULL, true,
+      "small packets sent by one instance to one public address within the window that make a "
+      "denial of service (amazon-guardduty-tester sends about 400,000 to trigger GuardDuty)" },
+    { "flow.dos.window", VG_CONFIG_DURATION, OFF(flow.dos_window), "1m", 1000, 3600000, NULL, true,
+      "event-time window of the denial-of-service count" },
+    { "flow.dos.max_avg_packet", VG_CONFIG_SIZE, OFF(flow.dos_max_avg_packet), "512B", 40, 65535,
+      NULL, true,
+      "only flows whose average packet is at most this size count towards a flood, so bulk "
+      "uploads (full 1,500-byte packets) to one server are not mistaken for one" },
+    { "flow.tor_relay.nodes", VG_CONFIG_INT, OFF(flow.tor_relay_nodes), "5", 2, 1000000, NULL, true,
+      "distinct Tor nodes an instance must both receive connections from and open connections "
+      "to within the window to look like a relay (a client talks to one guard)" },
+    { "flow.tor_relay.window", VG_CONFIG_DURATION, OFF(flow.tor_relay_window), "1h", 1000,
+      604800000, NULL, true, "event-time window of the Tor relay count" },
+    { "flow.spambot.hosts", VG_CONFIG_INT, OFF(flow.spambot_hosts), "10", 1, 10000000, NULL, true,
+      "distinct public mail servers (TCP 25) an instance with no mail history contacts within "
+      "the window that make it a spambot" },
+    { "flow.spambot.window", VG_CONFIG_DURATION, OFF(flow.spambot_window), "1h", 1000, 604800000,
+      NULL, true, "event-time window of the spambot count" },
+    { "flow.baseline.learning", VG_CONFIG_DURATION, OFF(flow.baseline_learning), "1d", 0,
+      31536000000ll, NULL, true,
+      "how long (event time from its first flow) an instance is watched before its baselines "
+      "(ports, resolvers, volume, mail) may fire: a day covers daily jobs" },
+    { "flow.volume.min_bytes", VG_CONFIG_SIZE, OFF(flow.volume_min_bytes), "1GiB", 1, 1ll << 50,
+      NULL, true,
+      "bytes sent to one remote host within the volume window below which unusual volume "
+      "never fires" },
+    { "flow.volume.factor", VG_CONFIG_INT, OFF(flow.volume_factor), "10", 2, 1000000, NULL, true,
+      "how many times the instance's largest earlier per-host volume a window must reach to be "
+      "unusual" },
+    { "flow.volume.window", VG_CONFIG_DURATION, OFF(flow.volume_window), "1h", 60000, 604800000,
+      NULL, true, "event-time window of the volume baseline" },
     { "log.level", VG_CONFIG_ENUM, OFF(log_level), "warn", 0, 0, log_levels, true,
       "operational messages of this level and the more severe ones are logged" },
 };

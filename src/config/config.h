@@ -25,6 +25,7 @@
 #include "core/compat.h"
 #include "core/buf.h"
 #include "core/diag.h"
+#include "detect/detect.h"
 #include "enrich/intel_load.h"
 
 enum vg_config_type {
@@ -61,7 +62,7 @@ struct vg_config_list {
 };
 
 /* Upper bound on the option table's size (checked at compile time in config.c). */
-#define VG_CONFIG_MAX_OPTIONS 64
+#define VG_CONFIG_MAX_OPTIONS 96
 
 struct vg_config {
     /* scan */
@@ -69,6 +70,8 @@ struct vg_config {
     int64_t scan_max_errors;
     /* intel */
     int64_t intel_trusted_max_public_prefix;
+    /* flow */
+    struct vg_flow_thresholds flow;
     /* log */
     int log_level; /* enum vg_log_level (core/log.h) */
 

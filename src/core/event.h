@@ -91,6 +91,8 @@ struct vg_cloudtrail {
 enum vg_flow_action { VG_FLOW_ACTION_UNKNOWN, VG_FLOW_ACCEPT, VG_FLOW_REJECT };
 enum vg_flow_status { VG_FLOW_OK, VG_FLOW_NODATA, VG_FLOW_SKIPDATA };
 enum vg_flow_direction { VG_FLOW_DIR_UNKNOWN, VG_FLOW_INGRESS, VG_FLOW_EGRESS };
+/* Which address is the monitored interface's, as enrich/flow_sides.c decides it. */
+enum vg_flow_local { VG_FLOW_LOCAL_UNKNOWN, VG_FLOW_LOCAL_SRC, VG_FLOW_LOCAL_DST };
 
 /* One VPC Flow Logs record.  Numbers are parsed; absent fields ("-") are 0 / empty, with the
  * `has` bits telling which of the optional numeric fields were present. */
@@ -120,7 +122,8 @@ struct vg_flow {
     struct vg_str az_id;
     struct vg_str pkt_src_service;
     struct vg_str pkt_dst_service;
-    unsigned has; /* VG_FLOW_HAS_* bits */
+    unsigned has;             /* VG_FLOW_HAS_* bits */
+    enum vg_flow_local local; /* set by enrich, before detection */
 };
 
 enum vg_flow_has {

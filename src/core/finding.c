@@ -7,7 +7,8 @@ void vg_finding_release(struct vg_finding *f)
         &f->account_id,    &f->region,        &f->partition,   &f->access_key_id, &f->principal_id,
         &f->principal_arn, &f->user_name,     &f->user_type,   &f->bucket,        &f->public_access,
         &f->api,           &f->service_name,  &f->caller_type, &f->error_code,    &f->user_agent,
-        &f->remote_ip,     &f->remote_domain, &f->detail,
+        &f->remote_ip,     &f->remote_domain, &f->detail,      &f->additional,    &f->instance_id,
+        &f->interface_id,  &f->vpc_id,        &f->subnet_id,
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(fields); i++) {
         free(*fields[i]);
@@ -23,5 +24,5 @@ void vg_finding_release(struct vg_finding *f)
         free(f->threats[i].list_name);
         free(f->threats[i].threat_name);
     }
-    f->evidence_count = f->api_call_count = f->threat_count = 0;
+    f->evidence_count = f->api_call_count = f->threat_count = f->probe_count = 0;
 }

@@ -22,6 +22,20 @@ struct vg_finding_threat_ref {
     struct vg_str sha256;      /* of the list file */
 };
 
+enum vg_net_direction { VG_NET_DIR_UNKNOWN, VG_NET_INBOUND, VG_NET_OUTBOUND };
+
+/* The connection behind a network finding, seen from the instance: GuardDuty's
+ * networkConnectionAction.  Plain values, copied whole into the finding. */
+struct vg_finding_net {
+    enum vg_net_direction direction;
+    uint8_t protocol; /* IANA number */
+    bool blocked;     /* the flow was REJECTed */
+    struct vg_ip local_ip;
+    struct vg_ip remote_ip;
+    uint16_t local_port;
+    uint16_t remote_port;
+};
+
 struct vg_finding_draft {
     enum vg_finding_type type;
     double severity;              /* 0 = the catalog's default */
@@ -32,6 +46,13 @@ struct vg_finding_draft {
     struct vg_str public_access;  /* S3: PUBLIC | NOT_PUBLIC | UNKNOWN (effectivePermission) */
     const struct vg_finding_threat_ref *threats; /* list matches, for threatIntelligenceDetails */
     unsigned threat_count;
+    /* Network findings (VPC Flow Logs): the connection, seen from the instance, which the
+     * event's interface and instance ids name.  NULL for API-call findings. */
+    const struct vg_finding_net *net;
+    bool port_probe; /* render as portProbeAction, gathering the probed ports */
+    /* Members added to additionalInfo, as JSON text without braces ("\"threshold\":20,...");
+     * detectors put their thresholds and window here so an analyst sees why it fired. */
+    struct vg_str additional;
 };
 
 typedef void (*vg_emit_fn)(void *ctx, const struct vg_finding_draft *draft);
@@ -67,6 +88,13 @@ struct vg_finding_threat {
     char sha256[65];
 };
 
+/* One probed port of a portProbeAction. */
+struct vg_finding_probe {
+    uint16_t local_port;
+    struct vg_ip local_ip;
+    struct vg_ip remote_ip;
+};
+
 /* An owned finding.  Every char * is NULL or a NUL-terminated heap string owned by the finding
  * (freed by vg_finding_release). */
 struct vg_finding {
@@ -94,6 +122,18 @@ struct vg_finding {
     char *remote_ip;     /* set when the source was an address */
     char *remote_domain; /* set when the source was a service name */
     char *detail;
+    char *additional; /* JSON members for additionalInfo (see the draft) */
+    /* resource.instanceDetails and the network action (has_net) */
+    bool has_net;
+    bool port_probe;
+    struct vg_finding_net net; /* the latest connection */
+    char *instance_id;
+    char *interface_id;
+    char *vpc_id;
+    char *subnet_id;
+    struct vg_finding_probe probes[VG_FINDING_MAX_PROBES];
+    unsigned probe_count;
+    uint64_t probes_dropped; /* distinct probes past the cap, counted not kept */
     /* service */
     uint64_t count;
     int64_t first_seen_ms;

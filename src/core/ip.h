@@ -18,4 +18,9 @@ const char *vg_ip_format(const struct vg_ip *ip, char *out, size_t cap);
  * multicast, documentation and other special-purpose ranges (RFC 6890), ULA. */
 bool vg_ip_is_private(const struct vg_ip *ip);
 
+static inline bool vg_ip_equal(const struct vg_ip *a, const struct vg_ip *b)
+{
+    return a->family == b->family && memcmp(a->addr, b->addr, a->family == 4 ? 4 : 16) == 0;
+}
+
 #endif

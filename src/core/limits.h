@@ -33,6 +33,10 @@
 /* Distinct (threat list, threat name) pairs kept per finding for threatIntelligenceDetails. */
 #define VG_FINDING_MAX_THREATS 8
 
+/* Distinct (port, local address, remote address) probes kept per portProbeAction: GuardDuty's
+ * own findings list a handful; the rest is counted. */
+#define VG_FINDING_MAX_PROBES 16
+
 /* Directory recursion depth when walking log folders; deeper trees are reported, which also
  * stops symlink loops. */
 #define VG_MAX_DIR_DEPTH 32

@@ -15,10 +15,37 @@
 #include "core/finding.h"
 #include "enrich/intel.h"
 
+/* Thresholds and windows of the flow detectors.  The option table (config/config.c, `flow.*`)
+ * holds the defaults and the reasoning behind each; findings quote the values they used in
+ * additionalInfo.  Durations in ms of event time, sizes in bytes. */
+struct vg_flow_thresholds {
+    int64_t state_memory; /* all flow detector state together */
+    int64_t portscan_ports;
+    int64_t portscan_window;
+    int64_t portsweep_hosts;
+    int64_t portsweep_window;
+    int64_t probe_max_packets; /* a connection this small is a probe (scan, sweep) */
+    int64_t bruteforce_attempts;
+    int64_t bruteforce_window;
+    int64_t bruteforce_max_packets; /* a login attempt, not a working session */
+    int64_t dos_packets;
+    int64_t dos_window;
+    int64_t dos_max_avg_packet; /* flood packets are small; bulk transfers are not a flood */
+    int64_t tor_relay_nodes;
+    int64_t tor_relay_window;
+    int64_t spambot_hosts;
+    int64_t spambot_window;
+    int64_t baseline_learning; /* an instance is watched this long before baselines may fire */
+    int64_t volume_min_bytes;
+    int64_t volume_factor;
+    int64_t volume_window;
+};
+
 /* What detectors may consult besides the event.  The pipeline owns it and may point `intel` at a
  * new snapshot between batches (list reloads); detectors read it, never keep what it returns. */
 struct vg_detect_env {
     const struct vg_intel *intel; /* NULL when no list is loaded */
+    const struct vg_flow_thresholds *flow;
 };
 
 struct vg_detector {

@@ -36,7 +36,109 @@ static const char *principal_name(const struct vg_finding *f)
     return or_unknown(f->principal_id);
 }
 
-static const char *placeholder(const struct vg_finding *f, const char *name, size_t n)
+const char *vg_protocol_name(uint8_t protocol)
+{
+    switch (protocol) {
+    case 1: return "ICMP";
+    case 6: return "TCP";
+    case 17: return "UDP";
+    case 58: return "ICMPv6";
+    default: return NULL;
+    }
+}
+
+/* GuardDuty's portName values for the ports its findings name; "Unknown" for the rest. */
+const char *vg_port_name(uint16_t port)
+{
+    static const struct {
+        uint16_t port;
+        const char *name;
+    } names[] = {
+        { 21, "FTP" },
+        { 22, "SSH" },
+        { 23, "Telnet" },
+        { 25, "SMTP" },
+        { 53, "DNS" },
+        { 80, "HTTP" },
+        { 110, "POP3" },
+        { 123, "NTP" },
+        { 143, "IMAP" },
+        { 389, "LDAP" },
+        { 443, "HTTPS" },
+        { 445, "SMB" },
+        { 853, "DoT" },
+        { 1389, "LDAP" },
+        { 1433, "MSSQL" },
+        { 2375, "Docker" },
+        { 3306, "MySQL" },
+        { 3389, "RDP" },
+        { 5432, "PostgreSQL" },
+        { 5985, "WinRM" },
+        { 5986, "WinRM" },
+        { 6379, "Redis" },
+        { 8080, "HTTP" },
+        { 8088, "YARN" },
+        { 9001, "Tor" },
+        { 9200, "Elasticsearch" },
+        { 9300, "Elasticsearch" },
+        { 11211, "Memcached" },
+        { 27017, "MongoDB" },
+    };
+    for (size_t i = 0; i < VG_ARRAY_LEN(names); i++)
+        if (names[i].port == port)
+            return names[i].name;
+    return "Unknown";
+}
+
+/* The instance a network finding is about: its id, else the interface the flow was logged on. */
+static const char *instance_name(const struct vg_finding *f)
+{
+    return f->instance_id ? f->instance_id : or_unknown(f->interface_id);
+}
+
+static const char *direction_name(enum vg_net_direction d)
+{
+    return d == VG_NET_INBOUND ? "INBOUND" : d == VG_NET_OUTBOUND ? "OUTBOUND" : "UNKNOWN";
+}
+
+/* Network placeholders are numbers and addresses, written into tmp (64 bytes). */
+static const char *net_placeholder(const struct vg_finding *f, const char *name, size_t n,
+                                   char *tmp)
+{
+    const struct vg_finding_net *net = &f->net;
+    uint16_t port = 0;
+    if (n == 8 && memcmp(name, "instance", 8) == 0)
+        return instance_name(f);
+    if (n == 8 && memcmp(name, "local_ip", 8) == 0)
+        return vg_ip_format(&net->local_ip, tmp, 64) ? tmp : "unknown";
+    if (n == 9 && memcmp(name, "remote_ip", 9) == 0)
+        return or_unknown(f->remote_ip);
+    if (n == 8 && memcmp(name, "protocol", 8) == 0) {
+        const char *p = vg_protocol_name(net->protocol);
+        if (p)
+            return p;
+        snprintf(tmp, 64, "%u", net->protocol);
+        return tmp;
+    }
+    if (n == 9 && memcmp(name, "direction", 9) == 0)
+        return net->direction == VG_NET_INBOUND    ? "inbound"
+               : net->direction == VG_NET_OUTBOUND ? "outbound"
+                                                   : "direction unknown";
+    if (n == 16 && memcmp(name, "direction_phrase", 16) == 0)
+        return net->direction == VG_NET_OUTBOUND ? "from" : "against";
+    if (n == 10 && memcmp(name, "local_port", 10) == 0)
+        port = net->local_port;
+    else if (n == 11 && memcmp(name, "remote_port", 11) == 0)
+        port = net->remote_port;
+    else if (n == 12 && memcmp(name, "service_port", 12) == 0)
+        port = net->direction == VG_NET_OUTBOUND ? net->remote_port : net->local_port;
+    else
+        return NULL;
+    snprintf(tmp, 64, "%u", port);
+    return tmp;
+}
+
+static const char *placeholder(const struct vg_finding *f, const char *name, size_t n, char *tmp)
 {
     static const struct {
         const char *name;
@@ -62,6 +164,9 @@ static const char *placeholder(const struct vg_finding *f, const char *name, siz
         if (strlen(map[i].name) == n && memcmp(map[i].name, name, n) == 0)
             return or_unknown(*(char *const *)(const void *)((const char *)f + map[i].off));
     }
+    const char *net = net_placeholder(f, name, n, tmp);
+    if (net)
+        return net;
     VG_BUG("catalog template uses unknown placeholder '%.*s'", (int)n, name);
 }
 
@@ -107,8 +212,10 @@ int vg_render_template(struct vg_buf *out, const char *tmpl, const struct vg_fin
         size_t n = (size_t)(close - open - 1);
         if (rc == 0 && n == 11 && memcmp(open + 1, "threat_list", 11) == 0)
             rc = add_list_names(out, f);
-        else if (rc == 0)
-            rc = vg_buf_adds(out, placeholder(f, open + 1, n));
+        else if (rc == 0) {
+            char tmp[64];
+            rc = vg_buf_adds(out, placeholder(f, open + 1, n, tmp));
+        }
         p = close + 1;
     }
     /* An empty {detail} leaves a double space or a leading/trailing one: tidy it. */
@@ -150,13 +257,55 @@ static int kv_time(struct vg_buf *b, bool *first, const char *name, int64_t ms)
     return kv_str(b, first, name, ts);
 }
 
-static int render_resource(struct vg_buf *b, const struct vg_finding *f)
+static int render_ip_details(struct vg_buf *b, bool *first, const char *name,
+                             const struct vg_ip *ip)
 {
-    bool first = true;
-    const char *rtype = vg_catalog[f->type].resource_type;
-    int rc = vg_buf_adds(b, "{");
-    rc |= key(b, &first, "accessKeyDetails");
+    char text[64];
+    if (!vg_ip_format(ip, text, sizeof(text)))
+        return VG_OK;
     bool inner = true;
+    int rc = key(b, first, name);
+    rc |= vg_buf_adds(b, "{");
+    rc |= kv_str(b, &inner, ip->family == 6 ? "ipAddressV6" : "ipAddressV4", text);
+    return rc | vg_buf_adds(b, "}");
+}
+
+static int render_port_details(struct vg_buf *b, bool *first, const char *name, uint16_t port)
+{
+    int rc = key(b, first, name);
+    return rc | vg_buf_printf(b, "{\"port\":%u,\"portName\":\"%s\"}", port, vg_port_name(port));
+}
+
+/* resource.instanceDetails: what the flow named (instance, interface, VPC, subnet, address). */
+static int render_instance(struct vg_buf *b, bool *first, const struct vg_finding *f)
+{
+    bool inner = true;
+    int rc = key(b, first, "instanceDetails");
+    rc |= vg_buf_adds(b, "{");
+    rc |= kv_str(b, &inner, "instanceId", f->instance_id);
+    rc |= key(b, &inner, "networkInterfaces");
+    rc |= vg_buf_adds(b, "[{");
+    bool nic = true;
+    rc |= kv_str(b, &nic, "networkInterfaceId", f->interface_id);
+    char ip[64];
+    if (vg_ip_format(&f->net.local_ip, ip, sizeof(ip)) && f->net.local_ip.family == 6) {
+        rc |= key(b, &nic, "ipv6Addresses");
+        rc |= vg_buf_adds(b, "[");
+        rc |= vg_buf_add_json_str(b, vg_str_from(ip));
+        rc |= vg_buf_adds(b, "]");
+    } else if (f->net.local_ip.family == 4) {
+        rc |= kv_str(b, &nic, "privateIpAddress", ip);
+    }
+    rc |= kv_str(b, &nic, "subnetId", f->subnet_id);
+    rc |= kv_str(b, &nic, "vpcId", f->vpc_id);
+    rc |= vg_buf_adds(b, "}]");
+    return rc | vg_buf_adds(b, "}");
+}
+
+static int render_access_key(struct vg_buf *b, bool *first, const struct vg_finding *f)
+{
+    bool inner = true;
+    int rc = key(b, first, "accessKeyDetails");
     rc |= vg_buf_adds(b, "{");
     rc |= kv_str(b, &inner, "accessKeyId", f->access_key_id);
     rc |= kv_str(b, &inner, "principalId", f->principal_id);
@@ -165,11 +314,19 @@ static int render_resource(struct vg_buf *b, const struct vg_finding *f)
                  : f->user_type && !strcmp(f->user_type, "Root") ? "Root"
                                                                  : NULL);
     rc |= kv_str(b, &inner, "userType", f->user_type);
-    rc |= vg_buf_adds(b, "}");
+    return rc | vg_buf_adds(b, "}");
+}
+
+static int render_resource(struct vg_buf *b, const struct vg_finding *f)
+{
+    bool first = true;
+    const char *rtype = vg_catalog[f->type].resource_type;
+    int rc = vg_buf_adds(b, "{");
+    rc |= f->has_net ? render_instance(b, &first, f) : render_access_key(b, &first, f);
     if (f->bucket) {
+        bool inner = true;
         rc |= key(b, &first, "s3BucketDetails");
         rc |= vg_buf_adds(b, "[{");
-        inner = true;
         struct vg_buf arn = VG_BUF_INIT;
         rc |= vg_buf_printf(&arn, "arn:%s:s3:::%s", or_unknown(f->partition), f->bucket);
         rc |= kv_str(b, &inner, "arn", arn.data);
@@ -188,6 +345,25 @@ static int render_resource(struct vg_buf *b, const struct vg_finding *f)
     return rc | vg_buf_adds(b, "}");
 }
 
+static int render_api_calls(struct vg_buf *v, bool *first, const struct vg_finding *f)
+{
+    int rc = key(v, first, "apiCalls");
+    rc |= vg_buf_adds(v, "[");
+    for (unsigned i = 0; i < f->api_call_count; i++) {
+        const struct vg_finding_api_call *c = &f->api_calls[i];
+        bool inner = true;
+        rc |= vg_buf_adds(v, i ? ",{" : "{");
+        rc |= kv_str(v, &inner, "name", c->name);
+        rc |= vg_buf_printf(
+            v, ",\"count\":%" PRIu64 ",\"firstSeen\":%" PRId64 ",\"lastSeen\":%" PRId64 "}",
+            c->count, c->first_ms / 1000, c->last_ms / 1000);
+    }
+    rc |= vg_buf_adds(v, "]");
+    if (f->api_calls_dropped)
+        rc |= vg_buf_printf(v, ",\"apiCallsNotListed\":%" PRIu64, f->api_calls_dropped);
+    return rc;
+}
+
 static int render_additional_info(struct vg_buf *b, const struct vg_finding *f,
                                   const struct vg_render_opts *opts)
 {
@@ -195,20 +371,15 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f,
     struct vg_buf v = VG_BUF_INIT;
     bool first = true;
     int rc = vg_buf_adds(&v, "{");
-    rc |= key(&v, &first, "apiCalls");
-    rc |= vg_buf_adds(&v, "[");
-    for (unsigned i = 0; i < f->api_call_count; i++) {
-        const struct vg_finding_api_call *c = &f->api_calls[i];
-        bool inner = true;
-        rc |= vg_buf_adds(&v, i ? ",{" : "{");
-        rc |= kv_str(&v, &inner, "name", c->name);
-        rc |= vg_buf_printf(
-            &v, ",\"count\":%" PRIu64 ",\"firstSeen\":%" PRId64 ",\"lastSeen\":%" PRId64 "}",
-            c->count, c->first_ms / 1000, c->last_ms / 1000);
+    if (f->additional) {
+        rc |= vg_buf_adds(&v, f->additional);
+        first = false;
     }
-    rc |= vg_buf_adds(&v, "]");
-    if (f->api_calls_dropped)
-        rc |= vg_buf_printf(&v, ",\"apiCallsNotListed\":%" PRIu64, f->api_calls_dropped);
+    if (!f->has_net)
+        rc |= render_api_calls(&v, &first, f);
+    if (f->probes_dropped)
+        rc |= vg_buf_printf(&v, "%s\"probesNotListed\":%" PRIu64, first ? "" : ",",
+                            f->probes_dropped);
     if (f->access_key_id) {
         const char *kind = strncmp(f->access_key_id, "AKIA", 4) == 0 ? "long-term access key"
                            : strncmp(f->access_key_id, "ASIA", 4) == 0
@@ -240,12 +411,9 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f,
     return rc;
 }
 
-static int render_service(struct vg_buf *b, const struct vg_finding *f, const char *detector_id,
-                          const struct vg_render_opts *opts)
+static int render_api_action(struct vg_buf *b, const struct vg_finding *f)
 {
-    bool first = true;
-    int rc = vg_buf_adds(b, "{");
-    rc |= key(b, &first, "action");
+    int rc = VG_OK;
     {
         bool a = true;
         rc |= vg_buf_adds(b, "{");
@@ -275,6 +443,63 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
         rc |= kv_str(b, &c, "serviceName", f->service_name);
         rc |= vg_buf_adds(b, "}}");
     }
+    return rc;
+}
+
+static int render_network_action(struct vg_buf *b, const struct vg_finding *f)
+{
+    const struct vg_finding_net *net = &f->net;
+    bool a = true, c = true;
+    const char *proto = vg_protocol_name(net->protocol);
+    char num[8];
+    snprintf(num, sizeof(num), "%u", net->protocol);
+    int rc = vg_buf_adds(b, "{");
+    rc |= kv_str(b, &a, "actionType", "NETWORK_CONNECTION");
+    rc |= key(b, &a, "networkConnectionAction");
+    rc |= vg_buf_printf(b, "{\"blocked\":%s", net->blocked ? "true" : "false");
+    c = false;
+    rc |= kv_str(b, &c, "connectionDirection", direction_name(net->direction));
+    rc |= render_ip_details(b, &c, "localIpDetails", &net->local_ip);
+    rc |= kv_str(b, &c, "localNetworkInterface", f->interface_id);
+    rc |= render_port_details(b, &c, "localPortDetails", net->local_port);
+    rc |= kv_str(b, &c, "protocol", proto ? proto : num);
+    rc |= render_ip_details(b, &c, "remoteIpDetails", &net->remote_ip);
+    rc |= render_port_details(b, &c, "remotePortDetails", net->remote_port);
+    return rc | vg_buf_adds(b, "}}");
+}
+
+static int render_port_probe_action(struct vg_buf *b, const struct vg_finding *f)
+{
+    bool a = true;
+    int rc = vg_buf_adds(b, "{");
+    rc |= kv_str(b, &a, "actionType", "PORT_PROBE");
+    rc |= key(b, &a, "portProbeAction");
+    rc |= vg_buf_printf(b, "{\"blocked\":%s,\"portProbeDetails\":[",
+                        f->net.blocked ? "true" : "false");
+    for (unsigned i = 0; i < f->probe_count; i++) {
+        const struct vg_finding_probe *p = &f->probes[i];
+        bool d = true;
+        rc |= vg_buf_adds(b, i ? ",{" : "{");
+        rc |= render_ip_details(b, &d, "localIpDetails", &p->local_ip);
+        rc |= render_port_details(b, &d, "localPortDetails", p->local_port);
+        rc |= render_ip_details(b, &d, "remoteIpDetails", &p->remote_ip);
+        rc |= vg_buf_adds(b, "}");
+    }
+    return rc | vg_buf_adds(b, "]}}");
+}
+
+static int render_service(struct vg_buf *b, const struct vg_finding *f, const char *detector_id,
+                          const struct vg_render_opts *opts)
+{
+    bool first = true;
+    int rc = vg_buf_adds(b, "{");
+    rc |= key(b, &first, "action");
+    if (!f->has_net)
+        rc |= render_api_action(b, f);
+    else if (f->port_probe)
+        rc |= render_port_probe_action(b, f);
+    else
+        rc |= render_network_action(b, f);
     rc |= key(b, &first, "additionalInfo");
     rc |= render_additional_info(b, f, opts);
     rc |= key(b, &first, "archived");
@@ -394,7 +619,8 @@ int vg_render_table_row(struct vg_buf *out, const struct vg_finding *f, bool col
     vg_time_format_iso(f->last_seen_ms, last, sizeof(last));
     first[19] = last[19] = 'Z';
     first[20] = last[20] = '\0';
-    const char *resource = f->bucket          ? f->bucket
+    const char *resource = f->has_net         ? instance_name(f)
+                           : f->bucket        ? f->bucket
                            : f->access_key_id ? f->access_key_id
                                               : principal_name(f);
     struct vg_buf cell = VG_BUF_INIT;

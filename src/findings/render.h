@@ -21,9 +21,14 @@ struct vg_render_opts {
 int vg_render_json(struct vg_buf *out, const struct vg_finding *f,
                    const struct vg_render_opts *opts);
 /* Expand a catalog template ({principal}, {principal_type}, {access_key}, {api}, {service},
- * {bucket}, {source_ip}, {user_agent}, {account}, {region}, {detail}, {threat_list}) as plain
- * text. */
+ * {bucket}, {source_ip}, {user_agent}, {account}, {region}, {detail}, {threat_list}; for network
+ * findings {instance}, {local_ip}, {remote_ip}, {local_port}, {remote_port}, {service_port},
+ * {protocol}, {direction}, {direction_phrase}) as plain text. */
 int vg_render_template(struct vg_buf *out, const char *tmpl, const struct vg_finding *f);
+/* "TCP", "UDP", "ICMP", "ICMPv6" for an IANA protocol number; NULL for the others. */
+const char *vg_protocol_name(uint8_t protocol);
+/* GuardDuty's portName for a port ("SSH", "HTTPS"), "Unknown" when it has none. */
+const char *vg_port_name(uint16_t port);
 /* "High", "Medium", "Low" for a severity value. */
 const char *vg_severity_label(double severity);
 /* Table output: the header line, then one line per finding. */

@@ -60,10 +60,14 @@ void vg_findings_free(struct vg_findings *t)
     free(t);
 }
 
-/* The principal side of the key: the access key when there is one (GuardDuty's resource), else
- * the ARN; the bucket joins the key separately. */
+/* The resource side of the key: for API calls the access key when there is one (GuardDuty's
+ * resource), else the ARN; for network findings the instance, else its interface.  The bucket
+ * joins the key separately. */
 static struct vg_str resource_id(const struct vg_finding_draft *d)
 {
+    if (d->event->source == VG_SOURCE_VPCFLOW)
+        return d->event->flow.instance_id.len ? d->event->flow.instance_id
+                                              : d->event->flow.interface_id;
     const struct vg_cloudtrail *ct = &d->event->ct;
     if (ct->identity.access_key_id.len)
         return ct->identity.access_key_id;
@@ -208,12 +212,11 @@ static void record_evidence(struct vg_finding *f, const struct vg_event *ev)
     e->source = dup_str(vg_str_from(ev->ref.source));
     e->offset = ev->ref.offset;
     e->line = ev->ref.line;
-    e->event_id = dup_str(ev->ct.event_id);
+    e->event_id = ev->source == VG_SOURCE_CLOUDTRAIL ? dup_str(ev->ct.event_id) : NULL;
     e->time_ms = ev->time_ms;
 }
 
-/* The action details of the latest occurrence overwrite the earlier ones, as GuardDuty does. */
-static void set_action(struct vg_finding *f, const struct vg_finding_draft *d)
+static void set_api_action(struct vg_finding *f, const struct vg_finding_draft *d)
 {
     const struct vg_cloudtrail *ct = &d->event->ct;
     bool is_ip = ct->source_ip.family != 0;
@@ -226,19 +229,59 @@ static void set_action(struct vg_finding *f, const struct vg_finding_draft *d)
     replace(&f->caller_type, is_ip                    ? VG_STR("Remote IP")
                              : ct->source_ip_text.len ? VG_STR("Domain")
                                                       : VG_STR_NULL);
+}
+
+static void set_net_action(struct vg_finding *f, const struct vg_finding_draft *d)
+{
+    char text[64];
+    f->has_net = true;
+    f->net = *d->net;
+    replace(&f->remote_ip,
+            vg_str_from(vg_ip_format(&d->net->remote_ip, text, sizeof(text)) ? text : ""));
+}
+
+/* The action details of the latest occurrence overwrite the earlier ones, as GuardDuty does. */
+static void set_action(struct vg_finding *f, const struct vg_finding_draft *d)
+{
+    if (d->net)
+        set_net_action(f, d);
+    else
+        set_api_action(f, d);
     replace(&f->detail, d->detail);
+    if (d->additional.len)
+        replace(&f->additional, d->additional);
     if (d->public_access.len)
         replace(&f->public_access, d->public_access);
 }
 
-static void fill_new(struct vg_finding *f, const struct vg_finding_draft *d, const char *id)
+/* portProbeAction lists each distinct probe once: (port, local address, remote address). */
+static void record_probe(struct vg_finding *f, const struct vg_finding_net *net)
 {
-    const struct vg_event *ev = d->event;
-    const struct vg_identity *who = &ev->ct.identity;
-    memcpy(f->id, id, 33);
-    f->type = d->type;
-    f->account_id = dup_str(ev->account_id);
-    f->region = dup_str(ev->region);
+    for (unsigned i = 0; i < f->probe_count; i++) {
+        const struct vg_finding_probe *p = &f->probes[i];
+        if (p->local_port == net->local_port && vg_ip_equal(&p->local_ip, &net->local_ip) &&
+            vg_ip_equal(&p->remote_ip, &net->remote_ip))
+            return;
+    }
+    if (f->probe_count == VG_FINDING_MAX_PROBES) {
+        f->probes_dropped++;
+        return;
+    }
+    f->probes[f->probe_count++] =
+        (struct vg_finding_probe){ net->local_port, net->local_ip, net->remote_ip };
+}
+
+static void fill_new_instance(struct vg_finding *f, const struct vg_flow *flow)
+{
+    f->partition = dup_str(VG_STR("aws"));
+    f->instance_id = dup_str(flow->instance_id);
+    f->interface_id = dup_str(flow->interface_id);
+    f->vpc_id = dup_str(flow->vpc_id);
+    f->subnet_id = dup_str(flow->subnet_id);
+}
+
+static void fill_new_principal(struct vg_finding *f, const struct vg_identity *who)
+{
     struct vg_str arn = who->arn;
     struct vg_str partition = VG_STR("aws");
     if (vg_str_starts_with(arn, "arn:")) {
@@ -252,6 +295,20 @@ static void fill_new(struct vg_finding *f, const struct vg_finding_draft *d, con
     f->principal_arn = dup_str(who->arn);
     f->user_name = dup_str(who->user_name.len ? who->user_name : who->issuer_user_name);
     f->user_type = dup_str(who->type_name);
+}
+
+static void fill_new(struct vg_finding *f, const struct vg_finding_draft *d, const char *id)
+{
+    const struct vg_event *ev = d->event;
+    memcpy(f->id, id, 33);
+    f->type = d->type;
+    f->account_id = dup_str(ev->account_id);
+    f->region = dup_str(ev->region);
+    if (ev->source == VG_SOURCE_VPCFLOW)
+        fill_new_instance(f, &ev->flow);
+    else
+        fill_new_principal(f, &ev->ct.identity);
+    f->port_probe = d->port_probe;
     f->bucket = dup_str(d->bucket);
     f->first_seen_ms = f->last_seen_ms = ev->time_ms;
 }
@@ -289,10 +346,13 @@ void vg_findings_add(void *table, const struct vg_finding_draft *d)
     if (d->event->time_ms >= f->last_seen_ms) {
         f->last_seen_ms = d->event->time_ms;
         set_action(f, d);
-    } else if (!f->api) {
+    } else if (!f->api && !f->has_net) {
         set_action(f, d);
     }
-    record_api_call(f, d->event->ct.event_name, d->event->time_ms);
+    if (d->event->source == VG_SOURCE_CLOUDTRAIL)
+        record_api_call(f, d->event->ct.event_name, d->event->time_ms);
+    if (d->net && d->port_probe)
+        record_probe(f, d->net);
     record_evidence(f, d->event);
     record_threats(f, d);
     lru_insert(t, e);

@@ -65,7 +65,7 @@ static void copy(char *dst, size_t cap, struct vg_str s)
     snprintf(dst, cap, "%.*s", (int)s.len, s.ptr ? s.ptr : "");
 }
 
-static void on_event(void *ctx, const struct vg_event *ev)
+static void on_event(void *ctx, struct vg_event *ev)
 {
     struct run *r = ctx;
     assert_true(r->count < MAX_EVENTS);

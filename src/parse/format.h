@@ -21,7 +21,8 @@ struct vg_parse_stats {
     uint64_t foreign;     /* records of another kind (e.g. S3 event notifications) skipped */
 };
 
-typedef void (*vg_event_fn)(void *ctx, const struct vg_event *ev);
+/* The consumer may annotate the event (enrich/ fills derived fields) before detection. */
+typedef void (*vg_event_fn)(void *ctx, struct vg_event *ev);
 
 struct vg_parse_ctx {
     const char *source;          /* name for messages and evidence; borrowed for the run */

@@ -75,7 +75,7 @@ static void ip_text(char *out, size_t cap, const struct vg_ip *ip)
         vg_ip_format(ip, out, cap);
 }
 
-static void on_event(void *ctx, const struct vg_event *ev)
+static void on_event(void *ctx, struct vg_event *ev)
 {
     struct run *r = ctx;
     const struct vg_flow *f = &ev->flow;

@@ -3,7 +3,9 @@
 
 #include "core/err.h"
 #include "core/limits.h"
+#include "config/config.h"
 #include "detect/detect.h"
+#include "enrich/flow_sides.h"
 #include "ingest/input.h"
 
 struct vg_scan {
@@ -14,6 +16,7 @@ struct vg_scan {
     struct vg_arena arena;
     struct vg_json_parser json;
     struct vg_detect_env env;
+    struct vg_flow_sides *flow_sides;
     struct vg_detect *detect;
     struct vg_findings *findings;
     struct vg_emit emit;
@@ -25,6 +28,10 @@ void vg_scan_opts_init(struct vg_scan_opts *opts)
     opts->since_ms = INT64_MIN;
     opts->until_ms = INT64_MAX;
     opts->diag_keep = 100;
+    struct vg_config defaults; /* the option table is the one place defaults are written */
+    vg_config_init(&defaults);
+    opts->flow = defaults.flow;
+    vg_config_release(&defaults);
 }
 
 struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
@@ -37,10 +44,13 @@ struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
     vg_arena_init(&s->arena, 1 << 20, 0);
     vg_json_parser_init(&s->json, &s->arena, VG_MAX_RECORD_BYTES);
     s->env.intel = opts->intel;
+    s->env.flow = &s->opts.flow;
+    /* learned interface addresses: a small share of the flow state budget */
+    s->flow_sides = vg_flow_sides_new((size_t)opts->flow.state_memory / 16);
     s->detect = vg_detect_new(&s->env);
     s->findings = vg_findings_new(opts->findings_cap, opts->on_evict, opts->evict_ctx);
     s->emit = (struct vg_emit){ vg_findings_add, s->findings };
-    if (vg_input_init(&s->input) != VG_OK || !s->detect || !s->findings) {
+    if (vg_input_init(&s->input) != VG_OK || !s->flow_sides || !s->detect || !s->findings) {
         vg_scan_free(s);
         return NULL;
     }
@@ -55,17 +65,20 @@ void vg_scan_free(struct vg_scan *s)
     vg_json_parser_release(&s->json);
     vg_arena_release(&s->arena);
     vg_detect_free(s->detect);
+    vg_flow_sides_free(s->flow_sides);
     vg_findings_free(s->findings);
     free(s);
 }
 
-static void on_event(void *ctx, const struct vg_event *ev)
+static void on_event(void *ctx, struct vg_event *ev)
 {
     struct vg_scan *s = ctx;
     if (ev->time_ms < s->opts.since_ms || ev->time_ms >= s->opts.until_ms) {
         s->stats.out_of_range++;
         return;
     }
+    if (ev->source == VG_SOURCE_VPCFLOW)
+        vg_flow_sides_resolve(s->flow_sides, ev);
     vg_detect_event(s->detect, ev, &s->emit);
 }
 
@@ -134,5 +147,5 @@ struct vg_findings *vg_scan_findings(struct vg_scan *s)
 
 uint64_t vg_scan_state_evictions(const struct vg_scan *s)
 {
-    return vg_detect_evictions(s->detect);
+    return vg_detect_evictions(s->detect) + vg_flow_sides_evictions(s->flow_sides);
 }

@@ -8,6 +8,7 @@
 
 #include "core/compat.h"
 #include "core/diag.h"
+#include "detect/detect.h"
 #include "enrich/intel.h"
 #include "findings/table.h"
 #include "parse/format.h"
@@ -21,7 +22,8 @@ struct vg_scan_opts {
     vg_diag_fn on_diag; /* bad-input messages (the first diag_keep of them) */
     void *diag_ctx;
     unsigned diag_keep;
-    const struct vg_intel *intel; /* threat and trusted lists; borrowed, may be NULL */
+    const struct vg_intel *intel;   /* threat and trusted lists; borrowed, may be NULL */
+    struct vg_flow_thresholds flow; /* the `flow.*` options; vg_scan_opts_init sets defaults */
 };
 
 struct vg_scan_stats {

@@ -1,0 +1,157 @@
+/* Two-generation bounded hash tables; see keyed.h for the eviction contract. */
+#include "core/keyed.h"
+
+#include "core/hash.h"
+
+enum { SLOT_EMPTY, SLOT_LIVE, SLOT_MOVED };
+
+struct generation {
+    unsigned char *slots;
+    size_t live; /* entries inserted, moved ones included until the generation is dropped */
+};
+
+struct vg_keyed {
+    size_t key_size, value_size, slot_size;
+    size_t nslots;  /* per generation, a power of two */
+    size_t max_live; /* per generation: half the slots, so probes stay short */
+    struct generation gen[2];
+    unsigned current;
+    uint64_t evictions;
+};
+
+/* Slot layout: state byte, padding, key, value (value 8-byte aligned). */
+static size_t key_offset(void)
+{
+    return 8;
+}
+
+static size_t value_offset(const struct vg_keyed *k)
+{
+    return (key_offset() + k->key_size + 7) & ~(size_t)7;
+}
+
+struct vg_keyed *vg_keyed_new(size_t key_size, size_t value_size, size_t budget_bytes)
+{
+    if (value_size > VG_KEYED_MAX_VALUE)
+        return NULL;
+    struct vg_keyed *k = calloc(1, sizeof(*k));
+    if (!k)
+        return NULL;
+    k->key_size = key_size;
+    k->value_size = value_size;
+    k->slot_size = (value_offset(k) + value_size + 7) & ~(size_t)7;
+    size_t per_gen = budget_bytes / 2 / k->slot_size;
+    k->nslots = 2;
+    while (k->nslots * 2 <= per_gen)
+        k->nslots *= 2;
+    k->max_live = k->nslots / 2;
+    for (int g = 0; g < 2; g++) {
+        k->gen[g].slots = calloc(k->nslots, k->slot_size);
+        if (!k->gen[g].slots) {
+            vg_keyed_free(k);
+            return NULL;
+        }
+    }
+    return k;
+}
+
+void vg_keyed_free(struct vg_keyed *k)
+{
+    if (!k)
+        return;
+    free(k->gen[0].slots);
+    free(k->gen[1].slots);
+    free(k);
+}
+
+static unsigned char *slot_at(const struct vg_keyed *k, const struct generation *g, size_t i)
+{
+    return g->slots + i * k->slot_size;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static unsigned char *probe(const struct vg_keyed *k, const struct generation *g, const void *key,
+                            uint64_t hash)
+{
+    size_t mask = k->nslots - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        unsigned char *s = slot_at(k, g, i);
+        if (s[0] == SLOT_EMPTY)
+            return s;
+        if (s[0] == SLOT_LIVE && memcmp(s + key_offset(), key, k->key_size) == 0)
+            return s;
+    }
+}
+
+static void rotate(struct vg_keyed *k)
+{
+    struct generation *old = &k->gen[k->current ^ 1];
+    size_t moved = 0;
+    for (size_t i = 0; i < k->nslots; i++)
+        moved += slot_at(k, old, i)[0] == SLOT_MOVED;
+    k->evictions += old->live - moved;
+    memset(old->slots, 0, k->nslots * k->slot_size);
+    old->live = 0;
+    k->current ^= 1;
+}
+
+void *vg_keyed_find(struct vg_keyed *k, const void *key)
+{
+    uint64_t hash = vg_hash64(key, k->key_size, 0);
+    for (unsigned n = 0; n < 2; n++) {
+        unsigned char *s = probe(k, &k->gen[k->current ^ n], key, hash);
+        if (s[0] == SLOT_LIVE)
+            return s + value_offset(k);
+    }
+    return NULL;
+}
+
+void *vg_keyed_get(struct vg_keyed *k, const void *key, bool *created)
+{
+    uint64_t hash = vg_hash64(key, k->key_size, 0);
+    struct generation *cur = &k->gen[k->current];
+    unsigned char *s = probe(k, cur, key, hash);
+    if (s[0] == SLOT_LIVE) {
+        *created = false;
+        return s + value_offset(k);
+    }
+    unsigned char *prev = probe(k, &k->gen[k->current ^ 1], key, hash);
+    const unsigned char *old_value = NULL;
+    unsigned char carried[VG_KEYED_MAX_VALUE];
+    if (prev[0] == SLOT_LIVE) {
+        prev[0] = SLOT_MOVED; /* keeps the probe chain intact; not an eviction when dropped */
+        old_value = prev + value_offset(k);
+    }
+    if (cur->live == k->max_live) {
+        /* the previous generation is about to go: carry the entry over first */
+        if (old_value) {
+            memcpy(carried, old_value, k->value_size);
+            old_value = carried;
+        }
+        rotate(k);
+        cur = &k->gen[k->current];
+        s = probe(k, cur, key, hash);
+    }
+    s[0] = SLOT_LIVE;
+    memcpy(s + key_offset(), key, k->key_size);
+    cur->live++;
+    if (old_value)
+        memcpy(s + value_offset(k), old_value, k->value_size);
+    *created = !old_value;
+    return s + value_offset(k);
+}
+
+uint64_t vg_keyed_evictions(const struct vg_keyed *k)
+{
+    return k->evictions;
+}
+
+size_t vg_keyed_capacity(const struct vg_keyed *k)
+{
+    return k->max_live * 2;
+}
+
+size_t vg_keyed_memory(const struct vg_keyed *k)
+{
+    return sizeof(*k) + 2 * k->nslots * k->slot_size;
+}
