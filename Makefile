@@ -2,8 +2,10 @@
 #   make            build build/vigil
 #   make check      unit, golden, corpus, fuzz-replay and compatibility tests, then the unit,
 #                   golden and fuzz-replay tests again under ASan+UBSan (build-san/)
-#   make demo       generate a day of multi-account CloudTrail with attacks injected, scan it
-#   make bench      end-to-end throughput next to libdeflate-gunzip and jansson on the same files
+#   make demo       generate two days of multi-account CloudTrail and VPC Flow Logs with attacks
+#                   injected, scan them
+#   make bench      end-to-end throughput next to libdeflate-gunzip, jansson, gzip and wc on the
+#                   same files
 #   make fuzz       libFuzzer targets (clang); FUZZ_SECONDS=N per target
 #   make lint       layering, event-time and header-alone checks
 #   make format / format-check
@@ -97,8 +99,8 @@ check-fuzz-replay: $(FUZZ_REPLAY)
 	    $(BUILD)/fuzz/replay_$$t fuzz/corpus/$$t; done
 
 check-corpus: $(VIGIL)
-	@tests/parse/corpus.sh $(VIGIL)
-	@tests/parse/vpcflow.sh $(VIGIL)
+	@tests/parse/corpus.sh cloudtrail $(VIGIL)
+	@tests/parse/corpus.sh vpcflow $(VIGIL)
 
 check-compat: $(VIGIL)
 	@tests/compat/run.sh $(VIGIL)
@@ -113,10 +115,21 @@ golden-update: $(VIGIL)
 	@tests/golden/run.sh --update $(VIGIL)
 
 DEMO_DIR := build/demo
+# the sample lists as `vigil simulate --help` says to load them
+DEMO_LISTS := --curated-list $(DEMO_DIR)/intel/malicious-ips.txt \
+	--threat-list $(DEMO_DIR)/intel/custom-threats.txt \
+	--threat-list tor=$(DEMO_DIR)/intel/tor-exit-addresses.txt \
+	--trusted-list $(DEMO_DIR)/intel/trusted-ips.txt \
+	--list-category c2 --curated-list $(DEMO_DIR)/intel/c2-ips.txt \
+	--list-category cryptocurrency --curated-list $(DEMO_DIR)/intel/mining-pools.txt \
+	--list-category blackhole --curated-list $(DEMO_DIR)/intel/sinkholes.txt \
+	--list-category droppoint --curated-list $(DEMO_DIR)/intel/drop-points.txt \
+	--list-category scanner --curated-list $(DEMO_DIR)/intel/scanners.txt
+# two days: the flow baseline scenarios come after a day of learning
 demo: $(VIGIL)
 	@rm -rf $(DEMO_DIR)
-	$(VIGIL) simulate --out $(DEMO_DIR) --accounts 3 --principals 25 --days 1 --attacks
-	$(VIGIL) scan --format table --curated-list $(DEMO_DIR)/intel/malicious-ips.txt --threat-list $(DEMO_DIR)/intel/custom-threats.txt --threat-list tor=$(DEMO_DIR)/intel/tor-exit-addresses.txt --trusted-list $(DEMO_DIR)/intel/trusted-ips.txt $(DEMO_DIR)/AWSLogs; test $$? -le 1  # 1 means "findings", the point of a demo
+	$(VIGIL) simulate --out $(DEMO_DIR) --accounts 3 --principals 25 --days 2 --attacks
+	$(VIGIL) scan --format table $(DEMO_LISTS) $(DEMO_DIR)/AWSLogs; test $$? -le 1  # 1 means "findings", the point of a demo
 
 $(BUILD)/bench_jansson: bench/bench_jansson.c
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs jansson) $(LIBS)
@@ -129,6 +142,7 @@ $(BUILD)/bench_parse_vpcflow: bench/bench_parse_vpcflow.c $(BUILD)/libvigil.a
 
 bench: $(VIGIL) $(BUILD)/bench_jansson $(BUILD)/bench_intel $(BUILD)/bench_parse_vpcflow
 	@bench/bench_cloudtrail.sh $(VIGIL)
+	@bench/bench_vpcflow.sh $(VIGIL)
 	@echo "== intel store"
 	@$(BUILD)/bench_intel
 	@echo "== vpc flow log parser"

@@ -4,12 +4,14 @@
  *   vigil lists formats                        the formats vigil reads
  *   vigil lists ls --config FILE               load every list the configuration names
  *   vigil lists add --config FILE [...] NAME PATH   check a list, then add it to the file
+ *                                                   (and to the audit log, with a state dir)
  */
 #include "cli/cmd.h"
 
 #include "config/config.h"
 #include "config/config_edit.h"
 #include "core/err.h"
+#include "enrich/intel_audit.h"
 #include "enrich/intel_format.h"
 #include "enrich/intel_load.h"
 
@@ -20,7 +22,8 @@ static void usage(FILE *out)
             "       vigil lists formats\n"
             "       vigil lists ls --config FILE\n"
             "       vigil lists add --config FILE [--trusted] [--curated] [--format FMT]\n"
-            "                       NAME PATH\n\n"
+            "                       [--category CAT]\n"
+            "                       [--state-dir DIR] NAME PATH\n\n"
             "check loads each list as vigil scan would, prints every bad or refused entry with\n"
             "its file:line (private and reserved addresses are refused: they would match\n"
             "internal traffic), then one summary line per file: format, sha256, counts.\n"
@@ -31,9 +34,15 @@ static void usage(FILE *out)
             "add checks that PATH loads (as check does; bad entries are shown) and appends a\n"
             "list entry NAME to the configuration file, keeping its comments; a `lists:`\n"
             "section is created at its end if there is none.  --trusted makes a trusted list,\n"
-            "--curated a threat list you vouch for (the plain MaliciousIPCaller types).  The\n"
+            "--curated a threat list you vouch for (the plain MaliciousIPCaller types).\n"
+            "--category says what a threat list's addresses are (c2, cryptocurrency,\n"
+            "blackhole, droppoint, scanner, tor, other; default auto: each entry's threat\n"
+            "name says), which picks the EC2 finding type of a curated list's matches.  The\n"
             "path is written relative to the configuration file when the list is below its\n"
-            "directory.  Exit status: 0 added, 2 nothing changed (the reason is on stderr).\n");
+            "directory.  With a state directory (--state-dir, else intel.state_dir of the\n"
+            "file), the addition is also appended to DIR/lists-audit.log; a directory vigil\n"
+            "cannot write in stops the addition.  Exit status: 0 added, 1 added but the audit\n"
+            "log could not be written, 2 nothing changed (the reason is on stderr).\n");
 }
 
 static int check(int argc, char **argv)
@@ -102,8 +111,25 @@ static void flag_wide_trusted(const struct vg_intel_list *l, int64_t max_prefix)
     if (l->kind == VG_INTEL_TRUSTED && (int64_t)l->widest_public_prefix_v4 < max_prefix)
         fprintf(stderr,
                 "vigil: warning: trusted list '%s' covers a public IPv4 /%" PRIu64
-                " network, wider than /%" PRId64 " (intel.trusted_max_public_prefix)\n",
+                " network, wider than /%" PRId64
+                " (intel.trusted_max_public_prefix); vigil scan reports it as "
+                "DefenseEvasion:Vigil/TrustedListTooWide\n",
                 l->name, l->widest_public_prefix_v4, max_prefix);
+}
+
+/* Append the addition of l to the audit log in dir.  VG_OK, VG_EIO (reported), VG_ENOMEM. */
+static int audit_added(const char *dir, const struct vg_intel_list *l, const char *path)
+{
+    struct vg_diag diag;
+    struct vg_intel_audit_entry e;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    vg_diag_init(&diag, 20, vg_cli_print_diag, NULL);
+    vg_intel_audit_entry_from_list(&e, l, vg_intel_audit_file_mtime(path));
+    struct vg_intel_audit_record r = {
+        (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, "added", l->kind, NULL, &e,
+    };
+    return vg_intel_audit_append(dir, &r, &diag);
 }
 
 static int ls(int argc, char **argv)
@@ -167,9 +193,12 @@ static int add(int argc, char **argv)
         { "trusted", no_argument, NULL, 't' },
         { "curated", no_argument, NULL, 'k' },
         { "format", required_argument, NULL, 'f' },
+        { "category", required_argument, NULL, 'g' },
+        { "state-dir", required_argument, NULL, 'd' }, /* else intel.state_dir */
         { NULL, 0, NULL, 0 },
     };
-    const char *config = NULL;
+    const char *config = NULL, *state_dir_arg = NULL;
+    char *state_dir = NULL;
     struct vg_config_list entry = { .kind = VG_INTEL_THREAT,
                                     .feed = VG_INTEL_FEED_CUSTOM,
                                     .enabled = true };
@@ -182,6 +211,16 @@ static int add(int argc, char **argv)
         case 't': entry.kind = VG_INTEL_TRUSTED; break;
         case 'k': entry.feed = VG_INTEL_FEED_CURATED; break;
         case 'f': entry.format = strcmp(optarg, "auto") == 0 ? NULL : optarg; break;
+        case 'g':
+            if (!vg_intel_category_parse(vg_str_from(optarg), &entry.category)) {
+                fprintf(stderr,
+                        "vigil lists add: unknown category '%s' (auto, c2, cryptocurrency, "
+                        "blackhole, droppoint, scanner, tor or other)\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'd': state_dir_arg = optarg; break;
         default: usage(stderr); return 2;
         }
     }
@@ -192,6 +231,11 @@ static int add(int argc, char **argv)
     }
     if (entry.kind == VG_INTEL_TRUSTED && entry.feed == VG_INTEL_FEED_CURATED) {
         fprintf(stderr, "vigil lists add: --curated applies to threat lists, not --trusted ones\n");
+        return 2;
+    }
+    if (entry.kind == VG_INTEL_TRUSTED && entry.category != VG_INTEL_CAT_AUTO) {
+        fprintf(stderr,
+                "vigil lists add: --category applies to threat lists, not --trusted ones\n");
         return 2;
     }
     if (entry.format && !vg_intel_format_find(entry.format)) {
@@ -240,7 +284,18 @@ static int add(int argc, char **argv)
                 " refused, %" PRIu64 " skipped as %s); not added\n",
                 entry.path, l->bad_lines, l->rejected, l->skipped, l->format);
         status = 2;
-    } else {
+    } else if (state_dir_arg ? state_dir_arg[0] != '\0' : c.intel_state_dir[0] != '\0') {
+        /* --state-dir wins; --state-dir '' turns intel.state_dir off */
+        state_dir = state_dir_arg ? strdup(state_dir_arg)
+                                  : vg_intel_audit_dir_resolve(config, c.intel_state_dir);
+        vg_diag_init(&diag, 20, vg_cli_print_diag, NULL);
+        if (!state_dir)
+            fprintf(stderr, "vigil lists add: out of memory\n");
+        else if (vg_intel_audit_prepare(state_dir, &diag) != VG_OK)
+            fprintf(stderr, "vigil lists add: no audit log in '%s'; not added\n", state_dir);
+        status = state_dir && diag.total == 0 ? 0 : 2;
+    }
+    if (l && status == 0) {
         flag_wide_trusted(l, c.intel_trusted_max_public_prefix);
         vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
         rc = vg_config_add_list(config, &entry, &diag);
@@ -252,7 +307,13 @@ static int add(int argc, char **argv)
         else if (rc == VG_ENOMEM)
             fprintf(stderr, "vigil lists add: out of memory\n");
         status = rc == VG_OK ? 0 : 2;
+        if (rc == VG_OK && state_dir && audit_added(state_dir, l, entry.path) != VG_OK) {
+            fprintf(stderr, "vigil lists add: list '%s' added, but not to the audit log in '%s'\n",
+                    entry.name, state_dir);
+            status = 1;
+        }
     }
+    free(state_dir);
     vg_intel_free(intel);
     vg_config_release(&c);
     return status;

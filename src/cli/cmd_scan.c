@@ -6,16 +6,23 @@
 #include "cli/cmd.h"
 
 #include "config/config.h"
+#include "parse/vpcflow.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "enrich/intel_audit.h"
 #include "enrich/intel_load.h"
+#include "enrich/inventory.h"
 #include "findings/catalog.h"
 #include "findings/render.h"
 #include "pipeline/scan.h"
+#include "pipeline/trusted_watch.h"
 
 enum out_format { OUT_TABLE, OUT_JSON, OUT_JSONL };
+
+/* getopt values of the long options that have no letter */
+enum { OPT_STATE_DIR = 256, OPT_LIST_MODIFIED, OPT_LIST_CATEGORY, OPT_INVENTORY };
 
 struct writer {
     enum out_format format;
@@ -57,15 +64,32 @@ static void usage(FILE *out)
         "types)\n"
         "      --curated-list [NAME=]FILE  a list you vouch for: the plain MaliciousIPCaller "
         "types\n"
-        "      --trusted-list [NAME=]FILE  addresses and domains that never give a list finding\n"
+        "      --trusted-list [NAME=]FILE  addresses and domains that never give a list finding;\n"
+        "                       one covering a public IPv4 network wider than\n"
+        "                       intel.trusted_max_public_prefix (default /16) gives a\n"
+        "                       finding of its own, DefenseEvasion:Vigil/TrustedListTooWide\n"
+        "      --state-dir DIR  remember each trusted list (sha256, counts, widest public\n"
+        "                       network) in DIR/lists.state; when one changed since the last\n"
+        "                       run, say so on stderr and append to DIR/lists-audit.log\n"
+        "                       (default: intel.state_dir of --config; none)\n"
+        "      --list-modified TIME  take TIME as every list file's modification time, the\n"
+        "                       time of trusted-list findings (default: the files' own)\n"
         "      --list-format FMT  format of the lists named after it (default: detected);\n"
         "                       'vigil lists formats' names them\n"
+        "      --list-category CAT  what the threat lists named after it hold: c2,\n"
+        "                       cryptocurrency, blackhole, droppoint, scanner, tor, other, or\n"
+        "                       auto (default: each entry's threat name says); it picks the\n"
+        "                       EC2 finding type of a curated list's matches\n"
         "      --retro-hunt [NAME=]FILE    re-check the logs against this list only; findings\n"
         "                       are marked as a retro-hunt with the list's date\n"
         "      --retro-baseline FILE       with --retro-hunt: the list's previous version;\n"
         "                       only indicators it lacked are hunted\n"
         "      --retro-added TIME          with --retro-hunt: when the indicators were added\n"
         "                       (default: the list file's modification time)\n"
+        "      --inventory PATH the JSON output of aws ec2 describe-instances and\n"
+        "                       describe-network-interfaces (a file or a folder; repeatable):\n"
+        "                       findings describe the instance, and traffic between two\n"
+        "                       instances gets its direction (also flow.inventory)\n"
         "  -q, --quiet          no summary on stderr\n"
         "  -h, --help           this text\n");
 }
@@ -186,6 +210,12 @@ static void summary(const struct vg_scan *scan, const struct writer *w, double s
                 "vigil: %" PRIu64 " events outside --since/--until, %" PRIu64
                 " invalid UTF-8 sequences replaced\n",
                 st->out_of_range, st->utf8_replaced);
+    uint64_t evicted = vg_scan_state_evictions(scan);
+    if (evicted)
+        fprintf(stderr,
+                "vigil: detector state full: %" PRIu64
+                " least recently active entries evicted (raise flow.state_memory to keep more)\n",
+                evicted);
     fprintf(stderr, "vigil: %zu findings (%zu high, %zu medium, %zu low) in %.2f s, %.0f MB/s\n",
             w->written, w->by_severity[2], w->by_severity[1], w->by_severity[0], seconds,
             seconds > 0 ? mb / seconds : 0);
@@ -240,8 +270,10 @@ static int load_lists(const struct vg_config *cfg, struct vg_intel_source *lists
         fprintf(stderr, "vigil scan: out of memory loading lists\n");
         return 2;
     }
-    /* a trusted list this wide silences list findings for much of the internet */
-    for (size_t i = 0; i < vg_intel_list_count(*out); i++) {
+    /* A trusted list this wide silences list findings for much of the internet.  Normally that
+     * is a finding (pipeline/trusted_watch.c); a retro-hunt marks every finding as one, so
+     * there it is only said here. */
+    for (size_t i = 0; hunted < count && i < vg_intel_list_count(*out); i++) {
         const struct vg_intel_list *l = vg_intel_list_at(*out, i);
         if (l->kind == VG_INTEL_TRUSTED &&
             (int64_t)l->widest_public_prefix_v4 < cfg->intel_trusted_max_public_prefix)
@@ -251,6 +283,60 @@ static int load_lists(const struct vg_config *cfg, struct vg_intel_source *lists
                     l->name, l->widest_public_prefix_v4, cfg->intel_trusted_max_public_prefix);
     }
     return 0;
+}
+
+/* The inventories named on the command line, then the configuration's (relative to its file),
+ * into one frozen inventory (*out stays NULL when there are none).  0, or 2 when a file could not
+ * be read or memory ran out (reported). */
+static int load_inventory(const char *const *paths, size_t count, const char *config_path,
+                          const char *configured, struct vg_inventory **out)
+{
+    static char warning[] = "warning: ";
+    struct vg_diag diag;
+    char *from_config = NULL;
+    int rc = VG_OK;
+    if (count == 0 && !*configured)
+        return 0;
+    vg_diag_init(&diag, 20, vg_cli_print_diag, warning);
+    struct vg_inventory *inv = vg_inventory_new();
+    if (inv && *configured && !(from_config = vg_intel_audit_dir_resolve(config_path, configured)))
+        rc = VG_ENOMEM;
+    for (size_t i = 0; inv && i <= count && rc == VG_OK; i++) {
+        const char *path = i < count ? paths[i] : from_config;
+        if (path)
+            rc = vg_inventory_load(inv, path, &diag);
+    }
+    if (!inv || rc == VG_ENOMEM || (rc == VG_OK && vg_inventory_freeze(inv) != VG_OK)) {
+        fprintf(stderr, "vigil scan: out of memory loading the inventory\n");
+        rc = VG_ENOMEM;
+    }
+    free(from_config);
+    if (rc != VG_OK) {
+        vg_inventory_free(inv); /* unreadable: already reported */
+        return 2;
+    }
+    *out = inv;
+    return 0;
+}
+
+static void inventory_summary(const struct vg_inventory *inv)
+{
+    if (!inv)
+        return;
+    const struct vg_inventory_stats *st = vg_inventory_stats(inv);
+    fprintf(stderr,
+            "vigil: inventory: %" PRIu64 " instances, %" PRIu64 " network interfaces, %" PRIu64
+            " addresses from %" PRIu64 " files",
+            st->instances, st->interfaces, st->addresses, st->files);
+    if (st->merged)
+        fprintf(stderr, "; %" PRIu64 " repeated records merged", st->merged);
+    if (st->skipped || st->ignored)
+        fprintf(stderr, "; %" PRIu64 " records skipped, %" PRIu64 " fields ignored", st->skipped,
+                st->ignored);
+    if (st->ambiguous)
+        fprintf(stderr, "; %" PRIu64 " addresses claimed by more than one interface",
+                st->ambiguous);
+    fputc('\n', stderr);
 }
 
 /* --config: options the command line did not set, and the log level.  0 or 2 (reported). */
@@ -272,6 +358,14 @@ static int apply_config(struct vg_config *cfg, const char *path, struct vg_scan_
     if (!max_errors_set)
         opts->diag_keep = (unsigned)cfg->scan_max_errors;
     opts->flow = cfg->flow;
+    if (*cfg->flow_log_format && !vg_vpcflow_format_valid(vg_str_from(cfg->flow_log_format))) {
+        fprintf(stderr,
+                "vigil scan: %s: flow.log_format names no flow log field (or too many); nothing "
+                "scanned\n",
+                path);
+        return 2;
+    }
+    opts->flow_log_format = cfg->flow_log_format;
     vg_log_threshold = (enum vg_log_level)cfg->log_level;
     return 0;
 }
@@ -291,10 +385,14 @@ int vg_cmd_scan(int argc, char **argv)
         { "curated-list", required_argument, NULL, 'K' },
         { "trusted-list", required_argument, NULL, 'W' },
         { "list-format", required_argument, NULL, 'L' },
+        { "list-category", required_argument, NULL, OPT_LIST_CATEGORY },
         { "retro-hunt", required_argument, NULL, 'R' },
         { "retro-baseline", required_argument, NULL, 'B' },
         { "retro-added", required_argument, NULL, 'A' },
         { "config", required_argument, NULL, 'G' },
+        { "state-dir", required_argument, NULL, OPT_STATE_DIR },
+        { "inventory", required_argument, NULL, OPT_INVENTORY },
+        { "list-modified", required_argument, NULL, OPT_LIST_MODIFIED },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -307,6 +405,7 @@ int vg_cmd_scan(int argc, char **argv)
     struct vg_intel_source lists[64];
     size_t list_count = 0;
     const char *list_format = NULL;
+    enum vg_intel_category list_category = VG_INTEL_CAT_AUTO;
     const char *retro_baseline = NULL;
     int64_t retro_added = 0;
     size_t retro = SIZE_MAX; /* index of the --retro-hunt list */
@@ -314,6 +413,13 @@ int vg_cmd_scan(int argc, char **argv)
     struct vg_config cfg;
     const char *config = NULL;
     bool max_findings_set = false, max_errors_set = false;
+    const char *state_dir_arg = NULL;
+    char *state_dir = NULL; /* --state-dir, else intel.state_dir resolved against --config */
+    int64_t list_modified = 0, max_public_prefix;
+    bool want_state, watch_failed = false;
+    const char *inventory_paths[64];
+    size_t inventory_count = 0;
+    struct vg_inventory *inventory = NULL;
 
     vg_config_init(&cfg);
     vg_scan_opts_init(&opts);
@@ -357,6 +463,21 @@ int vg_cmd_scan(int argc, char **argv)
             max_errors_set = true;
             break;
         case 'G': config = optarg; break;
+        case OPT_STATE_DIR: state_dir_arg = optarg; break;
+        case OPT_INVENTORY:
+            if (inventory_count == VG_ARRAY_LEN(inventory_paths)) {
+                fprintf(stderr, "vigil scan: at most %zu --inventory paths\n",
+                        VG_ARRAY_LEN(inventory_paths));
+                return 2;
+            }
+            inventory_paths[inventory_count++] = optarg;
+            break;
+        case OPT_LIST_MODIFIED:
+            if (!parse_time_arg(optarg, &list_modified) || list_modified == 0) {
+                fprintf(stderr, "vigil scan: invalid value '%s' for --list-modified\n", optarg);
+                return 2;
+            }
+            break;
         case 'C':
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
                 goto bad_usage_arg;
@@ -364,6 +485,10 @@ int vg_cmd_scan(int argc, char **argv)
             break;
         case 'q': quiet = true; break;
         case 'L': list_format = optarg; break;
+        case OPT_LIST_CATEGORY:
+            if (!vg_intel_category_parse(vg_str_from(optarg), &list_category))
+                goto bad_usage_arg;
+            break;
         case 'B': retro_baseline = optarg; break;
         case 'A':
             if (!parse_time_arg(optarg, &retro_added))
@@ -381,6 +506,7 @@ int vg_cmd_scan(int argc, char **argv)
             lists[list_count].kind = c == 'W' ? VG_INTEL_TRUSTED : VG_INTEL_THREAT;
             lists[list_count].feed = c == 'K' ? VG_INTEL_FEED_CURATED : VG_INTEL_FEED_CUSTOM;
             lists[list_count].format = list_format;
+            lists[list_count].category = c == 'W' ? VG_INTEL_CAT_AUTO : list_category;
             if (c == 'R') {
                 if (retro != SIZE_MAX) {
                     fprintf(stderr, "vigil scan: --retro-hunt takes one list\n");
@@ -418,15 +544,55 @@ int vg_cmd_scan(int argc, char **argv)
             w.render.retro_added_ms = retro_added;
         opts.intel = intel;
     }
-    vg_config_release(&cfg); /* applied and its lists loaded: nothing else reads it */
+    max_public_prefix = cfg.intel_trusted_max_public_prefix;
+    /* --state-dir wins, and --state-dir '' turns intel.state_dir off */
+    want_state = state_dir_arg ? state_dir_arg[0] != '\0' : cfg.intel_state_dir[0] != '\0';
+    if (want_state)
+        state_dir = state_dir_arg ? strdup(state_dir_arg)
+                                  : vg_intel_audit_dir_resolve(config, cfg.intel_state_dir);
+    if (want_state && !state_dir) {
+        fprintf(stderr, "vigil scan: out of memory\n");
+        vg_config_release(&cfg);
+        vg_intel_free(intel);
+        return 2;
+    }
+    if (load_inventory(inventory_paths, inventory_count, config, cfg.flow_inventory, &inventory)) {
+        vg_config_release(&cfg);
+        vg_intel_free(intel);
+        free(state_dir);
+        return 2;
+    }
+    opts.inventory = w.render.inventory = inventory;
     vg_buf_init(&w.buf, 0);
     opts.on_evict = write_finding;
     opts.evict_ctx = &w;
     opts.on_diag = vg_cli_print_diag;
     scan = vg_scan_new(&opts);
+    vg_config_release(&cfg); /* applied, its lists loaded, its strings copied by the scan */
     if (!scan) {
         fprintf(stderr, "vigil scan: out of memory\n");
+        free(state_dir);
+        vg_inventory_free(inventory);
         return 2;
+    }
+    if (intel) {
+        /* the user's trusted lists: every list but a retro-hunt baseline, which comes last */
+        size_t own = vg_intel_list_count(intel) - (retro_baseline ? 1 : 0);
+        struct vg_trusted_watch_opts wo = { max_public_prefix, state_dir, now_ms(), list_modified };
+        struct vg_emit emit = { vg_findings_add, vg_scan_findings(scan) };
+        struct vg_diag wdiag;
+        vg_diag_init(&wdiag, 20, vg_cli_print_diag, NULL);
+        int rc =
+            vg_trusted_watch_run(intel, own, &wo, retro == SIZE_MAX ? &emit : NULL, &wdiag, NULL);
+        if (rc == VG_ENOMEM) {
+            fprintf(stderr, "vigil scan: out of memory\n");
+            vg_scan_free(scan);
+            vg_intel_free(intel);
+            free(state_dir);
+            vg_inventory_free(inventory);
+            return 2;
+        }
+        watch_failed = rc != VG_OK; /* the state directory: reported; exit 2 after the scan */
     }
     double t0 = monotonic_s();
     for (int i = optind; i < argc; i++) {
@@ -450,24 +616,28 @@ int vg_cmd_scan(int argc, char **argv)
     double seconds = monotonic_s() - t0;
     if (!quiet) {
         list_summary(intel);
+        inventory_summary(inventory);
         summary(scan, &w, seconds);
     }
     if (status == 0)
-        status = vg_scan_diag(scan)->counts[VG_DIAG_IO] ? 2 : w.failing ? 1 : 0;
+        status = vg_scan_diag(scan)->counts[VG_DIAG_IO] || watch_failed ? 2 : w.failing ? 1 : 0;
     vg_scan_free(scan);
     vg_intel_free(intel);
+    free(state_dir);
+    vg_inventory_free(inventory);
     vg_buf_release(&w.buf);
     return status;
 
 bad_usage_arg:
     fprintf(stderr, "vigil scan: invalid value '%s' for --%s\n", optarg,
-            c == 'f'   ? "format"
-            : c == 'S' ? "since"
-            : c == 'U' ? "until"
-            : c == 'F' ? "fail-on"
-            : c == 'M' ? "max-findings"
-            : c == 'E' ? "max-errors"
-            : c == 'A' ? "retro-added"
-                       : "color");
+            c == 'f'                 ? "format"
+            : c == 'S'               ? "since"
+            : c == 'U'               ? "until"
+            : c == 'F'               ? "fail-on"
+            : c == 'M'               ? "max-findings"
+            : c == 'E'               ? "max-errors"
+            : c == 'A'               ? "retro-added"
+            : c == OPT_LIST_CATEGORY ? "list-category"
+                                     : "color");
     return 2;
 }

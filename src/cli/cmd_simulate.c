@@ -13,33 +13,51 @@
 static const char usage[] =
     "usage: vigil simulate --out DIR [options]\n"
     "\n"
-    "Write realistic multi-account CloudTrail logs, gzipped, in the S3 delivery layout\n"
-    "(DIR/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/...).  The same options always\n"
+    "Write realistic multi-account CloudTrail and VPC Flow Logs, gzipped, in the S3 delivery\n"
+    "layout (DIR/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/... and\n"
+    "DIR/AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/...).  Each account runs a fleet\n"
+    "of instances in two VPCs: one logged in the default format, one in a custom format with\n"
+    "version-5 fields (instance-id, tcp-flags, flow-direction).  The same options always\n"
     "write the same bytes.\n"
     "\n"
     "  --out DIR             output folder, created if missing (required)\n"
     "  --accounts N          AWS accounts (default 2)\n"
     "  --principals N        IAM users and roles per account (default 20)\n"
     "  --days N              days of activity (default 1)\n"
-    "  --events-per-day N    events per account and day (default 20000)\n"
+    "  --events-per-day N    CloudTrail events per account and day (default 20000)\n"
+    "  --flows-per-day N     flow log records per account and day, about (default 200000;\n"
+    "                        0 writes no flow logs)\n"
     "  --seed N              random seed (default 1)\n"
     "  --start YYYY-MM-DD    first day, UTC (default 2026-11-01)\n"
-    "  --attacks             inject every attack scenario and its near misses on day 1, and\n"
-    "                        write the threat lists they call from to DIR/intel/\n"
-    "  --bytes SIZE          add days until SIZE bytes of JSON are written; suffix K, M or G\n"
+    "  --attacks             inject every attack scenario and its near misses, and write the\n"
+    "                        threat lists they use to DIR/intel/.  CloudTrail scenarios and\n"
+    "                        most flow ones happen on day 1; the flow baseline ones (unusual\n"
+    "                        port, volume, resolver, DoH, DoT, spam) on day 2, after a day of\n"
+    "                        learning, so with flow logs at least 2 days are written\n"
+    "  --bytes SIZE          add days until SIZE bytes of CloudTrail and flow log text are\n"
+    "                        written; suffix K, M or G\n"
     "  -h, --help            show this help\n"
     "\n"
-    "With --attacks, scan the logs with the sample lists to see every threat-list finding:\n"
+    "With --attacks, scan the logs with the sample lists to see every finding:\n"
     "  vigil scan --curated-list DIR/intel/malicious-ips.txt \\\n"
     "      --threat-list DIR/intel/custom-threats.txt \\\n"
     "      --threat-list tor=DIR/intel/tor-exit-addresses.txt \\\n"
-    "      --trusted-list DIR/intel/trusted-ips.txt DIR/AWSLogs\n";
+    "      --trusted-list DIR/intel/trusted-ips.txt \\\n"
+    "      --list-category c2 --curated-list DIR/intel/c2-ips.txt \\\n"
+    "      --list-category cryptocurrency --curated-list DIR/intel/mining-pools.txt \\\n"
+    "      --list-category blackhole --curated-list DIR/intel/sinkholes.txt \\\n"
+    "      --list-category droppoint --curated-list DIR/intel/drop-points.txt \\\n"
+    "      --list-category scanner --curated-list DIR/intel/scanners.txt \\\n"
+    "      DIR/AWSLogs\n";
 
 /* Limits that keep one run within a machine: the principal table is allocated up front. */
 #define MAX_ACCOUNTS 10000u
 #define MAX_PRINCIPALS 100000u
 #define MAX_DAYS 36500u
 #define MAX_EVENTS_PER_DAY 1000000000ull
+/* at the busiest hour's peak, flow log objects of about 80 MB: AWS starts a new file at 75 MB,
+ * which the generator does not do */
+#define MAX_FLOWS_PER_DAY 100000000ull
 
 /* A whole decimal number in [min, max]; strtoull alone accepts "-1" and " 5". */
 static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -107,6 +125,7 @@ int vg_cmd_simulate(int argc, char **argv)
         OPT_PRINCIPALS,
         OPT_DAYS,
         OPT_EVENTS,
+        OPT_FLOWS,
         OPT_SEED,
         OPT_START,
         OPT_ATTACKS,
@@ -119,6 +138,7 @@ int vg_cmd_simulate(int argc, char **argv)
         { "principals", required_argument, NULL, OPT_PRINCIPALS },
         { "days", required_argument, NULL, OPT_DAYS },
         { "events-per-day", required_argument, NULL, OPT_EVENTS },
+        { "flows-per-day", required_argument, NULL, OPT_FLOWS },
         { "seed", required_argument, NULL, OPT_SEED },
         { "start", required_argument, NULL, OPT_START },
         { "attacks", no_argument, NULL, OPT_ATTACKS },
@@ -155,6 +175,10 @@ int vg_cmd_simulate(int argc, char **argv)
             if (!parse_u64(optarg, 0, MAX_EVENTS_PER_DAY, &opts.events_per_day))
                 return bad_value("--events-per-day", optarg);
             break;
+        case OPT_FLOWS:
+            if (!parse_u64(optarg, 0, MAX_FLOWS_PER_DAY, &opts.flows_per_day))
+                return bad_value("--flows-per-day", optarg);
+            break;
         case OPT_SEED:
             if (!parse_u64(optarg, 0, UINT64_MAX, &opts.seed))
                 return bad_value("--seed", optarg);
@@ -184,8 +208,8 @@ int vg_cmd_simulate(int argc, char **argv)
         fprintf(stderr, "try 'vigil simulate --help'\n");
         return 2;
     }
-    if (opts.target_bytes && opts.events_per_day == 0) {
-        fprintf(stderr, "simulate: --bytes needs --events-per-day above 0\n");
+    if (opts.target_bytes && opts.events_per_day == 0 && opts.flows_per_day == 0) {
+        fprintf(stderr, "simulate: --bytes needs --events-per-day or --flows-per-day above 0\n");
         return 2;
     }
 
@@ -196,10 +220,18 @@ int vg_cmd_simulate(int argc, char **argv)
         return 2;
     }
     fprintf(stderr,
-            "simulate: wrote %" PRIu64 " events in %" PRIu64 " files (%.1f MB uncompressed, "
-            "%.1f MB gzipped), %" PRIu64 " attack events to %s\n",
-            st.events, st.files, (double)st.bytes_uncompressed / 1048576.0,
-            (double)st.bytes_compressed / 1048576.0, st.attacks, opts.out_dir);
+            "simulate: wrote %u day%s to %s: %" PRIu64 " CloudTrail events in %" PRIu64
+            " files (%.1f MB uncompressed, %.1f MB gzipped), %" PRIu64 " attack events\n",
+            st.days, st.days == 1 ? "" : "s", opts.out_dir, st.events, st.files,
+            (double)st.bytes_uncompressed / 1048576.0, (double)st.bytes_compressed / 1048576.0,
+            st.attacks);
+    if (opts.flows_per_day)
+        fprintf(stderr,
+                "simulate: %" PRIu64 " flow log records in %" PRIu64
+                " files (%.1f MB uncompressed, %.1f MB gzipped), %" PRIu64
+                " attack and near-miss records\n",
+                st.flow_records, st.flow_files, (double)st.flow_bytes_uncompressed / 1048576.0,
+                (double)st.flow_bytes_compressed / 1048576.0, st.flow_attacks);
     if (opts.attacks)
         fprintf(stderr, "simulate: sample threat lists in %s/intel (see 'vigil simulate --help')\n",
                 opts.out_dir);

@@ -46,27 +46,45 @@ static const struct vg_config_option options[] = {
     { "intel.trusted_max_public_prefix", VG_CONFIG_INT, OFF(intel_trusted_max_public_prefix), "16",
       0, 32, NULL, true,
       "a trusted list covering a public IPv4 network wider than this prefix length (a /8 is "
-      "wider than a /16) is flagged, since it silences list findings for a large part of the "
-      "internet" },
+      "wider than a /16) gives a DefenseEvasion:Vigil/TrustedListTooWide finding, since it "
+      "silences list findings for a large part of the internet" },
+    { "intel.state_dir", VG_CONFIG_STRING, OFF(intel_state_dir), "", 0, 4096, NULL, false,
+      "directory where vigil remembers each trusted list (sha256, counts, widest public network) "
+      "between runs and logs every change to one in lists-audit.log; empty for none; a relative "
+      "path is read from this file's directory" },
     { "flow.state_memory", VG_CONFIG_SIZE, OFF(flow.state_memory), "256MiB", 1 << 20, 1ll << 40,
       NULL, false,
       "memory for all flow detector state (windows, distinct counters, baselines, learned "
       "addresses); at the cap the least recently active entries are evicted and counted in the "
       "scan summary" },
+    { "flow.log_format", VG_CONFIG_STRING, OFF(flow_log_format), "", 0, 4096, NULL, false,
+      "the fields of header-less flow log files, as the flow log was created with (\"${version} "
+      "${account-id} ...\" or bare names); empty means AWS's default version-2 order (a file with "
+      "a header line follows its header)" },
+    { "flow.inventory", VG_CONFIG_STRING, OFF(flow_inventory), "", 0, 4096, NULL, false,
+      "an asset inventory: a file, or a folder of files, holding the JSON output of aws ec2 "
+      "describe-instances and describe-network-interfaces; network findings then describe the "
+      "instance (type, image, tags, interfaces, security groups) and traffic between two "
+      "instances gets its direction right; empty for none; a relative path is read from this "
+      "file's directory" },
     { "flow.probe_max_packets", VG_CONFIG_INT, OFF(flow.probe_max_packets), "4", 1, 1000000, NULL,
       true,
       "a connection of at most this many packets from its initiator counts as a probe for the "
       "scan and sweep detectors: a SYN, or nmap's connect scan (SYN, ACK, RST), while real "
       "sessions carry data" },
-    { "flow.portscan.ports", VG_CONFIG_INT, OFF(flow.portscan_ports), "25", 2, 65536, NULL, true,
+    { "flow.portscan.ports", VG_CONFIG_INT, OFF(flow.portscan_ports), "25", 2, 1000, NULL, true,
       "distinct remote ports probed on one host within the window that make a port scan; "
-      "clients use a handful of ports per server, nmap's default scan 1,000" },
+      "clients use a handful of ports per server, nmap's default scan 1,000 (counted by a "
+      "512-bit linear-counting estimate, standard error under 5% up to the maximum)" },
     { "flow.portscan.window", VG_CONFIG_DURATION, OFF(flow.portscan_window), "10m", 1000, 86400000,
-      NULL, true, "event-time window of the port scan count" },
-    { "flow.portsweep.hosts", VG_CONFIG_INT, OFF(flow.portsweep_hosts), "50", 2, 10000000, NULL,
-      true,
+      NULL, true,
+      "event-time window of the port scan count, kept as two half-window panes: probes reaching "
+      "the threshold within half the window always fire, fewer than the threshold per window "
+      "never do" },
+    { "flow.portsweep.hosts", VG_CONFIG_INT, OFF(flow.portsweep_hosts), "50", 2, 4000, NULL, true,
       "distinct public hosts probed on one port within the window that make a sweep; real "
-      "clients open data-carrying sessions, worms probe hundreds of hosts a minute" },
+      "clients open data-carrying sessions, worms probe hundreds of hosts a minute (counted by a "
+      "1,984-bit linear-counting estimate, standard error under 5% up to the maximum)" },
     { "flow.portsweep.window", VG_CONFIG_DURATION, OFF(flow.portsweep_window), "10m", 1000,
       86400000, NULL, true, "event-time window of the sweep count" },
     { "flow.bruteforce.attempts", VG_CONFIG_INT, OFF(flow.bruteforce_attempts), "20", 2, 10000000,
@@ -90,9 +108,16 @@ static const struct vg_config_option options[] = {
       NULL, true,
       "only flows whose average packet is at most this size count towards a flood, so bulk "
       "uploads (full 1,500-byte packets) to one server are not mistaken for one" },
-    { "flow.tor_relay.nodes", VG_CONFIG_INT, OFF(flow.tor_relay_nodes), "5", 2, 1000000, NULL, true,
+    { "flow.dos.tcp_connections", VG_CONFIG_INT, OFF(flow.dos_tcp_connections), "256", 1, 10000000,
+      NULL, true,
+      "a TCP flood must also spread over this many connections within the window: SYN and ACK "
+      "floods rotate source ports (hping3 counts them up, bots pick them at random), while the "
+      "acknowledgements of a large download, as many small packets, ride on a handful" },
+    { "flow.tor_relay.nodes", VG_CONFIG_INT, OFF(flow.tor_relay_nodes), "5", 2, 1000, NULL, true,
       "distinct Tor nodes an instance must both receive connections from and open connections "
-      "to within the window to look like a relay (a client talks to one guard)" },
+      "to within the window to look like a relay (a client talks to one guard; a relay to "
+      "hundreds; counted by a 512-bit linear-counting estimate, standard error under 5% up to "
+      "the maximum)" },
     { "flow.tor_relay.window", VG_CONFIG_DURATION, OFF(flow.tor_relay_window), "1h", 1000,
       604800000, NULL, true, "event-time window of the Tor relay count" },
     { "flow.spambot.hosts", VG_CONFIG_INT, OFF(flow.spambot_hosts), "10", 1, 10000000, NULL, true,
@@ -637,8 +662,9 @@ static void set_option(struct loader *ld, const struct vg_config_option *o, uint
 
 /* ---- lists: ---- */
 
-enum list_key { LK_NAME, LK_PATH, LK_KIND, LK_FEED, LK_FORMAT, LK_ENABLED, LK_COUNT };
-static const char *const list_keys[] = { "name", "path", "kind", "feed", "format", "enabled" };
+enum list_key { LK_NAME, LK_PATH, LK_KIND, LK_FEED, LK_FORMAT, LK_ENABLED, LK_CATEGORY, LK_COUNT };
+static const char *const list_keys[] = { "name",   "path",    "kind",    "feed",
+                                         "format", "enabled", "category" };
 
 struct list_entry {
     struct vg_config_list l;
@@ -734,6 +760,10 @@ static void list_value(struct loader *ld, struct list_entry *e, enum list_key k,
     case LK_ENABLED:
         if (!parse_bool(s, len, &e->l.enabled))
             expected = "true or false";
+        break;
+    case LK_CATEGORY:
+        if (!vg_intel_category_parse((struct vg_str){ s, len }, &e->l.category))
+            expected = "auto|c2|cryptocurrency|blackhole|droppoint|scanner|tor|other";
         break;
     case LK_COUNT: break;
     }
@@ -843,6 +873,13 @@ static void list_entry(struct loader *ld, const yaml_event_t *start)
             e.l.feed != VG_INTEL_FEED_CUSTOM) {
             report(ld, VG_DIAG_FIELD, e.key_line[LK_FEED],
                    "invalid value 'curated' for list key 'feed': a trusted list has no feed");
+            e.bad = true;
+        }
+        if (e.key_line[LK_CATEGORY] && e.l.kind == VG_INTEL_TRUSTED &&
+            e.l.category != VG_INTEL_CAT_AUTO) {
+            report(ld, VG_DIAG_FIELD, e.key_line[LK_CATEGORY],
+                   "invalid value '%s' for list key 'category': a trusted list has no category",
+                   vg_intel_category_name(e.l.category));
             e.bad = true;
         }
         if (!e.bad && e.l.name && e.l.path)
@@ -1072,6 +1109,7 @@ void vg_config_list_source(const struct vg_config_list *l, struct vg_intel_sourc
     src->kind = l->kind;
     src->feed = l->feed;
     src->format = l->format;
+    src->category = l->category;
 }
 
 /* ---- the sample file -------------------------------------------------------------------- */
@@ -1118,6 +1156,10 @@ static const char *const sample_lists[] = {
     "#             the plain MaliciousIPCaller types); a Tor exit-addresses file feeds the Tor "
     "types",
     "#   format    auto (default: detected from the content) or a name from 'vigil lists formats'",
+    "#   category  threat lists: what the addresses are, which picks a curated list's EC2 type:",
+    "#             c2, cryptocurrency, blackhole, droppoint, scanner (port probes), tor (feeds the",
+    "#             Tor types), other (UnauthorizedAccess:EC2/MaliciousIPCaller.Custom), or auto",
+    "#             (default: each entry's threat name says, e.g. \"Cobalt Strike C&C\" is c2)",
     "#   enabled   true (default) or false",
     "#",
     "# lists:",
@@ -1126,6 +1168,10 @@ static const char *const sample_lists[] = {
     "#   - name: soc-blocklist",
     "#     path: intel/malicious-ips.txt",
     "#     feed: curated",
+    "#   - name: mining-pools",
+    "#     path: intel/mining-pools.txt",
+    "#     feed: curated",
+    "#     category: cryptocurrency",
     "#   - name: partner-feed",
     "#     path: /var/lib/vigil/partner.stix.xml",
     "#     format: stix1",

@@ -54,9 +54,11 @@ struct vg_config_list {
     char *name;
     char *path; /* as loaded: relative paths resolved against the file's dir */
     enum vg_intel_list_kind kind;
-    enum vg_intel_feed feed; /* custom or curated; a Tor exit-addresses file feeds the Tor
-                              * types whatever is written here */
-    char *format;            /* a loader name (vg_intel_formats[]), or NULL for "auto" */
+    enum vg_intel_feed feed;         /* custom or curated; a Tor exit-addresses file feeds the Tor
+                                      * types whatever is written here */
+    char *format;                    /* a loader name (vg_intel_formats[]), or NULL for "auto" */
+    enum vg_intel_category category; /* threat lists: what kind of addresses (AUTO: each
+                                      * entry's threat name says) */
     bool enabled;
     uint32_t line; /* where the entry starts in the file (0: not from a file) */
 };
@@ -70,7 +72,10 @@ struct vg_config {
     int64_t scan_max_errors;
     /* intel */
     int64_t intel_trusted_max_public_prefix;
+    char *intel_state_dir; /* "" for none; relative to the file (vg_intel_audit_dir_resolve) */
     /* flow */
+    char *flow_log_format; /* header-less flow logs' fields; "" for AWS's default */
+    char *flow_inventory;  /* describe-instances/-network-interfaces output; "" for none */
     struct vg_flow_thresholds flow;
     /* log */
     int log_level; /* enum vg_log_level (core/log.h) */

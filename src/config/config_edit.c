@@ -249,6 +249,9 @@ static int entry_text(struct vg_buf *b, const struct vg_config_list *e, bool flo
         if (rc == VG_OK)
             rc = vg_buf_adds(b, end);
     }
+    if (rc == VG_OK && e->kind == VG_INTEL_THREAT && e->category != VG_INTEL_CAT_AUTO)
+        rc = vg_buf_printf(b, "%s%*scategory: %s%s", flow ? ", " : "", flow ? 0 : (int)dash + 2, "",
+                           vg_intel_category_name(e->category), end);
     if (rc == VG_OK && !e->enabled)
         rc = vg_buf_printf(b, "%s%*senabled: false%s", flow ? ", " : "", flow ? 0 : (int)dash + 2,
                            "", end);

@@ -290,6 +290,7 @@ static void test_config_lists_fields(void **state)
                                "    path: /srv/soc.txt\n"
                                "    feed: curated\n"
                                "    format: stix2\n"
+                               "    category: c2\n"
                                "  - name: office\n"
                                "    path: ../office.txt\n"
                                "    kind: trusted\n"
@@ -310,6 +311,8 @@ static void test_config_lists_fields(void **state)
     assert_string_equal(c.lists[1].path, "/srv/soc.txt");
     assert_int_equal(c.lists[1].feed, VG_INTEL_FEED_CURATED);
     assert_string_equal(c.lists[1].format, "stix2");
+    assert_int_equal(c.lists[1].category, VG_INTEL_CAT_C2);
+    assert_int_equal(c.lists[0].category, VG_INTEL_CAT_AUTO);
     assert_string_equal(c.lists[2].path, "t/../office.txt");
     assert_int_equal(c.lists[2].kind, VG_INTEL_TRUSTED);
     assert_false(c.lists[2].enabled);
@@ -320,6 +323,7 @@ static void test_config_lists_fields(void **state)
     assert_string_equal(src.name, "soc");
     assert_string_equal(src.format, "stix2");
     assert_int_equal(src.feed, VG_INTEL_FEED_CURATED);
+    assert_int_equal(src.category, VG_INTEL_CAT_C2);
     vg_config_release(&c);
     assert_int_equal(c.list_count, 0);
     assert_null(c.lists);
@@ -417,6 +421,12 @@ static void test_config_errors(void **state)
         { "lists:\n  - name: a\n    path: a\n    kind: trusted\n    feed: curated\n",
           "t/vigil.yaml:5: invalid value 'curated' for list key 'feed': a trusted list has no "
           "feed\n" },
+        { "lists:\n  - name: a\n    path: a\n    category: C2\n",
+          "t/vigil.yaml:4: invalid value 'C2' for list key 'category': expected "
+          "auto|c2|cryptocurrency|blackhole|droppoint|scanner|tor|other\n" },
+        { "lists:\n  - name: a\n    path: a\n    kind: trusted\n    category: scanner\n",
+          "t/vigil.yaml:5: invalid value 'scanner' for list key 'category': a trusted list has no "
+          "category\n" },
         { "lists:\n  - path: a\n  - name: b\n", "t/vigil.yaml:2: missing 'name' in list entry\n"
                                                 "t/vigil.yaml:3: missing 'path' in list 'b'\n" },
         { "lists:\n  - name: a\n    path: a\n    url: x\n    name: b\n",
@@ -629,16 +639,20 @@ static void test_config_edit_add_list(void **state)
                                 .path = "a b\"\\.txt",
                                 .format = "otx-csv",
                                 .feed = VG_INTEL_FEED_CURATED,
+                                .category = VG_INTEL_CAT_DROPPOINT,
                                 .enabled = false };
     assert_int_equal(vg_config_edit_add_list(&out, "t/vigil.yaml", "", 0, &e, NULL), VG_OK);
-    assert_string_equal(out.data, "lists:\n  - name: \"yes\"\n    path: \"a b\\\"\\\\.txt\"\n"
-                                  "    feed: curated\n    format: otx-csv\n    enabled: false\n");
+    assert_string_equal(out.data,
+                        "lists:\n  - name: \"yes\"\n    path: \"a b\\\"\\\\.txt\"\n"
+                        "    feed: curated\n    format: otx-csv\n    category: droppoint\n"
+                        "    enabled: false\n");
     struct vg_config c;
     vg_config_init(&c);
     assert_int_equal(load_text(&c, out.data, &msgs), VG_OK);
     assert_string_equal(c.lists[0].name, "yes");
     assert_string_equal(c.lists[0].path, "t/a b\"\\.txt");
     assert_string_equal(c.lists[0].format, "otx-csv");
+    assert_int_equal(c.lists[0].category, VG_INTEL_CAT_DROPPOINT);
     assert_false(c.lists[0].enabled);
     vg_config_release(&c);
     vg_buf_release(&out);

@@ -122,8 +122,12 @@ struct vg_flow {
     struct vg_str az_id;
     struct vg_str pkt_src_service;
     struct vg_str pkt_dst_service;
-    unsigned has;             /* VG_FLOW_HAS_* bits */
-    enum vg_flow_local local; /* set by enrich, before detection */
+    unsigned has; /* VG_FLOW_HAS_* bits */
+    /* Set by enrich (flow_sides.c) before detection; meaningful when local is known. */
+    enum vg_flow_local local;
+    bool src_initiated;       /* the source opened the connection (this is the request record) */
+    bool remote_public;       /* the non-local end is publicly routable */
+    uint64_t instance_key[2]; /* hash of instance_id, else interface_id: detectors' state key */
 };
 
 enum vg_flow_has {

@@ -72,6 +72,11 @@ bool vg_ip_is_private(const struct vg_ip *ip)
         { 0xE0000000, 4 },  { 0xF0000000, 4 },
     };
     if (ip->family == 4) {
+        /* most addresses in flow logs are public: their first octet starts no range above */
+        uint8_t a = ip->addr[0];
+        if (a != 0 && a != 10 && a != 100 && a != 127 && a != 169 && a != 172 && a != 192 &&
+            a != 198 && a != 203 && a < 224)
+            return false;
         for (size_t i = 0; i < VG_ARRAY_LEN(v4); i++)
             if (in_v4(ip->addr, v4[i].net, v4[i].bits))
                 return true;

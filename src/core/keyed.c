@@ -12,7 +12,7 @@ struct generation {
 
 struct vg_keyed {
     size_t key_size, value_size, slot_size;
-    size_t nslots;  /* per generation, a power of two */
+    size_t nslots;   /* per generation, a power of two */
     size_t max_live; /* per generation: half the slots, so probes stay short */
     struct generation gen[2];
     unsigned current;

@@ -30,7 +30,8 @@ struct vg_flow_thresholds {
     int64_t bruteforce_max_packets; /* a login attempt, not a working session */
     int64_t dos_packets;
     int64_t dos_window;
-    int64_t dos_max_avg_packet; /* flood packets are small; bulk transfers are not a flood */
+    int64_t dos_max_avg_packet;  /* flood packets are small; bulk transfers are not a flood */
+    int64_t dos_tcp_connections; /* a TCP flood rotates source ports; a download does not */
     int64_t tor_relay_nodes;
     int64_t tor_relay_window;
     int64_t spambot_hosts;

@@ -2,6 +2,11 @@
  * (docs/adding-a-finding-type.md). */
 #include "detect/detect.h"
 
+#include "detect/flow_baseline.h"
+#include "detect/flow_bruteforce.h"
+#include "detect/flow_dos.h"
+#include "detect/flow_intel.h"
+#include "detect/flow_scan.h"
 #include "detect/intel_caller.h"
 #include "detect/logging_tamper.h"
 #include "detect/password_policy.h"
@@ -9,6 +14,8 @@
 #include "detect/root_usage.h"
 #include "detect/s3_public.h"
 
+/* one detector per line, so adding one is a one-line change */
+/* clang-format off */
 const struct vg_detector *const vg_detectors[] = {
     &vg_detector_intel_caller,
     &vg_detector_logging_tamper,
@@ -16,5 +23,11 @@ const struct vg_detector *const vg_detectors[] = {
     &vg_detector_root_usage,
     &vg_detector_pentest,
     &vg_detector_s3_public,
+    &vg_detector_flow_intel,
+    &vg_detector_flow_scan,
+    &vg_detector_flow_bruteforce,
+    &vg_detector_flow_dos,
+    &vg_detector_flow_baseline,
     NULL,
 };
+/* clang-format on */

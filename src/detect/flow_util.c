@@ -1,22 +1,5 @@
-/* Flow records seen from the instance; see flow_util.h for the initiator rules. */
+/* Flow records seen from the instance, from what enrich/flow_sides.c decided. */
 #include "detect/flow_util.h"
-
-#include "core/hash.h"
-
-enum { TCP_SYN = 0x02, TCP_ACK = 0x10 };
-
-/* True when the record's source opened the connection. */
-static bool source_initiated(const struct vg_flow *f)
-{
-    if (f->protocol == 6 && (f->has & VG_FLOW_HAS_TCP_FLAGS) && (f->tcp_flags & TCP_SYN))
-        return !(f->tcp_flags & TCP_ACK);
-    uint16_t sp = f->src_port, dp = f->dst_port;
-    if ((sp < 1024) != (dp < 1024))
-        return dp < 1024;
-    if ((sp >= 32768) != (dp >= 32768))
-        return sp >= 32768;
-    return dp <= sp;
-}
 
 bool vg_flow_view(const struct vg_event *ev, struct vg_flow_view *out)
 {
@@ -25,7 +8,7 @@ bool vg_flow_view(const struct vg_event *ev, struct vg_flow_view *out)
         f->local == VG_FLOW_LOCAL_UNKNOWN)
         return false;
     bool local_is_src = f->local == VG_FLOW_LOCAL_SRC;
-    bool src_initiated = source_initiated(f);
+    bool src_initiated = f->src_initiated;
     struct vg_finding_net *n = &out->net;
     n->protocol = f->protocol;
     n->blocked = f->action == VG_FLOW_REJECT;
@@ -35,7 +18,7 @@ bool vg_flow_view(const struct vg_event *ev, struct vg_flow_view *out)
     n->remote_port = local_is_src ? f->dst_port : f->src_port;
     n->direction = local_is_src == src_initiated ? VG_NET_OUTBOUND : VG_NET_INBOUND;
     out->request = src_initiated;
-    out->remote_public = !vg_ip_is_private(&n->remote_ip);
+    out->remote_public = f->remote_public;
     return true;
 }
 
@@ -52,7 +35,6 @@ struct vg_finding_draft vg_flow_draft(enum vg_finding_type type, const struct vg
 
 void vg_flow_instance_key(const struct vg_event *ev, uint64_t out[2])
 {
-    struct vg_str id = ev->flow.instance_id.len ? ev->flow.instance_id : ev->flow.interface_id;
-    out[0] = vg_hash64(id.ptr, id.len, 0);
-    out[1] = vg_hash64(id.ptr, id.len, 0x9e3779b97f4a7c15ull);
+    out[0] = ev->flow.instance_key[0];
+    out[1] = ev->flow.instance_key[1];
 }

@@ -4,9 +4,8 @@
  *
  * A connection shows up as two records on the interface (request and reply), or one when it was
  * rejected.  Detectors count connections, not records, so they look at the record that carries
- * the initiator's packets (`request`).  Who initiated: TCP flags when logged (SYN without ACK is
- * the initiator, SYN-ACK the responder), else the ports (the side on a port below 1024, or the
- * side not on an ephemeral port >= 32768, or the lower port, is the server).
+ * the initiator's packets (`request`).  Which end is local and who initiated are decided once
+ * per record by enrich/flow_sides.c.
  */
 #ifndef VG_DETECT_FLOW_UTIL_H
 #define VG_DETECT_FLOW_UTIL_H
@@ -29,7 +28,7 @@ struct vg_finding_draft vg_flow_draft(enum vg_finding_type type, const struct vg
                                       const struct vg_finding_net *net);
 
 /* A key naming the instance a record belongs to (instance id, else interface id) as two hashes,
- * for detector state tables. */
+ * for detector state tables; computed once per record by enrich/flow_sides.c. */
 void vg_flow_instance_key(const struct vg_event *ev, uint64_t out[2]);
 
 #endif

@@ -27,8 +27,8 @@ struct vg_flow_sides *vg_flow_sides_new(size_t budget_bytes)
     struct vg_flow_sides *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
-    s->interfaces = vg_keyed_new(sizeof(struct interface_key), sizeof(struct interface_state),
-                                 budget_bytes);
+    s->interfaces =
+        vg_keyed_new(sizeof(struct interface_key), sizeof(struct interface_state), budget_bytes);
     if (!s->interfaces) {
         free(s);
         return NULL;
@@ -132,6 +132,23 @@ static enum vg_flow_local decide(struct vg_flow_sides *s, struct vg_flow *f)
     return side;
 }
 
+enum { TCP_SYN = 0x02, TCP_ACK = 0x10 };
+
+/* Who opened the connection: TCP flags when logged (SYN without ACK is the initiator, SYN-ACK
+ * the responder), else the ports (the side on a port below 1024, or the side not on an
+ * ephemeral port >= 32768, or the lower port, is the server). */
+static bool source_initiated(const struct vg_flow *f)
+{
+    if (f->protocol == 6 && (f->has & VG_FLOW_HAS_TCP_FLAGS) && (f->tcp_flags & TCP_SYN))
+        return !(f->tcp_flags & TCP_ACK);
+    uint16_t sp = f->src_port, dp = f->dst_port;
+    if ((sp < 1024) != (dp < 1024))
+        return dp < 1024;
+    if ((sp >= 32768) != (dp >= 32768))
+        return sp >= 32768;
+    return dp <= sp;
+}
+
 void vg_flow_sides_resolve(struct vg_flow_sides *s, struct vg_event *ev)
 {
     struct vg_flow *f = &ev->flow;
@@ -139,6 +156,19 @@ void vg_flow_sides_resolve(struct vg_flow_sides *s, struct vg_event *ev)
     if (f->status != VG_FLOW_OK || !f->src.family || !f->dst.family)
         return;
     f->local = decide(s, f);
+    vg_flow_sides_annotate(f);
+}
+
+void vg_flow_sides_annotate(struct vg_flow *f)
+{
+    if (f->local == VG_FLOW_LOCAL_UNKNOWN)
+        return;
+    /* once here, not in every detector that looks at the record */
+    struct interface_key k = key_of(f->instance_id.len ? f->instance_id : f->interface_id);
+    f->instance_key[0] = k.hash[0];
+    f->instance_key[1] = k.hash[1];
+    f->src_initiated = source_initiated(f);
+    f->remote_public = !vg_ip_is_private(f->local == VG_FLOW_LOCAL_SRC ? &f->dst : &f->src);
 }
 
 uint64_t vg_flow_sides_evictions(const struct vg_flow_sides *s)

@@ -33,8 +33,13 @@ void vg_flow_sides_free(struct vg_flow_sides *s);
 int vg_flow_sides_know(struct vg_flow_sides *s, struct vg_str interface_id,
                        const struct vg_ip *addr);
 
-/* Set ev->flow.local for a VPC flow event. */
+/* Set ev->flow.local for a VPC flow event and, when it is known, what
+ * vg_flow_sides_annotate sets. */
 void vg_flow_sides_resolve(struct vg_flow_sides *s, struct vg_event *ev);
+
+/* Given f->local, set src_initiated, remote_public and instance_key (part of resolve; for
+ * callers that know the local end some other way, such as tests). */
+void vg_flow_sides_annotate(struct vg_flow *f);
 
 uint64_t vg_flow_sides_evictions(const struct vg_flow_sides *s);
 

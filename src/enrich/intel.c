@@ -20,7 +20,8 @@
 struct meta {
     uint32_t list;
     uint32_t name_off; /* into names */
-    uint32_t name_len;
+    uint16_t name_len; /* at most 255 (meta_for) */
+    uint8_t category;  /* inferred from the name: enum vg_intel_category, never AUTO */
 };
 
 struct range4 {
@@ -207,6 +208,12 @@ void vg_intel_builder_describe(struct vg_intel_builder *b, uint32_t id, const ch
         memcpy(l->sha256, sha256, 65);
 }
 
+void vg_intel_builder_categorize(struct vg_intel_builder *b, uint32_t id,
+                                 enum vg_intel_category category)
+{
+    list_at(b, id)->category = category;
+}
+
 void vg_intel_builder_skip(struct vg_intel_builder *b, uint32_t list)
 {
     list_at(b, list)->skipped++;
@@ -251,7 +258,7 @@ static int meta_for(struct vg_intel_builder *b, uint32_t list, struct vg_str nam
             return VG_OK;
         }
     }
-    struct meta m = { list, 0, (uint32_t)name.len };
+    struct meta m = { list, 0, (uint16_t)name.len, (uint8_t)vg_intel_category_infer(name) };
     if (name.len) {
         m.name_off = (uint32_t)b->names.len;
         if (vg_buf_add(&b->names, name.ptr, name.len) != VG_OK)
@@ -962,8 +969,10 @@ static void add_hit(const struct vg_intel *in, uint32_t meta, struct vg_intel_ma
         if (!out->trusted)
             out->trusted = l;
     } else if (out->count < VG_INTEL_MAX_HITS) {
+        enum vg_intel_category cat =
+            l->category != VG_INTEL_CAT_AUTO ? l->category : (enum vg_intel_category)m->category;
         out->hits[out->count++] =
-            (struct vg_intel_hit){ l, { in->names + m->name_off, m->name_len } };
+            (struct vg_intel_hit){ l, { in->names + m->name_off, m->name_len }, cat };
     }
 }
 
@@ -1047,6 +1056,118 @@ bool vg_intel_match_domain(const struct vg_intel *in, struct vg_str domain,
             fill_match(in, d->set, out);
     }
     return out->count > 0;
+}
+
+/* ---- categories ---- */
+
+static const char *const category_names[VG_INTEL_CAT_COUNT] = {
+    [VG_INTEL_CAT_AUTO] = "auto",
+    [VG_INTEL_CAT_OTHER] = "other",
+    [VG_INTEL_CAT_C2] = "c2",
+    [VG_INTEL_CAT_CRYPTOCURRENCY] = "cryptocurrency",
+    [VG_INTEL_CAT_BLACKHOLE] = "blackhole",
+    [VG_INTEL_CAT_DROPPOINT] = "droppoint",
+    [VG_INTEL_CAT_SCANNER] = "scanner",
+    [VG_INTEL_CAT_TOR] = "tor",
+};
+
+const char *vg_intel_category_name(enum vg_intel_category category)
+{
+    return category < VG_INTEL_CAT_COUNT ? category_names[category] : "other";
+}
+
+bool vg_intel_category_parse(struct vg_str s, enum vg_intel_category *out)
+{
+    for (int i = 0; i < VG_INTEL_CAT_COUNT; i++)
+        if (vg_str_eq_lit(s, category_names[i])) {
+            *out = (enum vg_intel_category)i;
+            return true;
+        }
+    return false;
+}
+
+/* How a keyword must appear in the normalised name " word word ... ":
+ *   PART   anywhere, even inside a word: distinctive strings ("cnc" in ProofPoint's
+ *          "SpywareCnC", "sinkhole" in "sinkholed");
+ *   WORD   as whole words (the text is written with its surrounding spaces): short or common
+ *          words ("c2" but not "abc2", "tor" but not "mentor", "mining" but not "determining");
+ *   WHOLE  as the entire name: "drop" is ProofPoint's drop-point category, while "Spamhaus
+ *          DROP" is a blocklist (Don't Route Or Peer) and "dropper" a kind of malware. */
+enum keyword_how { PART, WORD, WHOLE };
+
+/* In order of precedence: the first keyword found decides. */
+static const struct {
+    const char *text;
+    enum keyword_how how;
+    enum vg_intel_category category;
+} keywords[] = {
+    { "sinkhole", PART, VG_INTEL_CAT_BLACKHOLE },
+    { "blackhole", PART, VG_INTEL_CAT_BLACKHOLE },
+    { " black hole ", WORD, VG_INTEL_CAT_BLACKHOLE },
+    { " c2 ", WORD, VG_INTEL_CAT_C2 },
+    { "c&c", PART, VG_INTEL_CAT_C2 },
+    { "cnc", PART, VG_INTEL_CAT_C2 },
+    { " command and control ", WORD, VG_INTEL_CAT_C2 },
+    { "cobaltstrike", PART, VG_INTEL_CAT_C2 },
+    { " cobalt strike ", WORD, VG_INTEL_CAT_C2 },
+    { "droppoint", PART, VG_INTEL_CAT_DROPPOINT },
+    { "dropzone", PART, VG_INTEL_CAT_DROPPOINT },
+    { " drop point ", WORD, VG_INTEL_CAT_DROPPOINT },
+    { " drop zone ", WORD, VG_INTEL_CAT_DROPPOINT },
+    { " drop site ", WORD, VG_INTEL_CAT_DROPPOINT },
+    { " drop ", WHOLE, VG_INTEL_CAT_DROPPOINT },
+    { "exfil", PART, VG_INTEL_CAT_DROPPOINT },
+    { "bitcoin", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "monero", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "xmrig", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "coinminer", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "coinhive", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "nicehash", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "minergate", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "cryptominer", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "cryptomining", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "cryptojack", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "cryptocurrency", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "miningpool", PART, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { " miner ", WORD, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { " miners ", WORD, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { " mining ", WORD, VG_INTEL_CAT_CRYPTOCURRENCY },
+    { "scanner", PART, VG_INTEL_CAT_SCANNER },
+    { "masscan", PART, VG_INTEL_CAT_SCANNER },
+    { "portscan", PART, VG_INTEL_CAT_SCANNER },
+    { " scan ", WORD, VG_INTEL_CAT_SCANNER },
+    { " scanning ", WORD, VG_INTEL_CAT_SCANNER },
+    { " zmap ", WORD, VG_INTEL_CAT_SCANNER },
+    { " tor ", WORD, VG_INTEL_CAT_TOR },
+    { "tornode", PART, VG_INTEL_CAT_TOR },
+    { "torexit", PART, VG_INTEL_CAT_TOR },
+    { " onion router ", WORD, VG_INTEL_CAT_TOR },
+};
+
+enum vg_intel_category vg_intel_category_infer(struct vg_str threat_name)
+{
+    /* lowercase letters, digits and '&' (of "C&C"); every other run becomes one space, so
+     * "Command-and-Control", "command_and_control" and "Command and Control" read alike */
+    char norm[2 + 256 + 1];
+    size_t n = 0;
+    norm[n++] = ' ';
+    for (size_t i = 0; i < threat_name.len && i < 256; i++) {
+        unsigned char c = (unsigned char)threat_name.ptr[i];
+        if (isalnum(c) || c == '&')
+            norm[n++] = (char)tolower(c);
+        else if (norm[n - 1] != ' ')
+            norm[n++] = ' ';
+    }
+    if (norm[n - 1] != ' ')
+        norm[n++] = ' ';
+    norm[n] = '\0';
+    for (size_t i = 0; i < VG_ARRAY_LEN(keywords); i++) {
+        const char *k = keywords[i].text;
+        bool found = keywords[i].how == WHOLE ? strcmp(norm, k) == 0 : strstr(norm, k) != NULL;
+        if (found)
+            return keywords[i].category;
+    }
+    return VG_INTEL_CAT_OTHER;
 }
 
 struct vg_intel_ref {

@@ -37,11 +37,15 @@ int vg_intel_load(struct vg_intel_builder *b, const struct vg_intel_source *src,
     const char *base = strrchr(src->path, '/');
     const char *name = src->name ? src->name : base ? base + 1 : src->path;
     enum vg_intel_feed feed = src->feed;
-    if (src->kind == VG_INTEL_THREAT && strcmp(fmt->name, "tor-exit") == 0)
+    enum vg_intel_category category = src->category;
+    if (strcmp(fmt->name, "tor-exit") == 0)
+        category = VG_INTEL_CAT_TOR;
+    if (src->kind == VG_INTEL_THREAT && category == VG_INTEL_CAT_TOR)
         feed = VG_INTEL_FEED_TOR;
     uint32_t id;
     if ((rc = vg_intel_builder_list(b, name, src->path, src->kind, feed, &id)))
         return rc;
+    vg_intel_builder_categorize(b, id, category);
     char sha[65];
     /* the hash is of the file as stored, like GuardDuty's threatFileSha256 */
     vg_sha256_hex(in->raw.data ? in->raw.data : "", in->raw.len, sha);

@@ -10,9 +10,11 @@ struct vg_intel_source {
     const char *name; /* list name for findings; NULL = the file's base name */
     const char *path;
     enum vg_intel_list_kind kind;
-    enum vg_intel_feed feed; /* a threat list in Tor's exit-addresses format feeds the Tor
-                              * types whatever is asked here */
-    const char *format;      /* loader name, or NULL to detect it from the content */
+    enum vg_intel_feed feed;         /* a threat list in Tor's exit-addresses format, or of category
+                                      * tor, feeds the Tor types whatever is asked here */
+    const char *format;              /* loader name, or NULL to detect it from the content */
+    enum vg_intel_category category; /* AUTO: from each indicator's threat name; a Tor
+                                      * exit-addresses file is always TOR */
 };
 
 /* Parse "[NAME=]FILE" (the command-line form) into src->name and src->path, pointing into arg. */

@@ -231,6 +231,106 @@ static void test_intel_publish_while_reading(void **state)
     vg_intel_ref_free(ref);
 }
 
+/* Threat names as feeds write them: STIX/MISP/OTX free text, ProofPoint ET categories, abuse.ch
+ * labels; and the look-alikes that must not be read as a category. */
+static void test_intel_category_infer(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        enum vg_intel_category want;
+    } cases[] = {
+        { "C2", VG_INTEL_CAT_C2 },
+        { "Cobalt Strike C&C", VG_INTEL_CAT_C2 },
+        { "CobaltStrike beacon", VG_INTEL_CAT_C2 },
+        { "Emotet botnet C2 server", VG_INTEL_CAT_C2 },
+        { "CnC", VG_INTEL_CAT_C2 },                 /* ProofPoint ET */
+        { "SpywareCnC", VG_INTEL_CAT_C2 },          /* ProofPoint ET, CamelCase */
+        { "Mobile_CnC", VG_INTEL_CAT_C2 },          /* ProofPoint ET */
+        { "Command-and-Control", VG_INTEL_CAT_C2 }, /* any separators */
+        { "XMRig mining pool", VG_INTEL_CAT_CRYPTOCURRENCY },
+        { "Bitcoin_Related", VG_INTEL_CAT_CRYPTOCURRENCY }, /* ProofPoint ET */
+        { "Monero miner", VG_INTEL_CAT_CRYPTOCURRENCY },
+        { "Trojan.CoinMiner", VG_INTEL_CAT_CRYPTOCURRENCY },
+        { "Sinkhole", VG_INTEL_CAT_BLACKHOLE },
+        { "Blackhole", VG_INTEL_CAT_BLACKHOLE },           /* ProofPoint ET */
+        { "sinkholed Emotet C2", VG_INTEL_CAT_BLACKHOLE }, /* dead C2: a sinkhole now */
+        { "Drop", VG_INTEL_CAT_DROPPOINT },                /* ProofPoint ET */
+        { "credential drop point", VG_INTEL_CAT_DROPPOINT },
+        { "exfiltration server", VG_INTEL_CAT_DROPPOINT },
+        { "Scanner", VG_INTEL_CAT_SCANNER },
+        { "masscan host", VG_INTEL_CAT_SCANNER },
+        { "SSH scanning", VG_INTEL_CAT_SCANNER },
+        { "Tor exit node", VG_INTEL_CAT_TOR },
+        { "TorNode", VG_INTEL_CAT_TOR }, /* ProofPoint ET */
+        { "Tor exit node; mass scanner", VG_INTEL_CAT_SCANNER },
+        /* look-alikes */
+        { "", VG_INTEL_CAT_OTHER },
+        { "Compromised", VG_INTEL_CAT_OTHER },
+        { "Log4j Related", VG_INTEL_CAT_OTHER },
+        { "ABC2 campaign", VG_INTEL_CAT_OTHER },           /* not the word C2 */
+        { "Spamhaus DROP", VG_INTEL_CAT_OTHER },           /* Don't Route Or Peer, a blocklist */
+        { "Emotet dropper", VG_INTEL_CAT_OTHER },          /* malware, not a drop point */
+        { "CryptoLocker ransomware", VG_INTEL_CAT_OTHER }, /* "crypto" is not mining */
+        { "Mentor phishing kit", VG_INTEL_CAT_OTHER },     /* "tor" inside a word */
+        { "determining factor", VG_INTEL_CAT_OTHER },      /* "mining" inside a word */
+        { "SBL123456", VG_INTEL_CAT_OTHER },
+    };
+    for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
+        enum vg_intel_category got = vg_intel_category_infer(vg_str_from(cases[i].name));
+        if (got != cases[i].want)
+            fail_msg("'%s': want %s, got %s", cases[i].name, vg_intel_category_name(cases[i].want),
+                     vg_intel_category_name(got));
+    }
+    /* a name longer than any threat name is read in part, never past its end */
+    char long_name[600];
+    memset(long_name, 'a', sizeof(long_name));
+    memcpy(long_name + 590, " sinkhole", 9);
+    assert_int_equal(vg_intel_category_infer((struct vg_str){ long_name, sizeof(long_name) }),
+                     VG_INTEL_CAT_OTHER);
+
+    for (int c = 0; c < VG_INTEL_CAT_COUNT; c++) {
+        enum vg_intel_category back;
+        assert_true(vg_intel_category_parse(
+            vg_str_from(vg_intel_category_name((enum vg_intel_category)c)), &back));
+        assert_int_equal(back, c);
+    }
+    enum vg_intel_category x;
+    assert_false(vg_intel_category_parse(VG_STR("C2"), &x));
+    assert_false(vg_intel_category_parse(VG_STR("c2 "), &x));
+}
+
+/* A hit carries the list's declared category, else its threat name's. */
+static void test_intel_hit_category(void **state)
+{
+    (void)state;
+    vg_diag_init(&diag, 0, NULL, NULL);
+    struct vg_intel_builder *b = vg_intel_builder_new();
+    uint32_t a, d;
+    vg_intel_builder_list(b, "auto", "a.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, &a);
+    vg_intel_builder_list(b, "pools", "d.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, &d);
+    add(b, a, "45.33.32.156", "Cobalt Strike C&C");
+    add(b, a, "45.33.32.157", "");
+    add(b, a, "45.33.32.158", "Cobalt Strike C&C"); /* the same meta as the first */
+    add(b, d, "45.33.32.156", "Cobalt Strike C&C"); /* the list's category wins */
+    vg_intel_builder_categorize(b, d, VG_INTEL_CAT_CRYPTOCURRENCY);
+    struct vg_intel *in = vg_intel_freeze(b);
+    assert_non_null(in);
+    struct vg_intel_match m;
+    assert_true(match_ip(in, "45.33.32.156", &m));
+    assert_int_equal(m.count, 2);
+    for (unsigned i = 0; i < m.count; i++)
+        assert_int_equal(m.hits[i].category, m.hits[i].list == vg_intel_list_at(in, 0)
+                                                 ? VG_INTEL_CAT_C2
+                                                 : VG_INTEL_CAT_CRYPTOCURRENCY);
+    assert_true(match_ip(in, "45.33.32.157", &m));
+    assert_int_equal(m.hits[0].category, VG_INTEL_CAT_OTHER);
+    assert_true(match_ip(in, "45.33.32.158", &m));
+    assert_int_equal(m.hits[0].category, VG_INTEL_CAT_C2);
+    assert_int_equal(vg_intel_list_at(in, 0)->category, VG_INTEL_CAT_AUTO);
+    vg_intel_free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +339,8 @@ int main(void)
         cmocka_unit_test(test_intel_domains),
         cmocka_unit_test(test_intel_matches_naive_reference),
         cmocka_unit_test(test_intel_publish_while_reading),
+        cmocka_unit_test(test_intel_category_infer),
+        cmocka_unit_test(test_intel_hit_category),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include "core/hash.h"
 #include "core/time.h"
+#include "enrich/inventory.h"
 #include "findings/catalog.h"
 
 const char *vg_severity_label(double s)
@@ -276,16 +277,36 @@ static int render_port_details(struct vg_buf *b, bool *first, const char *name, 
     return rc | vg_buf_printf(b, "{\"port\":%u,\"portName\":\"%s\"}", port, vg_port_name(port));
 }
 
-/* resource.instanceDetails: what the flow named (instance, interface, VPC, subnet, address). */
-static int render_instance(struct vg_buf *b, bool *first, const struct vg_finding *f)
+/* (first, second) pairs as a list of objects: tags, security groups, product codes.  A tag's
+ * empty value was dropped by the loader; empty_second puts it back as "". */
+static int render_pairs(struct vg_buf *b, bool *first, const char *name,
+                        const struct vg_inventory_pair *pairs, uint32_t count,
+                        const char *first_name, const char *second_name, const char *empty_second)
 {
-    bool inner = true;
-    int rc = key(b, first, "instanceDetails");
-    rc |= vg_buf_adds(b, "{");
-    rc |= kv_str(b, &inner, "instanceId", f->instance_id);
-    rc |= key(b, &inner, "networkInterfaces");
-    rc |= vg_buf_adds(b, "[{");
+    int rc = key(b, first, name);
+    rc |= vg_buf_adds(b, "[");
+    for (uint32_t i = 0; i < count; i++) {
+        bool e = true;
+        rc |= vg_buf_adds(b, i ? ",{" : "{");
+        rc |= kv_str(b, &e, first_name, pairs[i].first);
+        rc |= kv_str(b, &e, second_name, pairs[i].second ? pairs[i].second : empty_second);
+        rc |= vg_buf_adds(b, "}");
+    }
+    return rc | vg_buf_adds(b, "]");
+}
+
+static int kv_ip(struct vg_buf *b, bool *first, const char *name, const struct vg_ip *ip)
+{
+    char text[64];
+    return ip->family && vg_ip_format(ip, text, sizeof(text)) ? kv_str(b, first, name, text)
+                                                              : VG_OK;
+}
+
+/* A network interface as the flow record named it: its id, the local address, subnet and VPC. */
+static int render_flow_interface(struct vg_buf *b, const struct vg_finding *f)
+{
     bool nic = true;
+    int rc = vg_buf_adds(b, "{");
     rc |= kv_str(b, &nic, "networkInterfaceId", f->interface_id);
     char ip[64];
     if (vg_ip_format(&f->net.local_ip, ip, sizeof(ip)) && f->net.local_ip.family == 6) {
@@ -298,7 +319,110 @@ static int render_instance(struct vg_buf *b, bool *first, const struct vg_findin
     }
     rc |= kv_str(b, &nic, "subnetId", f->subnet_id);
     rc |= kv_str(b, &nic, "vpcId", f->vpc_id);
-    rc |= vg_buf_adds(b, "}]");
+    return rc | vg_buf_adds(b, "}");
+}
+
+/* A network interface as the inventory describes it; for the one the flow was logged on
+ * (`own`), the flow's subnet and VPC fill what the inventory lacks. */
+static int render_inventory_interface(struct vg_buf *b, const struct vg_inventory_interface *nic,
+                                      const struct vg_finding *f, bool own)
+{
+    bool n = true;
+    char ip[64];
+    int rc = vg_buf_adds(b, "{");
+    rc |= key(b, &n, "ipv6Addresses");
+    rc |= vg_buf_adds(b, "[");
+    for (uint32_t i = 0; i < nic->ipv6_count; i++) {
+        rc |= vg_buf_adds(b, i ? "," : "");
+        rc |= vg_buf_add_json_str(b, vg_str_from(vg_ip_format(&nic->ipv6[i], ip, sizeof(ip))));
+    }
+    rc |= vg_buf_adds(b, "]");
+    rc |= kv_str(b, &n, "networkInterfaceId", nic->id);
+    rc |= kv_str(b, &n, "privateDnsName", nic->private_dns_name);
+    if (nic->private_ip_count)
+        rc |= kv_ip(b, &n, "privateIpAddress", &nic->private_ips[0].ip);
+    rc |= key(b, &n, "privateIpAddresses");
+    rc |= vg_buf_adds(b, "[");
+    for (uint32_t i = 0; i < nic->private_ip_count; i++) {
+        bool a = true;
+        rc |= vg_buf_adds(b, i ? ",{" : "{");
+        rc |= kv_str(b, &a, "privateDnsName", nic->private_ips[i].dns_name);
+        rc |= kv_ip(b, &a, "privateIpAddress", &nic->private_ips[i].ip);
+        rc |= vg_buf_adds(b, "}");
+    }
+    rc |= vg_buf_adds(b, "]");
+    rc |= kv_str(b, &n, "publicDnsName", nic->public_dns_name);
+    rc |= kv_ip(b, &n, "publicIp", &nic->public_ip);
+    rc |= render_pairs(b, &n, "securityGroups", nic->groups, nic->group_count, "groupId",
+                       "groupName", NULL);
+    rc |= kv_str(b, &n, "subnetId", nic->subnet_id ? nic->subnet_id : own ? f->subnet_id : NULL);
+    rc |= kv_str(b, &n, "vpcId", nic->vpc_id ? nic->vpc_id : own ? f->vpc_id : NULL);
+    return rc | vg_buf_adds(b, "}");
+}
+
+/* resource.instanceDetails.  From the flow alone: the instance id if the format logs it, and the
+ * interface, address, subnet and VPC.  With an inventory, everything describe-instances knew of
+ * the instance (found by the flow's instance id, else through its interface), all of its
+ * interfaces, and always the interface the flow was logged on. */
+static int render_instance(struct vg_buf *b, bool *first, const struct vg_finding *f,
+                           const struct vg_inventory *inv)
+{
+    const struct vg_inventory_interface *nic = NULL;
+    const struct vg_inventory_instance *in = NULL;
+    if (inv && f->interface_id) {
+        nic = vg_inventory_find_interface(inv, vg_str_from(f->interface_id));
+    } else if (inv) {
+        /* a format without interface-id: the local address, if the VPC does not contradict */
+        nic = vg_inventory_find_address(inv, &f->net.local_ip);
+        if (nic && f->vpc_id && nic->vpc_id && strcmp(f->vpc_id, nic->vpc_id) != 0)
+            nic = NULL;
+    }
+    const char *instance_id = f->instance_id ? f->instance_id : nic ? nic->instance_id : NULL;
+    if (inv && instance_id)
+        in = vg_inventory_find_instance(inv, vg_str_from(instance_id));
+
+    bool d = true;
+    int rc = key(b, first, "instanceDetails");
+    rc |= vg_buf_adds(b, "{");
+    if (in) {
+        rc |= kv_str(b, &d, "availabilityZone", in->availability_zone);
+        if (in->profile_arn || in->profile_id) {
+            bool p = true;
+            rc |= key(b, &d, "iamInstanceProfile");
+            rc |= vg_buf_adds(b, "{");
+            rc |= kv_str(b, &p, "arn", in->profile_arn);
+            rc |= kv_str(b, &p, "id", in->profile_id);
+            rc |= vg_buf_adds(b, "}");
+        }
+        rc |= kv_str(b, &d, "imageId", in->image_id);
+    }
+    rc |= kv_str(b, &d, "instanceId", instance_id);
+    if (in) {
+        rc |= kv_str(b, &d, "instanceState", in->state);
+        rc |= kv_str(b, &d, "instanceType", in->type);
+        rc |= kv_str(b, &d, "outpostArn", in->outpost_arn);
+        rc |= kv_str(b, &d, "launchTime", in->launch_time);
+    }
+    rc |= key(b, &d, "networkInterfaces");
+    rc |= vg_buf_adds(b, "[");
+    bool listed = false;
+    for (uint32_t i = 0; in && i < in->interface_count; i++) {
+        bool own = in->interfaces[i] == nic;
+        listed |= own;
+        rc |= vg_buf_adds(b, i ? "," : "");
+        rc |= render_inventory_interface(b, in->interfaces[i], f, own);
+    }
+    if (!listed) {
+        rc |= vg_buf_adds(b, in && in->interface_count ? "," : "");
+        rc |= nic ? render_inventory_interface(b, nic, f, true) : render_flow_interface(b, f);
+    }
+    rc |= vg_buf_adds(b, "]");
+    if (in) {
+        rc |= kv_str(b, &d, "platform", in->platform);
+        rc |= render_pairs(b, &d, "productCodes", in->product_codes, in->product_code_count,
+                           "productCodeId", "productCodeType", NULL);
+        rc |= render_pairs(b, &d, "tags", in->tags, in->tag_count, "key", "value", "");
+    }
     return rc | vg_buf_adds(b, "}");
 }
 
@@ -317,12 +441,13 @@ static int render_access_key(struct vg_buf *b, bool *first, const struct vg_find
     return rc | vg_buf_adds(b, "}");
 }
 
-static int render_resource(struct vg_buf *b, const struct vg_finding *f)
+static int render_resource(struct vg_buf *b, const struct vg_finding *f,
+                           const struct vg_inventory *inventory)
 {
     bool first = true;
     const char *rtype = vg_catalog[f->type].resource_type;
     int rc = vg_buf_adds(b, "{");
-    rc |= f->has_net ? render_instance(b, &first, f) : render_access_key(b, &first, f);
+    rc |= f->has_net ? render_instance(b, &first, f, inventory) : render_access_key(b, &first, f);
     if (f->bucket) {
         bool inner = true;
         rc |= key(b, &first, "s3BucketDetails");
@@ -553,7 +678,10 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
         rc |= vg_buf_adds(b, "}");
     }
     rc |= vg_buf_adds(b, "]}");
-    rc |= kv_str(b, &first, "resourceRole", "TARGET");
+    /* the instance opened the connection: it is the actor (GuardDuty's console then shows what
+     * it hit as the "Target") */
+    bool actor = f->has_net && f->net.direction == VG_NET_OUTBOUND;
+    rc |= kv_str(b, &first, "resourceRole", actor ? "ACTOR" : "TARGET");
     rc |= kv_str(b, &first, "serviceName", "guardduty");
     return rc | vg_buf_adds(b, "}");
 }
@@ -585,7 +713,7 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg
     rc |= kv_str(b, &first, "partition", or_unknown(f->partition));
     rc |= kv_str(b, &first, "region", or_unknown(f->region));
     rc |= key(b, &first, "resource");
-    rc |= render_resource(b, f);
+    rc |= render_resource(b, f, opts->inventory);
     rc |= kv_str(b, &first, "schemaVersion", "2.0");
     rc |= key(b, &first, "service");
     rc |= render_service(b, f, detector_id, opts);

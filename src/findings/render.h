@@ -12,9 +12,14 @@
 #include "core/buf.h"
 #include "core/finding.h"
 
+struct vg_inventory;
+
 struct vg_render_opts {
     int64_t now_ms;         /* stamps createdAt/updatedAt (when vigil wrote the finding) */
     int64_t retro_added_ms; /* nonzero: a retro-hunt, with the list's time of addition */
+    /* An asset inventory (enrich/inventory.h), frozen; borrowed, may be NULL.  With it, network
+     * findings carry the instance's full instanceDetails. */
+    const struct vg_inventory *inventory;
 };
 
 /* Append one finding object. */

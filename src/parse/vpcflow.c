@@ -1615,6 +1615,14 @@ static int parse(struct vg_parse_ctx *ctx, const char *buf, size_t len)
     return parse_object(ctx, NULL, buf, len);
 }
 
+bool vg_vpcflow_format_valid(struct vg_str fields)
+{
+    unsigned known;
+    bool shaped;
+    unsigned n = read_names(fields.ptr, fields.ptr + fields.len, NULL, &known, &shaped);
+    return known > 0 && n <= MAX_COLS;
+}
+
 int vg_vpcflow_parse_format(struct vg_parse_ctx *ctx, struct vg_str fields, const char *buf,
                             size_t len)
 {

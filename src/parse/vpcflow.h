@@ -27,6 +27,10 @@ extern const struct vg_format vg_format_vpcflow;
 int vg_vpcflow_parse_format(struct vg_parse_ctx *ctx, struct vg_str fields, const char *buf,
                             size_t len);
 
+/* True when `fields` names at least one flow log field and no more columns than the parser
+ * takes: a configured format is checked once, at start-up. */
+bool vg_vpcflow_format_valid(struct vg_str fields);
+
 /* For tests and the bench: false runs the portable column loops even where the CPU has the
  * x86-64-v2 instructions the fast copies use (checked at first use); true goes back to
  * choosing by CPU.  Affects objects parsed afterwards, in every thread. */

@@ -6,7 +6,9 @@
 #include "config/config.h"
 #include "detect/detect.h"
 #include "enrich/flow_sides.h"
+#include "enrich/inventory.h"
 #include "ingest/input.h"
+#include "parse/vpcflow.h"
 
 struct vg_scan {
     struct vg_scan_opts opts;
@@ -16,6 +18,7 @@ struct vg_scan {
     struct vg_arena arena;
     struct vg_json_parser json;
     struct vg_detect_env env;
+    char *flow_log_format; /* our copy of opts.flow_log_format */
     struct vg_flow_sides *flow_sides;
     struct vg_detect *detect;
     struct vg_findings *findings;
@@ -40,6 +43,14 @@ struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
     if (!s)
         return NULL;
     s->opts = *opts;
+    if (opts->flow_log_format && *opts->flow_log_format) {
+        s->flow_log_format = strdup(opts->flow_log_format);
+        s->opts.flow_log_format = s->flow_log_format;
+        if (!s->flow_log_format) {
+            free(s);
+            return NULL;
+        }
+    }
     vg_diag_init(&s->diag, opts->diag_keep, opts->on_diag, opts->diag_ctx);
     vg_arena_init(&s->arena, 1 << 20, 0);
     vg_json_parser_init(&s->json, &s->arena, VG_MAX_RECORD_BYTES);
@@ -50,7 +61,8 @@ struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
     s->detect = vg_detect_new(&s->env);
     s->findings = vg_findings_new(opts->findings_cap, opts->on_evict, opts->evict_ctx);
     s->emit = (struct vg_emit){ vg_findings_add, s->findings };
-    if (vg_input_init(&s->input) != VG_OK || !s->flow_sides || !s->detect || !s->findings) {
+    if (vg_input_init(&s->input) != VG_OK || !s->flow_sides || !s->detect || !s->findings ||
+        (opts->inventory && vg_inventory_declare(opts->inventory, s->flow_sides) != VG_OK)) {
         vg_scan_free(s);
         return NULL;
     }
@@ -66,6 +78,7 @@ void vg_scan_free(struct vg_scan *s)
     vg_arena_release(&s->arena);
     vg_detect_free(s->detect);
     vg_flow_sides_free(s->flow_sides);
+    free(s->flow_log_format);
     vg_findings_free(s->findings);
     free(s);
 }
@@ -77,8 +90,11 @@ static void on_event(void *ctx, struct vg_event *ev)
         s->stats.out_of_range++;
         return;
     }
-    if (ev->source == VG_SOURCE_VPCFLOW)
+    if (ev->source == VG_SOURCE_VPCFLOW) {
+        if (s->opts.inventory)
+            vg_inventory_annotate(s->opts.inventory, ev);
         vg_flow_sides_resolve(s->flow_sides, ev);
+    }
     vg_detect_event(s->detect, ev, &s->emit);
 }
 
@@ -89,6 +105,9 @@ int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t
     if (i == len)
         return VG_OK; /* an empty object is a quiet five minutes, not an error */
     const struct vg_format *fmt = vg_format_detect(data, len);
+    bool custom_flow = s->opts.flow_log_format && *s->opts.flow_log_format;
+    if (custom_flow && (!fmt || fmt == &vg_format_vpcflow))
+        fmt = &vg_format_vpcflow; /* the configured fields say what a header-less file holds */
     if (!fmt) {
         struct vg_diag_loc loc = { name, 0, 0 };
         s->stats.files_not_log++;
@@ -104,7 +123,9 @@ int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t
         .on_event = on_event,
         .event_ctx = s,
     };
-    int rc = fmt->parse(&ctx, data, len);
+    int rc = fmt == &vg_format_vpcflow && custom_flow
+                 ? vg_vpcflow_parse_format(&ctx, vg_str_from(s->opts.flow_log_format), data, len)
+                 : fmt->parse(&ctx, data, len);
     vg_arena_reset(&s->arena);
     s->stats.utf8_replaced = s->json.replaced_utf8;
     return rc;

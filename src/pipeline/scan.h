@@ -13,6 +13,8 @@
 #include "findings/table.h"
 #include "parse/format.h"
 
+struct vg_inventory;
+
 struct vg_scan_opts {
     int64_t since_ms;              /* events before this are skipped; INT64_MIN for none */
     int64_t until_ms;              /* events at or after this are skipped; INT64_MAX for none */
@@ -24,6 +26,11 @@ struct vg_scan_opts {
     unsigned diag_keep;
     const struct vg_intel *intel;   /* threat and trusted lists; borrowed, may be NULL */
     struct vg_flow_thresholds flow; /* the `flow.*` options; vg_scan_opts_init sets defaults */
+    const char *flow_log_format;    /* fields of header-less flow logs; NULL or "" for v2 */
+    /* An asset inventory (enrich/inventory.h), frozen: its interfaces' addresses tell the
+     * flow-side resolver which end is ours, and name the instance of flow records that lack
+     * it.  Borrowed, may be NULL. */
+    const struct vg_inventory *inventory;
 };
 
 struct vg_scan_stats {
@@ -39,7 +46,8 @@ struct vg_scan_stats {
 struct vg_scan;
 
 void vg_scan_opts_init(struct vg_scan_opts *opts);
-/* NULL when out of memory. */
+/* NULL when out of memory.  The options are copied (strings too); opts->flow_log_format must
+ * satisfy vg_vpcflow_format_valid. */
 struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts);
 void vg_scan_free(struct vg_scan *s);
 /* Scan a file, directory tree or "-" (stdin).  Bad input is reported, not returned: VG_OK unless

@@ -5,7 +5,7 @@
  *
  * The work runs day -> account -> window.  A window's events are first drawn as small specs
  * (time, region, who, what), sorted by (region, time), and each region's run is then rendered
- * into one reused JSON buffer, gzipped by one reused compressor and written as one object.
+ * into one reused JSON buffer and handed to the writer pool, which gzips and writes it.
  * Nothing is allocated per event or per file once the buffers have grown: fresh pages cost far
  * more than the JSON itself.
  *
@@ -17,6 +17,9 @@
  *
  * With attacks, the threat lists those scenarios call from are written too, as plain text under
  * <out>/intel/, beside AWSLogs rather than in it: `vigil scan <out>/AWSLogs` reads only logs.
+ *
+ * The same accounts' VPC Flow Logs come from flows.c, day by day after each account's CloudTrail;
+ * the writer pool, the random stream and the day's traffic curve are shared (sim_util.h).
  */
 #include "simulate/simulate.h"
 
@@ -24,16 +27,12 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "simulate/flows.h"
+#include "simulate/sim_util.h"
 
-#include <libdeflate.h>
-
-#define DAY_MS 86400000LL
-#define WINDOW_S 300
-#define WINDOWS_PER_DAY (86400 / WINDOW_S)
 #define MAX_SLOTS 5  /* regions one account is active in; slot 0 is always us-east-1 */
 #define N_BUCKETS 8  /* 0..5 live in us-east-1 (scenarios use them), 6..7 elsewhere */
-#define DIR_CACHE 16 /* > 2 * MAX_SLOTS: log and digest folders of one account-day */
-#define GZIP_LEVEL 6
+#define GZIP_LEVEL 6 /* CloudTrail objects */
 #define TRAIL_NAME "management-events"
 #define TRAIL_REGION "us-east-1"
 /* Scenario i happens on day 1 at SCENARIO_START_S + i * SCENARIO_STEP_S (09:00:17Z onwards):
@@ -43,59 +42,6 @@
 #define SERVICE_PER_MILLE 40 /* events by AWS services on the account's behalf */
 #define ERROR_PER_MILLE 25   /* failed calls: denied or throttled */
 
-/* ---- deterministic randomness ----------------------------------------------------------- */
-
-struct rng {
-    uint64_t s[4];
-};
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-    for (size_t i = 0; i < VG_ARRAY_LEN(r->s); i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** */
-static inline uint64_t rng_next(struct rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t out = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return out;
-}
-
-/* Uniform in [0, n); the multiply-shift bias is below 2^-32 for every n we use. */
-static inline uint64_t below(struct rng *r, uint64_t n)
-{
-    return (uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64);
-}
-
-static inline bool per_mille(struct rng *r, unsigned n)
-{
-    return below(r, 1000) < n;
-}
-
-#define PICK(r, arr) ((arr)[below((r), VG_ARRAY_LEN(arr))])
-
 static const char HEX[] = "0123456789abcdef";
 static const char UPHEX[] = "0123456789ABCDEF";
 static const char ALNUM[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -104,20 +50,10 @@ static const char LOWER_ALNUM[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 static const char KEY_CHARS[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* n random characters of `set` (setlen of them) into out, NUL-terminated. */
-static void rand_chars(struct rng *r, char *out, size_t n, const char *set, size_t setlen)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = set[below(r, setlen)];
-    out[n] = '\0';
-}
-
-#define RAND_CHARS(r, out, n, set) rand_chars((r), (out), (n), (set), sizeof(set) - 1)
-
 /* A version-4 UUID into out[36] (not NUL-terminated). */
-static void rand_uuid(struct rng *r, char *out)
+static void rand_uuid(struct vg_sim_rng *r, char *out)
 {
-    uint64_t hi = rng_next(r), lo = rng_next(r);
+    uint64_t hi = vg_sim_rng_next(r), lo = vg_sim_rng_next(r);
     size_t o = 0;
     for (int i = 0; i < 32; i++) {
         if (i == 8 || i == 12 || i == 16 || i == 20)
@@ -134,57 +70,30 @@ static void rand_uuid(struct rng *r, char *out)
 
 /* ---- JSON output ------------------------------------------------------------------------- */
 
-/* A buffer that remembers its first failure, so rendering code can write field after field and
- * the caller checks once per file. */
-struct sink {
-    struct vg_buf b;
-    int err;
-};
-
-static void put(struct sink *o, const void *p, size_t n)
-{
-    int rc = vg_buf_add(&o->b, p, n);
-    if (VG_UNLIKELY(rc) && !o->err)
-        o->err = rc;
-}
-
-#define PUT(o, lit) put((o), "" lit, sizeof(lit) - 1)
-
-static void put_strn(struct sink *o, const char *s, size_t n)
+static void put_strn(struct vg_sim_sink *o, const char *s, size_t n)
 {
     int rc = vg_buf_add_json_str(&o->b, (struct vg_str){ s, n });
     if (VG_UNLIKELY(rc) && !o->err)
         o->err = rc;
 }
 
-static void put_str(struct sink *o, const char *s)
+static void put_str(struct vg_sim_sink *o, const char *s)
 {
     put_strn(o, s, strlen(s));
 }
 
-static void put_bool(struct sink *o, bool v)
+static void put_bool(struct vg_sim_sink *o, bool v)
 {
     if (v)
-        PUT(o, "true");
+        VG_SIM_PUT(o, "true");
     else
-        PUT(o, "false");
-}
-
-static void put_u64(struct sink *o, uint64_t v)
-{
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put(o, tmp + sizeof(tmp) - n, n);
+        VG_SIM_PUT(o, "false");
 }
 
 /* One JSON string from a format; every argument comes from our own tables or generators, so
  * the bound is an invariant, not an input check. */
-static void put_strf(struct sink *o, const char *fmt, ...) VG_PRINTF(2, 3);
-static void put_strf(struct sink *o, const char *fmt, ...)
+static void put_strf(struct vg_sim_sink *o, const char *fmt, ...) VG_PRINTF(2, 3);
+static void put_strf(struct vg_sim_sink *o, const char *fmt, ...)
 {
     char tmp[512];
     va_list ap;
@@ -194,16 +103,6 @@ static void put_strf(struct sink *o, const char *fmt, ...)
     if (n < 0 || (size_t)n >= sizeof(tmp))
         VG_BUG("simulated string too long: '%.40s...'", tmp);
     put_strn(o, tmp, (size_t)n);
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" (CloudTrail's second precision) into out[21]. */
-static void fmt_time(int64_t ms, char *out)
-{
-    char tmp[32];
-    vg_time_format_iso(ms, tmp, sizeof(tmp));
-    memcpy(out, tmp, 19);
-    out[19] = 'Z';
-    out[20] = '\0';
 }
 
 /* ---- the simulated world ----------------------------------------------------------------- */
@@ -860,7 +759,7 @@ struct principal {
     char private_ip[16];
     char vpce_id[24];
     const char *uas[2];
-    struct sink ident; /* today's userIdentity object */
+    struct vg_sim_sink ident; /* today's userIdentity object */
 };
 
 struct account {
@@ -901,7 +800,7 @@ struct spec {
 struct ev {
     const struct api *api;
     const struct principal *p; /* NULL for AWS services, root and scenario identities */
-    const struct sink *ident;
+    const struct vg_sim_sink *ident;
     int64_t ms;
     const char *region;
     const char *ip;
@@ -936,20 +835,22 @@ struct gen {
     const struct vg_simulate_opts *opts;
     struct intel_sample intel;
     struct vg_simulate_stats st;
-    struct rng rng;
+    struct vg_sim_rng rng;
     struct account *acct;
     struct principal *pr; /* every account's principals, one allocation */
     uint32_t call_cum[PROF_COUNT][VG_ARRAY_LEN(calls)];
-    uint64_t win_cum[WINDOWS_PER_DAY + 1];
+    uint64_t win_cum[VG_SIM_WINDOWS_PER_DAY + 1];
     struct spec *specs;
     size_t spec_cap;
-    struct sink out;               /* the file being built */
-    struct sink scratch_ident;     /* identities built per event (root, services, sign-in) */
-    struct sink digest[MAX_SLOTS]; /* logFiles entries of the account-day, per region */
+    struct vg_sim_sink out;               /* the file being built */
+    struct vg_sim_sink scratch_ident;     /* identities built per event (root, services, sign-in) */
+    struct vg_sim_sink digest[MAX_SLOTS]; /* logFiles entries of the account-day, per region */
     int64_t dig_oldest[MAX_SLOTS], dig_newest[MAX_SLOTS];
     struct vg_buf key;      /* the file being built, relative to out_dir */
     struct vg_buf prev_key; /* the previous digest's */
-    struct pool *pool;
+    struct vg_sim_pool *pool;
+    struct vg_flows *flows; /* NULL without flow logs */
+    struct vg_flows_account *flow_accts;
     int64_t day; /* index of the day being generated */
     int64_t day_ms;
     char date[11];  /* "YYYY-MM-DD" of day_ms */
@@ -958,10 +859,10 @@ struct gen {
 
 /* ---- setup ---------------------------------------------------------------------------------- */
 
-static void random_ip(struct rng *r, const uint8_t *octets, size_t n, char *out)
+static void random_ip(struct vg_sim_rng *r, const uint8_t *octets, size_t n, char *out)
 {
-    snprintf(out, 16, "%u.%u.%u.%u", octets[below(r, n)], (unsigned)below(r, 256),
-             (unsigned)below(r, 256), 1 + (unsigned)below(r, 254));
+    snprintf(out, 16, "%u.%u.%u.%u", octets[vg_sim_below(r, n)], (unsigned)vg_sim_below(r, 256),
+             (unsigned)vg_sim_below(r, 256), 1 + (unsigned)vg_sim_below(r, 254));
 }
 
 /* "first.last" (and "@<domain>.com" when domain is given); unique for every k. */
@@ -985,9 +886,9 @@ static void list_name(char *out, size_t cap, const char *base, unsigned k, size_
         snprintf(out, cap, "%s-%u", base, (unsigned)(k / list_len) + 1);
 }
 
-static uint8_t draw_slot(struct rng *r, const struct account *a)
+static uint8_t draw_slot(struct vg_sim_rng *r, const struct account *a)
 {
-    uint64_t x = below(r, a->slot_cum[a->n_slots - 1]);
+    uint64_t x = vg_sim_below(r, a->slot_cum[a->n_slots - 1]);
     uint8_t s = 0;
     while (x >= a->slot_cum[s])
         s++;
@@ -997,14 +898,14 @@ static uint8_t draw_slot(struct rng *r, const struct account *a)
 static void principal_init(struct gen *g, struct account *a, struct principal *p, unsigned i,
                            unsigned counters[PROF_COUNT], unsigned name_off)
 {
-    struct rng *r = &g->rng;
+    struct vg_sim_rng *r = &g->rng;
     char rand17[18];
     p->prof = prof_cycle[i % VG_ARRAY_LEN(prof_cycle)];
     /* CLI and console users draw from one pool of people, so no name is used twice */
     unsigned k = counters[p->prof == PROF_CONSOLE ? PROF_CLI : p->prof]++;
     p->home = draw_slot(r, a);
-    p->mfa = per_mille(r, 800);
-    RAND_CHARS(r, rand17, 17, KEY_CHARS);
+    p->mfa = vg_sim_per_mille(r, 800);
+    VG_SIM_RAND_CHARS(r, rand17, 17, KEY_CHARS);
 
     switch (p->prof) {
     case PROF_CLI:
@@ -1017,9 +918,9 @@ static void principal_init(struct gen *g, struct account *a, struct principal *p
             human_name(p->name, sizeof(p->name), k + name_off, NULL);
         snprintf(p->pid, sizeof(p->pid), "AIDA%s", rand17);
         memcpy(p->akid, "AKIA", 4);
-        RAND_CHARS(r, p->akid + 4, 16, KEY_CHARS);
+        VG_SIM_RAND_CHARS(r, p->akid + 4, 16, KEY_CHARS);
         snprintf(p->arn, sizeof(p->arn), "arn:aws:iam::%s:user/%s", a->id, p->name);
-        p->n_ips = (uint8_t)(1 + below(r, 3));
+        p->n_ips = (uint8_t)(1 + vg_sim_below(r, 3));
         for (unsigned j = 0; j < p->n_ips; j++)
             if (p->prof == PROF_CI)
                 random_ip(r, runner_octets, sizeof(runner_octets), p->ips[j]);
@@ -1030,58 +931,58 @@ static void principal_init(struct gen *g, struct account *a, struct principal *p
             p->uas[1] = ua_ci[1];
             p->n_uas = 2;
         } else {
-            p->uas[0] = PICK(r, ua_cli);
-            p->uas[1] = PICK(r, ua_cli);
-            p->n_uas = (uint8_t)(1 + below(r, 2));
+            p->uas[0] = VG_SIM_PICK(r, ua_cli);
+            p->uas[1] = VG_SIM_PICK(r, ua_cli);
+            p->n_uas = (uint8_t)(1 + vg_sim_below(r, 2));
         }
         return;
     case PROF_ROLE: {
         const char *base = role_names[k % VG_ARRAY_LEN(role_names)];
         if (k % VG_ARRAY_LEN(role_names) < 2) {
             snprintf(p->name, sizeof(p->name), "%s_%s", base, a->sso_suffix);
-            human_name(p->session, sizeof(p->session), (unsigned)below(r, 256), a->org);
+            human_name(p->session, sizeof(p->session), (unsigned)vg_sim_below(r, 256), a->org);
         } else {
             list_name(p->name, sizeof(p->name), base, k, VG_ARRAY_LEN(role_names));
             snprintf(p->session, sizeof(p->session), "botocore-session-%" PRIu64,
-                     1790000000 + below(r, 9000000));
+                     1790000000 + vg_sim_below(r, 9000000));
         }
         p->n_ips = 2;
         random_ip(r, human_octets, sizeof(human_octets), p->ips[0]);
         random_ip(r, aws_octets, sizeof(aws_octets), p->ips[1]);
-        p->uas[0] = PICK(r, ua_app);
-        p->uas[1] = PICK(r, ua_cli);
+        p->uas[0] = VG_SIM_PICK(r, ua_app);
+        p->uas[1] = VG_SIM_PICK(r, ua_cli);
         p->n_uas = 2;
         p->mfa = false;
         break;
     }
     case PROF_LAMBDA: {
         char tag[9];
-        RAND_CHARS(r, tag, 8, LOWER_ALNUM);
+        VG_SIM_RAND_CHARS(r, tag, 8, LOWER_ALNUM);
         list_name(p->session, sizeof(p->session), fn_names[k % VG_ARRAY_LEN(fn_names)], k,
                   VG_ARRAY_LEN(fn_names));
         snprintf(p->name, sizeof(p->name), "%s-role-%s", p->session, tag);
         p->n_ips = 3;
         for (unsigned j = 0; j < 3; j++)
             random_ip(r, aws_octets, sizeof(aws_octets), p->ips[j]);
-        p->uas[0] = PICK(r, ua_lambda);
+        p->uas[0] = VG_SIM_PICK(r, ua_lambda);
         p->n_uas = 1;
         p->mfa = false;
         break;
     }
     default: { /* PROF_EC2 */
         char iid[17];
-        RAND_CHARS(r, iid, 16, HEX);
+        VG_SIM_RAND_CHARS(r, iid, 16, HEX);
         list_name(p->name, sizeof(p->name), ec2_roles[k % VG_ARRAY_LEN(ec2_roles)], k,
                   VG_ARRAY_LEN(ec2_roles));
         snprintf(p->session, sizeof(p->session), "i-0%s", iid);
         p->n_ips = 1;
         random_ip(r, aws_octets, sizeof(aws_octets), p->ips[0]);
-        snprintf(p->private_ip, sizeof(p->private_ip), "10.%u.%u.%u", (unsigned)below(r, 4),
-                 (unsigned)below(r, 256), 4 + (unsigned)below(r, 250));
-        p->vpce = per_mille(r, 500);
-        RAND_CHARS(r, iid, 16, HEX);
+        snprintf(p->private_ip, sizeof(p->private_ip), "10.%u.%u.%u", (unsigned)vg_sim_below(r, 4),
+                 (unsigned)vg_sim_below(r, 256), 4 + (unsigned)vg_sim_below(r, 250));
+        p->vpce = vg_sim_per_mille(r, 500);
+        VG_SIM_RAND_CHARS(r, iid, 16, HEX);
         snprintf(p->vpce_id, sizeof(p->vpce_id), "vpce-0%s", iid);
-        p->uas[0] = PICK(r, ua_ec2);
+        p->uas[0] = VG_SIM_PICK(r, ua_ec2);
         p->n_uas = 1;
         p->mfa = false;
         break;
@@ -1098,88 +999,88 @@ static bool is_user(const struct principal *p)
 }
 
 /* The userIdentity object of p; with_key false is the console sign-in shape. */
-static void build_ident(struct sink *s, const struct account *a, const struct principal *p,
+static void build_ident(struct vg_sim_sink *s, const struct account *a, const struct principal *p,
                         bool with_key)
 {
     vg_buf_reset(&s->b);
     if (is_user(p)) {
-        PUT(s, "{\"type\":\"IAMUser\",\"principalId\":");
+        VG_SIM_PUT(s, "{\"type\":\"IAMUser\",\"principalId\":");
         put_str(s, p->pid);
-        PUT(s, ",\"arn\":");
+        VG_SIM_PUT(s, ",\"arn\":");
         put_str(s, p->arn);
-        PUT(s, ",\"accountId\":");
+        VG_SIM_PUT(s, ",\"accountId\":");
         put_str(s, a->id);
         if (with_key) {
-            PUT(s, ",\"accessKeyId\":");
+            VG_SIM_PUT(s, ",\"accessKeyId\":");
             put_str(s, p->akid);
         }
-        PUT(s, ",\"userName\":");
+        VG_SIM_PUT(s, ",\"userName\":");
         put_str(s, p->name);
         if (with_key && p->prof == PROF_CONSOLE) {
-            PUT(s, ",\"sessionContext\":{\"sessionIssuer\":{},\"webIdFederationData\":{},"
-                   "\"attributes\":{\"creationDate\":");
+            VG_SIM_PUT(s, ",\"sessionContext\":{\"sessionIssuer\":{},\"webIdFederationData\":{},"
+                          "\"attributes\":{\"creationDate\":");
             put_str(s, p->created);
-            PUT(s, ",\"mfaAuthenticated\":");
+            VG_SIM_PUT(s, ",\"mfaAuthenticated\":");
             put_str(s, p->mfa ? "true" : "false");
-            PUT(s, "}}");
+            VG_SIM_PUT(s, "}}");
         }
-        PUT(s, "}");
+        VG_SIM_PUT(s, "}");
         return;
     }
-    PUT(s, "{\"type\":\"AssumedRole\",\"principalId\":");
+    VG_SIM_PUT(s, "{\"type\":\"AssumedRole\",\"principalId\":");
     put_strf(s, "%s:%s", p->pid, p->session);
-    PUT(s, ",\"arn\":");
+    VG_SIM_PUT(s, ",\"arn\":");
     put_str(s, p->arn);
-    PUT(s, ",\"accountId\":");
+    VG_SIM_PUT(s, ",\"accountId\":");
     put_str(s, a->id);
-    PUT(s, ",\"accessKeyId\":");
+    VG_SIM_PUT(s, ",\"accessKeyId\":");
     put_str(s, p->akid);
-    PUT(s, ",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":");
+    VG_SIM_PUT(s, ",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":");
     put_str(s, p->pid);
-    PUT(s, ",\"arn\":");
+    VG_SIM_PUT(s, ",\"arn\":");
     put_strf(s, "arn:aws:iam::%s:role/%s", a->id, p->name);
-    PUT(s, ",\"accountId\":");
+    VG_SIM_PUT(s, ",\"accountId\":");
     put_str(s, a->id);
-    PUT(s, ",\"userName\":");
+    VG_SIM_PUT(s, ",\"userName\":");
     put_str(s, p->name);
-    PUT(s, "},\"webIdFederationData\":{},\"attributes\":{\"creationDate\":");
+    VG_SIM_PUT(s, "},\"webIdFederationData\":{},\"attributes\":{\"creationDate\":");
     put_str(s, p->created);
-    PUT(s, ",\"mfaAuthenticated\":\"false\"}");
+    VG_SIM_PUT(s, ",\"mfaAuthenticated\":\"false\"}");
     if (p->prof == PROF_EC2)
-        PUT(s, ",\"ec2RoleDelivery\":\"2.0\"");
-    PUT(s, "}}");
+        VG_SIM_PUT(s, ",\"ec2RoleDelivery\":\"2.0\"");
+    VG_SIM_PUT(s, "}}");
 }
 
 static void account_init(struct gen *g, struct account *a, struct principal *pr, unsigned n_pr)
 {
     static const int8_t tz_hours[] = { -8, -5, -5, 0, 1, 2, 9, 10 };
-    struct rng *r = &g->rng;
+    struct vg_sim_rng *r = &g->rng;
     char tag[9];
 
-    a->id[0] = (char)('1' + below(r, 9));
-    rand_chars(r, a->id + 1, 11, "0123456789", 10);
-    a->org = PICK(r, orgs);
+    a->id[0] = (char)('1' + vg_sim_below(r, 9));
+    vg_sim_rand_chars(r, a->id + 1, 11, "0123456789", 10);
+    a->org = VG_SIM_PICK(r, orgs);
 
     /* us-east-1 carries most of the traffic; two to four other regions share the rest */
     uint8_t pool[VG_ARRAY_LEN(region_names) - 1];
     for (size_t i = 0; i < VG_ARRAY_LEN(pool); i++)
         pool[i] = (uint8_t)(i + 1);
-    a->n_slots = (uint8_t)(3 + below(r, MAX_SLOTS - 2));
+    a->n_slots = (uint8_t)(3 + vg_sim_below(r, MAX_SLOTS - 2));
     a->slot_region[0] = 0;
-    a->slot_cum[0] = (uint32_t)(55 + below(r, 20));
+    a->slot_cum[0] = (uint32_t)(55 + vg_sim_below(r, 20));
     for (unsigned s = 1; s < a->n_slots; s++) {
-        size_t j = s - 1 + below(r, VG_ARRAY_LEN(pool) - (s - 1));
+        size_t j = s - 1 + vg_sim_below(r, VG_ARRAY_LEN(pool) - (s - 1));
         uint8_t t = pool[s - 1];
         pool[s - 1] = pool[j];
         pool[j] = t;
         a->slot_region[s] = pool[s - 1];
-        a->slot_cum[s] = a->slot_cum[s - 1] + (uint32_t)(5 + below(r, 20));
+        a->slot_cum[s] = a->slot_cum[s - 1] + (uint32_t)(5 + vg_sim_below(r, 20));
     }
-    a->tz_windows = PICK(r, tz_hours) * (3600 / WINDOW_S);
+    a->tz_windows = VG_SIM_PICK(r, tz_hours) * (3600 / VG_SIM_WINDOW_S);
 
-    RAND_CHARS(r, a->sso_suffix, 16, HEX);
+    VG_SIM_RAND_CHARS(r, a->sso_suffix, 16, HEX);
     for (unsigned i = 0; i < N_BUCKETS; i++) {
-        RAND_CHARS(r, tag, 6, LOWER_ALNUM);
+        VG_SIM_RAND_CHARS(r, tag, 6, LOWER_ALNUM);
         if (i < VG_ARRAY_LEN(bucket_purposes)) {
             snprintf(a->buckets[i], sizeof(a->buckets[i]), "%s-%s-%s", a->org, bucket_purposes[i],
                      tag);
@@ -1190,21 +1091,21 @@ static void account_init(struct gen *g, struct account *a, struct principal *pr,
                      region_names[a->slot_region[a->bucket_slot[i]]], tag);
         }
     }
-    RAND_CHARS(r, tag, 8, HEX);
+    VG_SIM_RAND_CHARS(r, tag, 8, HEX);
     snprintf(a->trail_bucket, sizeof(a->trail_bucket), "aws-cloudtrail-logs-%s-%s", a->id, tag);
-    RAND_CHARS(r, a->owner_id, 64, HEX);
+    VG_SIM_RAND_CHARS(r, a->owner_id, 64, HEX);
     rand_uuid(r, a->kms_key);
     a->kms_key[36] = '\0';
-    RAND_CHARS(r, a->fingerprint, 32, HEX);
+    VG_SIM_RAND_CHARS(r, a->fingerprint, 32, HEX);
     random_ip(r, human_octets, sizeof(human_octets), a->attacker_ip);
 
     struct principal *m = &a->mallory;
     m->prof = PROF_CLI;
     snprintf(m->name, sizeof(m->name), "mallory");
     memcpy(m->pid, "AIDA", 4);
-    RAND_CHARS(r, m->pid + 4, 17, KEY_CHARS);
+    VG_SIM_RAND_CHARS(r, m->pid + 4, 17, KEY_CHARS);
     memcpy(m->akid, "AKIA", 4);
-    RAND_CHARS(r, m->akid + 4, 16, KEY_CHARS);
+    VG_SIM_RAND_CHARS(r, m->akid + 4, 16, KEY_CHARS);
     snprintf(m->arn, sizeof(m->arn), "arn:aws:iam::%s:user/mallory", a->id);
     memcpy(m->ips[0], a->attacker_ip, sizeof(a->attacker_ip));
     m->n_ips = 1;
@@ -1212,13 +1113,13 @@ static void account_init(struct gen *g, struct account *a, struct principal *pr,
     m->n_uas = 1;
 
     unsigned counters[PROF_COUNT] = { 0 };
-    unsigned name_off = (unsigned)below(r, 256);
+    unsigned name_off = (unsigned)vg_sim_below(r, 256);
     a->pr = pr;
     a->n_pr = n_pr;
     a->pr_total = 0;
     for (unsigned i = 0; i < n_pr; i++) {
         principal_init(g, a, &pr[i], i, counters, name_off);
-        a->pr_total += prof_activity[pr[i].prof] * (uint32_t)(1 + below(r, 4));
+        a->pr_total += prof_activity[pr[i].prof] * (uint32_t)(1 + vg_sim_below(r, 4));
         pr[i].cum_weight = a->pr_total;
     }
 }
@@ -1226,13 +1127,13 @@ static void account_init(struct gen *g, struct account *a, struct principal *pr,
 /* New session keys and identities for the day: temporary credentials do not outlive it. */
 static int account_refresh(struct gen *g, struct account *a)
 {
-    struct rng *r = &g->rng;
+    struct vg_sim_rng *r = &g->rng;
     for (unsigned i = 0; i <= a->n_pr; i++) {
         struct principal *p = i < a->n_pr ? &a->pr[i] : &a->mallory;
         if (!is_user(p) || p->prof == PROF_CONSOLE) {
             memcpy(p->akid, "ASIA", 4);
-            RAND_CHARS(r, p->akid + 4, 16, KEY_CHARS);
-            fmt_time(g->day_ms - (int64_t)(60 + below(r, 3600)) * 1000, p->created);
+            VG_SIM_RAND_CHARS(r, p->akid + 4, 16, KEY_CHARS);
+            vg_sim_fmt_time(g->day_ms - (int64_t)(60 + vg_sim_below(r, 3600)) * 1000, p->created);
         }
         build_ident(&p->ident, a, p, true);
         if (p->ident.err)
@@ -1268,10 +1169,10 @@ struct intel_draw {
 
 /* A new address in [base, base + span): not .0 or .255, on no list yet, outside the curated /24
  * (so an address there has exactly one entry to match). */
-static uint32_t fresh_ip(struct rng *r, struct intel_draw *d, uint32_t base, uint32_t span)
+static uint32_t fresh_ip(struct vg_sim_rng *r, struct intel_draw *d, uint32_t base, uint32_t span)
 {
     for (;;) {
-        uint32_t ip = base + (uint32_t)below(r, span);
+        uint32_t ip = base + (uint32_t)vg_sim_below(r, span);
         bool ok = (ip & 255) != 0 && (ip & 255) != 255 && ip >> 8 != d->net;
         for (size_t i = 0; ok && i < d->n_taken; i++)
             ok = d->taken[i] != ip;
@@ -1280,18 +1181,19 @@ static uint32_t fresh_ip(struct rng *r, struct intel_draw *d, uint32_t base, uin
     }
 }
 
-static uint32_t first_octet(struct rng *r, const uint8_t *octets, size_t n)
+static uint32_t first_octet(struct vg_sim_rng *r, const uint8_t *octets, size_t n)
 {
-    return (uint32_t)octets[below(r, n)] << 24;
+    return (uint32_t)octets[vg_sim_below(r, n)] << 24;
 }
 
-static void intel_draw(struct intel_sample *s, struct rng *r)
+static void intel_draw(struct intel_sample *s, struct vg_sim_rng *r)
 {
     struct intel_draw d = { .n_taken = 0 };
-    d.net = first_octet(r, curated_octets, sizeof(curated_octets)) >> 8 | (uint32_t)below(r, 65536);
+    d.net = first_octet(r, curated_octets, sizeof(curated_octets)) >> 8 |
+            (uint32_t)vg_sim_below(r, 65536);
     s->curated_net = d.net;
     for (unsigned i = 0; i < N_TOR_EXITS; i++) {
-        const uint8_t *t = tor_nets[below(r, VG_ARRAY_LEN(tor_nets))];
+        const uint8_t *t = tor_nets[vg_sim_below(r, VG_ARRAY_LEN(tor_nets))];
         s->tor[i] = fresh_ip(
             r, &d, (uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8, t[3] * 256u);
     }
@@ -1306,25 +1208,22 @@ static void intel_draw(struct intel_sample *s, struct rng *r)
             fresh_ip(r, &d, first_octet(r, trusted_octets, sizeof(trusted_octets)), 1u << 24);
 }
 
-static void fmt_ip4(uint32_t ip, char out[16])
-{
-    snprintf(out, 16, "%u.%u.%u.%u", ip >> 24, ip >> 16 & 255, ip >> 8 & 255, ip & 255);
-}
-
 /* The listed addresses account ai calls from; accounts share the lists. */
 static void account_listed(struct account *a, unsigned ai, const struct intel_sample *s,
-                           struct rng *r)
+                           struct vg_sim_rng *r)
 {
     char hex[17];
-    fmt_ip4(s->tor[ai % N_TOR_EXITS], a->listed_ip[FROM_TOR]);
-    fmt_ip4(s->curated[ai % N_CURATED], a->listed_ip[FROM_CURATED]);
-    fmt_ip4(s->curated_net << 8 | (uint32_t)(1 + below(r, 254)), a->listed_ip[FROM_CURATED_NET]);
-    fmt_ip4(s->custom[ai % (N_CUSTOM - 1)], a->listed_ip[FROM_CUSTOM]);
-    fmt_ip4(s->custom[N_CUSTOM - 1], a->listed_ip[FROM_CUSTOM_TRUSTED]);
+    vg_sim_fmt_ip4(s->tor[ai % N_TOR_EXITS], a->listed_ip[FROM_TOR]);
+    vg_sim_fmt_ip4(s->curated[ai % N_CURATED], a->listed_ip[FROM_CURATED]);
+    vg_sim_fmt_ip4(s->curated_net << 8 | (uint32_t)(1 + vg_sim_below(r, 254)),
+                   a->listed_ip[FROM_CURATED_NET]);
+    vg_sim_fmt_ip4(s->custom[ai % (N_CUSTOM - 1)], a->listed_ip[FROM_CUSTOM]);
+    vg_sim_fmt_ip4(s->custom[N_CUSTOM - 1], a->listed_ip[FROM_CUSTOM_TRUSTED]);
     /* 10.b.c.x for the curated b.c: the /24 must not match on its lower octets */
-    fmt_ip4(10u << 24 | (s->curated_net & 0xffff) << 8 | (uint32_t)(1 + below(r, 254)),
-            a->listed_ip[FROM_PRIVATE]);
-    RAND_CHARS(r, hex, 16, HEX);
+    vg_sim_fmt_ip4(10u << 24 | (s->curated_net & 0xffff) << 8 |
+                       (uint32_t)(1 + vg_sim_below(r, 254)),
+                   a->listed_ip[FROM_PRIVATE]);
+    VG_SIM_RAND_CHARS(r, hex, 16, HEX);
     snprintf(a->listed_vpce, sizeof(a->listed_vpce), "vpce-0%s", hex);
 }
 
@@ -1369,7 +1268,7 @@ static void set_error(struct gen *g, struct ev *e, const char *arn)
     if (api->flags & F_S3) {
         e->err_code = "AccessDenied";
         e->err_msg = "Access Denied";
-    } else if (per_mille(&g->rng, 300)) {
+    } else if (vg_sim_per_mille(&g->rng, 300)) {
         e->err_code = ec2 ? "Client.RequestLimitExceeded" : "ThrottlingException";
         e->err_msg = ec2 ? "Request limit exceeded." : "Rate exceeded";
     } else {
@@ -1398,36 +1297,36 @@ static const char *pick_ua(struct gen *g, const struct principal *p, const struc
             return UA_BROWSER;
         if (api->flags & F_S3)
             return UA_S3_CONSOLE;
-        return per_mille(&g->rng, 500) ? "console.amazonaws.com" : "AWS Internal";
+        return vg_sim_per_mille(&g->rng, 500) ? "console.amazonaws.com" : "AWS Internal";
     }
     if (p->prof == PROF_EC2 && strcmp(api->source, S_SSM) == 0)
         return UA_SSM_AGENT;
-    return p->uas[below(&g->rng, p->n_uas)];
+    return p->uas[vg_sim_below(&g->rng, p->n_uas)];
 }
 
 static void prepare_call(struct gen *g, struct account *a, const struct spec *sp, struct ev *e)
 {
-    struct rng *r = &g->rng;
+    struct vg_sim_rng *r = &g->rng;
     const struct principal *p = &a->pr[sp->who];
     const struct call *c = &calls[sp->what];
     e->api = &c->api;
     e->p = p;
     e->ident = &p->ident;
-    e->ip = p->ips[below(r, p->n_ips)];
+    e->ip = p->ips[vg_sim_below(r, p->n_ips)];
     e->ua = pick_ua(g, p, e->api);
     e->bucket = a->buckets[sp->bucket];
-    e->tls = per_mille(r, 850);
+    e->tls = vg_sim_per_mille(r, 850);
     e->from_console = p->prof == PROF_CONSOLE;
     if (c->api.kind == K_S3_BUCKET_SUB || c->api.kind == K_S3_OBJECT)
         set_s3_host(e, e->region);
     if (c->api.kind == K_S3_OBJECT) {
         char tag[9];
-        RAND_CHARS(r, tag, 8, HEX);
-        snprintf(e->key, sizeof(e->key), "%s/dt=%s/part-%05u-%s%s", PICK(r, key_prefixes), g->date,
-                 (unsigned)below(r, 2000), tag, PICK(r, key_exts));
+        VG_SIM_RAND_CHARS(r, tag, 8, HEX);
+        snprintf(e->key, sizeof(e->key), "%s/dt=%s/part-%05u-%s%s", VG_SIM_PICK(r, key_prefixes),
+                 g->date, (unsigned)vg_sim_below(r, 2000), tag, VG_SIM_PICK(r, key_exts));
     }
     if (c->api.kind == K_STS_ASSUME_ROLE) {
-        e->role = PICK(r, assume_targets);
+        e->role = VG_SIM_PICK(r, assume_targets);
         e->session = p->prof == PROF_ROLE ? p->session : p->name;
     }
     if (c->api.flags & F_SIGNIN) {
@@ -1435,7 +1334,7 @@ static void prepare_call(struct gen *g, struct account *a, const struct spec *sp
         e->ident = &g->scratch_ident;
         e->from_console = false;
         e->tls = true;
-    } else if (per_mille(r, ERROR_PER_MILLE)) {
+    } else if (vg_sim_per_mille(r, ERROR_PER_MILLE)) {
         set_error(g, e, p->arn);
     }
     if (p->prof == PROF_EC2 && p->vpce && (c->api.flags & F_S3)) {
@@ -1444,12 +1343,12 @@ static void prepare_call(struct gen *g, struct account *a, const struct spec *sp
     }
 }
 
-static void service_ident(struct sink *s, const char *invoked_by)
+static void service_ident(struct vg_sim_sink *s, const char *invoked_by)
 {
     vg_buf_reset(&s->b);
-    PUT(s, "{\"type\":\"AWSService\",\"invokedBy\":");
+    VG_SIM_PUT(s, "{\"type\":\"AWSService\",\"invokedBy\":");
     put_str(s, invoked_by);
-    PUT(s, "}");
+    VG_SIM_PUT(s, "}");
 }
 
 static void prepare_service(struct gen *g, struct account *a, const struct spec *sp, struct ev *e)
@@ -1478,7 +1377,7 @@ static void prepare_service(struct gen *g, struct account *a, const struct spec 
 static void prepare_scenario(struct gen *g, struct account *a, const struct spec *sp, struct ev *e)
 {
     const struct scenario *sc = &scenarios[sp->what];
-    struct sink *s = &g->scratch_ident;
+    struct vg_sim_sink *s = &g->scratch_ident;
     char key[24], created[24];
     e->api = &sc->api;
     e->bucket = a->buckets[sc->bucket];
@@ -1503,26 +1402,26 @@ static void prepare_scenario(struct gen *g, struct account *a, const struct spec
     case WHO_ROOT_SESSION:
     case WHO_ROOT_CONSOLE:
         vg_buf_reset(&s->b);
-        PUT(s, "{\"type\":\"Root\",\"principalId\":");
+        VG_SIM_PUT(s, "{\"type\":\"Root\",\"principalId\":");
         put_str(s, a->id);
-        PUT(s, ",\"arn\":");
+        VG_SIM_PUT(s, ",\"arn\":");
         put_strf(s, "arn:aws:iam::%s:root", a->id);
-        PUT(s, ",\"accountId\":");
+        VG_SIM_PUT(s, ",\"accountId\":");
         put_str(s, a->id);
         if (sc->who != WHO_ROOT_CONSOLE) {
             memcpy(key, sc->who == WHO_ROOT ? "AKIA" : "ASIA", 4);
-            RAND_CHARS(&g->rng, key + 4, 16, KEY_CHARS);
-            PUT(s, ",\"accessKeyId\":");
+            VG_SIM_RAND_CHARS(&g->rng, key + 4, 16, KEY_CHARS);
+            VG_SIM_PUT(s, ",\"accessKeyId\":");
             put_str(s, key);
         }
         if (sc->who == WHO_ROOT_SESSION) {
             /* sts:AssumeRoot from the management account, two minutes earlier */
-            fmt_time(e->ms - 120000, created);
-            PUT(s, ",\"sessionContext\":{\"attributes\":{\"creationDate\":");
+            vg_sim_fmt_time(e->ms - 120000, created);
+            VG_SIM_PUT(s, ",\"sessionContext\":{\"attributes\":{\"creationDate\":");
             put_str(s, created);
-            PUT(s, ",\"mfaAuthenticated\":\"false\"},\"assumedRoot\":\"true\"}");
+            VG_SIM_PUT(s, ",\"mfaAuthenticated\":\"false\"},\"assumedRoot\":\"true\"}");
         }
-        PUT(s, "}");
+        VG_SIM_PUT(s, "}");
         break;
     case WHO_CFN:
         service_ident(s, "cloudformation.amazonaws.com");
@@ -1537,8 +1436,8 @@ static void prepare_scenario(struct gen *g, struct account *a, const struct spec
         /* the user's identity, marked as invoked by the service that called */
         const struct vg_buf *id = &a->pr[0].ident.b;
         vg_buf_reset(&s->b);
-        put(s, id->data, id->len - 1);
-        PUT(s, ",\"invokedBy\":\"ec2.amazonaws.com\"}");
+        vg_sim_put(s, id->data, id->len - 1);
+        VG_SIM_PUT(s, ",\"invokedBy\":\"ec2.amazonaws.com\"}");
         e->p = &a->pr[0];
         e->ip = e->ua = "ec2.amazonaws.com";
         e->tls = false;
@@ -1563,30 +1462,31 @@ static void prepare_scenario(struct gen *g, struct account *a, const struct spec
 }
 
 /* n random characters of a set, written raw: callers use sets that need no escaping. */
-static void put_rand(struct sink *o, struct rng *r, size_t n, const char *set, size_t setlen)
+static void put_rand(struct vg_sim_sink *o, struct vg_sim_rng *r, size_t n, const char *set,
+                     size_t setlen)
 {
     char tmp[64];
     while (n) {
         size_t k = n < sizeof(tmp) ? n : sizeof(tmp);
         for (size_t i = 0; i < k; i++)
-            tmp[i] = set[below(r, setlen)];
-        put(o, tmp, k);
+            tmp[i] = set[vg_sim_below(r, setlen)];
+        vg_sim_put(o, tmp, k);
         n -= k;
     }
 }
 
 #define PUT_RAND(o, r, n, set) put_rand((o), (r), (n), (set), sizeof(set) - 1)
 
-static void put_uuid(struct sink *o, struct rng *r)
+static void put_uuid(struct vg_sim_sink *o, struct vg_sim_rng *r)
 {
     char u[36];
     rand_uuid(r, u);
-    put(o, u, sizeof(u));
+    vg_sim_put(o, u, sizeof(u));
 }
 
 /* The user agent, with the `command/` tail aws-cli v2 appends ("command/ec2.describe-instances").
  */
-static void put_ua(struct sink *o, const char *ua, const struct api *api)
+static void put_ua(struct vg_sim_sink *o, const char *ua, const struct api *api)
 {
     size_t n = strlen(ua);
     if (n < 8 || memcmp(ua + n - 8, "command/", 8) != 0) {
@@ -1611,7 +1511,7 @@ static void put_ua(struct sink *o, const char *ua, const struct api *api)
     put_strn(o, buf, n);
 }
 
-static void put_event_time(struct sink *o, const char *date, uint32_t sod)
+static void put_event_time(struct vg_sim_sink *o, const char *date, uint32_t sod)
 {
     char t[22];
     unsigned h = sod / 3600, m = sod / 60 % 60, s = sod % 60;
@@ -1628,17 +1528,17 @@ static void put_event_time(struct sink *o, const char *date, uint32_t sod)
     t[19] = (char)('0' + s % 10);
     t[20] = 'Z';
     t[21] = '"';
-    put(o, t, sizeof(t));
+    vg_sim_put(o, t, sizeof(t));
 }
 
 /* "Nov 1, 2026, 1:03:12 AM": how STS writes credential expiry in responseElements (and IAM its
  * createDate). */
-static void put_expiration(struct sink *o, int64_t ms)
+static void put_expiration(struct vg_sim_sink *o, int64_t ms)
 {
     static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
     char iso[24];
-    fmt_time(ms, iso);
+    vg_sim_fmt_time(ms, iso);
     unsigned mon = (unsigned)(iso[5] - '0') * 10 + (unsigned)(iso[6] - '0');
     unsigned day = (unsigned)(iso[8] - '0') * 10 + (unsigned)(iso[9] - '0');
     unsigned hour = (unsigned)(iso[11] - '0') * 10 + (unsigned)(iso[12] - '0');
@@ -1646,405 +1546,412 @@ static void put_expiration(struct sink *o, int64_t ms)
              hour % 12 ? hour % 12 : 12, iso + 14, hour < 12 ? "AM" : "PM");
 }
 
-static void put_bucket_policy(struct sink *o, const struct account *a, const struct ev *e)
+static void put_bucket_policy(struct vg_sim_sink *o, const struct account *a, const struct ev *e)
 {
     const char *b = e->bucket;
-    PUT(o, "{\"bucketPolicy\":{\"Version\":\"2012-10-17\",\"Statement\":[");
+    VG_SIM_PUT(o, "{\"bucketPolicy\":{\"Version\":\"2012-10-17\",\"Statement\":[");
     switch (e->api->kind) {
     case K_SC_POLICY_ANON:
-        PUT(o, "{\"Sid\":\"PublicRead\",\"Effect\":\"Allow\",\"Principal\":\"*\","
-               "\"Action\":\"s3:GetObject\",\"Resource\":");
+        VG_SIM_PUT(o, "{\"Sid\":\"PublicRead\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+                      "\"Action\":\"s3:GetObject\",\"Resource\":");
         put_strf(o, "arn:aws:s3:::%s/*", b);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
         break;
     case K_SC_POLICY_PUBLIC:
-        PUT(o, "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
-               "\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[");
+        VG_SIM_PUT(o, "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
+                      "\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[");
         put_strf(o, "arn:aws:s3:::%s", b);
-        PUT(o, ",");
+        VG_SIM_PUT(o, ",");
         put_strf(o, "arn:aws:s3:::%s/*", b);
-        PUT(o, "],\"Condition\":{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*\"}}}");
+        VG_SIM_PUT(o,
+                   "],\"Condition\":{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*\"}}}");
         break;
     case K_SC_POLICY_PRIVATE:
-        PUT(o, "{\"Sid\":\"AccountRead\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":");
+        VG_SIM_PUT(o, "{\"Sid\":\"AccountRead\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":");
         put_strf(o, "arn:aws:iam::%s:root", a->id);
-        PUT(o, "},\"Action\":\"s3:GetObject\",\"Resource\":");
+        VG_SIM_PUT(o, "},\"Action\":\"s3:GetObject\",\"Resource\":");
         put_strf(o, "arn:aws:s3:::%s/*", b);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
         break;
     default: /* K_SC_POLICY_VPCE */
-        PUT(o, "{\"Sid\":\"VpceOnly\",\"Effect\":\"Allow\",\"Principal\":\"*\","
-               "\"Action\":\"s3:GetObject\",\"Resource\":");
+        VG_SIM_PUT(o, "{\"Sid\":\"VpceOnly\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+                      "\"Action\":\"s3:GetObject\",\"Resource\":");
         put_strf(o, "arn:aws:s3:::%s/*", b);
-        PUT(o, ",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"vpce-1a2b3c4d\"}}}");
+        VG_SIM_PUT(o, ",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"vpce-1a2b3c4d\"}}}");
         break;
     }
-    PUT(o, "]},\"bucketName\":");
+    VG_SIM_PUT(o, "]},\"bucketName\":");
     put_str(o, b);
-    PUT(o, ",\"Host\":");
+    VG_SIM_PUT(o, ",\"Host\":");
     put_str(o, e->host);
-    PUT(o, ",\"policy\":\"\"}");
+    VG_SIM_PUT(o, ",\"policy\":\"\"}");
 }
 
 /* The caller's own instance, or some instance of the account's. */
-static const char *instance_id(struct rng *r, const struct principal *p, char *buf)
+static const char *instance_id(struct vg_sim_rng *r, const struct principal *p, char *buf)
 {
     if (p && p->prof == PROF_EC2)
         return p->session;
     memcpy(buf, "i-0", 3);
-    RAND_CHARS(r, buf + 3, 16, HEX);
+    VG_SIM_RAND_CHARS(r, buf + 3, 16, HEX);
     return buf;
 }
 
 /* requestParameters.  Also sets *target, a name responseElements repeats. */
 static void put_params(struct gen *g, const struct account *a, struct ev *e, const char **target)
 {
-    struct sink *o = &g->out;
-    struct rng *r = &g->rng;
+    struct vg_sim_sink *o = &g->out;
+    struct vg_sim_rng *r = &g->rng;
     const struct api *api = e->api;
     const struct principal *p = e->p;
     char iid[24], t0[24], t1[24];
     if (api->params) {
-        put(o, api->params, strlen(api->params));
+        vg_sim_put(o, api->params, strlen(api->params));
         return;
     }
     switch (api->kind) {
     case K_EC2_TAGS_FILTER:
-        PUT(o, "{\"filterSet\":{\"items\":[{\"name\":\"resource-id\",\"valueSet\":{\"items\":"
-               "[{\"value\":");
+        VG_SIM_PUT(o,
+                   "{\"filterSet\":{\"items\":[{\"name\":\"resource-id\",\"valueSet\":{\"items\":"
+                   "[{\"value\":");
         put_str(o, instance_id(r, p, iid));
-        PUT(o, "}]}}]}}");
+        VG_SIM_PUT(o, "}]}}]}}");
         break;
     case K_EC2_CREATE_TAGS:
-        PUT(o, "{\"resourcesSet\":{\"items\":[{\"resourceId\":");
+        VG_SIM_PUT(o, "{\"resourcesSet\":{\"items\":[{\"resourceId\":");
         put_str(o, instance_id(r, p, iid));
-        PUT(o, "}]},\"tagSet\":{\"items\":[{\"key\":\"Owner\",\"value\":\"platform-team\"}]}}");
+        VG_SIM_PUT(o,
+                   "}]},\"tagSet\":{\"items\":[{\"key\":\"Owner\",\"value\":\"platform-team\"}]}}");
         break;
     case K_S3_BUCKET_SUB:
-        PUT(o, "{\"bucketName\":");
+        VG_SIM_PUT(o, "{\"bucketName\":");
         put_str(o, e->bucket);
-        PUT(o, ",\"Host\":");
+        VG_SIM_PUT(o, ",\"Host\":");
         put_str(o, e->host);
-        PUT(o, ",");
+        VG_SIM_PUT(o, ",");
         put_str(o, api->arg);
-        PUT(o, ":\"\"}");
+        VG_SIM_PUT(o, ":\"\"}");
         break;
     case K_S3_OBJECT:
-        PUT(o, "{\"bucketName\":");
+        VG_SIM_PUT(o, "{\"bucketName\":");
         put_str(o, e->bucket);
-        PUT(o, ",\"Host\":");
+        VG_SIM_PUT(o, ",\"Host\":");
         put_str(o, e->host);
-        PUT(o, ",\"key\":");
+        VG_SIM_PUT(o, ",\"key\":");
         put_str(o, e->key);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
         break;
     case K_IAM_ROLE:
-        PUT(o, "{\"roleName\":");
-        put_str(o, PICK(r, assume_targets));
-        PUT(o, "}");
+        VG_SIM_PUT(o, "{\"roleName\":");
+        put_str(o, VG_SIM_PICK(r, assume_targets));
+        VG_SIM_PUT(o, "}");
         break;
     case K_IAM_USER:
-        PUT(o, "{\"userName\":");
+        VG_SIM_PUT(o, "{\"userName\":");
         put_str(o, p->name);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
         break;
     case K_STS_ASSUME_ROLE:
-        PUT(o, "{\"roleArn\":");
+        VG_SIM_PUT(o, "{\"roleArn\":");
         put_strf(o, "arn:aws:iam::%s:role/%s", a->id, e->role);
-        PUT(o, ",\"roleSessionName\":");
+        VG_SIM_PUT(o, ",\"roleSessionName\":");
         put_str(o, e->session);
-        PUT(o, ",\"durationSeconds\":3600}");
+        VG_SIM_PUT(o, ",\"durationSeconds\":3600}");
         break;
     case K_KMS:
-        PUT(o, "{\"keyId\":");
+        VG_SIM_PUT(o, "{\"keyId\":");
         put_strf(o, "arn:aws:kms:%s:%s:key/%s", e->region, a->id, a->kms_key);
-        PUT(o, ",\"keySpec\":\"AES_256\"}");
+        VG_SIM_PUT(o, ",\"keySpec\":\"AES_256\"}");
         break;
     case K_LOGS_CREATE_STREAM:
-        *target = p && p->prof == PROF_LAMBDA ? p->session : PICK(r, fn_names);
-        PUT(o, "{\"logGroupName\":");
+        *target = p && p->prof == PROF_LAMBDA ? p->session : VG_SIM_PICK(r, fn_names);
+        VG_SIM_PUT(o, "{\"logGroupName\":");
         put_strf(o, "/aws/lambda/%s", *target);
-        PUT(o, ",\"logStreamName\":\"");
-        put(o, g->date, 4);
-        PUT(o, "/");
-        put(o, g->date + 5, 2);
-        PUT(o, "/");
-        put(o, g->date + 8, 2);
-        PUT(o, "/[$LATEST]");
+        VG_SIM_PUT(o, ",\"logStreamName\":\"");
+        vg_sim_put(o, g->date, 4);
+        VG_SIM_PUT(o, "/");
+        vg_sim_put(o, g->date + 5, 2);
+        VG_SIM_PUT(o, "/");
+        vg_sim_put(o, g->date + 8, 2);
+        VG_SIM_PUT(o, "/[$LATEST]");
         PUT_RAND(o, r, 32, HEX);
-        PUT(o, "\"}");
+        VG_SIM_PUT(o, "\"}");
         break;
     case K_LAMBDA_FN:
     case K_LAMBDA_UPDATE:
-        *target = PICK(r, fn_names);
-        PUT(o, "{\"functionName\":");
+        *target = VG_SIM_PICK(r, fn_names);
+        VG_SIM_PUT(o, "{\"functionName\":");
         put_str(o, *target);
         if (api->kind == K_LAMBDA_UPDATE)
-            PUT(o, ",\"publish\":true,\"dryRun\":false");
-        PUT(o, "}");
+            VG_SIM_PUT(o, ",\"publish\":true,\"dryRun\":false");
+        VG_SIM_PUT(o, "}");
         break;
     case K_CW_METRIC_STATS:
-        fmt_time(e->ms - 3600000, t0);
-        fmt_time(e->ms, t1);
-        PUT(o, "{\"namespace\":\"AWS/EC2\",\"metricName\":\"CPUUtilization\",\"dimensions\":"
-               "[{\"name\":\"InstanceId\",\"value\":");
+        vg_sim_fmt_time(e->ms - 3600000, t0);
+        vg_sim_fmt_time(e->ms, t1);
+        VG_SIM_PUT(o, "{\"namespace\":\"AWS/EC2\",\"metricName\":\"CPUUtilization\",\"dimensions\":"
+                      "[{\"name\":\"InstanceId\",\"value\":");
         put_str(o, instance_id(r, p, iid));
-        PUT(o, "}],\"startTime\":");
+        VG_SIM_PUT(o, "}],\"startTime\":");
         put_str(o, t0);
-        PUT(o, ",\"endTime\":");
+        VG_SIM_PUT(o, ",\"endTime\":");
         put_str(o, t1);
-        PUT(o, ",\"period\":300,\"statistics\":[\"Average\"]}");
+        VG_SIM_PUT(o, ",\"period\":300,\"statistics\":[\"Average\"]}");
         break;
     case K_SSM_GET_PARAM:
-        PUT(o, "{\"name\":");
-        put_strf(o, "/prod/%s/%s", PICK(r, apps), PICK(r, app_params));
-        PUT(o, ",\"withDecryption\":true}");
+        VG_SIM_PUT(o, "{\"name\":");
+        put_strf(o, "/prod/%s/%s", VG_SIM_PICK(r, apps), VG_SIM_PICK(r, app_params));
+        VG_SIM_PUT(o, ",\"withDecryption\":true}");
         break;
     case K_SSM_UPDATE_INFO:
-        PUT(o, "{\"instanceId\":");
+        VG_SIM_PUT(o, "{\"instanceId\":");
         put_str(o, instance_id(r, p, iid));
-        PUT(o, ",\"agentVersion\":\"3.2.1705.0\",\"agentStatus\":\"Active\",\"platformType\":"
-               "\"Linux\",\"platformName\":\"Amazon Linux\",\"platformVersion\":\"2023\","
-               "\"iPAddress\":");
+        VG_SIM_PUT(o,
+                   ",\"agentVersion\":\"3.2.1705.0\",\"agentStatus\":\"Active\",\"platformType\":"
+                   "\"Linux\",\"platformName\":\"Amazon Linux\",\"platformVersion\":\"2023\","
+                   "\"iPAddress\":");
         put_str(o, p ? p->private_ip : "10.0.0.10");
-        PUT(o, ",\"agentName\":\"amazon-ssm-agent\",\"availabilityZone\":");
+        VG_SIM_PUT(o, ",\"agentName\":\"amazon-ssm-agent\",\"availabilityZone\":");
         put_strf(o, "%sa", e->region);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
         break;
     case K_SSM_PUT_PARAM:
-        PUT(o, "{\"name\":");
-        put_strf(o, "/prod/%s/release", PICK(r, apps));
-        PUT(o, ",\"type\":\"String\",\"overwrite\":true}");
+        VG_SIM_PUT(o, "{\"name\":");
+        put_strf(o, "/prod/%s/release", VG_SIM_PICK(r, apps));
+        VG_SIM_PUT(o, ",\"type\":\"String\",\"overwrite\":true}");
         break;
     case K_DDB_TABLE:
-        PUT(o, "{\"tableName\":");
-        put_str(o, PICK(r, tables));
-        PUT(o, "}");
+        VG_SIM_PUT(o, "{\"tableName\":");
+        put_str(o, VG_SIM_PICK(r, tables));
+        VG_SIM_PUT(o, "}");
         break;
     case K_SECRET:
-        PUT(o, "{\"secretId\":");
-        put_strf(o, "prod/%s/db-credentials", PICK(r, apps));
-        PUT(o, "}");
+        VG_SIM_PUT(o, "{\"secretId\":");
+        put_strf(o, "prod/%s/db-credentials", VG_SIM_PICK(r, apps));
+        VG_SIM_PUT(o, "}");
         break;
     case K_CFN_STACK:
-        PUT(o, "{\"stackName\":");
-        put_str(o, PICK(r, stacks));
-        PUT(o, "}");
+        VG_SIM_PUT(o, "{\"stackName\":");
+        put_str(o, VG_SIM_PICK(r, stacks));
+        VG_SIM_PUT(o, "}");
         break;
     case K_SC_TRAIL:
-        PUT(o, "{\"name\":");
+        VG_SIM_PUT(o, "{\"name\":");
         put_strf(o, "arn:aws:cloudtrail:%s:%s:trail/%s", TRAIL_REGION, a->id, TRAIL_NAME);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
         break;
     case K_SC_LOGGING_OFF:
     case K_SC_LOGGING_ON:
-        PUT(o, "{\"bucketName\":");
+        VG_SIM_PUT(o, "{\"bucketName\":");
         put_str(o, e->bucket);
-        PUT(o, ",\"BucketLoggingStatus\":{\"xmlns\":\"http://s3.amazonaws.com/doc/2006-03-01/\"");
+        VG_SIM_PUT(
+            o, ",\"BucketLoggingStatus\":{\"xmlns\":\"http://s3.amazonaws.com/doc/2006-03-01/\"");
         if (api->kind == K_SC_LOGGING_ON) {
-            PUT(o, ",\"LoggingEnabled\":{\"TargetBucket\":");
+            VG_SIM_PUT(o, ",\"LoggingEnabled\":{\"TargetBucket\":");
             put_str(o, a->buckets[3]);
-            PUT(o, ",\"TargetPrefix\":\"x/\"}");
+            VG_SIM_PUT(o, ",\"TargetPrefix\":\"x/\"}");
         }
-        PUT(o, "},\"Host\":");
+        VG_SIM_PUT(o, "},\"Host\":");
         put_str(o, e->host);
-        PUT(o, ",\"logging\":\"\"}");
+        VG_SIM_PUT(o, ",\"logging\":\"\"}");
         break;
     case K_SC_ACCOUNT_PAB_OFF:
-        PUT(o, "{\"PublicAccessBlockConfiguration\":{\"xmlns\":"
-               "\"http://s3-control.amazonaws.com/doc/2018-08-20/\",\"BlockPublicAcls\":false,"
-               "\"IgnorePublicAcls\":false,\"BlockPublicPolicy\":false,"
-               "\"RestrictPublicBuckets\":false},\"x-amz-account-id\":");
+        VG_SIM_PUT(o,
+                   "{\"PublicAccessBlockConfiguration\":{\"xmlns\":"
+                   "\"http://s3-control.amazonaws.com/doc/2018-08-20/\",\"BlockPublicAcls\":false,"
+                   "\"IgnorePublicAcls\":false,\"BlockPublicPolicy\":false,"
+                   "\"RestrictPublicBuckets\":false},\"x-amz-account-id\":");
         put_str(o, a->id);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
         break;
     case K_SC_BUCKET_PAB:
-        PUT(o, "{\"publicAccessBlock\":\"\",\"bucketName\":");
+        VG_SIM_PUT(o, "{\"publicAccessBlock\":\"\",\"bucketName\":");
         put_str(o, e->bucket);
-        PUT(o, ",\"PublicAccessBlockConfiguration\":{\"xmlns\":"
-               "\"http://s3.amazonaws.com/doc/2006-03-01/\",\"RestrictPublicBuckets\":");
-        put(o, api->arg, strlen(api->arg));
-        PUT(o, ",\"BlockPublicPolicy\":");
-        put(o, api->arg, strlen(api->arg));
-        PUT(o, ",\"BlockPublicAcls\":");
-        put(o, api->arg, strlen(api->arg));
-        PUT(o, ",\"IgnorePublicAcls\":");
-        put(o, api->arg, strlen(api->arg));
-        PUT(o, "},\"Host\":");
+        VG_SIM_PUT(o, ",\"PublicAccessBlockConfiguration\":{\"xmlns\":"
+                      "\"http://s3.amazonaws.com/doc/2006-03-01/\",\"RestrictPublicBuckets\":");
+        vg_sim_put(o, api->arg, strlen(api->arg));
+        VG_SIM_PUT(o, ",\"BlockPublicPolicy\":");
+        vg_sim_put(o, api->arg, strlen(api->arg));
+        VG_SIM_PUT(o, ",\"BlockPublicAcls\":");
+        vg_sim_put(o, api->arg, strlen(api->arg));
+        VG_SIM_PUT(o, ",\"IgnorePublicAcls\":");
+        vg_sim_put(o, api->arg, strlen(api->arg));
+        VG_SIM_PUT(o, "},\"Host\":");
         put_str(o, e->host);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
         break;
     case K_SC_POLICY_ANON:
     case K_SC_POLICY_PUBLIC:
     case K_SC_POLICY_PRIVATE:
     case K_SC_POLICY_VPCE: put_bucket_policy(o, a, e); break;
     case K_SC_S3_LIST:
-        PUT(o, "{\"list-type\":\"2\",\"bucketName\":");
+        VG_SIM_PUT(o, "{\"list-type\":\"2\",\"bucketName\":");
         put_str(o, e->bucket);
-        PUT(o, ",\"encoding-type\":\"url\",\"max-keys\":\"1000\",\"prefix\":");
+        VG_SIM_PUT(o, ",\"encoding-type\":\"url\",\"max-keys\":\"1000\",\"prefix\":");
         put_str(o, api->arg);
-        PUT(o, ",\"delimiter\":\"/\",\"Host\":");
+        VG_SIM_PUT(o, ",\"delimiter\":\"/\",\"Host\":");
         put_str(o, e->host);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
         break;
     case K_SC_CREATE_USER:
     case K_SC_CREATE_KEY:
         *target = api->arg ? api->arg : p->name;
-        PUT(o, "{\"userName\":");
+        VG_SIM_PUT(o, "{\"userName\":");
         put_str(o, *target);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
         break;
     case K_SC_ACL_AUTH_USERS:
-        PUT(o, "{\"bucketName\":");
+        VG_SIM_PUT(o, "{\"bucketName\":");
         put_str(o, e->bucket);
-        PUT(o, ",\"AccessControlPolicy\":{\"AccessControlList\":{\"Grant\":[{\"Grantee\":"
-               "{\"xsi:type\":\"Group\",\"URI\":"
-               "\"http://acs.amazonaws.com/groups/global/AuthenticatedUsers\","
-               "\"xmlns:xsi\":\"http://www.w3.org/2001/XMLSchema-instance\"},"
-               "\"Permission\":\"READ\"}]},\"Owner\":{\"ID\":");
+        VG_SIM_PUT(o, ",\"AccessControlPolicy\":{\"AccessControlList\":{\"Grant\":[{\"Grantee\":"
+                      "{\"xsi:type\":\"Group\",\"URI\":"
+                      "\"http://acs.amazonaws.com/groups/global/AuthenticatedUsers\","
+                      "\"xmlns:xsi\":\"http://www.w3.org/2001/XMLSchema-instance\"},"
+                      "\"Permission\":\"READ\"}]},\"Owner\":{\"ID\":");
         put_str(o, a->owner_id);
-        PUT(o, "},\"xmlns\":\"http://s3.amazonaws.com/doc/2006-03-01/\"},\"Host\":");
+        VG_SIM_PUT(o, "},\"xmlns\":\"http://s3.amazonaws.com/doc/2006-03-01/\"},\"Host\":");
         put_str(o, e->host);
-        PUT(o, ",\"acl\":\"\"}");
+        VG_SIM_PUT(o, ",\"acl\":\"\"}");
         break;
     case K_NONE:
-    case K_CONSOLE_LOGIN: PUT(o, "null"); break;
+    case K_CONSOLE_LOGIN: VG_SIM_PUT(o, "null"); break;
     }
 }
 
 static void put_response(struct gen *g, const struct account *a, const struct ev *e,
                          const char *target)
 {
-    struct sink *o = &g->out;
-    struct rng *r = &g->rng;
+    struct vg_sim_sink *o = &g->out;
+    struct vg_sim_rng *r = &g->rng;
     switch (e->api->kind) {
     case K_EC2_CREATE_TAGS:
-        PUT(o, "{\"requestId\":\"");
+        VG_SIM_PUT(o, "{\"requestId\":\"");
         put_uuid(o, r);
-        PUT(o, "\",\"_return\":true}");
+        VG_SIM_PUT(o, "\",\"_return\":true}");
         return;
     case K_S3_OBJECT:
         if (e->api->flags & F_READ)
             break;
-        PUT(o, "{\"x-amz-server-side-encryption\":\"AES256\"}");
+        VG_SIM_PUT(o, "{\"x-amz-server-side-encryption\":\"AES256\"}");
         return;
     case K_STS_ASSUME_ROLE: {
         char role_id[18];
-        PUT(o, "{\"credentials\":{\"accessKeyId\":\"ASIA");
+        VG_SIM_PUT(o, "{\"credentials\":{\"accessKeyId\":\"ASIA");
         PUT_RAND(o, r, 16, KEY_CHARS);
-        PUT(o, "\",\"sessionToken\":\"IQoJb3JpZ2luX2VjE");
+        VG_SIM_PUT(o, "\",\"sessionToken\":\"IQoJb3JpZ2luX2VjE");
         PUT_RAND(o, r, 96, B64);
-        PUT(o, "\",\"expiration\":");
+        VG_SIM_PUT(o, "\",\"expiration\":");
         put_expiration(o, e->ms + 3600000);
-        RAND_CHARS(r, role_id, 17, KEY_CHARS);
-        PUT(o, "},\"assumedRoleUser\":{\"assumedRoleId\":");
+        VG_SIM_RAND_CHARS(r, role_id, 17, KEY_CHARS);
+        VG_SIM_PUT(o, "},\"assumedRoleUser\":{\"assumedRoleId\":");
         put_strf(o, "AROA%s:%s", role_id, e->session);
-        PUT(o, ",\"arn\":");
+        VG_SIM_PUT(o, ",\"arn\":");
         put_strf(o, "arn:aws:sts::%s:assumed-role/%s/%s", a->id, e->role, e->session);
-        PUT(o, "}}");
+        VG_SIM_PUT(o, "}}");
         return;
     }
     case K_LAMBDA_UPDATE:
-        PUT(o, "{\"functionName\":");
+        VG_SIM_PUT(o, "{\"functionName\":");
         put_str(o, target);
-        PUT(o, ",\"functionArn\":");
+        VG_SIM_PUT(o, ",\"functionArn\":");
         put_strf(o, "arn:aws:lambda:%s:%s:function:%s", e->region, a->id, target);
-        PUT(o, ",\"runtime\":\"python3.11\",\"codeSize\":");
-        put_u64(o, 20000 + below(r, 5000000));
-        PUT(o, ",\"state\":\"Active\",\"lastUpdateStatus\":\"InProgress\"}");
+        VG_SIM_PUT(o, ",\"runtime\":\"python3.11\",\"codeSize\":");
+        vg_sim_put_u64(o, 20000 + vg_sim_below(r, 5000000));
+        VG_SIM_PUT(o, ",\"state\":\"Active\",\"lastUpdateStatus\":\"InProgress\"}");
         return;
     case K_SSM_PUT_PARAM:
-        PUT(o, "{\"version\":");
-        put_u64(o, 1 + below(r, 400));
-        PUT(o, ",\"tier\":\"Standard\"}");
+        VG_SIM_PUT(o, "{\"version\":");
+        vg_sim_put_u64(o, 1 + vg_sim_below(r, 400));
+        VG_SIM_PUT(o, ",\"tier\":\"Standard\"}");
         return;
     case K_SC_CREATE_USER: {
         char id[18];
-        RAND_CHARS(r, id, 17, KEY_CHARS);
-        PUT(o, "{\"user\":{\"path\":\"/\",\"userName\":");
+        VG_SIM_RAND_CHARS(r, id, 17, KEY_CHARS);
+        VG_SIM_PUT(o, "{\"user\":{\"path\":\"/\",\"userName\":");
         put_str(o, target);
-        PUT(o, ",\"userId\":");
+        VG_SIM_PUT(o, ",\"userId\":");
         put_strf(o, "AIDA%s", id);
-        PUT(o, ",\"arn\":");
+        VG_SIM_PUT(o, ",\"arn\":");
         put_strf(o, "arn:aws:iam::%s:user/%s", a->id, target);
-        PUT(o, ",\"createDate\":");
+        VG_SIM_PUT(o, ",\"createDate\":");
         put_expiration(o, e->ms);
-        PUT(o, "}}");
+        VG_SIM_PUT(o, "}}");
         return;
     }
     case K_SC_CREATE_KEY:
-        PUT(o, "{\"accessKey\":{\"userName\":");
+        VG_SIM_PUT(o, "{\"accessKey\":{\"userName\":");
         put_str(o, target);
-        PUT(o, ",\"accessKeyId\":\"AKIA");
+        VG_SIM_PUT(o, ",\"accessKeyId\":\"AKIA");
         PUT_RAND(o, r, 16, KEY_CHARS);
-        PUT(o, "\",\"status\":\"Active\",\"createDate\":");
+        VG_SIM_PUT(o, "\",\"status\":\"Active\",\"createDate\":");
         put_expiration(o, e->ms);
-        PUT(o, "}}");
+        VG_SIM_PUT(o, "}}");
         return;
     case K_CONSOLE_LOGIN:
         if (e->err_msg)
-            PUT(o, "{\"ConsoleLogin\":\"Failure\"}");
+            VG_SIM_PUT(o, "{\"ConsoleLogin\":\"Failure\"}");
         else
-            PUT(o, "{\"ConsoleLogin\":\"Success\"}");
+            VG_SIM_PUT(o, "{\"ConsoleLogin\":\"Success\"}");
         return;
     default: break;
     }
-    PUT(o, "null");
+    VG_SIM_PUT(o, "null");
 }
 
 static void put_additional(struct gen *g, const struct ev *e)
 {
-    struct sink *o = &g->out;
-    struct rng *r = &g->rng;
+    struct vg_sim_sink *o = &g->out;
+    struct vg_sim_rng *r = &g->rng;
     const struct api *api = e->api;
     if (api->flags & F_S3) {
         uint64_t in = 0, out = 0;
         if (!(api->flags & F_READ))
-            in = api->flags & F_DATA ? 1024 + below(r, 8u << 20) : 200 + below(r, 800);
+            in =
+                api->flags & F_DATA ? 1024 + vg_sim_below(r, 8u << 20) : 200 + vg_sim_below(r, 800);
         else if (strcmp(api->name, "GetObject") == 0)
-            out = 512 + below(r, 16u << 20);
+            out = 512 + vg_sim_below(r, 16u << 20);
         else if (strcmp(api->name, "HeadObject") != 0)
-            out = 100 + below(r, 3000);
-        PUT(o, ",\"additionalEventData\":{\"SignatureVersion\":\"SigV4\",\"CipherSuite\":"
-               "\"TLS_AES_128_GCM_SHA256\",\"bytesTransferredIn\":");
-        put_u64(o, in);
-        PUT(o, ",\"AuthenticationMethod\":\"AuthHeader\",\"x-amz-id-2\":\"");
+            out = 100 + vg_sim_below(r, 3000);
+        VG_SIM_PUT(o, ",\"additionalEventData\":{\"SignatureVersion\":\"SigV4\",\"CipherSuite\":"
+                      "\"TLS_AES_128_GCM_SHA256\",\"bytesTransferredIn\":");
+        vg_sim_put_u64(o, in);
+        VG_SIM_PUT(o, ",\"AuthenticationMethod\":\"AuthHeader\",\"x-amz-id-2\":\"");
         PUT_RAND(o, r, 76, B64);
-        PUT(o, "\",\"bytesTransferredOut\":");
-        put_u64(o, e->err_code ? 243 : out);
-        PUT(o, "}");
+        VG_SIM_PUT(o, "\",\"bytesTransferredOut\":");
+        vg_sim_put_u64(o, e->err_code ? 243 : out);
+        VG_SIM_PUT(o, "}");
     } else if (api->kind == K_CONSOLE_LOGIN) {
         char state[17];
         bool mfa = e->p && e->p->mfa && !e->err_msg;
-        RAND_CHARS(r, state, 16, HEX);
-        PUT(o, ",\"additionalEventData\":{\"LoginTo\":");
+        VG_SIM_RAND_CHARS(r, state, 16, HEX);
+        VG_SIM_PUT(o, ",\"additionalEventData\":{\"LoginTo\":");
         put_strf(o,
                  "https://console.aws.amazon.com/console/home?hashArgs=%%23&isauthcode=true"
                  "&state=hashArgsFromTB_us-east-1_%s",
                  state);
-        PUT(o, ",\"MobileVersion\":\"No\"");
+        VG_SIM_PUT(o, ",\"MobileVersion\":\"No\"");
         if (mfa) {
-            PUT(o, ",\"MFAIdentifier\":");
+            VG_SIM_PUT(o, ",\"MFAIdentifier\":");
             put_strf(o, "arn:aws:iam::%.12s:mfa/%s", e->p->arn + 13, e->p->name);
         }
-        PUT(o, ",\"MFAUsed\":");
+        VG_SIM_PUT(o, ",\"MFAUsed\":");
         put_str(o, mfa ? "Yes" : "No");
-        PUT(o, "}");
+        VG_SIM_PUT(o, "}");
     }
 }
 
-static void put_bucket_resource(struct sink *o, const struct account *a, const char *bucket)
+static void put_bucket_resource(struct vg_sim_sink *o, const struct account *a, const char *bucket)
 {
-    PUT(o, "{\"accountId\":");
+    VG_SIM_PUT(o, "{\"accountId\":");
     put_str(o, a->id);
-    PUT(o, ",\"type\":\"AWS::S3::Bucket\",\"ARN\":");
+    VG_SIM_PUT(o, ",\"type\":\"AWS::S3::Bucket\",\"ARN\":");
     put_strf(o, "arn:aws:s3:::%s", bucket);
-    PUT(o, "}");
+    VG_SIM_PUT(o, "}");
 }
 
 static void put_resources(struct gen *g, const struct account *a, const struct ev *e)
 {
-    struct sink *o = &g->out;
+    struct vg_sim_sink *o = &g->out;
     switch (e->api->kind) {
     case K_S3_BUCKET_SUB:
     case K_SC_LOGGING_OFF:
@@ -2056,30 +1963,30 @@ static void put_resources(struct gen *g, const struct account *a, const struct e
     case K_SC_POLICY_VPCE:
     case K_SC_ACL_AUTH_USERS:
     case K_SC_S3_LIST:
-        PUT(o, ",\"resources\":[");
+        VG_SIM_PUT(o, ",\"resources\":[");
         put_bucket_resource(o, a, e->bucket);
-        PUT(o, "]");
+        VG_SIM_PUT(o, "]");
         break;
     case K_S3_OBJECT:
-        PUT(o, ",\"resources\":[{\"type\":\"AWS::S3::Object\",\"ARN\":");
+        VG_SIM_PUT(o, ",\"resources\":[{\"type\":\"AWS::S3::Object\",\"ARN\":");
         put_strf(o, "arn:aws:s3:::%s/%s", e->bucket, e->key);
-        PUT(o, "},");
+        VG_SIM_PUT(o, "},");
         put_bucket_resource(o, a, e->bucket);
-        PUT(o, "]");
+        VG_SIM_PUT(o, "]");
         break;
     case K_STS_ASSUME_ROLE:
-        PUT(o, ",\"resources\":[{\"accountId\":");
+        VG_SIM_PUT(o, ",\"resources\":[{\"accountId\":");
         put_str(o, a->id);
-        PUT(o, ",\"type\":\"AWS::IAM::Role\",\"ARN\":");
+        VG_SIM_PUT(o, ",\"type\":\"AWS::IAM::Role\",\"ARN\":");
         put_strf(o, "arn:aws:iam::%s:role/%s", a->id, e->role);
-        PUT(o, "}]");
+        VG_SIM_PUT(o, "}]");
         break;
     case K_KMS:
-        PUT(o, ",\"resources\":[{\"accountId\":");
+        VG_SIM_PUT(o, ",\"resources\":[{\"accountId\":");
         put_str(o, a->id);
-        PUT(o, ",\"type\":\"AWS::KMS::Key\",\"ARN\":");
+        VG_SIM_PUT(o, ",\"type\":\"AWS::KMS::Key\",\"ARN\":");
         put_strf(o, "arn:aws:kms:%s:%s:key/%s", e->region, a->id, a->kms_key);
-        PUT(o, "}]");
+        VG_SIM_PUT(o, "}]");
         break;
     default: break;
     }
@@ -2087,14 +1994,14 @@ static void put_resources(struct gen *g, const struct account *a, const struct e
 
 static void put_tls(struct gen *g, const struct account *a, const struct ev *e)
 {
-    struct sink *o = &g->out;
+    struct vg_sim_sink *o = &g->out;
     const struct api *api = e->api;
-    bool v13 = per_mille(&g->rng, 800);
-    PUT(o, ",\"tlsDetails\":{\"tlsVersion\":");
+    bool v13 = vg_sim_per_mille(&g->rng, 800);
+    VG_SIM_PUT(o, ",\"tlsDetails\":{\"tlsVersion\":");
     put_str(o, v13 ? "TLSv1.3" : "TLSv1.2");
-    PUT(o, ",\"cipherSuite\":");
+    VG_SIM_PUT(o, ",\"cipherSuite\":");
     put_str(o, v13 ? "TLS_AES_128_GCM_SHA256" : "ECDHE-RSA-AES128-GCM-SHA256");
-    PUT(o, ",\"clientProvidedHostHeader\":");
+    VG_SIM_PUT(o, ",\"clientProvidedHostHeader\":");
     size_t svc_len = strcspn(api->source, ".");
     if (e->host[0])
         put_str(o, e->host);
@@ -2106,84 +2013,84 @@ static void put_tls(struct gen *g, const struct account *a, const struct ev *e)
         put_strf(o, "%.*s.amazonaws.com", (int)svc_len, api->source);
     else
         put_strf(o, "%.*s.%s.amazonaws.com", (int)svc_len, api->source, e->region);
-    PUT(o, "}");
+    VG_SIM_PUT(o, "}");
 }
 
 static void put_event(struct gen *g, const struct account *a, struct ev *e, uint32_t sod)
 {
-    struct sink *o = &g->out;
-    struct rng *r = &g->rng;
+    struct vg_sim_sink *o = &g->out;
+    struct vg_sim_rng *r = &g->rng;
     const struct api *api = e->api;
     const char *target = NULL;
     if (api->flags & F_V108)
-        PUT(o, "{\"eventVersion\":\"1.08\",\"userIdentity\":");
+        VG_SIM_PUT(o, "{\"eventVersion\":\"1.08\",\"userIdentity\":");
     else
-        PUT(o, "{\"eventVersion\":\"1.09\",\"userIdentity\":");
-    put(o, e->ident->b.data, e->ident->b.len);
-    PUT(o, ",\"eventTime\":");
+        VG_SIM_PUT(o, "{\"eventVersion\":\"1.09\",\"userIdentity\":");
+    vg_sim_put(o, e->ident->b.data, e->ident->b.len);
+    VG_SIM_PUT(o, ",\"eventTime\":");
     put_event_time(o, g->date, sod);
-    PUT(o, ",\"eventSource\":");
+    VG_SIM_PUT(o, ",\"eventSource\":");
     put_str(o, api->source);
-    PUT(o, ",\"eventName\":");
+    VG_SIM_PUT(o, ",\"eventName\":");
     put_str(o, api->name);
-    PUT(o, ",\"awsRegion\":");
+    VG_SIM_PUT(o, ",\"awsRegion\":");
     put_str(o, e->region);
-    PUT(o, ",\"sourceIPAddress\":");
+    VG_SIM_PUT(o, ",\"sourceIPAddress\":");
     put_str(o, e->ip);
-    PUT(o, ",\"userAgent\":");
+    VG_SIM_PUT(o, ",\"userAgent\":");
     put_ua(o, e->ua, api);
     if (e->err_code) {
-        PUT(o, ",\"errorCode\":");
+        VG_SIM_PUT(o, ",\"errorCode\":");
         put_str(o, e->err_code);
     }
     if (e->err_msg) {
-        PUT(o, ",\"errorMessage\":");
+        VG_SIM_PUT(o, ",\"errorMessage\":");
         put_str(o, e->err_msg);
     }
-    PUT(o, ",\"requestParameters\":");
+    VG_SIM_PUT(o, ",\"requestParameters\":");
     put_params(g, a, e, &target);
-    PUT(o, ",\"responseElements\":");
+    VG_SIM_PUT(o, ",\"responseElements\":");
     if (e->err_code)
-        PUT(o, "null");
+        VG_SIM_PUT(o, "null");
     else
         put_response(g, a, e, target);
     put_additional(g, e);
     if (!(api->flags & F_SIGNIN)) {
-        PUT(o, ",\"requestID\":\"");
+        VG_SIM_PUT(o, ",\"requestID\":\"");
         if (api->flags & F_S3)
             PUT_RAND(o, r, 16, UPHEX);
         else
             put_uuid(o, r);
-        PUT(o, "\"");
+        VG_SIM_PUT(o, "\"");
     }
-    PUT(o, ",\"eventID\":\"");
+    VG_SIM_PUT(o, ",\"eventID\":\"");
     put_uuid(o, r);
-    PUT(o, "\",\"readOnly\":");
+    VG_SIM_PUT(o, "\",\"readOnly\":");
     put_bool(o, api->flags & F_READ);
     put_resources(g, a, e);
     if (api->flags & F_SIGNIN)
-        PUT(o, ",\"eventType\":\"AwsConsoleSignIn\"");
+        VG_SIM_PUT(o, ",\"eventType\":\"AwsConsoleSignIn\"");
     else
-        PUT(o, ",\"eventType\":\"AwsApiCall\"");
-    PUT(o, ",\"managementEvent\":");
+        VG_SIM_PUT(o, ",\"eventType\":\"AwsApiCall\"");
+    VG_SIM_PUT(o, ",\"managementEvent\":");
     put_bool(o, !(api->flags & F_DATA));
-    PUT(o, ",\"recipientAccountId\":");
+    VG_SIM_PUT(o, ",\"recipientAccountId\":");
     put_str(o, a->id);
     if (e->vpce) {
-        PUT(o, ",\"vpcEndpointId\":");
+        VG_SIM_PUT(o, ",\"vpcEndpointId\":");
         put_str(o, e->vpce);
-        PUT(o, ",\"vpcEndpointAccountId\":");
+        VG_SIM_PUT(o, ",\"vpcEndpointAccountId\":");
         put_str(o, a->id);
     }
     if (api->flags & F_DATA)
-        PUT(o, ",\"eventCategory\":\"Data\"");
+        VG_SIM_PUT(o, ",\"eventCategory\":\"Data\"");
     else
-        PUT(o, ",\"eventCategory\":\"Management\"");
+        VG_SIM_PUT(o, ",\"eventCategory\":\"Management\"");
     if (e->tls)
         put_tls(g, a, e);
     if (e->from_console)
-        PUT(o, ",\"sessionCredentialFromConsole\":\"true\"");
-    PUT(o, "}");
+        VG_SIM_PUT(o, ",\"sessionCredentialFromConsole\":\"true\"");
+    VG_SIM_PUT(o, "}");
 }
 
 static void render_spec(struct gen *g, struct account *a, const struct spec *sp)
@@ -2205,330 +2112,59 @@ static void render_spec(struct gen *g, struct account *a, const struct spec *sp)
 
 /* ---- files ---------------------------------------------------------------------------------- */
 
-static int io_error(const char *what, const char *path)
-{
-    int saved = errno;
-    vg_log_error("cannot %s '%s': %s", what, path, strerror(saved));
-    errno = saved;
-    return VG_EIO;
-}
-
-/*
- * Writers: gzip at level 6 costs about five times as much as generating the JSON, so worker
- * threads (one per CPU) compress and write while the main thread generates.  A file's name and
- * bytes are fixed before it is handed over, so the output does not depend on the threads; only
- * the order in which files appear on disk does.  Job buffers circulate between the generator
- * and the writers and are never freed before the end.
- */
-#define MAX_WRITERS 8
-#define JOBS_PER_WRITER 4
-
-struct job {
-    struct vg_buf key;  /* relative to out_dir */
-    struct vg_buf data; /* uncompressed JSON */
-};
-
-struct writer {
-    pthread_t thread;
-    bool started;
-    struct pool *pool;
-    struct libdeflate_compressor *z;
-    struct vg_buf gz, path;
-    struct vg_buf dirs[DIR_CACHE]; /* folders this writer made recently */
-    unsigned dir_next;
-    uint64_t bytes_compressed;
-};
-
-struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t job_ready; /* queued work, or stop */
-    pthread_cond_t job_done;  /* a free slot */
-    struct job jobs[MAX_WRITERS * JOBS_PER_WRITER];
-    unsigned n_jobs;
-    unsigned free_idx[MAX_WRITERS * JOBS_PER_WRITER];
-    unsigned n_free;
-    unsigned queue[MAX_WRITERS * JOBS_PER_WRITER]; /* ring of job indexes */
-    unsigned q_head, q_len;
-    bool stop;
-    int err;       /* first failure of any writer */
-    int err_errno; /* its errno: errno is per thread */
-    const char *out_dir;
-    size_t out_dir_len;
-    struct writer writers[MAX_WRITERS];
-    unsigned n_writers;
-};
-
-/* mkdir -p for path[0, len), skipping folders made recently: one account-day touches at most
- * 2 * MAX_SLOTS + 2 of them, so the cache turns a dozen syscalls per file into none. */
-static int ensure_dir(struct writer *w, char *path, size_t len)
-{
-    for (unsigned i = 0; i < DIR_CACHE; i++)
-        if (w->dirs[i].len == len && memcmp(w->dirs[i].data, path, len) == 0)
-            return VG_OK;
-    for (size_t i = w->pool->out_dir_len + 1; i <= len; i++) {
-        if (i < len && path[i] != '/')
-            continue;
-        char saved = path[i];
-        path[i] = '\0';
-        int rc = mkdir(path, 0755) == 0 || errno == EEXIST ? VG_OK : io_error("create", path);
-        path[i] = saved;
-        if (rc)
-            return rc;
-    }
-    struct vg_buf *slot = &w->dirs[w->dir_next];
-    w->dir_next = (w->dir_next + 1) % DIR_CACHE;
-    vg_buf_reset(slot);
-    return vg_buf_add(slot, path, len);
-}
-
-/* Create or replace path with len bytes of data. */
-static int write_file(const char *path, const void *data, size_t len)
-{
-    int rc = VG_OK;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return io_error("create", path);
-    for (size_t done = 0; done < len;) {
-        ssize_t k = write(fd, (const char *)data + done, len - done);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            rc = io_error("write", path);
-            break;
-        }
-        done += (size_t)k;
-    }
-    if (close(fd) != 0 && rc == VG_OK)
-        rc = io_error("close", path);
-    return rc;
-}
-
-/* Gzip one job into <out_dir>/<key>. */
-static int write_job(struct writer *w, const struct job *j)
-{
-    int rc = VG_OK;
-
-    vg_buf_reset(&w->path);
-    if ((rc = vg_buf_add(&w->path, w->pool->out_dir, w->pool->out_dir_len)) ||
-        (rc = vg_buf_addc(&w->path, '/')) || (rc = vg_buf_add(&w->path, j->key.data, j->key.len)))
-        goto out;
-    char *slash = strrchr(w->path.data, '/');
-    if ((rc = ensure_dir(w, w->path.data, (size_t)(slash - w->path.data))))
-        goto out;
-
-    size_t bound = libdeflate_gzip_compress_bound(w->z, j->data.len);
-    vg_buf_reset(&w->gz);
-    if ((rc = vg_buf_reserve(&w->gz, bound)))
-        goto out;
-    size_t n = libdeflate_gzip_compress(w->z, j->data.data, j->data.len, w->gz.data, bound);
-    if (n == 0)
-        VG_BUG("gzip output exceeded its bound");
-
-    if ((rc = write_file(w->path.data, w->gz.data, n)))
-        goto out;
-    w->bytes_compressed += n;
-out:
-    return rc;
-}
-
-static void *writer_main(void *arg)
-{
-    struct writer *w = arg;
-    struct pool *pl = w->pool;
-    pthread_mutex_lock(&pl->mu);
-    for (;;) {
-        while (pl->q_len == 0 && !pl->stop)
-            pthread_cond_wait(&pl->job_ready, &pl->mu);
-        if (pl->q_len == 0)
-            break;
-        unsigned idx = pl->queue[pl->q_head];
-        pl->q_head = (pl->q_head + 1) % pl->n_jobs;
-        pl->q_len--;
-        bool skip = pl->err != VG_OK;
-        pthread_mutex_unlock(&pl->mu);
-
-        int rc = skip ? VG_OK : write_job(w, &pl->jobs[idx]);
-        int saved = errno;
-
-        pthread_mutex_lock(&pl->mu);
-        if (rc && !pl->err) {
-            pl->err = rc;
-            pl->err_errno = saved;
-        }
-        pl->free_idx[pl->n_free++] = idx;
-        pthread_cond_signal(&pl->job_done);
-    }
-    pthread_mutex_unlock(&pl->mu);
-    return NULL;
-}
-
-/* Hand g->out and g->key to a writer, taking an empty job's buffers in exchange. */
-static int submit(struct gen *g)
-{
-    struct pool *pl = g->pool;
-    int rc;
-    pthread_mutex_lock(&pl->mu);
-    while (pl->n_free == 0 && !pl->err)
-        pthread_cond_wait(&pl->job_done, &pl->mu);
-    if ((rc = pl->err) == VG_OK) {
-        unsigned idx = pl->free_idx[--pl->n_free];
-        struct job *j = &pl->jobs[idx];
-        struct vg_buf t = j->data;
-        j->data = g->out.b;
-        g->out.b = t;
-        t = j->key;
-        j->key = g->key;
-        g->key = t;
-        pl->queue[(pl->q_head + pl->q_len) % pl->n_jobs] = idx;
-        pl->q_len++;
-        pthread_cond_signal(&pl->job_ready);
-        g->st.files++;
-        g->st.bytes_uncompressed += j->data.len;
-    }
-    pthread_mutex_unlock(&pl->mu);
-    return rc;
-}
-
-static void pool_release(struct pool *pl)
-{
-    for (unsigned i = 0; i < pl->n_writers; i++) {
-        struct writer *w = &pl->writers[i];
-        if (w->z)
-            libdeflate_free_compressor(w->z);
-        vg_buf_release(&w->gz);
-        vg_buf_release(&w->path);
-        for (unsigned k = 0; k < DIR_CACHE; k++)
-            vg_buf_release(&w->dirs[k]);
-    }
-    for (unsigned i = 0; i < pl->n_jobs; i++) {
-        vg_buf_release(&pl->jobs[i].key);
-        vg_buf_release(&pl->jobs[i].data);
-    }
-    pthread_cond_destroy(&pl->job_done);
-    pthread_cond_destroy(&pl->job_ready);
-    pthread_mutex_destroy(&pl->mu);
-}
-
-/* Start the writers.  On failure the pool is left for pool_finish to clean up. */
-static int pool_start(struct pool *pl, const char *out_dir)
-{
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    pl->out_dir = out_dir;
-    pl->out_dir_len = strlen(out_dir);
-    pthread_mutex_init(&pl->mu, NULL);
-    pthread_cond_init(&pl->job_ready, NULL);
-    pthread_cond_init(&pl->job_done, NULL);
-    pl->n_writers = cpus < 1 ? 1 : cpus > MAX_WRITERS ? MAX_WRITERS : (unsigned)cpus;
-    pl->n_jobs = pl->n_writers * JOBS_PER_WRITER;
-    for (unsigned i = 0; i < pl->n_jobs; i++) {
-        vg_buf_init(&pl->jobs[i].key, 0);
-        vg_buf_init(&pl->jobs[i].data, 0);
-        pl->free_idx[pl->n_free++] = i;
-    }
-    for (unsigned i = 0; i < pl->n_writers; i++) {
-        struct writer *w = &pl->writers[i];
-        w->pool = pl;
-        vg_buf_init(&w->gz, 0);
-        vg_buf_init(&w->path, 0);
-        for (unsigned k = 0; k < DIR_CACHE; k++)
-            vg_buf_init(&w->dirs[k], 0);
-        if (!(w->z = libdeflate_alloc_compressor(GZIP_LEVEL)))
-            return VG_ENOMEM;
-    }
-    for (unsigned i = 0; i < pl->n_writers; i++) {
-        if (pthread_create(&pl->writers[i].thread, NULL, writer_main, &pl->writers[i]) != 0)
-            return VG_ENOMEM;
-        pl->writers[i].started = true;
-    }
-    return VG_OK;
-}
-
-/* Drain the queue, stop the writers and free the pool; returns the first writer failure. */
-static int pool_finish(struct pool *pl, uint64_t *bytes_compressed)
-{
-    pthread_mutex_lock(&pl->mu);
-    pl->stop = true;
-    pthread_cond_broadcast(&pl->job_ready);
-    pthread_mutex_unlock(&pl->mu);
-    for (unsigned i = 0; i < pl->n_writers; i++) {
-        if (pl->writers[i].started)
-            pthread_join(pl->writers[i].thread, NULL);
-        *bytes_compressed += pl->writers[i].bytes_compressed;
-    }
-    int rc = pl->err;
-    if (rc)
-        errno = pl->err_errno;
-    pool_release(pl);
-    return rc;
-}
-
-/* Text lines into a sink: the sample threat lists (see intel_draw). */
-static void putf(struct sink *o, const char *fmt, ...) VG_PRINTF(2, 3);
-static void putf(struct sink *o, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof(tmp))
-        VG_BUG("list line too long: '%.40s...'", tmp);
-    put(o, tmp, (size_t)n);
-}
-
 /* "YYYY-MM-DD HH:MM:SS", as the exit list writes times. */
 static void fmt_tor_time(int64_t ms, char out[21])
 {
-    fmt_time(ms, out);
+    vg_sim_fmt_time(ms, out);
     out[10] = ' ';
     out[19] = '\0';
 }
 
 /* One relay per address, last tested in the day before day0_ms. */
-static void render_tor_list(struct sink *o, const struct intel_sample *s, struct rng *r,
-                            int64_t day0_ms)
+static void render_tor_list(struct vg_sim_sink *o, const struct intel_sample *s,
+                            struct vg_sim_rng *r, int64_t day0_ms)
 {
     char fp[41], published[21], status[21], tested[21], ip[16];
     for (unsigned i = 0; i < N_TOR_EXITS; i++) {
-        int64_t pub_ms = day0_ms - (int64_t)(6 * 3600 + below(r, 24 * 3600)) * 1000;
-        RAND_CHARS(r, fp, 40, UPHEX);
+        int64_t pub_ms = day0_ms - (int64_t)(6 * 3600 + vg_sim_below(r, 24 * 3600)) * 1000;
+        VG_SIM_RAND_CHARS(r, fp, 40, UPHEX);
         fmt_tor_time(pub_ms, published);
-        fmt_tor_time(day0_ms - (int64_t)below(r, 2) * 3600000, status);
-        fmt_tor_time(pub_ms + (int64_t)below(r, 5 * 3600) * 1000, tested);
-        fmt_ip4(s->tor[i], ip);
-        putf(o, "ExitNode %s\nPublished %s\nLastStatus %s\nExitAddress %s %s\n", fp, published,
-             status, ip, tested);
+        fmt_tor_time(day0_ms - (int64_t)vg_sim_below(r, 2) * 3600000, status);
+        fmt_tor_time(pub_ms + (int64_t)vg_sim_below(r, 5 * 3600) * 1000, tested);
+        vg_sim_fmt_ip4(s->tor[i], ip);
+        vg_sim_putf(o, "ExitNode %s\nPublished %s\nLastStatus %s\nExitAddress %s %s\n", fp,
+                    published, status, ip, tested);
     }
 }
 
-static void render_txt(struct sink *o, const char *header, const char *date, const uint32_t *ips,
-                       size_t n)
+static void render_txt(struct vg_sim_sink *o, const char *header, const char *date,
+                       const uint32_t *ips, size_t n)
 {
     char ip[16];
-    putf(o, "# %s, %s\n", header, date);
+    vg_sim_putf(o, "# %s, %s\n", header, date);
     for (size_t i = 0; i < n; i++) {
-        fmt_ip4(ips[i], ip);
-        putf(o, "%s\n", ip);
+        vg_sim_fmt_ip4(ips[i], ip);
+        vg_sim_putf(o, "%s\n", ip);
     }
 }
 
 /* The four lists into <out>/intel/. */
-static int write_lists(struct gen *g, struct rng *r, int64_t day0_ms)
+static int write_lists(struct gen *g, struct vg_sim_rng *r, int64_t day0_ms)
 {
     static const char *const names[] = { "tor-exit-addresses.txt", "malicious-ips.txt",
                                          "custom-threats.txt", "trusted-ips.txt" };
     const struct intel_sample *s = &g->intel;
-    struct sink o = { VG_BUF_INIT, VG_OK };
+    struct vg_sim_sink o = { VG_BUF_INIT, VG_OK };
     struct vg_buf path = VG_BUF_INIT;
     char date[24], ip[16];
     int rc = VG_OK;
-    fmt_time(day0_ms, date);
+    vg_sim_fmt_time(day0_ms, date);
     date[10] = '\0';
 
     if ((rc = vg_buf_printf(&path, "%s/intel", g->opts->out_dir)))
         goto out;
     if (mkdir(path.data, 0755) != 0 && errno != EEXIST) {
-        rc = io_error("create", path.data);
+        rc = vg_sim_io_error("create", path.data);
         goto out;
     }
     for (size_t i = 0; i < VG_ARRAY_LEN(names); i++) {
@@ -2537,8 +2173,8 @@ static int write_lists(struct gen *g, struct rng *r, int64_t day0_ms)
         case 0: render_tor_list(&o, s, r, day0_ms); break;
         case 1:
             render_txt(&o, "vigil sample curated list", date, s->curated, N_CURATED);
-            putf(&o, "%u.%u.%u.0/24  # bulletproof hosting\n", s->curated_net >> 16,
-                 s->curated_net >> 8 & 255, s->curated_net & 255);
+            vg_sim_putf(&o, "%u.%u.%u.0/24  # bulletproof hosting\n", s->curated_net >> 16,
+                        s->curated_net >> 8 & 255, s->curated_net & 255);
             break;
         case 2:
             render_txt(&o, "our own threat list: addresses from past incidents", date, s->custom,
@@ -2546,20 +2182,32 @@ static int write_lists(struct gen *g, struct rng *r, int64_t day0_ms)
             break;
         default:
             render_txt(&o, "trusted: office and VPN egress", date, s->trusted, N_TRUSTED);
-            fmt_ip4(s->custom[N_CUSTOM - 1], ip);
-            putf(&o, "%s  # the pentest vendor, also on custom-threats.txt\n", ip);
+            vg_sim_fmt_ip4(s->custom[N_CUSTOM - 1], ip);
+            vg_sim_putf(&o, "%s  # the pentest vendor, also on custom-threats.txt\n", ip);
+            if (g->flows)
+                vg_flows_put_trusted(g->flows, &o);
             break;
         }
         vg_buf_reset(&path);
         if ((rc = o.err) ||
             (rc = vg_buf_printf(&path, "%s/intel/%s", g->opts->out_dir, names[i])) ||
-            (rc = write_file(path.data, o.b.data, o.b.len)))
+            (rc = vg_sim_write_file(path.data, o.b.data, o.b.len)))
             goto out;
     }
+    if (g->flows)
+        rc = vg_flows_write_lists(g->flows, date);
 out:
     vg_buf_release(&o.b);
     vg_buf_release(&path);
     return rc;
+}
+
+/* Hand the object being built (g->key, g->out) to the writers. */
+static int submit(struct gen *g)
+{
+    g->st.files++;
+    g->st.bytes_uncompressed += g->out.b.len;
+    return vg_sim_pool_submit(g->pool, VG_SIM_CLOUDTRAIL, &g->key, &g->out.b);
 }
 
 /* The events of one account, region and window: one CloudTrail object. */
@@ -2572,20 +2220,20 @@ static int write_log_file(struct gen *g, struct account *a, unsigned w, const st
     char end[24], oldest[24], newest[24], tag[17];
 
     vg_buf_reset(&g->out.b);
-    PUT(&g->out, "{\"Records\":[");
+    VG_SIM_PUT(&g->out, "{\"Records\":[");
     for (size_t i = 0; i < n; i++) {
         if (i)
-            PUT(&g->out, ",");
+            VG_SIM_PUT(&g->out, ",");
         render_spec(g, a, &sp[i]);
     }
-    PUT(&g->out, "]}");
+    VG_SIM_PUT(&g->out, "]}");
     if ((rc = g->out.err))
         goto out;
     g->st.events += n;
 
     /* named for its delivery, at the end of the window, as CloudTrail does */
-    fmt_time(g->day_ms + (int64_t)(w + 1) * WINDOW_S * 1000, end);
-    RAND_CHARS(&g->rng, tag, 16, ALNUM);
+    vg_sim_fmt_time(g->day_ms + (int64_t)(w + 1) * VG_SIM_WINDOW_S * 1000, end);
+    VG_SIM_RAND_CHARS(&g->rng, tag, 16, ALNUM);
     vg_buf_reset(&g->key);
     if ((rc = vg_buf_printf(&g->key,
                             "AWSLogs/%s/CloudTrail/%s/%.4s/%.2s/%.2s/%s_CloudTrail_%s_"
@@ -2596,28 +2244,28 @@ static int write_log_file(struct gen *g, struct account *a, unsigned w, const st
 
     int64_t first_ms = g->day_ms + (int64_t)((sp[0].key >> 32) & 0xffffff) * 1000;
     int64_t last_ms = g->day_ms + (int64_t)((sp[n - 1].key >> 32) & 0xffffff) * 1000;
-    fmt_time(first_ms, oldest);
-    fmt_time(last_ms, newest);
+    vg_sim_fmt_time(first_ms, oldest);
+    vg_sim_fmt_time(last_ms, newest);
     if (first_ms < g->dig_oldest[slot])
         g->dig_oldest[slot] = first_ms;
     if (last_ms > g->dig_newest[slot])
         g->dig_newest[slot] = last_ms;
-    struct sink *d = &g->digest[slot];
+    struct vg_sim_sink *d = &g->digest[slot];
     if (d->b.len)
-        PUT(d, ",");
-    PUT(d, "{\"s3Bucket\":");
+        VG_SIM_PUT(d, ",");
+    VG_SIM_PUT(d, "{\"s3Bucket\":");
     put_str(d, a->trail_bucket);
-    PUT(d, ",\"s3Object\":");
+    VG_SIM_PUT(d, ",\"s3Object\":");
     put_strn(d, g->key.data, g->key.len);
     /* Placeholder hashes: real ones would only matter with a real signature, which needs
      * AWS's private key. */
-    PUT(d, ",\"hashValue\":\"");
+    VG_SIM_PUT(d, ",\"hashValue\":\"");
     PUT_RAND(d, &g->rng, 64, HEX);
-    PUT(d, "\",\"hashAlgorithm\":\"SHA-256\",\"newestEventTime\":");
+    VG_SIM_PUT(d, "\",\"hashAlgorithm\":\"SHA-256\",\"newestEventTime\":");
     put_str(d, newest);
-    PUT(d, ",\"oldestEventTime\":");
+    VG_SIM_PUT(d, ",\"oldestEventTime\":");
     put_str(d, oldest);
-    PUT(d, "}");
+    VG_SIM_PUT(d, "}");
     if ((rc = d->err))
         goto out;
     rc = submit(g);
@@ -2629,7 +2277,7 @@ out:
 static void derived_hex(uint64_t seed, char *out, size_t n)
 {
     for (size_t i = 0; i < n; i += 16) {
-        uint64_t v = splitmix64(&seed);
+        uint64_t v = vg_sim_splitmix64(&seed);
         for (size_t j = 0; j < 16 && i + j < n; j++)
             out[i + j] = HEX[(v >> (60 - 4 * j)) & 15];
     }
@@ -2640,16 +2288,16 @@ static uint64_t digest_seed(const struct gen *g, unsigned ai, unsigned slot, int
                             uint64_t salt)
 {
     uint64_t x = g->opts->seed ^ salt;
-    x ^= splitmix64(&x) + ai;
-    x ^= splitmix64(&x) + slot;
-    x ^= splitmix64(&x) + (uint64_t)day;
-    return splitmix64(&x);
+    x ^= vg_sim_splitmix64(&x) + ai;
+    x ^= vg_sim_splitmix64(&x) + slot;
+    x ^= vg_sim_splitmix64(&x) + (uint64_t)day;
+    return vg_sim_splitmix64(&x);
 }
 
 static int digest_key(struct vg_buf *b, const struct account *a, const char *region, int64_t end_ms)
 {
     char end[24];
-    fmt_time(end_ms, end);
+    vg_sim_fmt_time(end_ms, end);
     vg_buf_reset(b);
     return vg_buf_printf(b,
                          "AWSLogs/%s/CloudTrail-Digest/%s/%.4s/%.2s/%.2s/%s_CloudTrail-Digest_%s_"
@@ -2663,58 +2311,58 @@ static int digest_key(struct vg_buf *b, const struct account *a, const char *reg
 static int write_digest(struct gen *g, struct account *a, unsigned ai, unsigned slot)
 {
     int rc = VG_OK;
-    struct sink *o = &g->out;
+    struct vg_sim_sink *o = &g->out;
     const char *region = region_names[a->slot_region[slot]];
     char t[24], hex[513];
 
     vg_buf_reset(&o->b);
-    PUT(o, "{\"awsAccountId\":");
+    VG_SIM_PUT(o, "{\"awsAccountId\":");
     put_str(o, a->id);
-    PUT(o, ",\"digestStartTime\":");
-    fmt_time(g->day_ms, t);
+    VG_SIM_PUT(o, ",\"digestStartTime\":");
+    vg_sim_fmt_time(g->day_ms, t);
     put_str(o, t);
-    PUT(o, ",\"digestEndTime\":");
-    fmt_time(g->day_ms + DAY_MS, t);
+    VG_SIM_PUT(o, ",\"digestEndTime\":");
+    vg_sim_fmt_time(g->day_ms + VG_SIM_DAY_MS, t);
     put_str(o, t);
-    PUT(o, ",\"digestS3Bucket\":");
+    VG_SIM_PUT(o, ",\"digestS3Bucket\":");
     put_str(o, a->trail_bucket);
-    if ((rc = digest_key(&g->key, a, region, g->day_ms + DAY_MS)))
+    if ((rc = digest_key(&g->key, a, region, g->day_ms + VG_SIM_DAY_MS)))
         goto out;
-    PUT(o, ",\"digestS3Object\":");
+    VG_SIM_PUT(o, ",\"digestS3Object\":");
     put_strn(o, g->key.data, g->key.len);
-    PUT(o, ",\"digestPublicKeyFingerprint\":");
+    VG_SIM_PUT(o, ",\"digestPublicKeyFingerprint\":");
     put_str(o, a->fingerprint);
-    PUT(o, ",\"digestSignatureAlgorithm\":\"SHA256withRSA\",\"newestEventTime\":");
+    VG_SIM_PUT(o, ",\"digestSignatureAlgorithm\":\"SHA256withRSA\",\"newestEventTime\":");
     if (g->digest[slot].b.len) {
-        fmt_time(g->dig_newest[slot], t);
+        vg_sim_fmt_time(g->dig_newest[slot], t);
         put_str(o, t);
-        PUT(o, ",\"oldestEventTime\":");
-        fmt_time(g->dig_oldest[slot], t);
+        VG_SIM_PUT(o, ",\"oldestEventTime\":");
+        vg_sim_fmt_time(g->dig_oldest[slot], t);
         put_str(o, t);
     } else {
-        PUT(o, "null,\"oldestEventTime\":null");
+        VG_SIM_PUT(o, "null,\"oldestEventTime\":null");
     }
     if (g->day == 0) {
-        PUT(o, ",\"previousDigestS3Bucket\":null,\"previousDigestS3Object\":null,"
-               "\"previousDigestHashValue\":null,\"previousDigestHashAlgorithm\":null,"
-               "\"previousDigestSignature\":null");
+        VG_SIM_PUT(o, ",\"previousDigestS3Bucket\":null,\"previousDigestS3Object\":null,"
+                      "\"previousDigestHashValue\":null,\"previousDigestHashAlgorithm\":null,"
+                      "\"previousDigestSignature\":null");
     } else {
         if ((rc = digest_key(&g->prev_key, a, region, g->day_ms)))
             goto out;
-        PUT(o, ",\"previousDigestS3Bucket\":");
+        VG_SIM_PUT(o, ",\"previousDigestS3Bucket\":");
         put_str(o, a->trail_bucket);
-        PUT(o, ",\"previousDigestS3Object\":");
+        VG_SIM_PUT(o, ",\"previousDigestS3Object\":");
         put_strn(o, g->prev_key.data, g->prev_key.len);
-        PUT(o, ",\"previousDigestHashValue\":");
+        VG_SIM_PUT(o, ",\"previousDigestHashValue\":");
         derived_hex(digest_seed(g, ai, slot, g->day - 1, 0x68617368), hex, 64);
         put_str(o, hex);
-        PUT(o, ",\"previousDigestHashAlgorithm\":\"SHA-256\",\"previousDigestSignature\":");
+        VG_SIM_PUT(o, ",\"previousDigestHashAlgorithm\":\"SHA-256\",\"previousDigestSignature\":");
         derived_hex(digest_seed(g, ai, slot, g->day - 1, 0x736967), hex, 512);
         put_str(o, hex);
     }
-    PUT(o, ",\"logFiles\":[");
-    put(o, g->digest[slot].b.data, g->digest[slot].b.len);
-    PUT(o, "]}");
+    VG_SIM_PUT(o, ",\"logFiles\":[");
+    vg_sim_put(o, g->digest[slot].b.data, g->digest[slot].b.len);
+    VG_SIM_PUT(o, "]}");
     if ((rc = o->err))
         goto out;
     rc = submit(g);
@@ -2750,7 +2398,7 @@ static int grow_specs(struct gen *g, size_t need)
 
 static uint32_t pick_principal(struct gen *g, const struct account *a)
 {
-    uint64_t x = below(&g->rng, a->pr_total);
+    uint64_t x = vg_sim_below(&g->rng, a->pr_total);
     uint32_t lo = 0, hi = a->n_pr - 1;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -2765,7 +2413,7 @@ static uint32_t pick_principal(struct gen *g, const struct account *a)
 static uint16_t pick_call(struct gen *g, enum prof prof)
 {
     const uint32_t *cum = g->call_cum[prof];
-    uint64_t x = below(&g->rng, cum[VG_ARRAY_LEN(calls) - 1]);
+    uint64_t x = vg_sim_below(&g->rng, cum[VG_ARRAY_LEN(calls) - 1]);
     uint16_t i = 0;
     while (cum[i] <= x)
         i++;
@@ -2774,15 +2422,15 @@ static uint16_t pick_call(struct gen *g, enum prof prof)
 
 static void draw_spec(struct gen *g, const struct account *a, unsigned w, struct spec *sp)
 {
-    struct rng *r = &g->rng;
+    struct vg_sim_rng *r = &g->rng;
     uint32_t who = pick_principal(g, a);
     const struct principal *p = &a->pr[who];
     bool machine = p->prof == PROF_ROLE || p->prof == PROF_LAMBDA || p->prof == PROF_EC2;
-    uint64_t sod = (uint64_t)w * WINDOW_S + below(r, WINDOW_S);
+    uint64_t sod = (uint64_t)w * VG_SIM_WINDOW_S + vg_sim_below(r, VG_SIM_WINDOW_S);
     uint8_t slot;
     sp->who = (int32_t)who;
     sp->bucket = 0;
-    if (per_mille(r, SERVICE_PER_MILLE)) {
+    if (vg_sim_per_mille(r, SERVICE_PER_MILLE)) {
         sp->type = T_SERVICE;
         sp->what = 0;
         slot = p->prof == PROF_EC2 || p->prof == PROF_LAMBDA ? p->home : 0;
@@ -2791,11 +2439,11 @@ static void draw_spec(struct gen *g, const struct account *a, unsigned w, struct
         sp->what = pick_call(g, p->prof);
         const struct api *api = &calls[sp->what].api;
         if (api->kind == K_S3_BUCKET_SUB || api->kind == K_S3_OBJECT) {
-            sp->bucket = (uint8_t)below(r, N_BUCKETS);
+            sp->bucket = (uint8_t)vg_sim_below(r, N_BUCKETS);
             slot = a->bucket_slot[sp->bucket]; /* S3 logs a call in the bucket's region */
         } else if (api->flags & F_GLOBAL) {
             slot = 0;
-        } else if (machine && per_mille(r, 900)) {
+        } else if (machine && vg_sim_per_mille(r, 900)) {
             slot = p->home;
         } else {
             slot = draw_slot(r, a);
@@ -2821,7 +2469,7 @@ static int write_window(struct gen *g, struct account *a, unsigned w, uint64_t n
     }
     for (size_t i = 0; scenes && i < VG_ARRAY_LEN(scenarios); i++) {
         uint64_t sod = SCENARIO_START_S + i * SCENARIO_STEP_S;
-        if (sod / WINDOW_S != w)
+        if (sod / VG_SIM_WINDOW_S != w)
             continue;
         struct spec *sp = &g->specs[k];
         sp->key = sod << 32 | k; /* slot 0: us-east-1, where every scenario bucket lives */
@@ -2847,32 +2495,21 @@ out:
 
 static int write_account_day(struct gen *g, struct account *a, unsigned ai)
 {
-    /* Local working hours, in UTC windows; night traffic is machines and stragglers. */
-    static const uint8_t hour_weight[24] = { 3,  3,  2,  2,  2,  3, 4, 6, 9, 12, 13, 13,
-                                             12, 13, 13, 12, 11, 9, 7, 6, 5, 4,  4,  3 };
     int rc = VG_OK;
     uint64_t e = g->opts->events_per_day;
 
     if ((rc = account_refresh(g, a)))
         goto out;
-    g->win_cum[0] = 0;
-    for (unsigned w = 0; w < WINDOWS_PER_DAY; w++) {
-        int lw = ((int)w + a->tz_windows + WINDOWS_PER_DAY) % WINDOWS_PER_DAY;
-        g->win_cum[w + 1] = g->win_cum[w] + hour_weight[lw / (3600 / WINDOW_S)];
-    }
+    vg_sim_day_shape(a->tz_windows, g->win_cum);
     for (unsigned s = 0; s < MAX_SLOTS; s++) {
         vg_buf_reset(&g->digest[s].b);
         g->dig_oldest[s] = INT64_MAX;
         g->dig_newest[s] = INT64_MIN;
     }
-    uint64_t total = g->win_cum[WINDOWS_PER_DAY];
-    for (unsigned w = 0; w < WINDOWS_PER_DAY; w++) {
+    for (unsigned w = 0; w < VG_SIM_WINDOWS_PER_DAY; w++)
         /* exact shares of events_per_day, so every day has exactly that many events */
-        uint64_t lo = (uint64_t)((unsigned __int128)e * g->win_cum[w] / total);
-        uint64_t hi = (uint64_t)((unsigned __int128)e * g->win_cum[w + 1] / total);
-        if ((rc = write_window(g, a, w, hi - lo)))
+        if ((rc = write_window(g, a, w, vg_sim_window_share(e, g->win_cum, w))))
             goto out;
-    }
     for (unsigned s = 0; s < a->n_slots; s++)
         if ((rc = write_digest(g, a, ai, s)))
             goto out;
@@ -2887,32 +2524,35 @@ void vg_simulate_opts_init(struct vg_simulate_opts *opts)
     opts->principals = 20;
     opts->days = 1;
     opts->events_per_day = 20000;
+    opts->flows_per_day = 200000;
     opts->seed = 1;
-    opts->start_ms = vg_time_days_from_civil(2026, 11, 1) * DAY_MS;
+    opts->start_ms = vg_time_days_from_civil(2026, 11, 1) * VG_SIM_DAY_MS;
 }
 
-static int mkdir_p(const char *dir)
+/* The flow generator for the accounts just made: their ids, home region, and a second region
+ * of theirs for the custom-format flow log. */
+static int flows_start(struct gen *g)
 {
-    int rc = VG_OK;
-    char *p = strdup(dir);
-    if (!p)
+    const struct vg_simulate_opts *opts = g->opts;
+    struct vg_flows_intel intel = { g->intel.tor, N_TOR_EXITS, g->intel.custom, N_CUSTOM };
+    g->flow_accts = calloc(opts->accounts, sizeof(*g->flow_accts));
+    if (!g->flow_accts)
         return VG_ENOMEM;
-    size_t len = strlen(p);
-    for (size_t i = 1; i <= len && rc == VG_OK; i++) {
-        if (i < len && p[i] != '/')
-            continue;
-        p[i] = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST)
-            rc = io_error("create", p);
-        if (i < len)
-            p[i] = '/';
+    for (unsigned i = 0; i < opts->accounts; i++) {
+        const struct account *a = &g->acct[i];
+        g->flow_accts[i] =
+            (struct vg_flows_account){ a->id, region_names[a->slot_region[0]],
+                                       region_names[a->slot_region[1]], a->tz_windows };
     }
-    free(p);
-    return rc;
+    g->flows = vg_flows_new(opts, g->flow_accts, opts->accounts, &intel);
+    return g->flows ? VG_OK : VG_ENOMEM;
 }
 
 int vg_simulate_run(const struct vg_simulate_opts *opts, struct vg_simulate_stats *out)
 {
+    static const int levels[VG_SIM_STREAM_COUNT] = {
+        [VG_SIM_CLOUDTRAIL] = GZIP_LEVEL, [VG_SIM_FLOWS] = VG_FLOWS_GZIP_LEVEL
+    };
     int rc = VG_OK;
     bool pool_up = false;
     /* calloc leaves every vg_buf and sink in its VG_BUF_INIT state */
@@ -2923,26 +2563,25 @@ int vg_simulate_run(const struct vg_simulate_opts *opts, struct vg_simulate_stat
     }
     g->opts = opts;
     if (!opts->out_dir || !opts->out_dir[0] || opts->accounts == 0 || opts->principals == 0 ||
-        (opts->target_bytes && opts->events_per_day == 0)) {
+        (opts->target_bytes && opts->events_per_day == 0 && opts->flows_per_day == 0)) {
         vg_log_error("simulate: need an output folder, at least one account and principal, "
-                     "and events for a byte target");
+                     "and events or flows for a byte target");
         rc = VG_EUSAGE;
         goto out;
     }
-    g->pool = calloc(1, sizeof(*g->pool));
     g->acct = calloc(opts->accounts, sizeof(*g->acct));
     g->pr = calloc((size_t)opts->accounts * opts->principals, sizeof(*g->pr));
-    if (!g->pool || !g->acct || !g->pr) {
+    if (!g->acct || !g->pr) {
         rc = VG_ENOMEM;
         goto out;
     }
-    if ((rc = mkdir_p(opts->out_dir)))
+    if ((rc = vg_sim_mkdir_p(opts->out_dir)))
         goto out;
     pool_up = true;
-    if ((rc = pool_start(g->pool, opts->out_dir)))
+    if ((rc = vg_sim_pool_start(&g->pool, opts->out_dir, levels)))
         goto out;
 
-    rng_seed(&g->rng, opts->seed);
+    vg_sim_rng_seed(&g->rng, opts->seed);
     for (unsigned p = 0; p < PROF_COUNT; p++) {
         uint32_t sum = 0;
         for (size_t c = 0; c < VG_ARRAY_LEN(calls); c++)
@@ -2952,32 +2591,49 @@ int vg_simulate_run(const struct vg_simulate_opts *opts, struct vg_simulate_stat
         account_init(g, &g->acct[i], g->pr + (size_t)i * opts->principals, opts->principals);
 
     /* CloudTrail days start at midnight UTC whatever start_ms says */
-    int64_t start = opts->start_ms - (((opts->start_ms % DAY_MS) + DAY_MS) % DAY_MS);
+    int64_t start =
+        opts->start_ms - (((opts->start_ms % VG_SIM_DAY_MS) + VG_SIM_DAY_MS) % VG_SIM_DAY_MS);
+    struct vg_sim_rng ir;
     if (opts->attacks) {
-        struct rng ir;
-        rng_seed(&ir, opts->seed ^ 0x696e74656c6c6973ull); /* a stream of its own: "intellis" */
+        vg_sim_rng_seed(&ir, opts->seed ^ 0x696e74656c6c6973ull); /* a stream of its own */
         intel_draw(&g->intel, &ir);
         for (unsigned i = 0; i < opts->accounts; i++)
             account_listed(&g->acct[i], i, &g->intel, &ir);
-        if ((rc = write_lists(g, &ir, start)))
-            goto out;
     }
-    for (g->day = 0; (uint64_t)g->day < opts->days ||
-                     (opts->target_bytes && g->st.bytes_uncompressed < opts->target_bytes);
+    if (opts->flows_per_day && (rc = flows_start(g)))
+        goto out;
+    if (opts->attacks && (rc = write_lists(g, &ir, start)))
+        goto out;
+    /* the baseline scenarios are on the second day, after a day of learning */
+    uint64_t days = opts->attacks && g->flows && opts->days < 2 ? 2 : opts->days;
+    /* without events or attacks there is no CloudTrail, not even digests */
+    bool trail = opts->events_per_day || opts->attacks;
+    for (g->day = 0;
+         (uint64_t)g->day < days ||
+         (opts->target_bytes &&
+          g->st.bytes_uncompressed + g->st.flow_bytes_uncompressed < opts->target_bytes);
          g->day++) {
         char t[24];
-        g->day_ms = start + g->day * DAY_MS;
-        fmt_time(g->day_ms, t);
+        g->day_ms = start + g->day * VG_SIM_DAY_MS;
+        vg_sim_fmt_time(g->day_ms, t);
         memcpy(g->date, t, 10);
         g->date[10] = '\0';
-        for (unsigned i = 0; i < opts->accounts; i++)
-            if ((rc = write_account_day(g, &g->acct[i], i)))
+        for (unsigned i = 0; i < opts->accounts; i++) {
+            if (trail && (rc = write_account_day(g, &g->acct[i], i)))
                 goto out;
+            if (g->flows &&
+                (rc = vg_flows_write_day(g->flows, g->pool, i, g->day, g->day_ms, &g->st)))
+                goto out;
+        }
     }
+    g->st.days = (unsigned)g->day;
 out:
     if (pool_up) {
         /* after a writer failure this returns the same code and restores its errno */
-        int prc = pool_finish(g->pool, &g->st.bytes_compressed);
+        uint64_t gz[VG_SIM_STREAM_COUNT] = { 0 };
+        int prc = vg_sim_pool_finish(g->pool, gz);
+        g->st.bytes_compressed = gz[VG_SIM_CLOUDTRAIL];
+        g->st.flow_bytes_compressed = gz[VG_SIM_FLOWS];
         if (rc == VG_OK)
             rc = prc;
     }
@@ -2995,9 +2651,10 @@ out:
         if (g->acct)
             for (unsigned i = 0; i < opts->accounts; i++)
                 vg_buf_release(&g->acct[i].mallory.ident.b);
+        vg_flows_free(g->flows);
+        free(g->flow_accts);
         free(g->pr);
         free(g->acct);
-        free(g->pool);
         free(g->specs);
         vg_buf_release(&g->out.b);
         vg_buf_release(&g->scratch_ident.b);

@@ -1,13 +1,18 @@
-/* Unit tests for simulate/: the same options write the same bytes, the S3 layout is CloudTrail's,
- * every object is gzipped JSON in the shape AWS delivers, the attack scenarios and the sample
- * threat lists appear when (and only when) they are asked for, and the lists load and match
- * exactly the scenarios meant to call from them. */
+/* Unit tests for simulate/: the same options write the same bytes, the S3 layouts are
+ * CloudTrail's and VPC Flow Logs', every CloudTrail object is gzipped JSON in the shape AWS
+ * delivers and every flow log object a header and records of its fields, the attack scenarios
+ * and the sample threat lists appear when (and only when) they are asked for, the lists load and
+ * match exactly the scenarios meant to call from them, and scanning the flow logs gives each
+ * flow scenario's finding on its instance and nothing anywhere else. */
 #include "simulate/simulate.h"
 
 #include "core/err.h"
 #include "core/hash.h"
 #include "core/ip.h"
+#include "detect/detect.h"
 #include "enrich/intel_load.h"
+#include "findings/catalog.h"
+#include "pipeline/scan.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
@@ -137,6 +142,8 @@ static void tmp_make(struct tmp *t)
     snprintf(t->out, sizeof(t->out), "%s/out", t->root);
 }
 
+/* Small runs of CloudTrail only: a flow log object per five minutes makes hundreds of files a
+ * day whatever the volume, so the tests that look at flow logs ask for them. */
 static void small_opts(struct vg_simulate_opts *o, const char *dir, bool attacks)
 {
     vg_simulate_opts_init(o);
@@ -144,6 +151,7 @@ static void small_opts(struct vg_simulate_opts *o, const char *dir, bool attacks
     o->accounts = 2;
     o->principals = 12;
     o->events_per_day = 3000;
+    o->flows_per_day = 0;
     o->seed = 42;
     o->attacks = attacks;
 }
@@ -173,10 +181,15 @@ static bool is_digest(const struct file *f)
     return strstr(f->rel, "/CloudTrail-Digest/") != NULL;
 }
 
-/* A CloudTrail object (log or digest), not a sample threat list. */
+/* A CloudTrail object (log or digest), not a flow log or a sample threat list. */
 static bool is_trail(const struct file *f)
 {
-    return strncmp(f->rel, "AWSLogs/", 8) == 0;
+    return strncmp(f->rel, "AWSLogs/", 8) == 0 && strstr(f->rel, "/CloudTrail") != NULL;
+}
+
+static bool is_flow(const struct file *f)
+{
+    return strncmp(f->rel, "AWSLogs/", 8) == 0 && strstr(f->rel, "/vpcflowlogs/") != NULL;
 }
 
 static bool is_log(const struct file *f)
@@ -242,11 +255,14 @@ static void test_simulate_deterministic(void **state)
     tmp_make(&t3);
 
     small_opts(&o, t1.out, true);
+    o.flows_per_day = 4000;
     assert_int_equal(vg_simulate_run(&o, &s1), VG_OK);
     o.out_dir = t2.out;
     assert_int_equal(vg_simulate_run(&o, &s2), VG_OK);
     o.out_dir = t3.out;
     o.seed = 43;
+    o.flows_per_day = 0; /* the account ids are all this run is for */
+    o.attacks = false;
     assert_int_equal(vg_simulate_run(&o, &s3), VG_OK);
     assert_memory_equal(&s1, &s2, sizeof(s1));
 
@@ -254,7 +270,7 @@ static void test_simulate_deterministic(void **state)
     load_tree(&b, t2.out);
     load_tree(&c, t3.out);
     assert_int_equal(a.n, b.n);
-    uint64_t bytes = 0, trail_files = 0;
+    uint64_t bytes = 0, trail_files = 0, flow_bytes = 0, flow_files = 0;
     for (size_t i = 0; i < a.n; i++) {
         assert_string_equal(a.files[i].rel, b.files[i].rel);
         assert_int_equal(a.files[i].len, b.files[i].len);
@@ -263,12 +279,17 @@ static void test_simulate_deterministic(void **state)
         if (is_trail(&a.files[i])) {
             bytes += a.files[i].len;
             trail_files++;
+        } else if (is_flow(&a.files[i])) {
+            flow_bytes += a.files[i].len;
+            flow_files++;
         }
     }
-    /* the stats count CloudTrail objects; the threat lists come on top */
+    /* the stats count CloudTrail and flow log objects apart; the threat lists come on top */
     assert_int_equal(trail_files, s1.files);
-    assert_int_equal(a.n, s1.files + 4);
+    assert_int_equal(flow_files, s1.flow_files);
+    assert_int_equal(a.n, s1.files + s1.flow_files + 9);
     assert_int_equal(bytes, s1.bytes_compressed);
+    assert_int_equal(flow_bytes, s1.flow_bytes_compressed);
     /* another seed is another world: other account ids, so other paths */
     assert_string_not_equal(a.files[0].rel, c.files[0].rel);
 
@@ -296,6 +317,8 @@ static void test_simulate_layout(void **state)
     size_t logs = 0, digests = 0;
     for (size_t i = 0; i < tr.n; i++) {
         const char *rel = tr.files[i].rel;
+        if (is_flow(&tr.files[i]))
+            continue; /* test_simulate_flow_logs */
         if (is_digest(&tr.files[i])) {
             if (!digest_path_ok(rel))
                 fail_msg("bad digest path '%s'", rel);
@@ -498,38 +521,77 @@ static void test_simulate_no_attacks_unless_asked(void **state)
     tmp_make(&t);
     small_opts(&o, t.out, false);
     o.events_per_day = 20000;
+    o.flows_per_day = 4000;
     assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
     assert_int_equal(st.attacks, 0);
+    assert_int_equal(st.flow_attacks, 0);
     load_tree(&tr, t.out);
     count_markers(&tr, counts);
     for (size_t m = 0; m < VG_ARRAY_LEN(attack_markers); m++)
         if (counts[m])
             fail_msg("normal traffic contains '%s'", attack_markers[m]);
     for (size_t i = 0; i < tr.n; i++)
-        if (!is_trail(&tr.files[i]))
+        if (!is_trail(&tr.files[i]) && !is_flow(&tr.files[i]))
             fail_msg("'%s' written without --attacks", tr.files[i].rel);
     tree_release(&tr);
     rm_rf(t.root);
 }
 
-/* The sample lists as `vigil scan` is told to read them, and what each should hold. */
+/* The sample lists as `vigil scan` is told to read them (`vigil simulate --help`), and what
+ * each should hold. */
 static const struct {
     const char *file;
     enum vg_intel_list_kind kind;
-    enum vg_intel_feed feed;      /* as asked for on the command line */
-    const char *format;           /* as detected */
-    enum vg_intel_feed want_feed; /* the exit list feeds the Tor types whatever is asked */
+    enum vg_intel_feed feed;         /* as asked for on the command line */
+    enum vg_intel_category category; /* --list-category */
+    const char *format;              /* as detected */
+    enum vg_intel_feed want_feed;    /* the exit list feeds the Tor types whatever is asked */
     uint64_t addresses, networks;
 } sample_lists[] = {
-    { "tor-exit-addresses.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, "tor-exit",
-      VG_INTEL_FEED_TOR, 40, 0 },
-    { "malicious-ips.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "txt", VG_INTEL_FEED_CURATED, 30,
-      1 },
-    { "custom-threats.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, "txt", VG_INTEL_FEED_CUSTOM, 8,
-      0 },
-    { "trusted-ips.txt", VG_INTEL_TRUSTED, VG_INTEL_FEED_CUSTOM, "txt", VG_INTEL_FEED_CUSTOM, 6,
-      0 },
+    { "tor-exit-addresses.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, VG_INTEL_CAT_AUTO,
+      "tor-exit", VG_INTEL_FEED_TOR, 40, 0 },
+    { "malicious-ips.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, VG_INTEL_CAT_AUTO, "txt",
+      VG_INTEL_FEED_CURATED, 30, 1 },
+    { "custom-threats.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, VG_INTEL_CAT_AUTO, "txt",
+      VG_INTEL_FEED_CUSTOM, 8, 0 },
+    { "trusted-ips.txt", VG_INTEL_TRUSTED, VG_INTEL_FEED_CUSTOM, VG_INTEL_CAT_AUTO, "txt",
+      VG_INTEL_FEED_CUSTOM, 7, 0 },
+    { "c2-ips.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, VG_INTEL_CAT_C2, "txt",
+      VG_INTEL_FEED_CURATED, 21, 0 },
+    { "mining-pools.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, VG_INTEL_CAT_CRYPTOCURRENCY,
+      "txt", VG_INTEL_FEED_CURATED, 20, 0 },
+    { "sinkholes.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, VG_INTEL_CAT_BLACKHOLE, "txt",
+      VG_INTEL_FEED_CURATED, 10, 0 },
+    { "drop-points.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, VG_INTEL_CAT_DROPPOINT, "txt",
+      VG_INTEL_FEED_CURATED, 10, 0 },
+    { "scanners.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, VG_INTEL_CAT_SCANNER, "txt",
+      VG_INTEL_FEED_CURATED, 30, 0 },
 };
+
+/* Every sample list of the run in out, loaded as the help says. */
+static struct vg_intel *load_sample_lists(const char *out)
+{
+    struct vg_input in;
+    struct vg_diag diag;
+    struct vg_intel_builder *b = vg_intel_builder_new();
+    assert_non_null(b);
+    assert_int_equal(vg_input_init(&in), VG_OK);
+    vg_diag_init(&diag, 4, NULL, NULL);
+    for (size_t i = 0; i < VG_ARRAY_LEN(sample_lists); i++) {
+        char path[160];
+        snprintf(path, sizeof(path), "%s/intel/%s", out, sample_lists[i].file);
+        struct vg_intel_source src = {
+            NULL, path, sample_lists[i].kind, sample_lists[i].feed, NULL, sample_lists[i].category
+        };
+        assert_int_equal(vg_intel_load(b, &src, &in, &diag, NULL), VG_OK);
+    }
+    if (diag.total)
+        fail_msg("%" PRIu64 " complaints loading the lists, last: %s", diag.total, diag.last);
+    vg_input_release(&in);
+    struct vg_intel *intel = vg_intel_freeze(b);
+    assert_non_null(intel);
+    return intel;
+}
 
 /* Per account, which calls come from a listed address: "<feed>:<eventName>", trusted ones as
  * "trusted:<eventName>". */
@@ -606,11 +668,10 @@ static void test_simulate_threat_lists(void **state)
     struct vg_simulate_opts o;
     struct vg_simulate_stats st;
     struct tree tr;
-    struct vg_input in;
-    struct vg_diag diag;
     tmp_make(&t);
     small_opts(&o, t.out, true);
     o.events_per_day = 10000; /* plenty of normal traffic that must stay off every list */
+    o.flows_per_day = 4000;   /* the flow scenarios' lists */
     assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
     load_tree(&tr, t.out);
 
@@ -618,7 +679,7 @@ static void test_simulate_threat_lists(void **state)
     size_t lists = 0;
     for (size_t i = 0; i < tr.n; i++) {
         const struct file *f = &tr.files[i];
-        if (is_trail(f))
+        if (is_trail(f) || is_flow(f))
             continue;
         assert_true(strncmp(f->rel, "intel/", 6) == 0);
         lists++;
@@ -633,28 +694,15 @@ static void test_simulate_threat_lists(void **state)
     }
     assert_int_equal(lists, VG_ARRAY_LEN(sample_lists));
 
-    struct vg_intel_builder *b = vg_intel_builder_new();
-    assert_non_null(b);
-    assert_int_equal(vg_input_init(&in), VG_OK);
-    vg_diag_init(&diag, 4, NULL, NULL);
-    for (size_t i = 0; i < VG_ARRAY_LEN(sample_lists); i++) {
-        char path[160];
-        snprintf(path, sizeof(path), "%s/intel/%s", t.out, sample_lists[i].file);
-        struct vg_intel_source src = { NULL, path, sample_lists[i].kind, sample_lists[i].feed,
-                                       NULL };
-        assert_int_equal(vg_intel_load(b, &src, &in, &diag, NULL), VG_OK);
-    }
-    if (diag.total)
-        fail_msg("%" PRIu64 " complaints loading the lists, last: %s", diag.total, diag.last);
-    vg_input_release(&in);
-    struct vg_intel *intel = vg_intel_freeze(b);
-    assert_non_null(intel);
+    struct vg_intel *intel = load_sample_lists(t.out);
     assert_int_equal(vg_intel_list_count(intel), VG_ARRAY_LEN(sample_lists));
     for (size_t i = 0; i < VG_ARRAY_LEN(sample_lists); i++) {
         const struct vg_intel_list *l = vg_intel_list_at(intel, i);
         assert_string_equal(l->name, sample_lists[i].file);
         assert_string_equal(l->format, sample_lists[i].format);
         assert_int_equal(l->feed, sample_lists[i].want_feed);
+        if (sample_lists[i].category != VG_INTEL_CAT_AUTO)
+            assert_int_equal(l->category, sample_lists[i].category);
         assert_int_equal(l->addresses, sample_lists[i].addresses);
         assert_int_equal(l->networks, sample_lists[i].networks);
         assert_int_equal(l->rejected + l->bad_lines + l->skipped, 0);
@@ -690,6 +738,7 @@ static void test_simulate_target_bytes(void **state)
     small_opts(&o, t.out, false);
     o.accounts = 1;
     o.events_per_day = 1000;
+    o.flows_per_day = 0;
     o.target_bytes = 4u << 20;
     assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
     assert_true(st.bytes_uncompressed >= o.target_bytes);
@@ -697,6 +746,290 @@ static void test_simulate_target_bytes(void **state)
     assert_int_equal(st.events % 1000, 0);
     assert_true(st.events > 1000);
     assert_true(st.bytes_compressed < st.bytes_uncompressed);
+    assert_int_equal(st.flow_files, 0);
+
+    /* flow logs count towards the target too; with no events, no CloudTrail at all */
+    rm_rf(t.out);
+    o.events_per_day = 0;
+    o.flows_per_day = 5000;
+    o.target_bytes = 2u << 20;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    assert_int_equal(st.files, 0);
+    assert_true(st.days > 1);
+    assert_true(st.flow_bytes_uncompressed >= o.target_bytes);
+    assert_true(st.flow_bytes_uncompressed - st.flow_bytes_uncompressed / st.days < o.target_bytes);
+    rm_rf(t.root);
+}
+
+/* AWSLogs/<acct>/vpcflowlogs/<region>/YYYY/MM/DD/<acct>_vpcflowlogs_<region>_fl-<17 hex>_
+ * YYYYMMDDTHHMMZ_<8 hex>.log.gz, the folder date being the file's; the account and region out. */
+static bool flow_path_ok(const char *p, char acct[16], char region[32])
+{
+    char y[8], m[4], d[4], acct2[16], region2[32], fl[32], ymd[12], hm[8], hash[16];
+    int end = -1;
+    sscanf(p,
+           "AWSLogs/%15[0-9]/vpcflowlogs/%31[a-z0-9-]/%7[0-9]/%3[0-9]/%3[0-9]/%15[0-9]_vpcflowlogs_"
+           "%31[a-z0-9-]_fl-%31[0-9a-f]_%11[0-9]T%7[0-9]Z_%15[0-9a-f].log.gz%n",
+           acct, region, y, m, d, acct2, region2, fl, ymd, hm, hash, &end);
+    if (end < 0 || p[end] != '\0')
+        return false;
+    char date[16];
+    snprintf(date, sizeof(date), "%s%s%s", y, m, d);
+    return strlen(acct) == 12 && strcmp(acct, acct2) == 0 && strcmp(region, region2) == 0 &&
+           strcmp(date, ymd) == 0 && strlen(hm) == 4 && strlen(fl) == 17 && strlen(hash) == 8;
+}
+
+#define HEADER_V2                                                                                  \
+    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "      \
+    "start end action log-status"
+
+/* What the flow log objects of a run hold, over all of them. */
+struct flow_census {
+    uint64_t files, bytes, records, custom, nodata, skipdata, rejected, ipv6;
+};
+
+/* Split line into at most cap blank-separated fields (in place); the field count. */
+static size_t split_fields(char *line, char **fields, size_t cap)
+{
+    size_t n = 0;
+    for (char *save = NULL, *f = strtok_r(line, " ", &save); f; f = strtok_r(NULL, " ", &save))
+        if (n < cap)
+            fields[n++] = f;
+        else
+            return cap + 1;
+    return n;
+}
+
+/* One object: a header line naming the fields, then records with that many fields, of the
+ * path's account, in order of their start. */
+static void check_flow_file(const struct file *f, struct flow_census *c)
+{
+    char acct[16], region[32];
+    if (!flow_path_ok(f->rel, acct, region))
+        fail_msg("bad flow log path '%s'", f->rel);
+    size_t len;
+    char *text = gunzip(f, &len);
+    char *save = NULL, *line = strtok_r(text, "\n", &save);
+    assert_non_null(line);
+    bool custom = strcmp(line, HEADER_V2) != 0;
+    char *names[32];
+    char header[512];
+    snprintf(header, sizeof(header), "%s", line);
+    size_t n = split_fields(header, names, 32);
+    size_t i_acct = 0, i_start = 0, i_status = 0, i_src = 0;
+    for (size_t k = 0; k < n; k++) {
+        i_acct = strcmp(names[k], "account-id") == 0 ? k : i_acct;
+        i_start = strcmp(names[k], "start") == 0 ? k : i_start;
+        i_status = strcmp(names[k], "log-status") == 0 ? k : i_status;
+        i_src = strcmp(names[k], "srcaddr") == 0 ? k : i_src;
+    }
+    assert_true(i_start && i_status && i_src);
+    unsigned long prev = 0;
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        char *fields[32];
+        if (split_fields(line, fields, 32) != n)
+            fail_msg("%s: a record without %zu fields", f->rel, n);
+        assert_string_equal(fields[i_acct], acct);
+        unsigned long start = strtoul(fields[i_start], NULL, 10);
+        if (start < prev)
+            fail_msg("%s: records out of order (%lu after %lu)", f->rel, start, prev);
+        prev = start;
+        c->nodata += strcmp(fields[i_status], "NODATA") == 0;
+        c->skipdata += strcmp(fields[i_status], "SKIPDATA") == 0;
+        c->rejected += strcmp(fields[i_status - 1], "REJECT") == 0;
+        c->ipv6 += strchr(fields[i_src], ':') != NULL;
+        c->custom += custom;
+        c->records++;
+    }
+    c->files++;
+    c->bytes += len;
+    free(text);
+}
+
+static void test_simulate_flow_logs(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    struct tree tr;
+    struct flow_census c = { 0 };
+    tmp_make(&t);
+    small_opts(&o, t.out, false);
+    o.days = 2;
+    o.events_per_day = 0;
+    o.flows_per_day = 20000;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    load_tree(&tr, t.out);
+    for (size_t i = 0; i < tr.n; i++)
+        if (is_flow(&tr.files[i]))
+            check_flow_file(&tr.files[i], &c);
+    /* a default-format and a custom-format flow log per account: one object each per window */
+    assert_int_equal(c.files, 2 * 2 * 2 * 288);
+    assert_int_equal(c.files, st.flow_files);
+    assert_int_equal(c.records, st.flow_records);
+    assert_int_equal(c.bytes, st.flow_bytes_uncompressed);
+    /* about flows_per_day: the first window of the fleet adds its burst */
+    assert_true(c.records >= 2 * 2 * 20000 && c.records < 2 * 2 * 20000 * 11 / 10);
+    assert_true(c.custom > c.records / 10 && c.custom < c.records * 9 / 10);
+    assert_true(c.nodata > 0 && c.rejected > 0 && c.ipv6 > 0);
+    assert_int_equal(st.flow_attacks, 0);
+    assert_int_equal(st.files, 0); /* no events and no attacks: no CloudTrail, no digests */
+    tree_release(&tr);
+    rm_rf(t.root);
+}
+
+/* The flow scenarios of a run, as reported. */
+struct flow_row {
+    char account[16], eni[32], type[80], what[200];
+    unsigned day;
+};
+
+struct manifest {
+    struct flow_row rows[256];
+    size_t n;
+};
+
+static void on_flow_scenario(void *ctx, const struct vg_simulate_flow_scenario *s)
+{
+    struct manifest *m = ctx;
+    assert_true(m->n < VG_ARRAY_LEN(m->rows));
+    struct flow_row *r = &m->rows[m->n++];
+    snprintf(r->account, sizeof(r->account), "%s", s->account_id);
+    snprintf(r->eni, sizeof(r->eni), "%s", s->interface_id);
+    snprintf(r->type, sizeof(r->type), "%s", s->type ? s->type : "");
+    snprintf(r->what, sizeof(r->what), "%s", s->what);
+    r->day = s->day;
+}
+
+/* Whether some detector of this build emits the type (detectors land one by one). */
+static bool type_detected(enum vg_finding_type type)
+{
+    for (const struct vg_detector *const *d = vg_detectors; *d; d++)
+        for (size_t i = 0; i < (*d)->type_count; i++)
+            if ((*d)->types[i] == type)
+                return true;
+    return false;
+}
+
+/* Scan a run's logs as `vigil scan` would with the sample lists; the findings, sorted. */
+static struct vg_scan *scan_run(const char *out, struct vg_intel *intel,
+                                const struct vg_simulate_stats *st)
+{
+    struct vg_scan_opts so;
+    char path[160];
+    vg_scan_opts_init(&so);
+    so.intel = intel;
+    struct vg_scan *scan = vg_scan_new(&so);
+    assert_non_null(scan);
+    snprintf(path, sizeof(path), "%s/AWSLogs", out);
+    assert_int_equal(vg_scan_path(scan, path), VG_OK);
+    const struct vg_scan_stats *ss = vg_scan_stats(scan);
+    assert_int_equal(ss->parse.bad_records, 0);
+    assert_int_equal(ss->parse.events, st->events + st->flow_records);
+    assert_int_equal(vg_scan_state_evictions(scan), 0);
+    return scan;
+}
+
+/* Every vpcflow type fires on its scenario's instance; a near miss's instance, and every
+ * instance of the background, gets no finding at all. */
+static void test_simulate_flow_scenarios(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    struct manifest m = { .n = 0 };
+    char problems[8192] = "";
+    size_t plen = 0;
+#define PROBLEM(...)                                                                               \
+    (plen += (size_t)snprintf(problems + plen,                                                     \
+                              plen < sizeof(problems) ? sizeof(problems) - plen : 0, __VA_ARGS__))
+    tmp_make(&t);
+    small_opts(&o, t.out, true);
+    o.flows_per_day = 30000;
+    o.on_flow_scenario = on_flow_scenario;
+    o.scenario_ctx = &m;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    assert_int_equal(st.days, 2); /* the baseline scenarios need a second day */
+    assert_true(m.n > 2 * 25);
+    assert_true(st.flow_attacks > 0);
+
+    struct vg_intel *intel = load_sample_lists(t.out);
+    struct vg_scan *scan = scan_run(t.out, intel, &st);
+    size_t n;
+    const struct vg_finding *const *fs = vg_findings_sorted(vg_scan_findings(scan), &n);
+
+    /* no flow finding but on an instance of a firing scenario */
+    for (size_t i = 0; i < n; i++) {
+        const struct vg_finding *f = fs[i];
+        if (!f->interface_id)
+            continue; /* CloudTrail's, checked by test_simulate_attack_markers */
+        bool fires = false, known = false;
+        const char *what = NULL;
+        for (size_t r = 0; r < m.n; r++)
+            if (strcmp(m.rows[r].eni, f->interface_id) == 0 &&
+                strcmp(m.rows[r].account, f->account_id) == 0) {
+                known = true;
+                fires |= m.rows[r].type[0] != '\0';
+                what = m.rows[r].what;
+            }
+        if (!known)
+            PROBLEM("background instance %s got %s\n", f->interface_id, vg_catalog[f->type].name);
+        else if (!fires)
+            PROBLEM("near miss \"%s\" (%s) got %s\n", what, f->interface_id,
+                    vg_catalog[f->type].name);
+    }
+    /* and every scenario's finding on its instance */
+    for (size_t r = 0; r < m.n; r++) {
+        const struct flow_row *row = &m.rows[r];
+        if (!row->type[0])
+            continue;
+        enum vg_finding_type type = vg_catalog_find(row->type);
+        assert_true(type != VG_FT_COUNT);
+        if (!type_detected(type)) {
+            print_message("skipped: no detector emits %s yet\n", row->type);
+            continue;
+        }
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = fs[i]->type == type && fs[i]->interface_id &&
+                   strcmp(fs[i]->interface_id, row->eni) == 0 &&
+                   strcmp(fs[i]->account_id, row->account) == 0;
+        if (!seen)
+            PROBLEM("\"%s\" (%s, day %u) did not give %s\n", row->what, row->eni, row->day + 1,
+                    row->type);
+    }
+    if (plen)
+        fail_msg("%s", problems);
+    vg_scan_free(scan);
+    vg_intel_free(intel);
+    rm_rf(t.root);
+#undef PROBLEM
+}
+
+/* Three days of background in every flow detector: not one finding. */
+static void test_simulate_flow_background_quiet(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    tmp_make(&t);
+    small_opts(&o, t.out, false);
+    o.accounts = 1;
+    o.days = 3;
+    o.events_per_day = 0;
+    o.flows_per_day = 150000;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    struct vg_scan *scan = scan_run(t.out, NULL, &st);
+    size_t n;
+    const struct vg_finding *const *fs = vg_findings_sorted(vg_scan_findings(scan), &n);
+    for (size_t i = 0; i < n; i++)
+        print_message("background finding: %s on %s\n", vg_catalog[fs[i]->type].name,
+                      fs[i]->interface_id ? fs[i]->interface_id : "-");
+    assert_int_equal(n, 0);
+    vg_scan_free(scan);
     rm_rf(t.root);
 }
 
@@ -738,6 +1071,9 @@ int main(void)
         cmocka_unit_test(test_simulate_no_attacks_unless_asked),
         cmocka_unit_test(test_simulate_threat_lists),
         cmocka_unit_test(test_simulate_target_bytes),
+        cmocka_unit_test(test_simulate_flow_logs),
+        cmocka_unit_test(test_simulate_flow_scenarios),
+        cmocka_unit_test(test_simulate_flow_background_quiet),
         cmocka_unit_test(test_simulate_rejects_bad_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

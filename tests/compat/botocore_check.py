@@ -16,11 +16,19 @@ against the GuardDuty service model botocore ships.  Then, for every finding:
   - the JSON type of every value matches the model's member type;
   - keys are lowerCamel;
   - the values: Type is a type `vigil types` lists; Severity a number, the catalog's severity
-    (PasswordPolicyChange may be 2, 5 or 8); Id 32 lowercase hex; Arn
-    arn:<partition>:guardduty:<region>:<account>:detector/<32 hex>/finding/<id>;
-    SchemaVersion "2.0"; Resource.ResourceType the catalog's; Service.Action.ActionType
-    AWS_API_CALL with exactly one action detail; Service.Count >= 1 and equal to the calls
-    listed in additionalInfo; EventFirstSeen <= EventLastSeen, both ISO-8601 UTC with ms.
+    (or one of GuardDuty's documented alternatives for the types whose severity varies); Id 32
+    lowercase hex; Arn arn:<partition>:guardduty:<region>:<account>:detector/<32 hex>/finding/<id>;
+    SchemaVersion "2.0"; Resource.ResourceType the catalog's; Service.Count >= 1;
+    EventFirstSeen <= EventLastSeen, both ISO-8601 UTC with ms;
+  - API-call findings: Resource.AccessKeyDetails, Service.Action.ActionType AWS_API_CALL with
+    exactly that action detail, and Count equal to the calls listed in additionalInfo;
+  - network findings (resource Instance): Resource.InstanceDetails with at least one network
+    interface, ActionType NETWORK_CONNECTION or PORT_PROBE with exactly the matching detail
+    (direction, protocol and ports, or at least one probe); when the instance details came from
+    an asset inventory (instanceType is set), every interface and tag names its id or key.
+
+With --require-inventory LABEL, the response with that label must hold a network finding whose
+instanceDetails came from an inventory, so the check cannot pass by having nothing to check.
 
 With --sample, GuardDuty's own sample finding (PascalCase, as the AWS CLI prints it) is converted
 to the wire names (lowerCamel) and must have the same top-level and service-level keys as ours; it also goes
@@ -45,8 +53,23 @@ EXTENSIONS = {
     # Debian 12's python3-botocore 1.29 carries
     "service.evidence.threatIntelligenceDetails.threatFileSha256": "sha256 of the matching list file",
     "service.action.awsApiCallAction.remoteIpDetails.ipAddressV6": "an IPv6 caller (same reason)",
+    "service.action.networkConnectionAction.localNetworkInterface": "the interface (same reason)",
+    # IPv6 flows (GuardDuty's own member, same reason; its flow findings skip IPv6, vigil's not)
+    "service.action.networkConnectionAction.localIpDetails.ipAddressV6": "an IPv6 instance address",
+    "service.action.networkConnectionAction.remoteIpDetails.ipAddressV6": "an IPv6 peer",
+    "service.action.portProbeAction.portProbeDetails.localIpDetails.ipAddressV6": "an IPv6 instance address",
+    "service.action.portProbeAction.portProbeDetails.remoteIpDetails.ipAddressV6": "an IPv6 prober",
 }
-VARIABLE_SEVERITY = {"Stealth:IAMUser/PasswordPolicyChange": {2.0, 5.0, 8.0}}
+# GuardDuty's documented alternatives (shared/reference/finding-types.tsv): Low when the instance
+# is the target, High when it is the actor or the port is a sensitive one.
+VARIABLE_SEVERITY = {
+    "Stealth:IAMUser/PasswordPolicyChange": {2.0, 5.0, 8.0},
+    "Behavior:EC2/NetworkPortUnusual": {5.0, 8.0},
+    "Recon:EC2/PortProbeUnprotectedPort": {2.0, 8.0},
+    "UnauthorizedAccess:EC2/SSHBruteForce": {2.0, 8.0},
+    "UnauthorizedAccess:EC2/RDPBruteForce": {2.0, 8.0},
+    "Impact:EC2/WinRMBruteForce": {2.0, 8.0},
+}
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 LOWER_CAMEL = re.compile(r"^[a-z][A-Za-z0-9]*$")
@@ -122,7 +145,7 @@ def walk(raw, parsed, shape, path, problems):
 
 
 class Checker:
-    def __init__(self, catalog, types, sample):
+    def __init__(self, catalog, types, sample, require_inventory=()):
         session = botocore.session.get_session()
         self.model = session.get_service_model("guardduty")
         self.op = self.model.operation_model("GetFindings")
@@ -133,6 +156,7 @@ class Checker:
         self.sample = sample
         self.passed = 0
         self.failed = 0
+        self.require_inventory = set(require_inventory)
 
     def result(self, label, problems, quiet_ok=False):
         if problems:
@@ -176,6 +200,10 @@ class Checker:
         for f in raw["findings"]:
             self.check_finding(f, label)
         bad = self.failed - bad
+        if label in self.require_inventory:
+            self.require_inventory.discard(label)
+            if not any(inventory_backed(f) for f in raw["findings"]):
+                problems.append("no network finding carries instance details from an inventory")
         self.result(f"{label}: response parses, {len(raw['findings'])} findings"
                     f"{f' ({bad} failed, above)' if bad else ''}", problems)
 
@@ -235,23 +263,20 @@ class Checker:
             expect(m is None, f"{text} has an unrendered placeholder {m and m.group(0)}")
 
         res = p.get("Resource", {})
+        resource = self.catalog.get(ftype, {}).get("resource")
         if ftype in self.catalog:
-            want = self.catalog[ftype]["resource"]
-            expect(res.get("ResourceType") == want, f"Resource.ResourceType {res.get('ResourceType')!r} is not {want!r}")
-        akd = res.get("AccessKeyDetails")
-        expect(isinstance(akd, dict) and akd.get("UserType"), "Resource.AccessKeyDetails.UserType is missing")
-
+            expect(res.get("ResourceType") == resource, f"Resource.ResourceType {res.get('ResourceType')!r} is not {resource!r}")
         svc = p.get("Service", {})
         act = svc.get("Action", {})
-        expect(act.get("ActionType") == "AWS_API_CALL", f"Service.Action.ActionType {act.get('ActionType')!r} is not AWS_API_CALL")
         details = [k for k in ACTION_DETAILS if k in raw.get("service", {}).get("action", {})]
-        expect(details == ["awsApiCallAction"], f"Service.Action carries {details}, not exactly awsApiCallAction")
-        api = act.get("AwsApiCallAction", {})
-        expect(bool(api.get("Api")) and bool(api.get("ServiceName")), "AwsApiCallAction.Api or ServiceName is missing")
+        count = svc.get("Count")
+        if resource == "Instance":
+            problems += self.network_values(res, act, details)
+        else:
+            problems += self.api_values(res, act, details)
         expect(svc.get("ServiceName") == "guardduty", f"Service.ServiceName {svc.get('ServiceName')!r}")
         expect(svc.get("ResourceRole") in ("TARGET", "ACTOR"), f"Service.ResourceRole {svc.get('ResourceRole')!r}")
         expect(svc.get("Archived") is False, f"Service.Archived {svc.get('Archived')!r}")
-        count = svc.get("Count")
         expect(isinstance(count, int) and not isinstance(count, bool) and count >= 1, f"Service.Count {count!r} is not >= 1")
         first, last = svc.get("EventFirstSeen", ""), svc.get("EventLastSeen", "")
         expect(bool(ISO_MS.match(str(first))) and bool(ISO_MS.match(str(last))),
@@ -266,7 +291,7 @@ class Checker:
             problems.append(f"Service.AdditionalInfo.Value is not JSON text: {e}")
         if isinstance(value, dict):
             calls = value.get("apiCalls", [])
-            if isinstance(count, int) and "apiCallsNotListed" not in value:
+            if resource != "Instance" and isinstance(count, int) and "apiCallsNotListed" not in value:
                 total = sum(c.get("count", 0) for c in calls)
                 expect(total == count, f"additionalInfo apiCalls add up to {total}, Service.Count is {count}")
             for k, v in value.items():
@@ -277,6 +302,69 @@ class Checker:
         records = raw.get("service", {}).get("evidence", {}).get("logRecords", [])
         if isinstance(count, int):
             expect(1 <= len(records) <= count, f"{len(records)} evidence logRecords for Count {count}")
+        return problems
+
+    @staticmethod
+    def api_values(res, act, details):
+        problems = []
+        akd = res.get("AccessKeyDetails")
+        if not (isinstance(akd, dict) and akd.get("UserType")):
+            problems.append("Resource.AccessKeyDetails.UserType is missing")
+        if act.get("ActionType") != "AWS_API_CALL":
+            problems.append(f"Service.Action.ActionType {act.get('ActionType')!r} is not AWS_API_CALL")
+        if details != ["awsApiCallAction"]:
+            problems.append(f"Service.Action carries {details}, not exactly awsApiCallAction")
+        api = act.get("AwsApiCallAction", {})
+        if not (api.get("Api") and api.get("ServiceName")):
+            problems.append("AwsApiCallAction.Api or ServiceName is missing")
+        return problems
+
+    @staticmethod
+    def network_values(res, act, details):
+        """Instance findings from flow logs: the instance, and the connection or the probes."""
+        problems = []
+        inst = res.get("InstanceDetails")
+        if not isinstance(inst, dict):
+            return ["Resource.InstanceDetails is missing"]
+        if "AccessKeyDetails" in res:
+            problems.append("Resource.AccessKeyDetails on a network finding")
+        nics = inst.get("NetworkInterfaces") or []
+        if not nics:
+            problems.append("InstanceDetails.NetworkInterfaces is empty")
+        if "InstanceType" in inst:  # from an asset inventory: records are whole
+            if not str(inst.get("InstanceId", "")).startswith("i-"):
+                problems.append(f"InstanceDetails.InstanceId {inst.get('InstanceId')!r} is not an instance id")
+            for i, n in enumerate(nics):
+                if not n.get("NetworkInterfaceId"):
+                    problems.append(f"InstanceDetails.NetworkInterfaces[{i}] has no NetworkInterfaceId")
+                for a in n.get("PrivateIpAddresses", []):
+                    if not a.get("PrivateIpAddress"):
+                        problems.append(f"NetworkInterfaces[{i}].PrivateIpAddresses has an entry without an address")
+                for g in n.get("SecurityGroups", []):
+                    if not g.get("GroupId"):
+                        problems.append(f"NetworkInterfaces[{i}].SecurityGroups has an entry without GroupId")
+            for t in inst.get("Tags", []):
+                if not t.get("Key") or "Value" not in t:
+                    problems.append(f"InstanceDetails.Tags entry {t!r} lacks Key or Value")
+        kind = act.get("ActionType")
+        want = {"NETWORK_CONNECTION": "networkConnectionAction", "PORT_PROBE": "portProbeAction"}.get(kind)
+        if want is None:
+            problems.append(f"Service.Action.ActionType {kind!r} is not NETWORK_CONNECTION or PORT_PROBE")
+        elif details != [want]:
+            problems.append(f"Service.Action carries {details}, not exactly {want}")
+        if kind == "NETWORK_CONNECTION":
+            nca = act.get("NetworkConnectionAction", {})
+            if nca.get("ConnectionDirection") not in ("INBOUND", "OUTBOUND", "UNKNOWN"):
+                problems.append(f"ConnectionDirection {nca.get('ConnectionDirection')!r}")
+            if not nca.get("Protocol"):
+                problems.append("NetworkConnectionAction.Protocol is missing")
+            for k in ("LocalPortDetails", "RemotePortDetails", "RemoteIpDetails"):
+                if not nca.get(k):
+                    problems.append(f"NetworkConnectionAction.{k} is missing")
+        elif kind == "PORT_PROBE":
+            probes = act.get("PortProbeAction", {}).get("PortProbeDetails") or []
+            if not probes:
+                problems.append("PortProbeAction.PortProbeDetails is empty")
         return problems
 
     def check_sample(self, ours):
@@ -321,6 +409,12 @@ class Checker:
         self.result(f"sample {self.sample}: same keys, lowerCamel, model-valid", problems)
 
 
+def inventory_backed(finding):
+    """True for a network finding whose instanceDetails came from an asset inventory."""
+    inst = finding.get("resource", {}).get("instanceDetails") if isinstance(finding, dict) else None
+    return isinstance(inst, dict) and "instanceType" in inst
+
+
 def load_catalog(path):
     catalog = {}
     with open(path, encoding="utf-8") as f:
@@ -340,6 +434,8 @@ def main():
     ap.add_argument("--root", default="", help="strip this prefix and .json from response paths in labels")
     ap.add_argument("--list", help="a file naming more RESPONSE files, one a line")
     ap.add_argument("--failed-before", type=int, default=0, help="failures the caller already reported")
+    ap.add_argument("--require-inventory", action="append", default=[], metavar="LABEL",
+                    help="this response must hold a finding with inventory instance details")
     ap.add_argument("responses", nargs="*")
     args = ap.parse_args()
     if args.list:
@@ -349,7 +445,7 @@ def main():
         ap.error("no RESPONSE files")
     with open(args.types, encoding="utf-8") as f:
         types = {line.split("\t")[0] for line in f if line.strip()}
-    checker = Checker(load_catalog(args.catalog), types, args.sample)
+    checker = Checker(load_catalog(args.catalog), types, args.sample, args.require_inventory)
     checker.failed = args.failed_before
     missing = sorted(types - set(checker.catalog))
     checker.result("catalog lists every type `vigil types` lists",
@@ -363,6 +459,9 @@ def main():
                 ours += json.loads(f.read()).get("findings", [])
             except ValueError:
                 pass
+    checker.result("responses required to carry inventory details were all checked",
+                   [f"{label}: no such response" for label in sorted(checker.require_inventory)],
+                   quiet_ok=True)
     if args.sample:
         checker.check_sample(ours)
     print(f"{checker.passed} passed, {checker.failed} failed")

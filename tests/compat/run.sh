@@ -4,7 +4,9 @@
 #   tests/compat/run.sh VIGIL
 #
 # Scans the golden test inputs with `vigil scan --format json` (a GetFindings-style response):
-# each case on its own, then all of them in one run, plus an empty input.  Then
+# each case on its own, then all of them in one run, plus an empty input, plus this folder's own
+# cases (cases/<name>/: input.*, optional args, as a golden case), each of which must yield a
+# network finding with instance details from an asset inventory (--inventory).  Then
 # botocore_check.py parses every response the way boto3 parses GuardDuty's GetFindings, with
 # botocore's rest-json parser and the GuardDuty model (Debian's python3-botocore), and checks the
 # findings against the model, the catalog and GuardDuty's sample finding.  See botocore_check.py.
@@ -83,6 +85,14 @@ for dir in "$golden"/*/*/; do
     scan "golden/${dir#"$golden"/}" "$dir" 'input.*'
 done
 scan all-golden-inputs "$golden" './*/*/input.*'
+set --
+for dir in "$here"/cases/*/; do
+    [ -d "$dir" ] || continue
+    dir=${dir%/}
+    scan "cases/${dir##*/}" "$dir" 'input.*'
+    set -- "$@" --require-inventory "cases/${dir##*/}"
+done
+required="$*"
 : >"$tmp/empty.jsonl"
 scan empty-input "$tmp" empty.jsonl
 
@@ -92,7 +102,8 @@ if ! "$vigil" types >"$tmp/types"; then
 fi
 
 sample=${VIGIL_SAMPLE_FINDING:-$(cd "$repo/.." && pwd)/shared/reference/sample-finding.json}
-set --
+# shellcheck disable=SC2086 # "--require-inventory LABEL" pairs; labels have no blanks
+set -- $required
 if [ -f "$sample" ]; then
     set -- --sample "$sample"
 else

@@ -1,18 +1,18 @@
 #!/bin/sh
-# Parser corpus test (STYLE.md §11): run `vigil scan` over every file of the shared CloudTrail
+# Parser corpus test (STYLE.md §11): run `vigil scan` over every file of one source's shared
 # corpus, one file at a time, and compare what the summary says about it with
-# tests/parse/corpus-expected.tsv: records, events, bad records, digest files, foreign records,
-# the input problems by kind and the lines they were reported at.
+# tests/parse/<source>-expected.tsv: records, events, bad records, digest files, foreign
+# records, the input problems by kind and the lines they were reported at.
 #
-#   tests/parse/corpus.sh [--update] VIGIL_BINARY
+#   tests/parse/corpus.sh [--update] SOURCE VIGIL_BINARY     (SOURCE: cloudtrail, vpcflow)
 #
 # Fails on a crash (exit status above 2, or a signal), a missing summary, a file whose records
 # are not all accounted for (records != events + bad), a file that yields nothing and says
 # nothing (a silent drop), and any difference from the expectations.  --update rewrites the
-# expectations instead; review the diff: only documentation fragments without eventTime may have
-# bad records, and only non-CloudTrail files (S3 event notifications) foreign ones.
+# expectations (keeping their comment block, which says why each file with a report has one);
+# review the diff.
 #
-# The corpus is ../shared/corpus/cloudtrail from the repository root, or $VIGIL_CORPUS/cloudtrail.
+# The corpus is ../shared/corpus/SOURCE from the repository root, or $VIGIL_CORPUS/SOURCE.
 set -u
 
 update=0
@@ -20,25 +20,26 @@ if [ "${1:-}" = "--update" ]; then
     update=1
     shift
 fi
-if [ $# -ne 1 ]; then
-    echo "usage: $0 [--update] VIGIL_BINARY" >&2
+if [ $# -ne 2 ]; then
+    echo "usage: $0 [--update] SOURCE VIGIL_BINARY" >&2
     exit 2
 fi
-vigil=$1
+source=$1
+vigil=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${VIGIL_CORPUS:-$root/../shared/corpus}/cloudtrail
-expected=$root/tests/parse/corpus-expected.tsv
+corpus=${VIGIL_CORPUS:-$root/../shared/corpus}/$source
+expected=$root/tests/parse/$source-expected.tsv
 
 if [ ! -x "$vigil" ]; then
-    echo "corpus: '$vigil' is not an executable" >&2
+    echo "$source: '$vigil' is not an executable" >&2
     exit 2
 fi
 if [ ! -d "$corpus" ]; then
-    echo "corpus: '$corpus' is missing (set VIGIL_CORPUS)" >&2
+    echo "$source: '$corpus' is missing (set VIGIL_CORPUS)" >&2
     exit 2
 fi
-if [ $update -eq 0 ] && [ ! -f "$expected" ]; then
-    echo "corpus: '$expected' is missing (run with --update)" >&2
+if [ ! -f "$expected" ]; then
+    echo "$source: '$expected' is missing" >&2
     exit 2
 fi
 
@@ -55,8 +56,8 @@ fail() {
 
 # One line of results for a file, from vigil's stderr:
 #   records events bad digests foreign problems located
-# problems: "json=1,field=2" from the "input problems" line, or "-";
-# located: where the reported problems are, "10,@0" (line, or @offset), or "-".
+# problems: "field=1,not-a-log=1" from the "input problems" line, or "-";
+# located: where the reported problems are, "3,@0" (line, or @offset), or "-".
 summarize() { # path stderr-file
     awk -v path="$1" '
         /^vigil: scanned / {
@@ -142,15 +143,11 @@ if [ $update -eq 0 ]; then
 fi
 
 if [ $update -eq 1 ] && [ $failed -eq 0 ]; then
-    {
-        echo "# vigil scan over ../shared/corpus/cloudtrail, one file at a time (tests/parse/corpus.sh)."
-        echo "# Regenerate with: tests/parse/corpus.sh --update build/vigil   (then review the diff)"
-        printf '# file\trecords\tevents\tbad\tdigests\tforeign\tproblems\tlocated\n'
-        cat "$tmp/actual.tsv"
-    } >"$expected"
-    echo "corpus: wrote $expected; files with rejects, to review:"
-    awk -F '\t' '$4 > 0 || $6 > 0 || $5 > 0 { print "    " $0 }' "$tmp/actual.tsv"
+    { grep '^#' "$expected"; cat "$tmp/actual.tsv"; } >"$tmp/new.tsv"
+    cp "$tmp/new.tsv" "$expected"
+    echo "$source: wrote $expected; files with rejects, to review:"
+    awk -F '\t' '$4 > 0 || $6 > 0 || $7 != "-" { print "    " $0 }' "$tmp/actual.tsv"
 fi
 
-echo "corpus: $passed passed, $failed failed"
+echo "$source: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -1,0 +1,13 @@
+/* Password guessing over SSH, RDP and WinRM, either way (see flow_bruteforce.c). */
+#ifndef VG_DETECT_FLOW_BRUTEFORCE_H
+#define VG_DETECT_FLOW_BRUTEFORCE_H
+
+#include "core/compat.h"
+#include "detect/detect.h"
+
+extern const struct vg_detector vg_detector_flow_bruteforce;
+
+/* Bytes the detector's state table holds (fixed at state_new), for tests and /stats. */
+size_t vg_flow_bruteforce_memory(const void *state);
+
+#endif
