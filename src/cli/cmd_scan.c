@@ -41,9 +41,10 @@ static void usage(FILE *out)
         out,
         "usage: vigil scan [options] PATH...\n"
         "\n"
-        "Read CloudTrail logs and print findings.  A PATH is a file, a folder (read\n"
-        "recursively, any layout, e.g. AWSLogs/<account>/CloudTrail/...) or '-' for stdin.\n"
-        "Files may be gzip or plain; S3 delivery objects, JSON lines, EventBridge events.\n"
+        "Read CloudTrail logs and VPC Flow Logs and print findings.  A PATH is a file, a\n"
+        "folder (read recursively, any layout, e.g. AWSLogs/<account>/CloudTrail/... or\n"
+        ".../vpcflowlogs/...) or '-' for stdin.  Files may be gzip or plain; CloudTrail as S3\n"
+        "delivery objects, JSON lines or EventBridge events; flow logs in any field layout.\n"
         "\n"
         "options:\n"
         "      --config FILE    read options and lists from this YAML file (see\n"
@@ -358,6 +359,7 @@ static int apply_config(struct vg_config *cfg, const char *path, struct vg_scan_
     if (!max_errors_set)
         opts->diag_keep = (unsigned)cfg->scan_max_errors;
     opts->flow = cfg->flow;
+    opts->read_ahead = cfg->scan_read_ahead;
     if (*cfg->flow_log_format && !vg_vpcflow_format_valid(vg_str_from(cfg->flow_log_format))) {
         fprintf(stderr,
                 "vigil scan: %s: flow.log_format names no flow log field (or too many); nothing "

@@ -70,6 +70,7 @@ struct vg_config {
     /* scan */
     int64_t scan_max_findings;
     int64_t scan_max_errors;
+    bool scan_read_ahead;
     /* intel */
     int64_t intel_trusted_max_public_prefix;
     char *intel_state_dir; /* "" for none; relative to the file (vg_intel_audit_dir_resolve) */

@@ -37,6 +37,17 @@ void vg_diag_report(struct vg_diag *d, enum vg_diag_code code, const struct vg_d
         d->emit(d->emit_ctx, code, msg);
 }
 
+void vg_diag_forward(struct vg_diag *d, enum vg_diag_code code, const char *message)
+{
+    d->counts[code]++;
+    d->total++;
+    if (d->total > d->keep && d->total > 1)
+        return;
+    snprintf(d->last, sizeof(d->last), "%s", message);
+    if (d->emit && d->total <= d->keep)
+        d->emit(d->emit_ctx, code, d->last);
+}
+
 const char *vg_diag_code_name(enum vg_diag_code code)
 {
     static const char *const names[VG_DIAG_COUNT] = {

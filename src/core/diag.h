@@ -40,6 +40,9 @@ void vg_diag_init(struct vg_diag *d, unsigned keep, vg_diag_fn emit, void *ctx);
 /* Format "source:line: message" (or "source:@offset: ...") and count it. */
 void vg_diag_report(struct vg_diag *d, enum vg_diag_code code, const struct vg_diag_loc *loc,
                     const char *fmt, ...) VG_PRINTF(4, 5);
+/* Count and pass on a message already formatted by another sink (one that collected reports on
+ * another thread, to be replayed here in input order). */
+void vg_diag_forward(struct vg_diag *d, enum vg_diag_code code, const char *message);
 const char *vg_diag_code_name(enum vg_diag_code code);
 
 #endif

@@ -8,13 +8,15 @@
 #include "enrich/flow_sides.h"
 #include "enrich/inventory.h"
 #include "ingest/input.h"
+#include "ingest/read_ahead.h"
 #include "parse/vpcflow.h"
 
 struct vg_scan {
     struct vg_scan_opts opts;
     struct vg_scan_stats stats;
     struct vg_diag diag;
-    struct vg_input input;
+    struct vg_read_ahead *reader;
+    unsigned in_flight; /* objects submitted to the reader and not scanned yet (0 to 2) */
     struct vg_arena arena;
     struct vg_json_parser json;
     struct vg_detect_env env;
@@ -34,6 +36,7 @@ void vg_scan_opts_init(struct vg_scan_opts *opts)
     struct vg_config defaults; /* the option table is the one place defaults are written */
     vg_config_init(&defaults);
     opts->flow = defaults.flow;
+    opts->read_ahead = defaults.scan_read_ahead;
     vg_config_release(&defaults);
 }
 
@@ -61,7 +64,8 @@ struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
     s->detect = vg_detect_new(&s->env);
     s->findings = vg_findings_new(opts->findings_cap, opts->on_evict, opts->evict_ctx);
     s->emit = (struct vg_emit){ vg_findings_add, s->findings };
-    if (vg_input_init(&s->input) != VG_OK || !s->flow_sides || !s->detect || !s->findings ||
+    s->reader = vg_read_ahead_new(opts->read_ahead);
+    if (!s->reader || !s->flow_sides || !s->detect || !s->findings ||
         (opts->inventory && vg_inventory_declare(opts->inventory, s->flow_sides) != VG_OK)) {
         vg_scan_free(s);
         return NULL;
@@ -73,7 +77,7 @@ void vg_scan_free(struct vg_scan *s)
 {
     if (!s)
         return;
-    vg_input_release(&s->input);
+    vg_read_ahead_free(s->reader);
     vg_json_parser_release(&s->json);
     vg_arena_release(&s->arena);
     vg_detect_free(s->detect);
@@ -131,14 +135,15 @@ int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t
     return rc;
 }
 
-static int scan_file(void *ctx, const char *path)
+/* Take the oldest object the reader holds and scan it. */
+static int scan_next(struct vg_scan *s)
 {
-    struct vg_scan *s = ctx;
-    const char *data;
+    const char *path, *data;
     size_t len;
-    int rc = vg_input_read(&s->input, path, &s->diag, &data, &len);
-    s->stats.bytes_read = s->input.bytes_read;
-    s->stats.bytes_plain = s->input.bytes_plain;
+    int rc = vg_read_ahead_take(s->reader, &s->diag, &path, &data, &len);
+    s->stats.bytes_read = vg_read_ahead_bytes_read(s->reader);
+    s->stats.bytes_plain = vg_read_ahead_bytes_plain(s->reader);
+    s->in_flight--;
     if (rc == VG_EIO)
         return VG_OK; /* reported; go on with the next file */
     if (rc)
@@ -146,9 +151,29 @@ static int scan_file(void *ctx, const char *path)
     return vg_scan_buffer(s, path, data, len);
 }
 
+/* One file of the walk: start reading it, then scan the one before it meanwhile. */
+static int scan_file(void *ctx, const char *path)
+{
+    struct vg_scan *s = ctx;
+    int rc = vg_read_ahead_submit(s->reader, path);
+    if (rc)
+        return rc;
+    s->in_flight++;
+    return s->in_flight == 2 ? scan_next(s) : VG_OK;
+}
+
 int vg_scan_path(struct vg_scan *s, const char *path)
 {
-    return vg_input_walk(path, &s->diag, scan_file, s);
+    int rc = vg_input_walk(path, &s->diag, scan_file, s);
+    while (s->in_flight && rc == VG_OK)
+        rc = scan_next(s);
+    while (s->in_flight) { /* stopped early: collect what was read, scan nothing more */
+        const char *p, *d;
+        size_t n;
+        vg_read_ahead_take(s->reader, &s->diag, &p, &d, &n);
+        s->in_flight--;
+    }
+    return rc;
 }
 
 const struct vg_scan_stats *vg_scan_stats(const struct vg_scan *s)

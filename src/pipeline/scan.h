@@ -25,6 +25,7 @@ struct vg_scan_opts {
     void *diag_ctx;
     unsigned diag_keep;
     const struct vg_intel *intel;   /* threat and trusted lists; borrowed, may be NULL */
+    bool read_ahead; /* read and decompress the next file on a second thread (scan.read_ahead) */
     struct vg_flow_thresholds flow; /* the `flow.*` options; vg_scan_opts_init sets defaults */
     const char *flow_log_format;    /* fields of header-less flow logs; NULL or "" for v2 */
     /* An asset inventory (enrich/inventory.h), frozen: its interfaces' addresses tell the
