@@ -102,13 +102,14 @@ static enum vg_flow_local by_repeat(const struct interface_state *st, const stru
     return src_seen ? VG_FLOW_LOCAL_SRC : VG_FLOW_LOCAL_DST;
 }
 
-static enum vg_flow_local decide(struct vg_flow_sides *s, struct vg_flow *f)
+static enum vg_flow_local decide(struct vg_flow_sides *s, struct vg_flow *f,
+                                 const struct interface_key *key)
 {
     if (f->direction == VG_FLOW_INGRESS)
         return VG_FLOW_LOCAL_DST;
     if (f->direction == VG_FLOW_EGRESS)
         return VG_FLOW_LOCAL_SRC;
-    struct interface_key k = key_of(f->interface_id);
+    struct interface_key k = *key;
     if (s->declared) {
         const struct interface_state *inv = vg_keyed_find(s->declared, &k);
         enum vg_flow_local side = inv ? by_known(inv, f) : VG_FLOW_LOCAL_UNKNOWN;
@@ -149,26 +150,36 @@ static bool source_initiated(const struct vg_flow *f)
     return dp <= sp;
 }
 
+/* interface: the interface id's key when the caller has it (the instance key is the same when
+ * the record names no instance), else NULL. */
+static void annotate(struct vg_flow *f, const struct interface_key *interface)
+{
+    if (f->local == VG_FLOW_LOCAL_UNKNOWN)
+        return;
+    /* once here, not in every detector that looks at the record */
+    struct interface_key k = interface && !f->instance_id.len
+                                 ? *interface
+                                 : key_of(f->instance_id.len ? f->instance_id : f->interface_id);
+    f->instance_key[0] = k.hash[0];
+    f->instance_key[1] = k.hash[1];
+    f->src_initiated = source_initiated(f);
+    f->remote_public = !vg_ip_is_private(f->local == VG_FLOW_LOCAL_SRC ? &f->dst : &f->src);
+}
+
 void vg_flow_sides_resolve(struct vg_flow_sides *s, struct vg_event *ev)
 {
     struct vg_flow *f = &ev->flow;
     f->local = VG_FLOW_LOCAL_UNKNOWN;
     if (f->status != VG_FLOW_OK || !f->src.family || !f->dst.family)
         return;
-    f->local = decide(s, f);
-    vg_flow_sides_annotate(f);
+    struct interface_key k = key_of(f->interface_id);
+    f->local = decide(s, f, &k);
+    annotate(f, &k);
 }
 
 void vg_flow_sides_annotate(struct vg_flow *f)
 {
-    if (f->local == VG_FLOW_LOCAL_UNKNOWN)
-        return;
-    /* once here, not in every detector that looks at the record */
-    struct interface_key k = key_of(f->instance_id.len ? f->instance_id : f->interface_id);
-    f->instance_key[0] = k.hash[0];
-    f->instance_key[1] = k.hash[1];
-    f->src_initiated = source_initiated(f);
-    f->remote_public = !vg_ip_is_private(f->local == VG_FLOW_LOCAL_SRC ? &f->dst : &f->src);
+    annotate(f, NULL);
 }
 
 uint64_t vg_flow_sides_evictions(const struct vg_flow_sides *s)

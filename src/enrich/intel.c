@@ -613,8 +613,11 @@ int vg_intel_builder_add(struct vg_intel_builder *b, uint32_t list, struct vg_st
             l->addresses++;
         else
             l->networks++;
-        if (lo.family == 4 && prefix < l->widest_public_prefix_v4)
+        if (lo.family == 4 && prefix < l->widest_public_prefix_v4) {
             l->widest_public_prefix_v4 = prefix;
+            l->widest_public_v4[0] = lo;
+            l->widest_public_v4[1] = hi;
+        }
         if (meta_for(b, list, trim(threat_name), &meta) != VG_OK)
             return VG_ENOMEM;
         return add_range(b, list, &lo, &hi, meta);

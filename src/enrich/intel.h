@@ -76,6 +76,7 @@ struct vg_intel_list {
     uint64_t skipped; /* entries of kinds vigil does not match (hashes, emails, ...) */
     uint64_t
         widest_public_prefix_v4; /* smallest prefix length of a public IPv4 network (32 if none) */
+    struct vg_ip widest_public_v4[2]; /* that network's first and last address (family 0: none) */
 };
 
 #define VG_INTEL_MAX_HITS 8

@@ -47,6 +47,9 @@ static void test_intel_ip_cidr_range_and_overlap(void **state)
     assert_int_equal(la->addresses, 1);
     assert_int_equal(la->networks, 2);
     assert_int_equal(la->widest_public_prefix_v4, 16);
+    char lo[64], hi[64];
+    assert_string_equal(vg_ip_format(&la->widest_public_v4[0], lo, sizeof(lo)), "45.33.0.0");
+    assert_string_equal(vg_ip_format(&la->widest_public_v4[1], hi, sizeof(hi)), "45.33.255.255");
 
     struct vg_intel_match m;
     assert_true(match_ip(in, "45.33.32.156", &m));

@@ -41,7 +41,8 @@ static int add_count(struct vg_buf *b, uint64_t v)
 }
 
 /* The detail sentence(s) of the finding: what the list covers, and how it changed. */
-static int build_detail(struct vg_buf *b, const struct vg_intel_audit_entry *now,
+static int build_detail(struct vg_buf *b, const struct vg_intel_list *l,
+                        const struct vg_intel_audit_entry *now,
                         const struct vg_intel_audit_entry *before, enum change change,
                         bool with_state, int64_t max_prefix)
 {
@@ -52,8 +53,14 @@ static int build_detail(struct vg_buf *b, const struct vg_intel_audit_entry *now
     /* the store measures a CIDR by its prefix and a range a-b by the prefix its span needs */
     rc |= vg_buf_printf(b, ") covers public IPv4 space as wide as a /%u (", now->widest_v4);
     rc |= add_count(b, (uint64_t)1 << (32 - now->widest_v4));
+    char lo[64], hi[64];
+    if (vg_ip_format(&l->widest_public_v4[0], lo, sizeof(lo)) &&
+        vg_ip_format(&l->widest_public_v4[1], hi, sizeof(hi)))
+        rc |= vg_buf_printf(b, " addresses: %s to %s", lo, hi);
+    else
+        rc |= vg_buf_adds(b, " addresses");
     rc |= vg_buf_printf(
-        b, " addresses), wider than the /%" PRId64 " that intel.trusted_max_public_prefix allows.",
+        b, "), wider than the /%" PRId64 " that intel.trusted_max_public_prefix allows.",
         max_prefix);
     if (!with_state || rc)
         return rc ? VG_ENOMEM : VG_OK;
@@ -190,7 +197,8 @@ int vg_trusted_watch_run(const struct vg_intel *intel, size_t count,
         if (rc == VG_OK && (int64_t)now.widest_v4 < opts->max_public_prefix) {
             st.too_wide++;
             vg_buf_reset(&detail);
-            rc = build_detail(&detail, &now, before, change, with_state, opts->max_public_prefix);
+            rc = build_detail(&detail, l, &now, before, change, with_state,
+                              opts->max_public_prefix);
             if (rc == VG_OK && emit)
                 emit_finding(l, &now, detail.data, emit);
         }
