@@ -176,14 +176,17 @@ static void list_summary(const struct vg_intel *intel)
     static const char *const feeds[] = { "custom", "curated", "tor" };
     for (size_t i = 0; intel && i < vg_intel_list_count(intel); i++) {
         const struct vg_intel_list *l = vg_intel_list_at(intel, i);
+        /* the category decides which EC2 type a curated match becomes: worth seeing */
+        bool curated = l->kind == VG_INTEL_THREAT && l->feed == VG_INTEL_FEED_CURATED;
         fprintf(stderr,
-                "vigil: list '%s' (%s, %s %s): %" PRIu64 " addresses, %" PRIu64
+                "vigil: list '%s' (%s, %s %s%s%s): %" PRIu64 " addresses, %" PRIu64
                 " networks, %" PRIu64 " domains; %" PRIu64 " rejected, %" PRIu64 " bad, %" PRIu64
                 " skipped\n",
                 l->name, l->format ? l->format : "?",
                 l->kind == VG_INTEL_TRUSTED ? "trusted" : "threat",
-                l->kind == VG_INTEL_TRUSTED ? "list" : feeds[l->feed], l->addresses, l->networks,
-                l->domains, l->rejected, l->bad_lines, l->skipped);
+                l->kind == VG_INTEL_TRUSTED ? "list" : feeds[l->feed],
+                curated ? ", category " : "", curated ? vg_intel_category_name(l->category) : "",
+                l->addresses, l->networks, l->domains, l->rejected, l->bad_lines, l->skipped);
     }
 }
 
