@@ -225,6 +225,9 @@ struct reader {
     void *event_ctx;
     struct layout layout;
     struct vg_event ev; /* reused: each line rewrites every column of its layout */
+    /* from the S3 key (AWSLogs/<account>/vpcflowlogs/<region>/...), for records whose format
+     * has no account-id or region field: findings then still name both */
+    struct vg_str path_account, path_region;
 };
 
 /* ==== small scanners ==== */
@@ -1137,6 +1140,20 @@ static void event_reset(struct reader *r)
     r->ev.raw = r->envelope;
 }
 
+/* The path component after `marker` ("/AWSLogs/", "/vpcflowlogs/") when it is made of the
+ * characters an account id or a region name has. */
+static struct vg_str path_component(const char *path, const char *marker)
+{
+    const char *p = path ? strstr(path, marker) : NULL;
+    if (!p)
+        return VG_STR_NULL;
+    p += strlen(marker);
+    size_t n = 0;
+    while (p[n] && p[n] != '/' && n < 32 && (isalnum((unsigned char)p[n]) || p[n] == '-'))
+        n++;
+    return p[n] == '/' && n > 0 ? (struct vg_str){ p, n } : VG_STR_NULL;
+}
+
 static void set_layout(struct reader *r, const struct layout *L, bool guessed)
 {
     if (L != &r->layout)
@@ -1175,6 +1192,10 @@ static bool adopt_header(struct reader *r, const char *p, const struct vg_diag_l
 
 static inline void deliver(struct reader *r, struct vg_event *ev, const struct vg_diag_loc *loc)
 {
+    if (!ev->account_id.len)
+        ev->account_id = r->path_account;
+    if (!ev->region.len)
+        ev->region = r->path_region;
     ev->ref.line = loc->line;
     ev->ref.offset = loc->offset;
     r->events++;
@@ -1576,6 +1597,10 @@ static int parse_object(struct vg_parse_ctx *ctx, const struct layout *fixed, co
     r->on_event = ctx->on_event;
     r->event_ctx = ctx->event_ctx;
     r->foreign_at_start = ctx->stats->foreign;
+    if (strstr(ctx->source ? ctx->source : "", "/vpcflowlogs/")) {
+        r->path_account = path_component(ctx->source, "AWSLogs/");
+        r->path_region = path_component(ctx->source, "/vpcflowlogs/");
+    }
     if (fixed)
         set_layout(r, fixed, false);
     else

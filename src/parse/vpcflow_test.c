@@ -80,7 +80,7 @@ static void on_event(void *ctx, struct vg_event *ev)
     struct run *r = ctx;
     const struct vg_flow *f = &ev->flow;
     assert_int_equal(ev->source, VG_SOURCE_VPCFLOW);
-    assert_string_equal(ev->ref.source, "test.log");
+    assert_string_equal(ev->ref.source, r->ctx.source);
     if (r->count == r->cap) {
         r->cap = r->cap ? 2 * r->cap : 64;
         r->events = realloc(r->events, r->cap * sizeof(*r->events));
@@ -451,6 +451,40 @@ static void test_vpcflow_missing_dash(void **state)
     assert_string_equal(s->region, "");
     assert_string_equal(s->path, "");
     assert_int_equal(s->direction, VG_FLOW_DIR_UNKNOWN);
+    run_free(r);
+}
+
+/* The default format has no region and a record may lack its account: the S3 key of the
+ * delivered object names both, and findings should too. */
+static void test_vpcflow_account_and_region_from_s3_key(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
+        "start end action log-status\n"
+        "2 - eni-0a1b2c3d4e5f60718 10.0.1.5 45.33.32.156 49152 443 6 10 840 1700000000 1700000060 "
+        "ACCEPT OK\n"
+        "2 999988887777 eni-0a1b2c3d4e5f60718 10.0.1.5 45.33.32.156 49153 443 6 10 840 1700000000 "
+        "1700000060 ACCEPT OK\n";
+    struct run *r = run_new();
+    r->ctx.source = "logs/AWSLogs/111122223333/vpcflowlogs/eu-west-3/2023/11/14/"
+                    "111122223333_vpcflowlogs_eu-west-3_fl-0123_20231114T2210Z_ab12.log.gz";
+    char *exact = malloc(sizeof(text) - 1);
+    assert_non_null(exact);
+    memcpy(exact, text, sizeof(text) - 1);
+    assert_int_equal(vg_format_vpcflow.parse(&r->ctx, exact, sizeof(text) - 1), VG_OK);
+    free(exact);
+    assert_int_equal(r->count, 2);
+    assert_string_equal(r->events[0].account, "111122223333");
+    assert_string_equal(r->events[0].region, "eu-west-3");
+    assert_string_equal(r->events[1].account, "999988887777"); /* the record wins */
+    assert_string_equal(r->events[1].region, "eu-west-3");
+    run_free(r);
+
+    /* a file outside that layout gets nothing from its name */
+    r = parse_str("2 123456789012 eni-1 10.0.1.5 45.33.32.156 49152 443 6 10 840 1700000000 "
+                  "1700000060 ACCEPT OK\n");
+    assert_string_equal(r->events[0].region, "");
     run_free(r);
 }
 
@@ -1259,6 +1293,7 @@ int main(void)
         cmocka_unit_test(test_vpcflow_header_orders),
         cmocka_unit_test(test_vpcflow_default_by_field_count),
         cmocka_unit_test(test_vpcflow_missing_dash),
+        cmocka_unit_test(test_vpcflow_account_and_region_from_s3_key),
         cmocka_unit_test(test_vpcflow_nodata_skipdata),
         cmocka_unit_test(test_vpcflow_fields),
         cmocka_unit_test(test_vpcflow_locations),

@@ -79,10 +79,11 @@ static void test_trusted_watch_which_lists_fire(void **state)
         const char *says; /* in the detail when it fires */
     } cases[] = {
         { VG_INTEL_TRUSTED, "45.0.0.0/8\n8.8.8.8", 16, true,
-          "as wide as a /8 (16,777,216 addresses)" },
+          "as wide as a /8 (16,777,216 addresses: 45.0.0.0 to 45.255.255.255)" },
         { VG_INTEL_TRUSTED, "45.33.32.0/24\n8.8.8.8", 16, false, NULL },
         { VG_INTEL_TRUSTED, "45.33.0.0/16", 16, false, NULL }, /* at the limit is not wider */
-        { VG_INTEL_TRUSTED, "45.32.0.0/15", 16, true, "as wide as a /15 (131,072 addresses)" },
+        { VG_INTEL_TRUSTED, "45.32.0.0/15", 16, true,
+          "as wide as a /15 (131,072 addresses: 45.32.0.0 to 45.33.255.255)" },
         { VG_INTEL_TRUSTED, "10.0.0.0/8", 16, false, NULL }, /* private: refused, harmless */
         { VG_INTEL_TRUSTED, "172.16.0.0/12\n192.168.0.0/16", 16, false, NULL },
         { VG_INTEL_TRUSTED, "45.0.0.0-45.255.255.255", 16, true, "as wide as a /8" }, /* a range */
