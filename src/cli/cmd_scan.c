@@ -184,9 +184,9 @@ static void list_summary(const struct vg_intel *intel)
                 " skipped\n",
                 l->name, l->format ? l->format : "?",
                 l->kind == VG_INTEL_TRUSTED ? "trusted" : "threat",
-                l->kind == VG_INTEL_TRUSTED ? "list" : feeds[l->feed],
-                curated ? ", category " : "", curated ? vg_intel_category_name(l->category) : "",
-                l->addresses, l->networks, l->domains, l->rejected, l->bad_lines, l->skipped);
+                l->kind == VG_INTEL_TRUSTED ? "list" : feeds[l->feed], curated ? ", category " : "",
+                curated ? vg_intel_category_name(l->category) : "", l->addresses, l->networks,
+                l->domains, l->rejected, l->bad_lines, l->skipped);
     }
 }
 

@@ -112,11 +112,12 @@ struct volume {
     uint64_t base;     /* the instance's volume_max when this run of windows began */
 };
 
-struct baseline {
-    const struct vg_detect_env *env;
-    struct vg_keyed *instances;
-    struct vg_keyed *volume;
-    struct vg_keyed *mail;
+enum { INSTANCES, VOLUME, MAIL };
+
+static const struct vg_flow_table tables[] = {
+    [INSTANCES] = { sizeof(struct instance_key), sizeof(struct instance), 8 },
+    [VOLUME] = { sizeof(struct vg_flow_key), sizeof(struct volume), 8 },
+    [MAIL] = { sizeof(struct vg_flow_key), sizeof(int64_t), 64 },
 };
 
 /* One record, seen from its instance, while the baselines look at it. */
@@ -317,7 +318,7 @@ static void doh_baseline(const struct obs *o)
 
 /* Distinct public mail hosts per window, counted exactly (the threshold is small, and every
  * host is a real SMTP session): a host's entry remembers the pane it was last counted in. */
-static void mail_baseline(struct baseline *b, const struct obs *o)
+static void mail_baseline(struct vg_flow_state *s, const struct obs *o)
 {
     struct instance *in = o->in;
     if (o->learning)
@@ -332,7 +333,7 @@ static void mail_baseline(struct baseline *b, const struct obs *o)
         return;
     struct vg_flow_key key = vg_flow_key_make(o->ev, &o->view->net.remote_ip, KEY_MAIL, 25);
     bool created;
-    int64_t *last_pane = vg_keyed_get(b->mail, &key, &created);
+    int64_t *last_pane = vg_keyed_get(s->tables[MAIL], &key, &created);
     int64_t pane = in->mail_window.pane_start_ms;
     if (!created && *last_pane == pane)
         return;
@@ -361,7 +362,7 @@ static void mail_baseline(struct baseline *b, const struct obs *o)
  * "earlier" history, so a long transfer never raises its own bar, and keeps being reported
  * once per window while it lasts.  Every window, reported ones included, raises the instance's
  * maximum for later runs: a recurring bulk job is reported the first time only. */
-static void volume_baseline(struct baseline *b, const struct obs *o)
+static void volume_baseline(struct vg_flow_state *s, const struct obs *o)
 {
     const struct vg_flow *f = &o->ev->flow;
     const struct vg_flow_thresholds *cfg = o->cfg;
@@ -371,7 +372,7 @@ static void volume_baseline(struct baseline *b, const struct obs *o)
         return;
     struct vg_flow_key key = vg_flow_key_make(o->ev, &o->view->net.remote_ip, KEY_VOLUME, 0);
     bool created;
-    struct volume *v = vg_keyed_get(b->volume, &key, &created);
+    struct volume *v = vg_keyed_get(s->tables[VOLUME], &key, &created);
     int slot = vg_flow_window_slide(&v->w, v->bytes, sizeof(v->bytes[0]), o->ev->time_ms,
                                     cfg->volume_window);
     if (slot < 0)
@@ -406,7 +407,7 @@ static void volume_baseline(struct baseline *b, const struct obs *o)
 }
 
 /* The ports and servers of a connection the instance opened to a public address. */
-static void outbound(struct baseline *b, const struct obs *o)
+static void outbound(struct vg_flow_state *s, const struct obs *o)
 {
     const struct vg_finding_net *n = &o->view->net;
     bool tcp = n->protocol == PROTO_TCP;
@@ -423,70 +424,36 @@ static void outbound(struct baseline *b, const struct obs *o)
     else if (tcp && n->remote_port == 443) /* DoH over QUIC (UDP/443) shows as a new port */
         doh_baseline(o);
     else if (tcp && n->remote_port == 25)
-        mail_baseline(b, o);
+        mail_baseline(s, o);
     port_baseline(o);
 }
 
 static void on_event(void *state, const struct vg_event *ev, const struct vg_emit *emit)
 {
-    struct baseline *b = state;
+    struct vg_flow_state *s = state;
     struct vg_flow_view view;
     /* a reply record always comes with its connection's request record (same capture
      * interval), so requests alone see each instance's first connection: half the lookups */
     if (!vg_flow_view(ev, &view) || !view.request || ev->time_ms == 0)
         return;
-    struct obs o = { .ev = ev, .view = &view, .emit = emit, .cfg = b->env->flow };
+    struct obs o = { .ev = ev, .view = &view, .emit = emit, .cfg = s->env->flow };
     struct instance_key key;
     vg_flow_instance_key(ev, key.hash);
     bool created;
-    o.in = vg_keyed_get(b->instances, &key, &created);
+    o.in = vg_keyed_get(s->tables[INSTANCES], &key, &created);
     if (created || ev->time_ms < o.in->first_ms)
         o.in->first_ms = ev->time_ms;
     if (view.net.direction != VG_NET_OUTBOUND || !view.remote_public)
         return;
     o.learning = ev->time_ms < o.in->first_ms + o.cfg->baseline_learning;
-    outbound(b, &o);
+    outbound(s, &o);
     if (!view.net.blocked)
-        volume_baseline(b, &o);
-}
-
-static void state_free(void *state)
-{
-    struct baseline *b = state;
-    if (!b)
-        return;
-    vg_keyed_free(b->instances);
-    vg_keyed_free(b->volume);
-    vg_keyed_free(b->mail);
-    free(b);
+        volume_baseline(s, &o);
 }
 
 static int state_new(void **out, const struct vg_detect_env *env)
 {
-    int rc = VG_ENOMEM;
-    size_t budget = (size_t)env->flow->state_memory;
-    struct baseline *b = calloc(1, sizeof(*b));
-    if (!b)
-        goto out;
-    b->env = env;
-    b->instances = vg_keyed_new(sizeof(struct instance_key), sizeof(struct instance), budget / 8);
-    b->volume = vg_keyed_new(sizeof(struct vg_flow_key), sizeof(struct volume), budget / 8);
-    b->mail = vg_keyed_new(sizeof(struct vg_flow_key), sizeof(int64_t), budget / 64);
-    if (!b->instances || !b->volume || !b->mail)
-        goto out;
-    *out = b;
-    b = NULL;
-    rc = VG_OK;
-out:
-    state_free(b);
-    return rc;
-}
-
-static uint64_t state_evictions(const void *state)
-{
-    const struct baseline *b = state;
-    return vg_keyed_evictions(b->instances) + vg_keyed_evictions(b->volume) +
-           vg_keyed_evictions(b->mail);
+    return vg_flow_state_new(out, env, tables, VG_ARRAY_LEN(tables));
 }
 
 static const enum vg_finding_type types[] = {
@@ -501,7 +468,7 @@ const struct vg_detector vg_detector_flow_baseline = {
     .types = types,
     .type_count = VG_ARRAY_LEN(types),
     .state_new = state_new,
-    .state_free = state_free,
-    .state_evictions = state_evictions,
+    .state_free = vg_flow_state_free,
+    .state_evictions = vg_flow_state_evictions,
     .on_event = on_event,
 };

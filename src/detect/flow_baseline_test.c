@@ -2,10 +2,7 @@
  * near misses (VPC and private resolvers, ephemeral ports, mail servers, volume under the bar)
  * and what eviction does to a baseline (learning starts again, no burst of findings). */
 #include "detect/flow_baseline.h"
-#include "enrich/flow_sides.h"
-
-#include <setjmp.h>
-#include <cmocka.h>
+#include "detect/flow_test_util.h"
 
 enum { TCP = 6, UDP = 17 };
 
@@ -13,36 +10,19 @@ enum { TCP = 6, UDP = 17 };
 #define HOUR 3600000ll
 #define MIB (1024ull * 1024)
 
-struct seen {
-    unsigned count;
-    enum vg_finding_type type;
-    double severity;
-    char counterpart[80];
-    char additional[800];
-    char detail[800];
-};
-
 struct fixture {
     struct vg_flow_thresholds flow;
     struct vg_detect_env env;
     void *state;
-    struct seen seen;
+    unsigned count;                /* findings so far */
+    struct flow_test_finding seen; /* the latest */
 };
-
-static void copy_str(char *out, size_t cap, struct vg_str s)
-{
-    snprintf(out, cap, "%.*s", (int)s.len, s.ptr ? s.ptr : "");
-}
 
 static void on_finding(void *ctx, const struct vg_finding_draft *d)
 {
-    struct seen *s = ctx;
-    s->count++;
-    s->type = d->type;
-    s->severity = d->severity;
-    copy_str(s->counterpart, sizeof(s->counterpart), d->counterpart);
-    copy_str(s->additional, sizeof(s->additional), d->additional);
-    copy_str(s->detail, sizeof(s->detail), d->detail);
+    struct fixture *fx = ctx;
+    fx->count++;
+    flow_test_finding_copy(&fx->seen, d);
 }
 
 static void fixture_init(struct fixture *fx, int64_t state_memory)
@@ -80,35 +60,25 @@ struct rec {
 static unsigned feed(struct fixture *fx, struct rec r)
 {
     struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.source = VG_SOURCE_VPCFLOW;
-    ev.time_ms = r.ms;
-    ev.account_id = VG_STR("123456789012");
-    struct vg_flow *f = &ev.flow;
-    f->interface_id = vg_str_from(r.eni ? r.eni : "eni-0a1b2c3d4e5f60718");
-    struct vg_ip local, remote;
-    assert_true(vg_ip_parse(vg_str_from(r.local ? r.local : "10.0.1.23"), &local));
-    assert_true(vg_ip_parse(vg_str_from(r.remote), &remote));
-    f->src = r.from_remote ? remote : local;
-    f->dst = r.from_remote ? local : remote;
-    f->src_port = r.from_remote ? r.remote_port : r.local_port;
-    f->dst_port = r.from_remote ? r.local_port : r.remote_port;
-    f->protocol = r.protocol;
-    f->packets = 10;
-    f->bytes = r.bytes ? r.bytes : 840;
-    f->start_ms = r.ms;
-    f->end_ms = r.ms + 60000;
-    f->action = r.rejected ? VG_FLOW_REJECT : VG_FLOW_ACCEPT;
-    f->status = VG_FLOW_OK;
-    f->tcp_flags = r.tcp_flags;
-    f->has = VG_FLOW_HAS_PORTS | VG_FLOW_HAS_PROTOCOL | VG_FLOW_HAS_COUNTS | VG_FLOW_HAS_TIMES |
-             (r.tcp_flags ? VG_FLOW_HAS_TCP_FLAGS : 0);
-    f->local = r.from_remote ? VG_FLOW_LOCAL_DST : VG_FLOW_LOCAL_SRC;
-    vg_flow_sides_annotate(f);
-    unsigned before = fx->seen.count;
-    struct vg_emit emit = { on_finding, &fx->seen };
+    flow_test_event(&ev, &(struct flow_test_record){
+                             .interface_id = r.eni ? r.eni : "eni-0a1b2c3d4e5f60718",
+                             .local = flow_test_ip(r.local ? r.local : "10.0.1.23"),
+                             .remote = flow_test_ip(r.remote),
+                             .local_port = r.local_port,
+                             .remote_port = r.remote_port,
+                             .local_sends = !r.from_remote,
+                             .protocol = r.protocol,
+                             .packets = 10,
+                             .bytes = r.bytes ? r.bytes : 840,
+                             .ms = r.ms,
+                             .duration_ms = 60000,
+                             .tcp_flags = r.tcp_flags,
+                             .rejected = r.rejected,
+                         });
+    unsigned before = fx->count;
+    struct vg_emit emit = { on_finding, fx };
     vg_detector_flow_baseline.on_event(fx->state, &ev, &emit);
-    return fx->seen.count - before;
+    return fx->count - before;
 }
 
 /* An outbound connection from the default instance to remote:port, at hours after T0. */
@@ -468,11 +438,11 @@ static void test_flow_baseline_eviction_restarts_learning(void **unused)
                                 .ms = T0 + HOUR });
     }
     assert_true(vg_detector_flow_baseline.state_evictions(fx.state) > 0);
-    unsigned before = fx.seen.count;
+    unsigned before = fx.count;
     /* learned before the eviction; unknown now, but the instance is learning again */
     assert_int_equal(out(&fx, "45.33.32.156", 6667, TCP, 2), 0);
     assert_int_equal(out(&fx, "45.33.32.156", 6697, TCP, 2.5), 0);
-    assert_int_equal(fx.seen.count, before);
+    assert_int_equal(fx.count, before);
     /* a learning period after it came back, its baseline works again */
     assert_int_equal(out(&fx, "45.33.32.156", 6667, TCP, 3.5), 0);
     assert_int_equal(out(&fx, "45.33.32.156", 7000, TCP, 3.5), 1);

@@ -3,12 +3,10 @@
  * same findings; and a hostile stream of millions of distinct addresses keeps the state within
  * its budget, counts evictions, and still lets a recent real attack fire. */
 #include "detect/flow_bruteforce.h"
-#include "enrich/flow_sides.h"
 #include "detect/flow_dos.h"
 #include "detect/flow_scan.h"
-
-#include <setjmp.h>
-#include <cmocka.h>
+#include "detect/flow_test_util.h"
+#include "detect/flow_util.h"
 
 enum { ICMP = 1, TCP = 6, UDP = 17, GRE = 47 };
 
@@ -25,38 +23,19 @@ static const struct vg_detector *const detectors[] = {
 
 enum { MAX_KEPT = 64 };
 
-struct seen {
-    enum vg_finding_type type;
-    double severity;
-    int64_t time_ms;
-    char counterpart[64];
-    char additional[400];
-};
-
 struct fixture {
     struct vg_flow_thresholds flow;
     struct vg_detect_env env;
     void *state[VG_ARRAY_LEN(detectors)];
     unsigned count; /* findings so far; the first MAX_KEPT are kept */
-    struct seen seen[MAX_KEPT];
+    struct flow_test_finding seen[MAX_KEPT];
 };
-
-static void copy_str(char *out, size_t cap, struct vg_str s)
-{
-    snprintf(out, cap, "%.*s", (int)s.len, s.ptr ? s.ptr : "");
-}
 
 static void on_finding(void *ctx, const struct vg_finding_draft *d)
 {
     struct fixture *fx = ctx;
-    if (fx->count < MAX_KEPT) {
-        struct seen *s = &fx->seen[fx->count];
-        s->type = d->type;
-        s->severity = d->severity;
-        s->time_ms = d->event->time_ms;
-        copy_str(s->counterpart, sizeof(s->counterpart), d->counterpart);
-        copy_str(s->additional, sizeof(s->additional), d->additional);
-    }
+    if (fx->count < MAX_KEPT)
+        flow_test_finding_copy(&fx->seen[fx->count], d);
     fx->count++;
 }
 
@@ -105,13 +84,6 @@ struct rec {
     bool rejected;
 };
 
-static struct vg_ip ip(const char *text)
-{
-    struct vg_ip a;
-    assert_true(vg_ip_parse(vg_str_from(text), &a));
-    return a;
-}
-
 /* IPv4 address number n of a public range (11.0.0.0/8 upwards). */
 static struct vg_ip nth_public(uint32_t n)
 {
@@ -125,45 +97,39 @@ static struct vg_ip nth_public(uint32_t n)
 
 static unsigned feed(struct fixture *fx, struct rec r)
 {
-    struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.source = VG_SOURCE_VPCFLOW;
-    ev.time_ms = r.ms;
-    ev.account_id = VG_STR("123456789012");
-    ev.region = VG_STR("eu-west-1");
-    struct vg_flow *f = &ev.flow;
-    f->instance_id = vg_str_from(r.instance ? r.instance : "i-0a1b2c3d4e5f60718");
-    f->interface_id = VG_STR("eni-0a1b2c3d4e5f60718");
     static const struct vg_ip local4 = { 4, { 10, 0, 1, 23 } };
     static const struct vg_ip local6 = {
         6, { 0x26, 0x00, 0x1f, 0x18, 0x04, 0x2b, 0x7c, 0x00, 0, 0, 0, 0, 0, 0, 0, 0x23 }
     };
-    const struct vg_ip local = r.remote.family == 6 ? local6 : local4;
     uint16_t eph = r.ephemeral ? r.ephemeral : 43512;
     bool local_initiated = !r.inbound;
-    bool local_sends = local_initiated != r.reply;
-    uint16_t local_port = local_initiated ? eph : r.port;
-    uint16_t remote_port = local_initiated ? r.port : eph;
-    f->src = local_sends ? local : r.remote;
-    f->dst = local_sends ? r.remote : local;
-    f->src_port = local_sends ? local_port : remote_port;
-    f->dst_port = local_sends ? remote_port : local_port;
-    if (r.protocol != TCP && r.protocol != UDP)
-        f->src_port = f->dst_port = 0;
-    f->protocol = r.protocol;
-    f->packets = r.packets ? r.packets : 1;
-    f->bytes = r.bytes ? r.bytes : f->packets * 60;
-    f->start_ms = r.ms;
-    f->end_ms = r.ms + 10 * SECOND;
-    f->action = r.rejected ? VG_FLOW_REJECT : VG_FLOW_ACCEPT;
-    f->status = VG_FLOW_OK;
-    f->has = VG_FLOW_HAS_PORTS | VG_FLOW_HAS_PROTOCOL | VG_FLOW_HAS_COUNTS | VG_FLOW_HAS_TIMES;
-    if (r.protocol == TCP) {
-        f->tcp_flags = r.reply ? 0x12 : 0x02; /* SYN-ACK from the responder, SYN from the other */
-        f->has |= VG_FLOW_HAS_TCP_FLAGS;
-    }
-    f->local = local_sends ? VG_FLOW_LOCAL_SRC : VG_FLOW_LOCAL_DST;
-    vg_flow_sides_annotate(f);
+    bool has_ports = r.protocol == TCP || r.protocol == UDP;
+    uint64_t packets = r.packets ? r.packets : 1;
+    struct vg_event ev;
+    flow_test_event(&ev, &(struct flow_test_record){
+                             .instance_id = r.instance ? r.instance : "i-0a1b2c3d4e5f60718",
+                             .interface_id = "eni-0a1b2c3d4e5f60718",
+                             .region = "eu-west-1",
+                             .local = r.remote.family == 6 ? local6 : local4,
+                             .remote = r.remote,
+                             .local_port = !has_ports        ? 0
+                                           : local_initiated ? eph
+                                                             : r.port,
+                             .remote_port = !has_ports        ? 0
+                                            : local_initiated ? r.port
+                                                              : eph,
+                             .local_sends = local_initiated != r.reply,
+                             .protocol = r.protocol,
+                             .packets = packets,
+                             .bytes = r.bytes ? r.bytes : packets * 60,
+                             .ms = r.ms,
+                             .duration_ms = 10 * SECOND,
+                             /* SYN-ACK from the responder, SYN from the other */
+                             .tcp_flags = r.protocol != TCP ? 0
+                                          : r.reply         ? 0x12
+                                                            : 0x02,
+                             .rejected = r.rejected,
+                         });
     unsigned before = fx->count;
     struct vg_emit emit = { on_finding, fx };
     for (size_t i = 0; i < VG_ARRAY_LEN(detectors); i++)
@@ -171,7 +137,7 @@ static unsigned feed(struct fixture *fx, struct rec r)
     return fx->count - before;
 }
 
-static const struct seen *last(const struct fixture *fx)
+static const struct flow_test_finding *last(const struct fixture *fx)
 {
     assert_true(fx->count > 0 && fx->count <= MAX_KEPT);
     return &fx->seen[fx->count - 1];
@@ -181,7 +147,8 @@ static const struct seen *last(const struct fixture *fx)
 static unsigned probe(struct fixture *fx, const char *remote, uint16_t port, int64_t ms)
 {
     return feed(fx,
-                (struct rec){ .remote = ip(remote), .port = port, .protocol = TCP, .ms = T0 + ms });
+                (struct rec){
+                    .remote = flow_test_ip(remote), .port = port, .protocol = TCP, .ms = T0 + ms });
 }
 
 /* ---- Recon:EC2/Portscan ---- */
@@ -230,7 +197,7 @@ static void test_flow_portscan_near_misses(void **unused)
     (void)unused;
     struct fixture fx;
     fixture_init(&fx, 64 * MIB);
-    struct vg_ip host = ip("45.33.32.156");
+    struct vg_ip host = flow_test_ip("45.33.32.156");
     for (uint16_t p = 1; p <= 60; p++) {
         /* a client using many ports of one NAT'd service, with data-carrying sessions */
         feed(&fx, (struct rec){ .remote = host,
@@ -278,7 +245,7 @@ static void test_flow_portsweep_fires_on_public_hosts(void **unused)
                                          .protocol = TCP,
                                          .ms = T0 + h * 100 });
     assert_int_equal(fired, 1);
-    const struct seen *s = NULL;
+    const struct flow_test_finding *s = NULL;
     for (unsigned i = 0; i < fx.count; i++)
         if (fx.seen[i].type == VG_FT_IMPACT_EC2_PORTSWEEP)
             s = &fx.seen[i];
@@ -294,7 +261,7 @@ static void test_flow_portsweep_near_misses(void **unused)
     struct fixture fx;
     fixture_init(&fx, 64 * MIB);
     for (uint32_t h = 0; h < 200; h++) {
-        struct vg_ip priv = ip("10.0.0.0");
+        struct vg_ip priv = flow_test_ip("10.0.0.0");
         priv.addr[2] = (uint8_t)(h / 250);
         priv.addr[3] = (uint8_t)(h % 250 + 1);
         int64_t ms = T0 + h * 100;
@@ -320,7 +287,7 @@ static unsigned attempts(struct fixture *fx, const char *peer, uint16_t port, bo
 {
     unsigned fired = 0;
     for (unsigned i = 0; i < n; i++)
-        fired += feed(fx, (struct rec){ .remote = ip(peer),
+        fired += feed(fx, (struct rec){ .remote = flow_test_ip(peer),
                                         .port = port,
                                         .protocol = TCP,
                                         .inbound = inbound,
@@ -372,7 +339,7 @@ static void test_flow_behaviour_ipv6(void **unused)
     assert_string_equal(last(&fx)->counterpart, "inbound");
     unsigned fired = 0;
     for (uint32_t h = 0; h < 60; h++) {
-        struct vg_ip host = ip("2a01:4f8:c17::");
+        struct vg_ip host = flow_test_ip("2a01:4f8:c17::");
         host.addr[14] = (uint8_t)(h >> 8);
         host.addr[15] = (uint8_t)(h + 1);
         fired += feed(
@@ -410,7 +377,7 @@ static void test_flow_bruteforce_near_misses(void **unused)
     attempts(&fx, "185.220.101.49", 22, true, 50, 400);
     /* reply records of the instance's own SSH server */
     for (unsigned i = 0; i < 50; i++)
-        feed(&fx, (struct rec){ .remote = ip("185.220.101.50"),
+        feed(&fx, (struct rec){ .remote = flow_test_ip("185.220.101.50"),
                                 .port = 22,
                                 .protocol = TCP,
                                 .inbound = true,
@@ -419,7 +386,7 @@ static void test_flow_bruteforce_near_misses(void **unused)
                                 .ms = T0 + i * SECOND });
     /* UDP on 3389 is RDP's UDP transport, not a login */
     for (unsigned i = 0; i < 50; i++)
-        feed(&fx, (struct rec){ .remote = ip("185.220.101.51"),
+        feed(&fx, (struct rec){ .remote = flow_test_ip("185.220.101.51"),
                                 .port = 3389,
                                 .protocol = UDP,
                                 .inbound = true,
@@ -450,7 +417,7 @@ static void test_flow_dos_types(void **unused)
         struct fixture fx;
         fixture_init(&fx, 64 * MIB);
         /* 400,000 datagrams of 256 bytes from one socket */
-        assert_int_equal(feed(&fx, (struct rec){ .remote = ip("52.95.110.1"),
+        assert_int_equal(feed(&fx, (struct rec){ .remote = flow_test_ip("52.95.110.1"),
                                                  .port = cases[c].port,
                                                  .protocol = cases[c].protocol,
                                                  .packets = 400000,
@@ -470,7 +437,7 @@ static unsigned tcp_records(struct fixture *fx, const char *target, unsigned n, 
 {
     unsigned fired = 0;
     for (unsigned i = 0; i < n; i++)
-        fired += feed(fx, (struct rec){ .remote = ip(target),
+        fired += feed(fx, (struct rec){ .remote = flow_test_ip(target),
                                         .port = 80,
                                         .protocol = TCP,
                                         .ephemeral = (uint16_t)(33000 + i),
@@ -512,28 +479,28 @@ static void test_flow_dos_near_misses(void **unused)
     tcp_records(&fx, "52.216.8.11", 4, 150000, false, 0);
     tcp_records(&fx, "52.216.8.11", 4, 150000, true, 150000ull * 2 * 1448);
     /* a QUIC download whose data arrived first */
-    feed(&fx, (struct rec){ .remote = ip("142.250.74.46"),
+    feed(&fx, (struct rec){ .remote = flow_test_ip("142.250.74.46"),
                             .port = 443,
                             .protocol = UDP,
                             .reply = true,
                             .packets = 400000,
                             .bytes = 400000ull * 1350,
                             .ms = T0 });
-    feed(&fx, (struct rec){ .remote = ip("142.250.74.46"),
+    feed(&fx, (struct rec){ .remote = flow_test_ip("142.250.74.46"),
                             .port = 443,
                             .protocol = UDP,
                             .packets = 100000,
                             .bytes = 100000ull * 70,
                             .ms = T0 + SECOND });
     /* a bulk upload: full-size packets */
-    feed(&fx, (struct rec){ .remote = ip("52.216.8.12"),
+    feed(&fx, (struct rec){ .remote = flow_test_ip("52.216.8.12"),
                             .port = 443,
                             .protocol = TCP,
                             .packets = 400000,
                             .bytes = 400000ull * 1500,
                             .ms = T0 });
     /* a flood at a private address */
-    feed(&fx, (struct rec){ .remote = ip("10.0.9.9"),
+    feed(&fx, (struct rec){ .remote = flow_test_ip("10.0.9.9"),
                             .port = 80,
                             .protocol = UDP,
                             .packets = 400000,
@@ -541,20 +508,20 @@ static void test_flow_dos_near_misses(void **unused)
                             .ms = T0 });
     /* DNS at a normal rate: 600 queries a minute to a public resolver, for an hour */
     for (int64_t i = 0; i < 60; i++)
-        feed(&fx, (struct rec){ .remote = ip("8.8.8.8"),
+        feed(&fx, (struct rec){ .remote = flow_test_ip("8.8.8.8"),
                                 .port = 53,
                                 .protocol = UDP,
                                 .packets = 600,
                                 .bytes = 600 * 72,
                                 .ms = T0 + i * MINUTE });
     /* a ping flood is not one of GuardDuty's types */
-    feed(&fx, (struct rec){ .remote = ip("52.95.110.2"),
+    feed(&fx, (struct rec){ .remote = flow_test_ip("52.95.110.2"),
                             .protocol = ICMP,
                             .packets = 400000,
                             .bytes = 400000ull * 84,
                             .ms = T0 });
     /* the instance's DNS server answering a heavy public client */
-    feed(&fx, (struct rec){ .remote = ip("74.125.18.5"),
+    feed(&fx, (struct rec){ .remote = flow_test_ip("74.125.18.5"),
                             .port = 53,
                             .protocol = UDP,
                             .inbound = true,
@@ -614,8 +581,10 @@ static void test_flow_behaviour_replay_is_identical(void **unused)
 
 static size_t state_memory(const struct fixture *fx)
 {
-    return vg_flow_scan_memory(fx->state[0]) + vg_flow_bruteforce_memory(fx->state[1]) +
-           vg_flow_dos_memory(fx->state[2]);
+    size_t n = 0;
+    for (size_t i = 0; i < VG_ARRAY_LEN(detectors); i++)
+        n += vg_flow_state_memory(fx->state[i]);
+    return n;
 }
 
 static bool seen_finding(const struct fixture *fx, enum vg_finding_type type,
@@ -643,7 +612,7 @@ static void test_flow_behaviour_hostile_volume(void **unused)
     fixture_init(fx, budget);
     /* each family's share of flow.state_memory: 1/16 + 1/32, 1/16, 1/16 + 1/256 */
     const size_t share = (size_t)(budget / 16 * 3 + budget / 32 + budget / 256);
-    struct vg_ip scanned = ip("45.33.32.156"), guesser = ip("185.220.101.47");
+    struct vg_ip scanned = flow_test_ip("45.33.32.156"), guesser = flow_test_ip("185.220.101.47");
     for (uint32_t i = 0; i < NOISE; i++) {
         int64_t ms = T0 + i / 10; /* 10,000 records a second */
         struct vg_ip remote = nth_public(i);

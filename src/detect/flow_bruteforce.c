@@ -50,46 +50,15 @@ struct attempts_state {
     uint32_t attempts[2]; /* [0] current pane, [1] previous */
 };
 
-struct bruteforce {
-    const struct vg_detect_env *env;
-    struct vg_keyed *peers;
-};
+enum { PEERS };
 
-static void state_free(void *state)
-{
-    struct bruteforce *b = state;
-    if (!b)
-        return;
-    vg_keyed_free(b->peers);
-    free(b);
-}
+static const struct vg_flow_table tables[] = {
+    [PEERS] = { sizeof(struct vg_flow_key), sizeof(struct attempts_state), 16 },
+};
 
 static int state_new(void **out, const struct vg_detect_env *env)
 {
-    struct bruteforce *b = calloc(1, sizeof(*b));
-    if (!b)
-        return VG_ENOMEM;
-    b->env = env;
-    b->peers = vg_keyed_new(sizeof(struct vg_flow_key), sizeof(struct attempts_state),
-                            (size_t)env->flow->state_memory / 16);
-    if (!b->peers) {
-        state_free(b);
-        return VG_ENOMEM;
-    }
-    *out = b;
-    return VG_OK;
-}
-
-static uint64_t state_evictions(const void *state)
-{
-    const struct bruteforce *b = state;
-    return vg_keyed_evictions(b->peers);
-}
-
-size_t vg_flow_bruteforce_memory(const void *state)
-{
-    const struct bruteforce *b = state;
-    return vg_keyed_memory(b->peers);
+    return vg_flow_state_new(out, env, tables, VG_ARRAY_LEN(tables));
 }
 
 /* The service a TCP port serves, or -1. */
@@ -132,8 +101,8 @@ static void emit_bruteforce(const struct service *svc, const struct vg_event *ev
 
 static void on_event(void *state, const struct vg_event *ev, const struct vg_emit *emit)
 {
-    struct bruteforce *b = state;
-    const struct vg_flow_thresholds *t = b->env->flow;
+    struct vg_flow_state *s = state;
+    const struct vg_flow_thresholds *t = s->env->flow;
     struct vg_flow_view v;
     if (!vg_flow_view(ev, &v) || !v.request || v.net.protocol != 6 ||
         ev->flow.packets > (uint64_t)t->bruteforce_max_packets)
@@ -145,7 +114,7 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     struct vg_flow_key key =
         vg_flow_key_make(ev, &v.net.remote_ip, (uint8_t)(svc << 1 | outbound), 0);
     bool created;
-    struct attempts_state *st = vg_keyed_get(b->peers, &key, &created);
+    struct attempts_state *st = vg_keyed_get(s->tables[PEERS], &key, &created);
     int slot = vg_flow_window_slide(&st->w, st->attempts, sizeof(st->attempts[0]), ev->time_ms,
                                     t->bruteforce_window);
     if (slot < 0)
@@ -171,7 +140,7 @@ const struct vg_detector vg_detector_flow_bruteforce = {
     .types = types,
     .type_count = VG_ARRAY_LEN(types),
     .state_new = state_new,
-    .state_free = state_free,
-    .state_evictions = state_evictions,
+    .state_free = vg_flow_state_free,
+    .state_evictions = vg_flow_state_evictions,
     .on_event = on_event,
 };

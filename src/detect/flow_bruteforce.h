@@ -7,7 +7,4 @@
 
 extern const struct vg_detector vg_detector_flow_bruteforce;
 
-/* Bytes the detector's state table holds (fixed at state_new), for tests and /stats. */
-size_t vg_flow_bruteforce_memory(const void *state);
-
 #endif

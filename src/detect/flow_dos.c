@@ -78,50 +78,16 @@ struct flood_state {
     struct pane panes[2]; /* [0] current, [1] previous */
 };
 
-struct dos {
-    const struct vg_detect_env *env;
-    struct vg_keyed *instances;
-    struct vg_keyed *targets;
-};
+enum { INSTANCES, TARGETS };
 
-static void state_free(void *state)
-{
-    struct dos *d = state;
-    if (!d)
-        return;
-    vg_keyed_free(d->instances);
-    vg_keyed_free(d->targets);
-    free(d);
-}
+static const struct vg_flow_table tables[] = {
+    [INSTANCES] = { sizeof(struct vg_flow_key), sizeof(struct instance_state), 256 },
+    [TARGETS] = { sizeof(struct vg_flow_key), sizeof(struct flood_state), 16 },
+};
 
 static int state_new(void **out, const struct vg_detect_env *env)
 {
-    struct dos *d = calloc(1, sizeof(*d));
-    if (!d)
-        return VG_ENOMEM;
-    d->env = env;
-    size_t budget = (size_t)env->flow->state_memory;
-    d->instances =
-        vg_keyed_new(sizeof(struct vg_flow_key), sizeof(struct instance_state), budget / 256);
-    d->targets = vg_keyed_new(sizeof(struct vg_flow_key), sizeof(struct flood_state), budget / 16);
-    if (!d->instances || !d->targets) {
-        state_free(d);
-        return VG_ENOMEM;
-    }
-    *out = d;
-    return VG_OK;
-}
-
-static uint64_t state_evictions(const void *state)
-{
-    const struct dos *d = state;
-    return vg_keyed_evictions(d->instances) + vg_keyed_evictions(d->targets);
-}
-
-size_t vg_flow_dos_memory(const void *state)
-{
-    const struct dos *d = state;
-    return vg_keyed_memory(d->instances) + vg_keyed_memory(d->targets);
+    return vg_flow_state_new(out, env, tables, VG_ARRAY_LEN(tables));
 }
 
 /*
@@ -213,7 +179,7 @@ static bool is_flood(enum flood kind, const struct pane *sum, const struct vg_fl
 
 /* Adds packets to the window total of the instance of target (0: only looks, never creating
  * state); true when the total has reached half the threshold. */
-static bool instance_busy(struct dos *d, const struct vg_flow_key *target,
+static bool instance_busy(struct vg_keyed *instances, const struct vg_flow_key *target,
                           const struct vg_event *ev, uint64_t packets,
                           const struct vg_flow_thresholds *t)
 {
@@ -222,7 +188,7 @@ static bool instance_busy(struct dos *d, const struct vg_flow_key *target,
     memcpy(key.instance, target->instance, sizeof(key.instance));
     bool created;
     struct instance_state *st =
-        packets ? vg_keyed_get(d->instances, &key, &created) : vg_keyed_find(d->instances, &key);
+        packets ? vg_keyed_get(instances, &key, &created) : vg_keyed_find(instances, &key);
     if (!st)
         return false;
     int slot = vg_flow_window_slide(&st->w, st->packets, sizeof(st->packets[0]), ev->time_ms,
@@ -234,8 +200,8 @@ static bool instance_busy(struct dos *d, const struct vg_flow_key *target,
 
 static void on_event(void *state, const struct vg_event *ev, const struct vg_emit *emit)
 {
-    struct dos *d = state;
-    const struct vg_flow_thresholds *t = d->env->flow;
+    struct vg_flow_state *s = state;
+    const struct vg_flow_thresholds *t = s->env->flow;
     const struct vg_flow *f = &ev->flow;
     struct vg_flow_view v;
     if (!vg_flow_view(ev, &v) || !v.remote_public || f->packets == 0)
@@ -251,11 +217,13 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     /* a sent record counts towards its instance's total; a reply is looked up only for a busy
      * instance, unless it alone could outweigh a flood */
     bool create = sent || f->bytes / REPLY_FACTOR / MIN_PACKET >= (uint64_t)t->dos_packets;
-    if ((sent || !create) && !instance_busy(d, &key, ev, sent ? f->packets : 0, t))
+    if ((sent || !create) &&
+        !instance_busy(s->tables[INSTANCES], &key, ev, sent ? f->packets : 0, t))
         return;
     bool created;
+    struct vg_keyed *targets = s->tables[TARGETS];
     struct flood_state *st =
-        create ? vg_keyed_get(d->targets, &key, &created) : vg_keyed_find(d->targets, &key);
+        create ? vg_keyed_get(targets, &key, &created) : vg_keyed_find(targets, &key);
     if (!st)
         return;
     int slot =
@@ -283,21 +251,13 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     emit_flood(kind, ev, &v.net, &sum, t, emit);
 }
 
-static const enum vg_finding_type types[] = {
-    VG_FT_BACKDOOR_EC2_DENIALOFSERVICE_TCP,
-    VG_FT_BACKDOOR_EC2_DENIALOFSERVICE_UDP,
-    VG_FT_BACKDOOR_EC2_DENIALOFSERVICE_DNS,
-    VG_FT_BACKDOOR_EC2_DENIALOFSERVICE_UDPONTCPPORTS,
-    VG_FT_BACKDOOR_EC2_DENIALOFSERVICE_UNUSUALPROTOCOL,
-};
-
 const struct vg_detector vg_detector_flow_dos = {
     .name = "flow-dos",
     .sources = VG_SOURCE_VPCFLOW,
-    .types = types,
-    .type_count = VG_ARRAY_LEN(types),
+    .types = flood_types,
+    .type_count = VG_ARRAY_LEN(flood_types),
     .state_new = state_new,
-    .state_free = state_free,
-    .state_evictions = state_evictions,
+    .state_free = vg_flow_state_free,
+    .state_evictions = vg_flow_state_evictions,
     .on_event = on_event,
 };

@@ -58,9 +58,12 @@ struct relay_state {
     struct relay_pane panes[2]; /* [0] current, [1] previous */
 };
 
-struct flow_intel {
-    const struct vg_detect_env *env;
-    struct vg_keyed *relays; /* instance key -> struct relay_state */
+enum { RELAYS };
+
+/* keyed by the instance alone (vg_flow_instance_key): relaying is about the instance, whichever
+ * nodes it talks to */
+static const struct vg_flow_table tables[] = {
+    [RELAYS] = { sizeof(uint64_t[2]), sizeof(struct relay_state), RELAY_SHARE },
 };
 
 /* EMR's web interfaces and job-submission ports (YARN and HDFS in their Hadoop 2 and 3 numbers,
@@ -199,7 +202,7 @@ static void emit_hits(const struct vg_event *ev, const struct vg_flow_view *v,
     vg_emit_finding(emit, &d);
 }
 
-static void emit_relay(const struct flow_intel *s, const struct vg_event *ev,
+static void emit_relay(const struct vg_flow_state *s, const struct vg_event *ev,
                        const struct vg_flow_view *v, const struct vg_intel_match *m,
                        const uint64_t nodes[2], const struct vg_emit *emit)
 {
@@ -234,7 +237,7 @@ static void emit_relay(const struct flow_intel *s, const struct vg_event *ev,
  * say whether the instance relays (crossed within the last two windows): its connections to
  * relays are then the relay's, not a client's.  Rejected connections carry no relay traffic:
  * they only ask. */
-static bool relay_check(struct flow_intel *s, const struct vg_event *ev,
+static bool relay_check(struct vg_flow_state *s, const struct vg_event *ev,
                         const struct vg_flow_view *v, const struct vg_intel_match *m,
                         const struct vg_emit *emit)
 {
@@ -243,10 +246,10 @@ static bool relay_check(struct flow_intel *s, const struct vg_event *ev,
     vg_flow_instance_key(ev, inst);
     struct relay_state *st;
     if (v->net.blocked) {
-        st = vg_keyed_find(s->relays, inst);
+        st = vg_keyed_find(s->tables[RELAYS], inst);
     } else {
         bool created;
-        st = vg_keyed_get(s->relays, inst, &created);
+        st = vg_keyed_get(s->tables[RELAYS], inst, &created);
         int slot = vg_flow_window_slide(&st->w, st->panes, sizeof(st->panes[0]), ev->time_ms,
                                         t->tor_relay_window);
         unsigned dir = v->net.direction == VG_NET_OUTBOUND;
@@ -271,7 +274,7 @@ static bool relay_check(struct flow_intel *s, const struct vg_event *ev,
 
 static void on_event(void *state, const struct vg_event *ev, const struct vg_emit *emit)
 {
-    struct flow_intel *s = state;
+    struct vg_flow_state *s = state;
     struct vg_flow_view v;
     struct vg_intel_match m;
     if (!s->env->intel || !vg_flow_view(ev, &v) || !v.request || !v.remote_public ||
@@ -295,35 +298,9 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     }
 }
 
-static void state_free(void *state)
-{
-    struct flow_intel *s = state;
-    if (!s)
-        return;
-    vg_keyed_free(s->relays);
-    free(s);
-}
-
 static int state_new(void **out, const struct vg_detect_env *env)
 {
-    struct flow_intel *s = calloc(1, sizeof(*s));
-    if (s) {
-        s->env = env;
-        s->relays = vg_keyed_new(sizeof(uint64_t[2]), sizeof(struct relay_state),
-                                 (size_t)env->flow->state_memory / RELAY_SHARE);
-    }
-    if (!s || !s->relays) {
-        state_free(s);
-        return VG_ENOMEM;
-    }
-    *out = s;
-    return VG_OK;
-}
-
-static uint64_t state_evictions(const void *state)
-{
-    const struct flow_intel *s = state;
-    return vg_keyed_evictions(s->relays);
+    return vg_flow_state_new(out, env, tables, VG_ARRAY_LEN(tables));
 }
 
 static const enum vg_finding_type types[] = {
@@ -344,7 +321,7 @@ const struct vg_detector vg_detector_flow_intel = {
     .types = types,
     .type_count = VG_ARRAY_LEN(types),
     .state_new = state_new,
-    .state_free = state_free,
-    .state_evictions = state_evictions,
+    .state_free = vg_flow_state_free,
+    .state_evictions = vg_flow_state_evictions,
     .on_event = on_event,
 };

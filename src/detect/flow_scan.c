@@ -46,51 +46,16 @@ struct portsweep_state {
     uint64_t bits[2][PORTSWEEP_WORDS];
 };
 
-struct scan {
-    const struct vg_detect_env *env;
-    struct vg_keyed *portscan;
-    struct vg_keyed *portsweep;
-};
+enum { PORTSCAN_TABLE, PORTSWEEP_TABLE };
 
-static void state_free(void *state)
-{
-    struct scan *s = state;
-    if (!s)
-        return;
-    vg_keyed_free(s->portscan);
-    vg_keyed_free(s->portsweep);
-    free(s);
-}
+static const struct vg_flow_table tables[] = {
+    [PORTSCAN_TABLE] = { sizeof(struct vg_flow_key), sizeof(struct portscan_state), 16 },
+    [PORTSWEEP_TABLE] = { sizeof(struct vg_flow_key), sizeof(struct portsweep_state), 32 },
+};
 
 static int state_new(void **out, const struct vg_detect_env *env)
 {
-    size_t budget = (size_t)env->flow->state_memory;
-    struct scan *s = calloc(1, sizeof(*s));
-    if (!s)
-        return VG_ENOMEM;
-    s->env = env;
-    s->portscan =
-        vg_keyed_new(sizeof(struct vg_flow_key), sizeof(struct portscan_state), budget / 16);
-    s->portsweep =
-        vg_keyed_new(sizeof(struct vg_flow_key), sizeof(struct portsweep_state), budget / 32);
-    if (!s->portscan || !s->portsweep) {
-        state_free(s);
-        return VG_ENOMEM;
-    }
-    *out = s;
-    return VG_OK;
-}
-
-static uint64_t state_evictions(const void *state)
-{
-    const struct scan *s = state;
-    return vg_keyed_evictions(s->portscan) + vg_keyed_evictions(s->portsweep);
-}
-
-size_t vg_flow_scan_memory(const void *state)
-{
-    const struct scan *s = state;
-    return vg_keyed_memory(s->portscan) + vg_keyed_memory(s->portsweep);
+    return vg_flow_state_new(out, env, tables, VG_ARRAY_LEN(tables));
 }
 
 /* Count an item in a two-pane distinct window (fresh: the entry was just created).  The
@@ -157,12 +122,13 @@ static void emit_scan(const struct scan_kind *kind, const struct vg_event *ev,
 }
 
 /* host: the key of (instance, remote host) */
-static void portscan(struct scan *s, const struct vg_event *ev, const struct vg_finding_net *net,
-                     const struct vg_flow_key *host, const struct vg_emit *emit)
+static void portscan(struct vg_flow_state *s, const struct vg_event *ev,
+                     const struct vg_finding_net *net, const struct vg_flow_key *host,
+                     const struct vg_emit *emit)
 {
     const struct vg_flow_thresholds *t = s->env->flow;
     bool created;
-    struct portscan_state *st = vg_keyed_get(s->portscan, host, &created);
+    struct portscan_state *st = vg_keyed_get(s->tables[PORTSCAN_TABLE], host, &created);
     uint32_t item = (uint32_t)net->protocol << 16 | net->remote_port;
     uint64_t n =
         count_distinct(&st->w, st->bits[0], PORTSCAN_WORDS, created, ev->time_ms,
@@ -175,8 +141,9 @@ static void portscan(struct scan *s, const struct vg_event *ev, const struct vg_
               t->probe_max_packets, emit);
 }
 
-static void portsweep(struct scan *s, const struct vg_event *ev, const struct vg_finding_net *net,
-                      const struct vg_flow_key *host, const struct vg_emit *emit)
+static void portsweep(struct vg_flow_state *s, const struct vg_event *ev,
+                      const struct vg_finding_net *net, const struct vg_flow_key *host,
+                      const struct vg_emit *emit)
 {
     const struct vg_flow_thresholds *t = s->env->flow;
     struct vg_flow_key key = *host;
@@ -185,7 +152,7 @@ static void portsweep(struct scan *s, const struct vg_event *ev, const struct vg
     key.kind = net->protocol;
     key.port = net->remote_port;
     bool created;
-    struct portsweep_state *st = vg_keyed_get(s->portsweep, &key, &created);
+    struct portsweep_state *st = vg_keyed_get(s->tables[PORTSWEEP_TABLE], &key, &created);
     uint64_t n =
         count_distinct(&st->w, st->bits[0], PORTSWEEP_WORDS, created, ev->time_ms,
                        t->portsweep_window, vg_hash64(host, sizeof(*host), 0), t->portsweep_hosts);
@@ -200,7 +167,7 @@ static void portsweep(struct scan *s, const struct vg_event *ev, const struct vg
 
 static void on_event(void *state, const struct vg_event *ev, const struct vg_emit *emit)
 {
-    struct scan *s = state;
+    struct vg_flow_state *s = state;
     struct vg_flow_view v;
     if (!vg_flow_view(ev, &v) || !v.request || v.net.direction != VG_NET_OUTBOUND ||
         (v.net.protocol != 6 && v.net.protocol != 17) ||
@@ -223,7 +190,7 @@ const struct vg_detector vg_detector_flow_scan = {
     .types = types,
     .type_count = VG_ARRAY_LEN(types),
     .state_new = state_new,
-    .state_free = state_free,
-    .state_evictions = state_evictions,
+    .state_free = vg_flow_state_free,
+    .state_evictions = vg_flow_state_evictions,
     .on_event = on_event,
 };

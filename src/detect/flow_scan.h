@@ -7,7 +7,4 @@
 
 extern const struct vg_detector vg_detector_flow_scan;
 
-/* Bytes the detector's state tables hold (fixed at state_new), for tests and /stats. */
-size_t vg_flow_scan_memory(const void *state);
-
 #endif

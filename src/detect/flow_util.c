@@ -1,5 +1,10 @@
-/* Flow records seen from the instance, from what enrich/flow_sides.c decided. */
+/* Flow records seen from the instance, from what enrich/flow_sides.c decided; the keyed state
+ * of flow detectors. */
 #include "detect/flow_util.h"
+
+#include "core/err.h"
+#include "core/keyed.h"
+#include "detect/detect.h"
 
 bool vg_flow_view(const struct vg_event *ev, struct vg_flow_view *out)
 {
@@ -37,4 +42,56 @@ void vg_flow_instance_key(const struct vg_event *ev, uint64_t out[2])
 {
     out[0] = ev->flow.instance_key[0];
     out[1] = ev->flow.instance_key[1];
+}
+
+int vg_flow_state_new(void **out, const struct vg_detect_env *env,
+                      const struct vg_flow_table *tables, size_t count)
+{
+    int rc = VG_ENOMEM;
+    size_t budget = (size_t)env->flow->state_memory;
+    struct vg_flow_state *s = calloc(1, sizeof(*s) + count * sizeof(s->tables[0]));
+    if (!s)
+        goto out;
+    s->env = env;
+    s->count = count;
+    for (size_t i = 0; i < count; i++) {
+        const struct vg_flow_table *t = &tables[i];
+        s->tables[i] = vg_keyed_new(t->key_size, t->value_size, budget / t->share);
+        if (!s->tables[i])
+            goto out;
+    }
+    *out = s;
+    s = NULL;
+    rc = VG_OK;
+out:
+    vg_flow_state_free(s);
+    return rc;
+}
+
+void vg_flow_state_free(void *state)
+{
+    struct vg_flow_state *s = state;
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->count; i++)
+        vg_keyed_free(s->tables[i]);
+    free(s);
+}
+
+uint64_t vg_flow_state_evictions(const void *state)
+{
+    const struct vg_flow_state *s = state;
+    uint64_t n = 0;
+    for (size_t i = 0; i < s->count; i++)
+        n += vg_keyed_evictions(s->tables[i]);
+    return n;
+}
+
+size_t vg_flow_state_memory(const void *state)
+{
+    const struct vg_flow_state *s = state;
+    size_t n = 0;
+    for (size_t i = 0; i < s->count; i++)
+        n += vg_keyed_memory(s->tables[i]);
+    return n;
 }

@@ -1,6 +1,6 @@
 /*
- * What flow detectors share: a flow record seen from the instance, and the draft of a network
- * finding.
+ * What flow detectors share: a flow record seen from the instance, the draft of a network
+ * finding, and state made of keyed tables that split flow.state_memory between them.
  *
  * A connection shows up as two records on the interface (request and reply), or one when it was
  * rejected.  Detectors count connections, not records, so they look at the record that carries
@@ -30,5 +30,37 @@ struct vg_finding_draft vg_flow_draft(enum vg_finding_type type, const struct vg
 /* A key naming the instance a record belongs to (instance id, else interface id) as two hashes,
  * for detector state tables; computed once per record by enrich/flow_sides.c. */
 void vg_flow_instance_key(const struct vg_event *ev, uint64_t out[2]);
+
+struct vg_detect_env;
+struct vg_keyed;
+
+/* One keyed table of a flow detector (core/keyed.h).  Every flow detector takes its tables from
+ * the one flow.state_memory budget, so a table is given a share of it rather than a size: the
+ * shares of all detectors together must stay within the whole, whatever the option is set to. */
+struct vg_flow_table {
+    size_t key_size;
+    size_t value_size;
+    unsigned share; /* the table gets flow.state_memory / share bytes */
+};
+
+/* A flow detector's state: the env it reads its thresholds from and its tables, in the order of
+ * the list it was made from (detectors name them by index). */
+struct vg_flow_state {
+    const struct vg_detect_env *env;
+    size_t count;
+    struct vg_keyed *tables[];
+};
+
+/* A detector's state_new for state that is only tables: *out becomes a struct vg_flow_state
+ * with one table per entry of tables (count of them).  VG_OK, or VG_ENOMEM with nothing left
+ * allocated.  env is borrowed and must outlive the state; the caller frees it with
+ * vg_flow_state_free(). */
+int vg_flow_state_new(void **out, const struct vg_detect_env *env,
+                      const struct vg_flow_table *tables, size_t count);
+/* The descriptor's state_free and state_evictions for such state; free(NULL) does nothing. */
+void vg_flow_state_free(void *state);
+uint64_t vg_flow_state_evictions(const void *state);
+/* Bytes its tables hold (fixed when they are made), for tests and /stats. */
+size_t vg_flow_state_memory(const void *state);
 
 #endif

@@ -157,9 +157,8 @@ static void annotate(struct vg_flow *f, const struct interface_key *interface)
     if (f->local == VG_FLOW_LOCAL_UNKNOWN)
         return;
     /* once here, not in every detector that looks at the record */
-    struct interface_key k = interface && !f->instance_id.len
-                                 ? *interface
-                                 : key_of(f->instance_id.len ? f->instance_id : f->interface_id);
+    struct interface_key k =
+        interface && !f->instance_id.len ? *interface : key_of(f->instance_id.len ? f->instance_id : f->interface_id);
     f->instance_key[0] = k.hash[0];
     f->instance_key[1] = k.hash[1];
     f->src_initiated = source_initiated(f);

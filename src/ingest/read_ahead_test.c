@@ -32,8 +32,8 @@ static int setup(void **unused)
         write_file(name, body, (size_t)n);
     }
     /* a gzip header and nothing after it: corrupt */
-    static const unsigned char broken[] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5,
-                                            6,    7,    8, 9, 10 };
+    static const unsigned char broken[] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3,
+                                            1,    2,    3, 4, 5, 6, 7, 8, 9, 10 };
     write_file("broken.gz", broken, sizeof(broken));
     return 0;
 }

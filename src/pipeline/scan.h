@@ -24,7 +24,7 @@ struct vg_scan_opts {
     vg_diag_fn on_diag; /* bad-input messages (the first diag_keep of them) */
     void *diag_ctx;
     unsigned diag_keep;
-    const struct vg_intel *intel;   /* threat and trusted lists; borrowed, may be NULL */
+    const struct vg_intel *intel; /* threat and trusted lists; borrowed, may be NULL */
     bool read_ahead; /* read and decompress the next file on a second thread (scan.read_ahead) */
     struct vg_flow_thresholds flow; /* the `flow.*` options; vg_scan_opts_init sets defaults */
     const char *flow_log_format;    /* fields of header-less flow logs; NULL or "" for v2 */

@@ -197,8 +197,8 @@ int vg_trusted_watch_run(const struct vg_intel *intel, size_t count,
         if (rc == VG_OK && (int64_t)now.widest_v4 < opts->max_public_prefix) {
             st.too_wide++;
             vg_buf_reset(&detail);
-            rc = build_detail(&detail, l, &now, before, change, with_state,
-                              opts->max_public_prefix);
+            rc =
+                build_detail(&detail, l, &now, before, change, with_state, opts->max_public_prefix);
             if (rc == VG_OK && emit)
                 emit_finding(l, &now, detail.data, emit);
         }

@@ -970,21 +970,48 @@ struct wctx {
     uint64_t scenario_records;
 };
 
+/* Where the next record on interface `at` goes, after the fields every record of that interface
+ * starts with; NULL when out of memory, which the sink remembers for the caller to check once
+ * per file. */
+static char *record_start(struct wctx *c, const struct inst *at)
+{
+    struct vg_sim_sink *o = &c->fl->out;
+    if (vg_buf_reserve(&o->b, RECORD_MAX) != VG_OK) {
+        if (!o->err)
+            o->err = VG_ENOMEM;
+        return NULL;
+    }
+    char *p = o->b.data + o->b.len;
+    memcpy(p, at->pre, at->pre_len);
+    return p + at->pre_len;
+}
+
+static void record_end(struct wctx *c, char *p)
+{
+    struct vg_sim_sink *o = &c->fl->out;
+    *p++ = '\n';
+    o->b.len = (size_t)(p - o->b.data);
+    c->records++;
+}
+
+/* The custom format's az-id field: the interface's subnet's zone. */
+static char *put_az(char *p, const struct wctx *c, const struct inst *at)
+{
+    const char *az = c->v->az_id[at->subnet % 3];
+    size_t len = strlen(az);
+    memcpy(p, az, len);
+    return p + len;
+}
+
 /* One record on interface `at`.  egress: the packets left `at` (its address is src). */
 static void record(struct wctx *c, const struct inst *at, const struct vg_ip *src,
                    const struct vg_ip *dst, uint16_t sp, uint16_t dp, uint8_t proto, uint64_t pk,
                    uint64_t by, uint32_t start, uint32_t end, bool reject, uint8_t flags,
                    bool egress)
 {
-    struct vg_sim_sink *o = &c->fl->out;
-    if (vg_buf_reserve(&o->b, RECORD_MAX) != VG_OK) {
-        if (!o->err)
-            o->err = VG_ENOMEM;
+    char *p = record_start(c, at);
+    if (!p)
         return;
-    }
-    char *p = o->b.data + o->b.len;
-    memcpy(p, at->pre, at->pre_len);
-    p += at->pre_len;
     if (c->v->custom)
         p = egress ? PUT_LIT(p, "egress ") : PUT_LIT(p, "ingress ");
     char *srcp = p;
@@ -1019,16 +1046,11 @@ static void record(struct wctx *c, const struct inst *at, const struct vg_ip *sr
         memcpy(p, srcp, addr_len);
         p += addr_len;
         *p++ = ' ';
-        const char *az = c->v->az_id[at->subnet % 3];
-        size_t az_len = strlen(az);
-        memcpy(p, az, az_len);
-        p += az_len;
+        p = put_az(p, c, at);
         *p++ = ' ';
         *p++ = !egress ? '-' : roles[at->role].exposed && !vg_ip_is_private(dst) ? '8' : '1';
     }
-    *p++ = '\n';
-    o->b.len = (size_t)(p - o->b.data);
-    c->records++;
+    record_end(c, p);
 }
 
 static void emit_conn(struct wctx *c, const struct conn *k)
@@ -1056,30 +1078,20 @@ static void emit_conn(struct wctx *c, const struct conn *k)
 /* A NODATA or SKIPDATA record: the interface's fields, '-' for the traffic's. */
 static void empty_record(struct wctx *c, const struct inst *at, uint32_t start, bool skipped)
 {
-    struct vg_sim_sink *o = &c->fl->out;
-    if (vg_buf_reserve(&o->b, RECORD_MAX) != VG_OK) {
-        if (!o->err)
-            o->err = VG_ENOMEM;
+    char *p = record_start(c, at);
+    if (!p)
         return;
-    }
-    char *p = o->b.data + o->b.len;
-    memcpy(p, at->pre, at->pre_len);
-    p += at->pre_len;
     p = c->v->custom ? PUT_LIT(p, "- - - - - - - - - ") : PUT_LIT(p, "- - - - - - - ");
     p = put_num(p, start);
     *p++ = ' ';
     p = put_num(p, start + 59);
     p = skipped ? PUT_LIT(p, " - SKIPDATA") : PUT_LIT(p, " - NODATA");
     if (c->v->custom) {
-        const char *az = c->v->az_id[at->subnet % 3];
         p = PUT_LIT(p, " - - - ");
-        memcpy(p, az, strlen(az));
-        p += strlen(az);
+        p = put_az(p, c, at);
         p = PUT_LIT(p, " -");
     }
-    *p++ = '\n';
-    o->b.len = (size_t)(p - o->b.data);
-    c->records++;
+    record_end(c, p);
 }
 
 /* ---- background connections ------------------------------------------------------------------ */
