@@ -69,6 +69,24 @@ static unsigned char *slot_at(const struct vg_keyed *k, const struct generation 
     return g->slots + i * k->slot_size;
 }
 
+/* Keys are a few words: comparing them inline beats a call to memcmp, which showed as 3% of a
+ * flow scan. */
+static inline bool keys_equal(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return false;
+    }
+    for (; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 /* The slot holding key, or the empty slot where it would go. */
 static unsigned char *probe(const struct vg_keyed *k, const struct generation *g, const void *key,
                             uint64_t hash)
@@ -78,7 +96,7 @@ static unsigned char *probe(const struct vg_keyed *k, const struct generation *g
         unsigned char *s = slot_at(k, g, i);
         if (s[0] == SLOT_EMPTY)
             return s;
-        if (s[0] == SLOT_LIVE && memcmp(s + key_offset(), key, k->key_size) == 0)
+        if (s[0] == SLOT_LIVE && keys_equal(s + key_offset(), key, k->key_size))
             return s;
     }
 }

@@ -6,27 +6,6 @@
 #include "core/keyed.h"
 #include "detect/detect.h"
 
-bool vg_flow_view(const struct vg_event *ev, struct vg_flow_view *out)
-{
-    const struct vg_flow *f = &ev->flow;
-    if (ev->source != VG_SOURCE_VPCFLOW || f->status != VG_FLOW_OK ||
-        f->local == VG_FLOW_LOCAL_UNKNOWN)
-        return false;
-    bool local_is_src = f->local == VG_FLOW_LOCAL_SRC;
-    bool src_initiated = f->src_initiated;
-    struct vg_finding_net *n = &out->net;
-    n->protocol = f->protocol;
-    n->blocked = f->action == VG_FLOW_REJECT;
-    n->local_ip = local_is_src ? f->src : f->dst;
-    n->remote_ip = local_is_src ? f->dst : f->src;
-    n->local_port = local_is_src ? f->src_port : f->dst_port;
-    n->remote_port = local_is_src ? f->dst_port : f->src_port;
-    n->direction = local_is_src == src_initiated ? VG_NET_OUTBOUND : VG_NET_INBOUND;
-    out->request = src_initiated;
-    out->remote_public = f->remote_public;
-    return true;
-}
-
 struct vg_finding_draft vg_flow_draft(enum vg_finding_type type, const struct vg_event *ev,
                                       const struct vg_finding_net *net)
 {
