@@ -13,7 +13,7 @@
 CC ?= cc
 SANITIZE ?=
 BUILD ?= $(if $(SANITIZE),build-san,build)
-PKGS := libdeflate zlib yaml-0.1
+PKGS := libdeflate zlib yaml-0.1 libpsl
 TEST_PKGS := cmocka jansson
 
 # Install missing Debian packages before the first compile (a no-op when they are present).
@@ -101,6 +101,7 @@ check-fuzz-replay: $(FUZZ_REPLAY)
 check-corpus: $(VIGIL)
 	@tests/parse/corpus.sh cloudtrail $(VIGIL)
 	@tests/parse/corpus.sh vpcflow $(VIGIL)
+	@tests/parse/corpus.sh route53 $(VIGIL)
 
 check-compat: $(VIGIL)
 	@tests/compat/run.sh $(VIGIL)
@@ -140,13 +141,25 @@ $(BUILD)/bench_intel: bench/bench_intel.c $(BUILD)/libvigil.a
 $(BUILD)/bench_parse_vpcflow: bench/bench_parse_vpcflow.c $(BUILD)/libvigil.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LIBS)
 
-bench: $(VIGIL) $(BUILD)/bench_jansson $(BUILD)/bench_intel $(BUILD)/bench_parse_vpcflow
+$(BUILD)/bench_parse_route53: bench/bench_parse_route53.c $(BUILD)/libvigil.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(shell pkg-config --cflags --libs jansson) \
+	    $(LIBS)
+
+$(BUILD)/bench_psl: bench/bench_psl.c $(BUILD)/libvigil.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LIBS)
+
+bench: $(VIGIL) $(BUILD)/bench_jansson $(BUILD)/bench_intel $(BUILD)/bench_parse_vpcflow \
+       $(BUILD)/bench_parse_route53 $(BUILD)/bench_psl
 	@bench/bench_cloudtrail.sh $(VIGIL)
 	@bench/bench_vpcflow.sh $(VIGIL)
 	@echo "== intel store"
 	@$(BUILD)/bench_intel
 	@echo "== vpc flow log parser"
 	@$(BUILD)/bench_parse_vpcflow
+	@echo "== route 53 resolver query log parser"
+	@$(BUILD)/bench_parse_route53
+	@echo "== public suffix list"
+	@$(BUILD)/bench_psl
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang

@@ -4,7 +4,8 @@
 set -eu
 
 PKGS="build-essential pkg-config clang libdeflate-dev libdeflate-tools zlib1g-dev
-      libyaml-dev libcmocka-dev libjansson-dev python3 python3-botocore gzip bc"
+      libyaml-dev libcmocka-dev libjansson-dev libpsl-dev publicsuffix python3 python3-botocore
+      gzip bc"
 
 missing=""
 for p in $PKGS; do

@@ -138,6 +138,88 @@ enum vg_flow_has {
     VG_FLOW_HAS_TIMES = 1u << 4,
 };
 
+/* Route 53 Resolver query logs (parse/route53.c). */
+
+/* What normalising a query name found (vg_dns_name.flags).  None of these rejects a record: an
+ * attacker chooses the names an instance looks up (DNS tunnels, DGA, rebinding), so an odd name
+ * is evidence to keep, with the oddity named here. */
+enum vg_dns_name_flag {
+    VG_DNS_NAME_UPPER = 1u << 0,       /* had A-Z (lowered): 0x20 randomisation, some tools */
+    VG_DNS_NAME_ESCAPED = 1u << 1,     /* had presentation escapes ("\032", "\.") */
+    VG_DNS_NAME_BAD_ESCAPE = 1u << 2,  /* a '\' starting no valid escape: kept as a literal '\' */
+    VG_DNS_NAME_UNPRINTABLE = 1u << 3, /* a byte 0x00-0x20 or 0x7f, raw or escaped */
+    VG_DNS_NAME_NON_ASCII = 1u << 4,   /* a byte >= 0x80, raw (UTF-8) or escaped */
+    VG_DNS_NAME_EMPTY_LABEL = 1u << 5, /* "a..b", a leading '.' */
+    VG_DNS_NAME_LONG_LABEL = 1u << 6,  /* a label over 63 bytes (RFC 1035 limit) */
+    VG_DNS_NAME_TOO_LONG = 1u << 7,    /* over 255 bytes in wire form (RFC 1035 limit) */
+    VG_DNS_NAME_CUT = 1u << 8,         /* normal form longer than VG_DNS_MAX_NAME_BYTES: cut */
+    VG_DNS_NAME_ROOT = 1u << 9,        /* the root ("." or ""): the normal form is empty */
+};
+
+/* A query name in normal form, and its shape measured on the whole name as logged (the counts
+ * stay exact when the normal form is cut).  Normal form: lowercase ASCII, no trailing dot,
+ * printable ASCII only: a '.' or '\' inside a label is written "\." / "\\", every byte
+ * 0x00-0x20 or >= 0x7f (including raw UTF-8) as "\DDD", any other escape decoded ("\065" ->
+ * "a").  So one wire name has one normal form, whatever escaping the log used, and the text
+ * is safe to quote.  (Names with an empty label have no wire form: "a.." becomes "a.", flagged.)
+ * Punycode ("xn--...") is left as it is: it is already ASCII. */
+struct vg_dns_name {
+    struct vg_str text; /* the normal form; a slice of the input when that is already it */
+    uint32_t flags;     /* VG_DNS_NAME_* */
+    uint32_t labels;    /* empty labels included; 0 for the root */
+    uint32_t wire_len;  /* bytes in wire form: labels + their bytes + 1 (legal max 255) */
+    uint32_t longest_label;
+};
+
+enum vg_dns_rcode {
+    VG_DNS_RCODE_NONE, /* no rcode in the record */
+    VG_DNS_RCODE_NOERROR,
+    VG_DNS_RCODE_NXDOMAIN,
+    VG_DNS_RCODE_SERVFAIL,
+    VG_DNS_RCODE_REFUSED,
+    VG_DNS_RCODE_OTHER, /* FORMERR, NOTIMP, ...: see rcode_text */
+};
+
+enum vg_dns_firewall_action {
+    VG_DNS_FW_NONE, /* no DNS Firewall rule matched */
+    VG_DNS_FW_ALLOW,
+    VG_DNS_FW_ALERT,
+    VG_DNS_FW_BLOCK,
+    VG_DNS_FW_OTHER, /* see firewall_rule_action */
+};
+
+/* One Resolver query log record.  Absent fields are empty slices and zeros; account_id, region
+ * and the event time (query_timestamp) are the common event fields.
+ *
+ * Answers are not copied into the event: `answers` is the record's borrowed JSON array (same
+ * lifetime as ev->raw) and parse/route53.h's vg_route53_answer_next() walks it.  A fixed array
+ * would have to cap the answers (a hostile or a round-robin name returns dozens) and would
+ * grow struct vg_event, which every flow record clears; the walk allocates nothing either. */
+struct vg_dns {
+    struct vg_str version;
+    struct vg_dns_name query;       /* query_name, normalised */
+    struct vg_str query_name_raw;   /* query_name as logged (JSON-unescaped) */
+    struct vg_str query_type_text;  /* "A", "AAAA", "TYPE65534", ... as logged */
+    struct vg_str query_class_text; /* "IN" */
+    struct vg_str rcode_text;       /* "NOERROR", ... as logged */
+    uint16_t query_type;            /* RR type number; 0 when the text names no type we know */
+    uint16_t query_class;           /* 1 = IN; 0 when unknown */
+    uint16_t src_port;              /* srcport */
+    enum vg_dns_rcode rcode;
+    const struct vg_json_value *answers; /* the answers array; NULL when absent or empty */
+    uint32_t answer_count;               /* elements of `answers` that are objects */
+    struct vg_ip src;                    /* srcaddr; family 0 when absent or not an address */
+    struct vg_str transport;             /* "UDP", "TCP", "DoH" */
+    struct vg_str vpc_id;                /* from the S3 key when the record has none */
+    struct vg_str instance_id;           /* srcids.instance: the querying instance */
+    struct vg_str resolver_endpoint_id;  /* srcids.resolver_endpoint (inbound endpoint) */
+    struct vg_str resolver_interface_id; /* srcids.resolver_network_interface */
+    enum vg_dns_firewall_action firewall_action;
+    struct vg_str firewall_rule_action; /* as logged */
+    struct vg_str firewall_rule_group_id;
+    struct vg_str firewall_domain_list_id;
+};
+
 struct vg_event {
     enum vg_source_kind source;
     int64_t time_ms;          /* event time, UTC, ms since the epoch */
@@ -148,6 +230,7 @@ struct vg_event {
     union {
         struct vg_cloudtrail ct; /* source == VG_SOURCE_CLOUDTRAIL */
         struct vg_flow flow;     /* source == VG_SOURCE_VPCFLOW; time_ms is the flow's start */
+        struct vg_dns dns;       /* source == VG_SOURCE_DNS; time_ms is query_timestamp */
     };
 };
 

@@ -24,6 +24,11 @@
  * and marked, so one hostile field cannot bloat every finding that quotes it. */
 #define VG_MAX_FIELD_BYTES 1024
 
+/* A DNS query name in normal form (struct vg_dns_name).  A legal name is at most 255 bytes in
+ * wire form; written with every byte escaped ("\\DDD", four characters per byte) it stays under
+ * 1024, so no legal name is ever cut.  Longer ones are hostile: kept up to here and flagged
+ * VG_DNS_NAME_CUT (their shape counts stay exact), so one record cannot make a megabyte copy. */
+#define VG_DNS_MAX_NAME_BYTES 1024
 /* Evidence references kept per finding: the first N records that caused it. */
 #define VG_FINDING_MAX_EVIDENCE 10
 

@@ -68,6 +68,8 @@ static struct vg_str resource_id(const struct vg_finding_draft *d)
     if (d->event->source == VG_SOURCE_VPCFLOW)
         return d->event->flow.instance_id.len ? d->event->flow.instance_id
                                               : d->event->flow.interface_id;
+    if (d->event->source == VG_SOURCE_DNS) /* the querying instance; never the CloudTrail member */
+        return d->event->dns.instance_id;
     const struct vg_cloudtrail *ct = &d->event->ct;
     if (ct->identity.access_key_id.len)
         return ct->identity.access_key_id;
@@ -245,7 +247,7 @@ static void set_action(struct vg_finding *f, const struct vg_finding_draft *d)
 {
     if (d->net)
         set_net_action(f, d);
-    else
+    else if (d->event->source != VG_SOURCE_DNS) /* DNS events have no CloudTrail member */
         set_api_action(f, d);
     replace(&f->detail, d->detail);
     if (d->additional.len)
@@ -306,7 +308,7 @@ static void fill_new(struct vg_finding *f, const struct vg_finding_draft *d, con
     f->region = dup_str(ev->region);
     if (ev->source == VG_SOURCE_VPCFLOW)
         fill_new_instance(f, &ev->flow);
-    else
+    else if (ev->source == VG_SOURCE_CLOUDTRAIL)
         fill_new_principal(f, &ev->ct.identity);
     f->port_probe = d->port_probe;
     f->bucket = dup_str(d->bucket);

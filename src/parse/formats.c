@@ -2,11 +2,14 @@
 #include "parse/format.h"
 
 #include "parse/cloudtrail.h"
+#include "parse/route53.h"
 #include "parse/vpcflow.h"
 
 const struct vg_format *const vg_formats[] = {
     &vg_format_vpcflow, /* before cloudtrail: its sniff never claims CloudTrail JSON */
     &vg_format_cloudtrail,
+    &vg_format_route53, /* last: the two above never claim its records, and its sniff refuses
+                         * theirs (eventVersion, eventSource, dstaddr) */
     NULL,
 };
 

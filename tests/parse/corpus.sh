@@ -4,7 +4,7 @@
 # tests/parse/<source>-expected.tsv: records, events, bad records, digest files, foreign
 # records, the input problems by kind and the lines they were reported at.
 #
-#   tests/parse/corpus.sh [--update] SOURCE VIGIL_BINARY     (SOURCE: cloudtrail, vpcflow)
+#   tests/parse/corpus.sh [--update] SOURCE VIGIL_BINARY     (SOURCE: cloudtrail, vpcflow, route53)
 #
 # Fails on a crash (exit status above 2, or a signal), a missing summary, a file whose records
 # are not all accounted for (records != events + bad), a file that yields nothing and says
