@@ -36,6 +36,14 @@ struct vg_finding_net {
     uint16_t remote_port;
 };
 
+/* The query behind a DNS finding: GuardDuty's dnsRequestAction.  Borrowed in drafts. */
+struct vg_finding_dns {
+    struct vg_str domain;             /* the query name, in its normal form */
+    struct vg_str domain_with_suffix; /* its zone (enrich/psl.h); may be empty */
+    struct vg_str protocol;           /* the transport as logged: "UDP", "TCP", "DoH" */
+    bool blocked;                     /* a DNS Firewall rule blocked it */
+};
+
 struct vg_finding_draft {
     enum vg_finding_type type;
     double severity;              /* 0 = the catalog's default */
@@ -50,6 +58,9 @@ struct vg_finding_draft {
      * event's interface and instance ids name.  NULL for API-call findings. */
     const struct vg_finding_net *net;
     bool port_probe; /* render as portProbeAction, gathering the probed ports */
+    /* DNS findings (Route 53 Resolver query logs): the query, made by the instance that the
+     * event's srcids.instance names.  NULL for the others. */
+    const struct vg_finding_dns *dns;
     /* Members added to additionalInfo, as JSON text without braces ("\"threshold\":20,...");
      * detectors put their thresholds and window here so an analyst sees why it fired. */
     struct vg_str additional;
@@ -131,6 +142,14 @@ struct vg_finding {
     char *interface_id;
     char *vpc_id;
     char *subnet_id;
+    /* service.action.dnsRequestAction (has_dns); the instance fields above name the querying
+     * instance, net.local_ip its address, dns_source that address as text */
+    bool has_dns;
+    bool dns_blocked;
+    char *dns_domain;
+    char *dns_domain_with_suffix;
+    char *dns_protocol;
+    char *dns_source;
     struct vg_finding_probe probes[VG_FINDING_MAX_PROBES];
     unsigned probe_count;
     uint64_t probes_dropped; /* distinct probes past the cap, counted not kept */

@@ -2,6 +2,8 @@
  * (docs/adding-a-finding-type.md). */
 #include "detect/detect.h"
 
+#include "detect/dns_intel.h"
+#include "detect/dns_rebind.h"
 #include "detect/flow_baseline.h"
 #include "detect/flow_bruteforce.h"
 #include "detect/flow_dos.h"
@@ -28,6 +30,8 @@ const struct vg_detector *const vg_detectors[] = {
     &vg_detector_flow_bruteforce,
     &vg_detector_flow_dos,
     &vg_detector_flow_baseline,
+    &vg_detector_dns_intel,
+    &vg_detector_dns_rebind,
     NULL,
 };
 /* clang-format on */

@@ -91,10 +91,19 @@ const char *vg_port_name(uint16_t port)
     return "Unknown";
 }
 
-/* The instance a network finding is about: its id, else the interface the flow was logged on. */
+/* The instance a network or DNS finding is about: its id, else the interface the flow was
+ * logged on, else the address the DNS query came from. */
 static const char *instance_name(const struct vg_finding *f)
 {
-    return f->instance_id ? f->instance_id : or_unknown(f->interface_id);
+    return f->instance_id    ? f->instance_id
+           : f->interface_id ? f->interface_id
+                             : or_unknown(f->dns_source);
+}
+
+/* Network and DNS findings are about an instance (resource.instanceDetails). */
+static bool on_instance(const struct vg_finding *f)
+{
+    return f->has_net || f->has_dns;
 }
 
 static const char *direction_name(enum vg_net_direction d)
@@ -152,6 +161,7 @@ static const char *placeholder(const struct vg_finding *f, const char *name, siz
         { "account", offsetof(struct vg_finding, account_id) },
         { "region", offsetof(struct vg_finding, region) },
         { "principal_type", offsetof(struct vg_finding, user_type) },
+        { "domain", offsetof(struct vg_finding, dns_domain) },
     };
     if (n == 9 && memcmp(name, "principal", 9) == 0)
         return principal_name(f);
@@ -447,7 +457,8 @@ static int render_resource(struct vg_buf *b, const struct vg_finding *f,
     bool first = true;
     const char *rtype = vg_catalog[f->type].resource_type;
     int rc = vg_buf_adds(b, "{");
-    rc |= f->has_net ? render_instance(b, &first, f, inventory) : render_access_key(b, &first, f);
+    rc |=
+        on_instance(f) ? render_instance(b, &first, f, inventory) : render_access_key(b, &first, f);
     if (f->bucket) {
         bool inner = true;
         rc |= key(b, &first, "s3BucketDetails");
@@ -500,7 +511,7 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f,
         rc |= vg_buf_adds(&v, f->additional);
         first = false;
     }
-    if (!f->has_net)
+    if (!on_instance(f))
         rc |= render_api_calls(&v, &first, f);
     if (f->probes_dropped)
         rc |= vg_buf_printf(&v, "%s\"probesNotListed\":%" PRIu64, first ? "" : ",",
@@ -593,6 +604,21 @@ static int render_network_action(struct vg_buf *b, const struct vg_finding *f)
     return rc | vg_buf_adds(b, "}}");
 }
 
+static int render_dns_action(struct vg_buf *b, const struct vg_finding *f)
+{
+    bool a = true, c = true;
+    int rc = vg_buf_adds(b, "{");
+    rc |= kv_str(b, &a, "actionType", "DNS_REQUEST");
+    rc |= key(b, &a, "dnsRequestAction");
+    rc |= vg_buf_adds(b, "{");
+    rc |= kv_str(b, &c, "domain", f->dns_domain);
+    rc |= kv_str(b, &c, "protocol", f->dns_protocol);
+    rc |= key(b, &c, "blocked");
+    rc |= vg_buf_adds(b, f->dns_blocked ? "true" : "false");
+    rc |= kv_str(b, &c, "domainWithSuffix", f->dns_domain_with_suffix);
+    return rc | vg_buf_adds(b, "}}");
+}
+
 static int render_port_probe_action(struct vg_buf *b, const struct vg_finding *f)
 {
     bool a = true;
@@ -619,7 +645,9 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
     bool first = true;
     int rc = vg_buf_adds(b, "{");
     rc |= key(b, &first, "action");
-    if (!f->has_net)
+    if (f->has_dns)
+        rc |= render_dns_action(b, f);
+    else if (!f->has_net)
         rc |= render_api_action(b, f);
     else if (f->port_probe)
         rc |= render_port_probe_action(b, f);
@@ -678,9 +706,9 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
         rc |= vg_buf_adds(b, "}");
     }
     rc |= vg_buf_adds(b, "]}");
-    /* the instance opened the connection: it is the actor (GuardDuty's console then shows what
-     * it hit as the "Target") */
-    bool actor = f->has_net && f->net.direction == VG_NET_OUTBOUND;
+    /* the instance opened the connection or made the query: it is the actor (GuardDuty's
+     * console then shows what it hit as the "Target") */
+    bool actor = (f->has_net && f->net.direction == VG_NET_OUTBOUND) || f->has_dns;
     rc |= kv_str(b, &first, "resourceRole", actor ? "ACTOR" : "TARGET");
     rc |= kv_str(b, &first, "serviceName", "guardduty");
     return rc | vg_buf_adds(b, "}");
@@ -747,7 +775,7 @@ int vg_render_table_row(struct vg_buf *out, const struct vg_finding *f, bool col
     vg_time_format_iso(f->last_seen_ms, last, sizeof(last));
     first[19] = last[19] = 'Z';
     first[20] = last[20] = '\0';
-    const char *resource = f->has_net         ? instance_name(f)
+    const char *resource = on_instance(f)     ? instance_name(f)
                            : f->bucket        ? f->bucket
                            : f->access_key_id ? f->access_key_id
                                               : principal_name(f);

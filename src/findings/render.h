@@ -28,7 +28,8 @@ int vg_render_json(struct vg_buf *out, const struct vg_finding *f,
 /* Expand a catalog template ({principal}, {principal_type}, {access_key}, {api}, {service},
  * {bucket}, {source_ip}, {user_agent}, {account}, {region}, {detail}, {threat_list}; for network
  * findings {instance}, {local_ip}, {remote_ip}, {local_port}, {remote_port}, {service_port},
- * {protocol}, {direction}, {direction_phrase}) as plain text. */
+ * {protocol}, {direction}, {direction_phrase}; for DNS findings {instance}, {local_ip} (the
+ * querying address) and {domain}) as plain text. */
 int vg_render_template(struct vg_buf *out, const char *tmpl, const struct vg_finding *f);
 /* "TCP", "UDP", "ICMP", "ICMPv6" for an IANA protocol number; NULL for the others. */
 const char *vg_protocol_name(uint8_t protocol);

@@ -61,15 +61,22 @@ void vg_findings_free(struct vg_findings *t)
 }
 
 /* The resource side of the key: for API calls the access key when there is one (GuardDuty's
- * resource), else the ARN; for network findings the instance, else its interface.  The bucket
- * joins the key separately. */
+ * resource), else the ARN; for network findings the instance, else its interface; for DNS
+ * findings the instance, else the querying address.  The bucket joins the key separately. */
 static struct vg_str resource_id(const struct vg_finding_draft *d)
 {
     if (d->event->source == VG_SOURCE_VPCFLOW)
         return d->event->flow.instance_id.len ? d->event->flow.instance_id
                                               : d->event->flow.interface_id;
-    if (d->event->source == VG_SOURCE_DNS) /* the querying instance; never the CloudTrail member */
-        return d->event->dns.instance_id;
+    if (d->event->source == VG_SOURCE_DNS) {
+        /* the querying instance; never the CloudTrail member */
+        const struct vg_dns *dns = &d->event->dns;
+        if (dns->instance_id.len || !dns->src.family)
+            return dns->instance_id;
+        /* no srcids.instance (an inbound endpoint's client, an older log): the source address's
+         * bytes, so two clients never share a finding */
+        return (struct vg_str){ (const char *)dns->src.addr, dns->src.family == 4 ? 4 : 16 };
+    }
     const struct vg_cloudtrail *ct = &d->event->ct;
     if (ct->identity.access_key_id.len)
         return ct->identity.access_key_id;
@@ -242,11 +249,22 @@ static void set_net_action(struct vg_finding *f, const struct vg_finding_draft *
             vg_str_from(vg_ip_format(&d->net->remote_ip, text, sizeof(text)) ? text : ""));
 }
 
+static void set_dns_action(struct vg_finding *f, const struct vg_finding_dns *dns)
+{
+    f->has_dns = true;
+    f->dns_blocked = dns->blocked;
+    replace(&f->dns_domain, dns->domain);
+    replace(&f->dns_domain_with_suffix, dns->domain_with_suffix);
+    replace(&f->dns_protocol, dns->protocol);
+}
+
 /* The action details of the latest occurrence overwrite the earlier ones, as GuardDuty does. */
 static void set_action(struct vg_finding *f, const struct vg_finding_draft *d)
 {
     if (d->net)
         set_net_action(f, d);
+    else if (d->dns)
+        set_dns_action(f, d->dns);
     else if (d->event->source != VG_SOURCE_DNS) /* DNS events have no CloudTrail member */
         set_api_action(f, d);
     replace(&f->detail, d->detail);
@@ -282,6 +300,18 @@ static void fill_new_instance(struct vg_finding *f, const struct vg_flow *flow)
     f->subnet_id = dup_str(flow->subnet_id);
 }
 
+/* The querying instance: srcids.instance, else only its address and VPC. */
+static void fill_new_dns_source(struct vg_finding *f, const struct vg_dns *dns)
+{
+    char text[64];
+    f->partition = dup_str(VG_STR("aws"));
+    f->instance_id = dup_str(dns->instance_id);
+    f->vpc_id = dup_str(dns->vpc_id);
+    f->net.local_ip = dns->src;
+    if (dns->src.family && vg_ip_format(&dns->src, text, sizeof(text)))
+        f->dns_source = dup_str(vg_str_from(text));
+}
+
 static void fill_new_principal(struct vg_finding *f, const struct vg_identity *who)
 {
     struct vg_str arn = who->arn;
@@ -310,6 +340,8 @@ static void fill_new(struct vg_finding *f, const struct vg_finding_draft *d, con
         fill_new_instance(f, &ev->flow);
     else if (ev->source == VG_SOURCE_CLOUDTRAIL)
         fill_new_principal(f, &ev->ct.identity);
+    else if (ev->source == VG_SOURCE_DNS)
+        fill_new_dns_source(f, &ev->dns);
     f->port_probe = d->port_probe;
     f->bucket = dup_str(d->bucket);
     f->first_seen_ms = f->last_seen_ms = ev->time_ms;
@@ -348,7 +380,7 @@ void vg_findings_add(void *table, const struct vg_finding_draft *d)
     if (d->event->time_ms >= f->last_seen_ms) {
         f->last_seen_ms = d->event->time_ms;
         set_action(f, d);
-    } else if (!f->api && !f->has_net) {
+    } else if (!f->api && !f->has_net && !f->has_dns) {
         set_action(f, d);
     }
     if (d->event->source == VG_SOURCE_CLOUDTRAIL)

@@ -22,9 +22,10 @@ against the GuardDuty service model botocore ships.  Then, for every finding:
     EventFirstSeen <= EventLastSeen, both ISO-8601 UTC with ms;
   - API-call findings: Resource.AccessKeyDetails, Service.Action.ActionType AWS_API_CALL with
     exactly that action detail, and Count equal to the calls listed in additionalInfo;
-  - network findings (resource Instance): Resource.InstanceDetails with at least one network
-    interface, ActionType NETWORK_CONNECTION or PORT_PROBE with exactly the matching detail
-    (direction, protocol and ports, or at least one probe); when the instance details came from
+  - network and DNS findings (resource Instance): Resource.InstanceDetails with at least one
+    network interface, ActionType NETWORK_CONNECTION, PORT_PROBE or DNS_REQUEST with exactly the
+    matching detail (direction, protocol and ports; at least one probe; the domain, protocol and
+    blocked); when the instance details came from
     an asset inventory (instanceType is set), every interface and tag names its id or key.
 
 With --require-inventory LABEL, the response with that label must hold a network finding whose
@@ -59,6 +60,8 @@ EXTENSIONS = {
     "service.action.networkConnectionAction.remoteIpDetails.ipAddressV6": "an IPv6 peer",
     "service.action.portProbeAction.portProbeDetails.localIpDetails.ipAddressV6": "an IPv6 instance address",
     "service.action.portProbeAction.portProbeDetails.remoteIpDetails.ipAddressV6": "an IPv6 prober",
+    # GuardDuty's own member (the registrable domain of the query), newer than the same 2022 model
+    "service.action.dnsRequestAction.domainWithSuffix": "the queried name's registrable domain",
 }
 # GuardDuty's documented alternatives (shared/reference/finding-types.tsv): Low when the instance
 # is the target, High when it is the actor or the port is a sensitive one.
@@ -321,7 +324,8 @@ class Checker:
 
     @staticmethod
     def network_values(res, act, details):
-        """Instance findings from flow logs: the instance, and the connection or the probes."""
+        """Instance findings from flow and DNS logs: the instance, and the connection, the probes
+        or the query."""
         problems = []
         inst = res.get("InstanceDetails")
         if not isinstance(inst, dict):
@@ -347,9 +351,11 @@ class Checker:
                 if not t.get("Key") or "Value" not in t:
                     problems.append(f"InstanceDetails.Tags entry {t!r} lacks Key or Value")
         kind = act.get("ActionType")
-        want = {"NETWORK_CONNECTION": "networkConnectionAction", "PORT_PROBE": "portProbeAction"}.get(kind)
+        want = {"NETWORK_CONNECTION": "networkConnectionAction", "PORT_PROBE": "portProbeAction",
+                "DNS_REQUEST": "dnsRequestAction"}.get(kind)
         if want is None:
-            problems.append(f"Service.Action.ActionType {kind!r} is not NETWORK_CONNECTION or PORT_PROBE")
+            problems.append(f"Service.Action.ActionType {kind!r} is not NETWORK_CONNECTION, PORT_PROBE "
+                            "or DNS_REQUEST")
         elif details != [want]:
             problems.append(f"Service.Action carries {details}, not exactly {want}")
         if kind == "NETWORK_CONNECTION":
@@ -361,6 +367,13 @@ class Checker:
             for k in ("LocalPortDetails", "RemotePortDetails", "RemoteIpDetails"):
                 if not nca.get(k):
                     problems.append(f"NetworkConnectionAction.{k} is missing")
+        elif kind == "DNS_REQUEST":
+            dra = act.get("DnsRequestAction", {})
+            for k in ("Domain", "Protocol"):
+                if not dra.get(k):
+                    problems.append(f"DnsRequestAction.{k} is missing")
+            if not isinstance(dra.get("Blocked"), bool):
+                problems.append("DnsRequestAction.Blocked is missing")
         elif kind == "PORT_PROBE":
             probes = act.get("PortProbeAction", {}).get("PortProbeDetails") or []
             if not probes:
