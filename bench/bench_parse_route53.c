@@ -84,34 +84,8 @@ static void on_event(void *ctx, struct vg_event *ev)
 
 static double time_parse(const struct text *t, struct sink *sink, struct vg_parse_stats *stats)
 {
-    struct vg_arena arena;
-    struct vg_json_parser json;
-    struct vg_diag diag;
-    vg_arena_init(&arena, 1 << 16, 0);
-    vg_json_parser_init(&json, &arena, 1 << 20);
-    vg_diag_init(&diag, 5, NULL, NULL);
-    memset(stats, 0, sizeof(*stats));
     memset(sink, 0, sizeof(*sink));
-    struct vg_parse_ctx ctx = {
-        .source = "bench",
-        .arena = &arena,
-        .json = &json,
-        .diag = &diag,
-        .stats = stats,
-        .on_event = on_event,
-        .event_ctx = sink,
-    };
-    double t0 = now_s();
-    int rc = vg_format_route53.parse(&ctx, t->data, t->len);
-    double t1 = now_s();
-    if (rc != VG_OK || diag.total != 0) {
-        fprintf(stderr, "bench_parse_route53: parse failed (%s, %" PRIu64 " reports: %s)\n",
-                vg_strerror(rc), diag.total, diag.last);
-        exit(1);
-    }
-    vg_json_parser_release(&json);
-    vg_arena_release(&arena);
-    return t1 - t0;
+    return bench_time_parse("bench_parse_route53", &vg_format_route53, t, on_event, sink, stats);
 }
 
 /* jansson: one json_loadb per line, then the fields vigil maps read back. */

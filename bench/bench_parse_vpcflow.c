@@ -140,36 +140,12 @@ static void on_event(void *ctx, struct vg_event *ev)
 static double time_parse(const struct text *t, bool simd, struct sink *sink,
                          struct vg_parse_stats *stats)
 {
-    struct vg_arena arena;
-    struct vg_json_parser json;
-    struct vg_diag diag;
-    vg_arena_init(&arena, 1 << 16, 0);
-    vg_json_parser_init(&json, &arena, 1 << 20);
-    vg_diag_init(&diag, 5, NULL, NULL);
-    memset(stats, 0, sizeof(*stats));
     memset(sink, 0, sizeof(*sink));
-    struct vg_parse_ctx ctx = {
-        .source = "bench",
-        .arena = &arena,
-        .json = &json,
-        .diag = &diag,
-        .stats = stats,
-        .on_event = on_event,
-        .event_ctx = sink,
-    };
     vg_vpcflow_use_simd(simd);
-    double t0 = now_s();
-    int rc = vg_format_vpcflow.parse(&ctx, t->data, t->len);
-    double t1 = now_s();
+    double seconds =
+        bench_time_parse("bench_parse_vpcflow", &vg_format_vpcflow, t, on_event, sink, stats);
     vg_vpcflow_use_simd(true);
-    if (rc != VG_OK || diag.total != 0) {
-        fprintf(stderr, "bench_parse_vpcflow: parse failed (%s, %" PRIu64 " reports: %s)\n",
-                vg_strerror(rc), diag.total, diag.last);
-        exit(1);
-    }
-    vg_json_parser_release(&json);
-    vg_arena_release(&arena);
-    return t1 - t0;
+    return seconds;
 }
 
 /* The straightforward parser the issue measured: split the line on spaces, strtoull each

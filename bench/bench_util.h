@@ -6,6 +6,9 @@
 #define VG_BENCH_UTIL_H
 
 #include "core/compat.h"
+#include "core/err.h"
+#include "parse/format.h"
+#include "parse/json.h"
 
 /* splitmix64 with a fixed seed: the same input on every run, so figures compare */
 static uint64_t bench_rng_state = 0x2545F4914F6CDD1Dull;
@@ -55,6 +58,42 @@ static inline void put(struct text *t, const char *fmt, ...)
             exit(1);
         }
     }
+}
+
+/* Seconds one parse of t takes with a fresh batch (arena, JSON reader), events to on_event.
+ * Synthetic input must parse cleanly: any report means the benchmark measures the wrong thing,
+ * so it stops. */
+static inline double bench_time_parse(const char *prog, const struct vg_format *format,
+                                      const struct text *t, vg_event_fn on_event, void *sink,
+                                      struct vg_parse_stats *stats)
+{
+    struct vg_arena arena;
+    struct vg_json_parser json;
+    struct vg_diag diag;
+    vg_arena_init(&arena, 1 << 16, 0);
+    vg_json_parser_init(&json, &arena, 1 << 20);
+    vg_diag_init(&diag, 5, NULL, NULL);
+    memset(stats, 0, sizeof(*stats));
+    struct vg_parse_ctx ctx = {
+        .source = "bench",
+        .arena = &arena,
+        .json = &json,
+        .diag = &diag,
+        .stats = stats,
+        .on_event = on_event,
+        .event_ctx = sink,
+    };
+    double t0 = now_s();
+    int rc = format->parse(&ctx, t->data, t->len);
+    double t1 = now_s();
+    if (rc != VG_OK || diag.total != 0) {
+        fprintf(stderr, "%s: parse failed (%s, %" PRIu64 " reports: %s)\n", prog, vg_strerror(rc),
+                diag.total, diag.last);
+        exit(1);
+    }
+    vg_json_parser_release(&json);
+    vg_arena_release(&arena);
+    return t1 - t0;
 }
 
 #endif
