@@ -363,6 +363,7 @@ static int apply_config(struct vg_config *cfg, const char *path, struct vg_scan_
     if (!max_errors_set)
         opts->diag_keep = (unsigned)cfg->scan_max_errors;
     opts->flow = cfg->flow;
+    opts->dns = cfg->dns;
     opts->read_ahead = cfg->scan_read_ahead;
     if (*cfg->flow_log_format && !vg_vpcflow_format_valid(vg_str_from(cfg->flow_log_format))) {
         fprintf(stderr,

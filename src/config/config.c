@@ -142,6 +142,10 @@ static const struct vg_config_option options[] = {
       "unusual" },
     { "flow.volume.window", VG_CONFIG_DURATION, OFF(flow.volume_window), "1h", 60000, 604800000,
       NULL, true, "event-time window of the volume baseline" },
+    { "dns.state_memory", VG_CONFIG_SIZE, OFF(dns.state_memory), "64MiB", 1 << 20, 1ll << 40, NULL,
+      false,
+      "memory for all DNS detector state (per-zone windows, seen names, passive DNS); at the cap "
+      "the least recently active entries are evicted and counted in the scan summary" },
     { "log.level", VG_CONFIG_ENUM, OFF(log_level), "warn", 0, 0, log_levels, true,
       "operational messages of this level and the more severe ones are logged" },
 };

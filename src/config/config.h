@@ -78,6 +78,8 @@ struct vg_config {
     char *flow_log_format; /* header-less flow logs' fields; "" for AWS's default */
     char *flow_inventory;  /* describe-instances/-network-interfaces output; "" for none */
     struct vg_flow_thresholds flow;
+    /* dns */
+    struct vg_dns_thresholds dns;
     /* log */
     int log_level; /* enum vg_log_level (core/log.h) */
 

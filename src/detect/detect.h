@@ -42,11 +42,17 @@ struct vg_flow_thresholds {
     int64_t volume_window;
 };
 
+/* Thresholds and windows of the DNS detectors (`dns.*` options, same conventions as above). */
+struct vg_dns_thresholds {
+    int64_t state_memory; /* all DNS detector state together */
+};
+
 /* What detectors may consult besides the event.  The pipeline owns it and may point `intel` at a
  * new snapshot between batches (list reloads); detectors read it, never keep what it returns. */
 struct vg_detect_env {
     const struct vg_intel *intel; /* NULL when no list is loaded */
     const struct vg_flow_thresholds *flow;
+    const struct vg_dns_thresholds *dns;
 };
 
 struct vg_detector {

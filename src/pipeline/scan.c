@@ -36,6 +36,7 @@ void vg_scan_opts_init(struct vg_scan_opts *opts)
     struct vg_config defaults; /* the option table is the one place defaults are written */
     vg_config_init(&defaults);
     opts->flow = defaults.flow;
+    opts->dns = defaults.dns;
     opts->read_ahead = defaults.scan_read_ahead;
     vg_config_release(&defaults);
 }
@@ -59,6 +60,7 @@ struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
     vg_json_parser_init(&s->json, &s->arena, VG_MAX_RECORD_BYTES);
     s->env.intel = opts->intel;
     s->env.flow = &s->opts.flow;
+    s->env.dns = &s->opts.dns;
     /* learned interface addresses: a small share of the flow state budget */
     s->flow_sides = vg_flow_sides_new((size_t)opts->flow.state_memory / 16);
     s->detect = vg_detect_new(&s->env);

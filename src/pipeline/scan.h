@@ -27,6 +27,7 @@ struct vg_scan_opts {
     const struct vg_intel *intel; /* threat and trusted lists; borrowed, may be NULL */
     bool read_ahead; /* read and decompress the next file on a second thread (scan.read_ahead) */
     struct vg_flow_thresholds flow; /* the `flow.*` options; vg_scan_opts_init sets defaults */
+    struct vg_dns_thresholds dns;   /* the `dns.*` options, likewise */
     const char *flow_log_format;    /* fields of header-less flow logs; NULL or "" for v2 */
     /* An asset inventory (enrich/inventory.h), frozen: its interfaces' addresses tell the
      * flow-side resolver which end is ours, and name the instance of flow records that lack
