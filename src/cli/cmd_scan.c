@@ -364,6 +364,7 @@ static int apply_config(struct vg_config *cfg, const char *path, struct vg_scan_
         opts->diag_keep = (unsigned)cfg->scan_max_errors;
     opts->flow = cfg->flow;
     opts->dns = cfg->dns;
+    opts->pdns_memory = (size_t)cfg->dns_passive_memory;
     opts->read_ahead = cfg->scan_read_ahead;
     if (*cfg->flow_log_format && !vg_vpcflow_format_valid(vg_str_from(cfg->flow_log_format))) {
         fprintf(stderr,
@@ -582,6 +583,7 @@ int vg_cmd_scan(int argc, char **argv)
         vg_inventory_free(inventory);
         return 2;
     }
+    w.render.pdns = vg_scan_pdns(scan);
     if (intel) {
         /* the user's trusted lists: every list but a retro-hunt baseline, which comes last */
         size_t own = vg_intel_list_count(intel) - (retro_baseline ? 1 : 0);

@@ -11,6 +11,7 @@ static const struct {
     { "simulate", vg_cmd_simulate, "write realistic CloudTrail logs, optionally with attacks" },
     { "lists", vg_cmd_lists, "check threat and trusted lists; show and add the configured ones" },
     { "config", vg_cmd_config, "check a configuration file; list the options" },
+    { "pdns", vg_cmd_pdns, "passive DNS: the names behind an address, the addresses of a name" },
 };
 
 static void usage(FILE *out)

@@ -144,8 +144,13 @@ static const struct vg_config_option options[] = {
       NULL, true, "event-time window of the volume baseline" },
     { "dns.state_memory", VG_CONFIG_SIZE, OFF(dns.state_memory), "64MiB", 1 << 20, 1ll << 40, NULL,
       false,
-      "memory for all DNS detector state (per-zone windows, seen names, passive DNS); at the cap "
-      "the least recently active entries are evicted and counted in the scan summary" },
+      "memory for all DNS detector state (per-zone windows, names already seen); at the cap the "
+      "least recently active entries are evicted and counted in the scan summary" },
+    { "dns.passive_memory", VG_CONFIG_SIZE, OFF(dns_passive_memory), "64MiB", 1 << 20, 1ll << 40,
+      NULL, false,
+      "memory for the passive DNS table (which names each address was an answer for, shown in "
+      "network and API findings); 64MiB keeps at least the 32,768 most recently answered "
+      "addresses with their names; at the cap older ones are evicted and counted" },
     { "log.level", VG_CONFIG_ENUM, OFF(log_level), "warn", 0, 0, log_levels, true,
       "operational messages of this level and the more severe ones are logged" },
 };

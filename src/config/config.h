@@ -80,6 +80,7 @@ struct vg_config {
     struct vg_flow_thresholds flow;
     /* dns */
     struct vg_dns_thresholds dns;
+    int64_t dns_passive_memory; /* the passive DNS table (enrich/pdns.h) */
     /* log */
     int log_level; /* enum vg_log_level (core/log.h) */
 

@@ -159,6 +159,17 @@ void *vg_keyed_get(struct vg_keyed *k, const void *key, bool *created)
     return s + value_offset(k);
 }
 
+void vg_keyed_each(struct vg_keyed *k, void (*fn)(void *ctx, const void *key, void *value),
+                   void *ctx)
+{
+    for (unsigned g = 0; g < 2; g++)
+        for (size_t i = 0; i < k->nslots; i++) {
+            unsigned char *s = slot_at(k, &k->gen[g], i);
+            if (s[0] == SLOT_LIVE) /* a moved entry is live in the other generation */
+                fn(ctx, s + key_offset(), s + value_offset(k));
+        }
+}
+
 uint64_t vg_keyed_evictions(const struct vg_keyed *k)
 {
     return k->evictions;

@@ -31,6 +31,11 @@ void *vg_keyed_get(struct vg_keyed *k, const void *key, bool *created);
 /* The value stored under key, or NULL; never creates or evicts. */
 void *vg_keyed_find(struct vg_keyed *k, const void *key);
 
+/* Call fn for every live entry, in no particular order (reports and queries, not the hot
+ * path: it reads every slot).  fn must not get from or add to the table. */
+void vg_keyed_each(struct vg_keyed *k, void (*fn)(void *ctx, const void *key, void *value),
+                   void *ctx);
+
 uint64_t vg_keyed_evictions(const struct vg_keyed *k);
 /* Entries that can be live at once, and the bytes the table holds. */
 size_t vg_keyed_capacity(const struct vg_keyed *k);

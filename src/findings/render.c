@@ -9,6 +9,7 @@
 #include "core/hash.h"
 #include "core/time.h"
 #include "enrich/inventory.h"
+#include "enrich/pdns.h"
 #include "findings/catalog.h"
 
 const char *vg_severity_label(double s)
@@ -268,8 +269,65 @@ static int kv_time(struct vg_buf *b, bool *first, const char *name, int64_t ms)
     return kv_str(b, first, name, ts);
 }
 
+/* The names passive DNS holds for an address, or NULL (no table, an unknown address). */
+static const struct vg_pdns_entry *passive_names(const struct vg_render_opts *opts,
+                                                 const struct vg_finding *f,
+                                                 const struct vg_ip *ip,
+                                                 struct vg_pdns_entry *out)
+{
+    return opts && opts->pdns && vg_pdns_lookup(opts->pdns, ip, f->last_seen_ms, out) ? out
+                                                                                       : NULL;
+}
+
+/* remoteIpDetails' "passiveDns": vigil's own member (GuardDuty has none), named for where the
+ * names come from, so nobody takes them for the address's owner. */
+static int render_passive_dns(struct vg_buf *b, bool *first, const struct vg_pdns_entry *e)
+{
+    int rc = key(b, first, "passiveDns");
+    rc |= vg_buf_adds(b, "{\"source\":\"Route 53 Resolver answers\",\"domains\":[");
+    for (unsigned i = 0; i < e->count; i++) {
+        const struct vg_pdns_name *n = &e->names[i];
+        bool d = true;
+        rc |= vg_buf_adds(b, i ? ",{" : "{");
+        rc |= kv_str(b, &d, "domain", n->domain);
+        if (n->cut)
+            rc |= vg_buf_adds(b, ",\"domainCut\":true");
+        rc |= kv_time(b, &d, "firstSeen", n->first_ms);
+        rc |= kv_time(b, &d, "lastSeen", n->last_ms);
+        rc |= vg_buf_printf(b, ",\"answers\":%" PRIu32 "}", n->answers);
+    }
+    return rc | vg_buf_printf(b, "],\"otherDomains\":%" PRIu64 "}", e->names_displaced);
+}
+
+/* The description's last sentence when passive DNS knows the one remote address of a network or
+ * API-call finding: the name is what an analyst searches for next. */
+static int describe_passive_dns(struct vg_buf *text, const struct vg_finding *f,
+                                const struct vg_render_opts *opts)
+{
+    struct vg_ip ip;
+    if (f->has_dns || f->port_probe)
+        return VG_OK;
+    if (f->has_net)
+        ip = f->net.remote_ip;
+    else if (!f->remote_ip || !vg_ip_parse(vg_str_from(f->remote_ip), &ip))
+        return VG_OK;
+    struct vg_pdns_entry e;
+    if (!passive_names(opts, f, &ip, &e))
+        return VG_OK;
+    char addr[64], first[40];
+    vg_ip_format(&ip, addr, sizeof(addr));
+    vg_time_format_iso(e.names[0].first_ms, first, sizeof(first));
+    int rc = vg_buf_printf(text, " Passive DNS: %s was the answer to ", addr);
+    rc |= vg_buf_add_printable(text, vg_str_from(e.names[0].domain));
+    rc |= vg_buf_printf(text, "%s (first answered %s)", e.names[0].cut ? "..." : "", first);
+    uint64_t others = e.count - 1 + e.names_displaced;
+    if (others)
+        rc |= vg_buf_printf(text, " and %" PRIu64 " other name%s", others, others > 1 ? "s" : "");
+    return rc | vg_buf_adds(text, ".");
+}
+
 static int render_ip_details(struct vg_buf *b, bool *first, const char *name,
-                             const struct vg_ip *ip)
+                             const struct vg_ip *ip, const struct vg_pdns_entry *passive)
 {
     char text[64];
     if (!vg_ip_format(ip, text, sizeof(text)))
@@ -278,6 +336,8 @@ static int render_ip_details(struct vg_buf *b, bool *first, const char *name,
     int rc = key(b, first, name);
     rc |= vg_buf_adds(b, "{");
     rc |= kv_str(b, &inner, ip->family == 6 ? "ipAddressV6" : "ipAddressV4", text);
+    if (passive)
+        rc |= render_passive_dns(b, &inner, passive);
     return rc | vg_buf_adds(b, "}");
 }
 
@@ -547,7 +607,8 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f,
     return rc;
 }
 
-static int render_api_action(struct vg_buf *b, const struct vg_finding *f)
+static int render_api_action(struct vg_buf *b, const struct vg_finding *f,
+                             const struct vg_render_opts *opts)
 {
     int rc = VG_OK;
     {
@@ -568,13 +629,11 @@ static int render_api_action(struct vg_buf *b, const struct vg_finding *f)
         }
         rc |= kv_str(b, &c, "errorCode", f->error_code);
         rc |= kv_str(b, &c, "userAgent", f->user_agent);
-        if (f->remote_ip) {
-            rc |= key(b, &c, "remoteIpDetails");
-            bool d = true;
-            rc |= vg_buf_adds(b, "{");
-            rc |= kv_str(b, &d, strchr(f->remote_ip, ':') ? "ipAddressV6" : "ipAddressV4",
-                         f->remote_ip);
-            rc |= vg_buf_adds(b, "}");
+        struct vg_ip ip;
+        if (f->remote_ip && vg_ip_parse(vg_str_from(f->remote_ip), &ip)) {
+            struct vg_pdns_entry passive;
+            rc |= render_ip_details(b, &c, "remoteIpDetails", &ip,
+                                    passive_names(opts, f, &ip, &passive));
         }
         rc |= kv_str(b, &c, "serviceName", f->service_name);
         rc |= vg_buf_adds(b, "}}");
@@ -582,7 +641,8 @@ static int render_api_action(struct vg_buf *b, const struct vg_finding *f)
     return rc;
 }
 
-static int render_network_action(struct vg_buf *b, const struct vg_finding *f)
+static int render_network_action(struct vg_buf *b, const struct vg_finding *f,
+                                 const struct vg_render_opts *opts)
 {
     const struct vg_finding_net *net = &f->net;
     bool a = true, c = true;
@@ -595,11 +655,13 @@ static int render_network_action(struct vg_buf *b, const struct vg_finding *f)
     rc |= vg_buf_printf(b, "{\"blocked\":%s", net->blocked ? "true" : "false");
     c = false;
     rc |= kv_str(b, &c, "connectionDirection", direction_name(net->direction));
-    rc |= render_ip_details(b, &c, "localIpDetails", &net->local_ip);
+    rc |= render_ip_details(b, &c, "localIpDetails", &net->local_ip, NULL);
     rc |= kv_str(b, &c, "localNetworkInterface", f->interface_id);
     rc |= render_port_details(b, &c, "localPortDetails", net->local_port);
     rc |= kv_str(b, &c, "protocol", proto ? proto : num);
-    rc |= render_ip_details(b, &c, "remoteIpDetails", &net->remote_ip);
+    struct vg_pdns_entry passive;
+    rc |= render_ip_details(b, &c, "remoteIpDetails", &net->remote_ip,
+                            passive_names(opts, f, &net->remote_ip, &passive));
     rc |= render_port_details(b, &c, "remotePortDetails", net->remote_port);
     return rc | vg_buf_adds(b, "}}");
 }
@@ -619,7 +681,8 @@ static int render_dns_action(struct vg_buf *b, const struct vg_finding *f)
     return rc | vg_buf_adds(b, "}}");
 }
 
-static int render_port_probe_action(struct vg_buf *b, const struct vg_finding *f)
+static int render_port_probe_action(struct vg_buf *b, const struct vg_finding *f,
+                                    const struct vg_render_opts *opts)
 {
     bool a = true;
     int rc = vg_buf_adds(b, "{");
@@ -631,9 +694,11 @@ static int render_port_probe_action(struct vg_buf *b, const struct vg_finding *f
         const struct vg_finding_probe *p = &f->probes[i];
         bool d = true;
         rc |= vg_buf_adds(b, i ? ",{" : "{");
-        rc |= render_ip_details(b, &d, "localIpDetails", &p->local_ip);
+        struct vg_pdns_entry passive;
+        rc |= render_ip_details(b, &d, "localIpDetails", &p->local_ip, NULL);
         rc |= render_port_details(b, &d, "localPortDetails", p->local_port);
-        rc |= render_ip_details(b, &d, "remoteIpDetails", &p->remote_ip);
+        rc |= render_ip_details(b, &d, "remoteIpDetails", &p->remote_ip,
+                                passive_names(opts, f, &p->remote_ip, &passive));
         rc |= vg_buf_adds(b, "}");
     }
     return rc | vg_buf_adds(b, "]}}");
@@ -648,11 +713,11 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
     if (f->has_dns)
         rc |= render_dns_action(b, f);
     else if (!f->has_net)
-        rc |= render_api_action(b, f);
+        rc |= render_api_action(b, f, opts);
     else if (f->port_probe)
-        rc |= render_port_probe_action(b, f);
+        rc |= render_port_probe_action(b, f, opts);
     else
-        rc |= render_network_action(b, f);
+        rc |= render_network_action(b, f, opts);
     rc |= key(b, &first, "additionalInfo");
     rc |= render_additional_info(b, f, opts);
     rc |= key(b, &first, "archived");
@@ -736,6 +801,7 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg
     rc |= kv_time(b, &first, "createdAt", opts->now_ms);
     vg_buf_reset(&text);
     rc |= vg_render_template(&text, vg_catalog[f->type].description, f);
+    rc |= describe_passive_dns(&text, f, opts);
     rc |= kv_str(b, &first, "description", text.data);
     rc |= kv_str(b, &first, "id", f->id);
     rc |= kv_str(b, &first, "partition", or_unknown(f->partition));

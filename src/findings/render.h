@@ -13,6 +13,7 @@
 #include "core/finding.h"
 
 struct vg_inventory;
+struct vg_pdns;
 
 struct vg_render_opts {
     int64_t now_ms;         /* stamps createdAt/updatedAt (when vigil wrote the finding) */
@@ -20,6 +21,9 @@ struct vg_render_opts {
     /* An asset inventory (enrich/inventory.h), frozen; borrowed, may be NULL.  With it, network
      * findings carry the instance's full instanceDetails. */
     const struct vg_inventory *inventory;
+    /* Passive DNS (enrich/pdns.h); may be NULL.  With it, a remote address's remoteIpDetails
+     * names the domains it was an answer for, and the description says so. */
+    struct vg_pdns *pdns;
 };
 
 /* Append one finding object. */

@@ -7,6 +7,7 @@
 #include "detect/detect.h"
 #include "enrich/flow_sides.h"
 #include "enrich/inventory.h"
+#include "enrich/pdns.h"
 #include "ingest/input.h"
 #include "ingest/read_ahead.h"
 #include "parse/vpcflow.h"
@@ -22,6 +23,7 @@ struct vg_scan {
     struct vg_detect_env env;
     char *flow_log_format; /* our copy of opts.flow_log_format */
     struct vg_flow_sides *flow_sides;
+    struct vg_pdns *pdns;
     struct vg_detect *detect;
     struct vg_findings *findings;
     struct vg_emit emit;
@@ -37,6 +39,7 @@ void vg_scan_opts_init(struct vg_scan_opts *opts)
     vg_config_init(&defaults);
     opts->flow = defaults.flow;
     opts->dns = defaults.dns;
+    opts->pdns_memory = (size_t)defaults.dns_passive_memory;
     opts->read_ahead = defaults.scan_read_ahead;
     vg_config_release(&defaults);
 }
@@ -63,11 +66,12 @@ struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
     s->env.dns = &s->opts.dns;
     /* learned interface addresses: a small share of the flow state budget */
     s->flow_sides = vg_flow_sides_new((size_t)opts->flow.state_memory / 16);
+    s->pdns = vg_pdns_new(opts->pdns_memory);
     s->detect = vg_detect_new(&s->env);
     s->findings = vg_findings_new(opts->findings_cap, opts->on_evict, opts->evict_ctx);
     s->emit = (struct vg_emit){ vg_findings_add, s->findings };
     s->reader = vg_read_ahead_new(opts->read_ahead);
-    if (!s->reader || !s->flow_sides || !s->detect || !s->findings ||
+    if (!s->reader || !s->flow_sides || !s->pdns || !s->detect || !s->findings ||
         (opts->inventory && vg_inventory_declare(opts->inventory, s->flow_sides) != VG_OK)) {
         vg_scan_free(s);
         return NULL;
@@ -84,6 +88,7 @@ void vg_scan_free(struct vg_scan *s)
     vg_arena_release(&s->arena);
     vg_detect_free(s->detect);
     vg_flow_sides_free(s->flow_sides);
+    vg_pdns_free(s->pdns);
     free(s->flow_log_format);
     vg_findings_free(s->findings);
     free(s);
@@ -100,8 +105,11 @@ static void on_event(void *ctx, struct vg_event *ev)
         if (s->opts.inventory)
             vg_inventory_annotate(s->opts.inventory, ev);
         vg_flow_sides_resolve(s->flow_sides, ev);
+    } else if (ev->source == VG_SOURCE_DNS) {
+        vg_pdns_learn(s->pdns, ev);
     }
-    vg_detect_event(s->detect, ev, &s->emit);
+    if (!s->opts.enrich_only)
+        vg_detect_event(s->detect, ev, &s->emit);
 }
 
 int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t len)
@@ -195,5 +203,11 @@ struct vg_findings *vg_scan_findings(struct vg_scan *s)
 
 uint64_t vg_scan_state_evictions(const struct vg_scan *s)
 {
-    return vg_detect_evictions(s->detect) + vg_flow_sides_evictions(s->flow_sides);
+    return vg_detect_evictions(s->detect) + vg_flow_sides_evictions(s->flow_sides) +
+           vg_pdns_stats(s->pdns).evictions;
+}
+
+struct vg_pdns *vg_scan_pdns(struct vg_scan *s)
+{
+    return s->pdns;
 }

@@ -14,6 +14,7 @@
 #include "parse/format.h"
 
 struct vg_inventory;
+struct vg_pdns;
 
 struct vg_scan_opts {
     int64_t since_ms;              /* events before this are skipped; INT64_MIN for none */
@@ -28,6 +29,8 @@ struct vg_scan_opts {
     bool read_ahead; /* read and decompress the next file on a second thread (scan.read_ahead) */
     struct vg_flow_thresholds flow; /* the `flow.*` options; vg_scan_opts_init sets defaults */
     struct vg_dns_thresholds dns;   /* the `dns.*` options, likewise */
+    size_t pdns_memory;             /* dns.passive_memory: the passive DNS table */
+    bool enrich_only; /* learn (passive DNS, interface addresses) without running detectors */
     const char *flow_log_format;    /* fields of header-less flow logs; NULL or "" for v2 */
     /* An asset inventory (enrich/inventory.h), frozen: its interfaces' addresses tell the
      * flow-side resolver which end is ours, and name the instance of flow records that lack
@@ -63,5 +66,7 @@ const struct vg_scan_stats *vg_scan_stats(const struct vg_scan *s);
 const struct vg_diag *vg_scan_diag(const struct vg_scan *s);
 struct vg_findings *vg_scan_findings(struct vg_scan *s);
 uint64_t vg_scan_state_evictions(const struct vg_scan *s);
+/* The passive DNS table the scan learns from DNS answers (enrich/pdns.h). */
+struct vg_pdns *vg_scan_pdns(struct vg_scan *s);
 
 #endif
