@@ -11,11 +11,14 @@
  * a normal form is printable ASCII, fits its cap, and (unless cut or holding an empty label)
  * normalises to itself with the same shape; the answers walk yields exactly answer_count answers,
  * and an A/AAAA address has the family of its type.  Every diag message is formatted (they quote
- * hostile bytes).
+ * hostile bytes).  Each event also feeds a small passive DNS table (enrich/pdns.c): an address an
+ * event just answered is found again under the event's name (when the event holds few enough
+ * answers that none could have pushed it out), and every name the table returns is a normal form.
  */
 #include "core/compat.h"
 #include "core/arena.h"
 #include "core/limits.h"
+#include "enrich/pdns.h"
 #include "parse/json.h"
 #include "parse/route53.h"
 
@@ -52,6 +55,32 @@ static void check_name(struct vg_str in, const char *out, size_t n, size_t cap,
               shape2.longest_label == shape->longest_label);
 }
 
+static struct vg_pdns *pdns;
+
+/* The last address answered in ev is known under ev's name. */
+static void check_pdns(const struct vg_event *ev, const struct vg_ip *last, uint32_t answers)
+{
+    vg_pdns_learn(pdns, ev);
+    struct vg_pdns_entry e;
+    if (!last->family || !ev->dns.query.text.len)
+        return;
+    bool found = vg_pdns_lookup(pdns, last, INT64_MAX, &e);
+    CHECK(!found || e.count <= VG_PDNS_NAMES_PER_IP);
+    bool named = false;
+    for (unsigned i = 0; found && i < e.count; i++) {
+        size_t n = strlen(e.names[i].domain);
+        CHECK(n <= VG_PDNS_NAME_MAX);
+        for (size_t j = 0; j < n; j++)
+            CHECK(e.names[i].domain[j] > 0x20 && e.names[i].domain[j] < 0x7f);
+        named |= n == ev->dns.query.text.len && !e.names[i].cut &&
+                 memcmp(e.names[i].domain, ev->dns.query.text.ptr, n) == 0;
+        named |= e.names[i].cut && ev->dns.query.text.len > n &&
+                 memcmp(e.names[i].domain, ev->dns.query.text.ptr, n) == 0;
+    }
+    if (answers <= 64)
+        CHECK(named);
+}
+
 static void on_event(void *ctx, struct vg_event *ev)
 {
     uint64_t *events = ctx;
@@ -69,12 +98,16 @@ static void on_event(void *ctx, struct vg_event *ev)
     const struct vg_json_value *it = NULL;
     struct vg_dns_answer a;
     uint32_t n = 0;
+    struct vg_ip last = { 0 };
     while (vg_route53_answer_next(d, &it, &a)) {
         n++;
-        if (a.ip.family)
+        if (a.ip.family) {
             CHECK(a.ip.family == (a.type == 1 ? 4 : 6) && (a.type == 1 || a.type == 28));
+            last = a.ip;
+        }
     }
     CHECK(n == d->answer_count);
+    check_pdns(ev, &last, n);
     CHECK((d->answers == NULL) == (d->answer_count == 0));
 }
 
@@ -87,6 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!ready) {
         vg_arena_init(&arena, 1 << 16, 0);
         vg_json_parser_init(&json, &arena, VG_MAX_RECORD_BYTES);
+        pdns = vg_pdns_new(1 << 20); /* small, so inputs reach its eviction paths */
+        CHECK(pdns != NULL);
         ready = true;
     }
     if (size >= 3 && memcmp(data, "N:", 2) == 0) {

@@ -6,11 +6,7 @@
  */
 #include "detect/dns_rebind.h"
 
-#include "core/limits.h"
-#include "parse/route53.h"
-
-#include <setjmp.h>
-#include <cmocka.h>
+#include "parse/route53_test_util.h"
 
 struct caught {
     unsigned count;
@@ -40,27 +36,8 @@ static void on_event(void *ctx, struct vg_event *ev)
 /* Run the detector over one record with this query name and these answers (JSON array). */
 static struct caught run(const char *name, const char *answers)
 {
-    char line[1024];
-    snprintf(line, sizeof(line),
-             "{\"version\":\"1.100000\",\"account_id\":\"123456789012\",\"region\":\"us-east-1\","
-             "\"vpc_id\":\"vpc-0a1b2c3d4e5f60718\",\"query_timestamp\":\"2026-03-02T10:15:04Z\","
-             "\"query_name\":\"%s\",\"query_type\":\"A\",\"query_class\":\"IN\","
-             "\"rcode\":\"NOERROR\",\"answers\":%s,\"srcaddr\":\"10.0.1.25\",\"srcport\":"
-             "\"51514\",\"transport\":\"UDP\",\"srcids\":{\"instance\":\"i-0abc123def4567890\"}}\n",
-             name, answers);
     struct caught c = { 0 };
-    struct vg_arena arena;
-    struct vg_json_parser json;
-    struct vg_diag diag;
-    struct vg_parse_stats stats = { 0 };
-    vg_arena_init(&arena, 1 << 16, 0);
-    vg_json_parser_init(&json, &arena, VG_MAX_RECORD_BYTES);
-    vg_diag_init(&diag, 10, NULL, NULL);
-    struct vg_parse_ctx ctx = { "test.log", &arena, &json, &diag, &stats, on_event, &c };
-    assert_int_equal(vg_format_route53.parse(&ctx, line, strlen(line)), VG_OK);
-    assert_int_equal(stats.events, 1);
-    vg_json_parser_release(&json);
-    vg_arena_release(&arena);
+    vg_test_route53_feed("2026-03-02T10:15:04Z", name, "NOERROR", answers, on_event, &c);
     return c;
 }
 

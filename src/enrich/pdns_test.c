@@ -5,12 +5,8 @@
  */
 #include "enrich/pdns.h"
 
-#include "core/limits.h"
 #include "core/time.h"
-#include "parse/route53.h"
-
-#include <setjmp.h>
-#include <cmocka.h>
+#include "parse/route53_test_util.h"
 
 #define T0 1772446504000 /* 2026-03-02T10:15:04Z */
 
@@ -22,27 +18,9 @@ static void on_event(void *ctx, struct vg_event *ev)
 /* Feed one record: query name, answers (a JSON array), time in seconds after T0. */
 static void feed(struct vg_pdns *p, const char *name, const char *answers, int seconds)
 {
-    char line[1024], ts[40];
+    char ts[40];
     vg_time_format_iso(T0 + seconds * 1000ll, ts, sizeof(ts));
-    snprintf(line, sizeof(line),
-             "{\"version\":\"1.100000\",\"account_id\":\"123456789012\",\"region\":\"us-east-1\","
-             "\"vpc_id\":\"vpc-0a1b2c3d4e5f60718\",\"query_timestamp\":\"%s\","
-             "\"query_name\":\"%s\",\"query_type\":\"A\",\"query_class\":\"IN\","
-             "\"rcode\":\"NOERROR\",\"answers\":%s,\"srcaddr\":\"10.0.1.25\",\"srcport\":"
-             "\"51514\",\"transport\":\"UDP\",\"srcids\":{\"instance\":\"i-0abc123def4567890\"}}\n",
-             ts, name, answers);
-    struct vg_arena arena;
-    struct vg_json_parser json;
-    struct vg_diag diag;
-    struct vg_parse_stats stats = { 0 };
-    vg_arena_init(&arena, 1 << 16, 0);
-    vg_json_parser_init(&json, &arena, VG_MAX_RECORD_BYTES);
-    vg_diag_init(&diag, 10, NULL, NULL);
-    struct vg_parse_ctx ctx = { "test.log", &arena, &json, &diag, &stats, on_event, p };
-    assert_int_equal(vg_format_route53.parse(&ctx, line, strlen(line)), VG_OK);
-    assert_int_equal(stats.events, 1);
-    vg_json_parser_release(&json);
-    vg_arena_release(&arena);
+    vg_test_route53_feed(ts, name, "NOERROR", answers, on_event, p);
 }
 
 static struct vg_ip ip_of(const char *text)
