@@ -205,7 +205,39 @@ static bool listed_tld(const char *p, size_t n)
     return psl_is_public_suffix2(psl_ctx, buf, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
 }
 
+static enum vg_psl_kind registrable(struct vg_str name, struct vg_str *out);
+
+/* The last name looked up on this thread.  Several DNS detectors ask for the zone of the same
+ * query one after another, and the lookup (a libpsl search per candidate suffix) was a third of
+ * a DNS scan; comparing the bytes of one name is far cheaper.  Keyed on the bytes, not the
+ * pointer: the next record's name may sit at the same address. */
+struct psl_memo {
+    char name[256];
+    size_t len; /* 0: empty */
+    size_t zone_off, zone_len;
+    enum vg_psl_kind kind;
+};
+static _Thread_local struct psl_memo memo;
+
 enum vg_psl_kind vg_psl_registrable(struct vg_str name, struct vg_str *out)
+{
+    if (name.len && name.len == memo.len && memcmp(name.ptr, memo.name, name.len) == 0) {
+        *out = memo.zone_len ? (struct vg_str){ name.ptr + memo.zone_off, memo.zone_len }
+                             : VG_STR_NULL;
+        return memo.kind;
+    }
+    enum vg_psl_kind kind = registrable(name, out);
+    if (name.len && name.len <= sizeof(memo.name)) {
+        memcpy(memo.name, name.ptr, name.len);
+        memo.len = name.len;
+        memo.zone_off = out->len ? (size_t)(out->ptr - name.ptr) : 0;
+        memo.zone_len = out->len;
+        memo.kind = kind;
+    }
+    return kind;
+}
+
+static enum vg_psl_kind registrable(struct vg_str name, struct vg_str *out)
 {
     pthread_once(&load_once, load);
     const char *p = name.ptr;

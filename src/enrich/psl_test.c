@@ -249,6 +249,27 @@ static void *lookup_thread(void *arg)
     return NULL;
 }
 
+/* A repeated lookup answers from the memo: the slice must point into the name passed this time,
+ * and a name that differs only in case or length is looked up afresh. */
+static void test_psl_repeat_lookup(void **unused)
+{
+    (void)unused;
+    char first[] = "a.b.example.co.uk", second[] = "a.b.example.co.uk",
+         upper[] = "A.B.EXAMPLE.CO.UK";
+    struct vg_str z1, z2, z3, z4;
+    assert_int_equal(vg_psl_registrable(vg_str_from(first), &z1), VG_PSL_REGISTRABLE);
+    assert_int_equal(vg_psl_registrable(vg_str_from(second), &z2), VG_PSL_REGISTRABLE);
+    assert_ptr_equal(z1.ptr, first + 4);
+    assert_ptr_equal(z2.ptr, second + 4);
+    assert_int_equal(z2.len, strlen("example.co.uk"));
+    assert_int_equal(vg_psl_registrable(vg_str_from(upper), &z3), VG_PSL_REGISTRABLE);
+    assert_ptr_equal(z3.ptr, upper + 4);
+    assert_int_equal(vg_psl_registrable((struct vg_str){ second + 12, 5 }, &z4), VG_PSL_SUFFIX);
+    assert_int_equal(vg_psl_registrable(vg_str_from(""), &z4), VG_PSL_INVALID);
+    assert_int_equal(vg_psl_registrable(vg_str_from(""), &z4), VG_PSL_INVALID);
+    assert_int_equal(z4.len, 0);
+}
+
 static void test_psl_threads(void **unused)
 {
     (void)unused;
@@ -266,9 +287,10 @@ int main(void)
 {
     /* test_psl_threads first, so that its threads are the ones that load the list */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_psl_threads),    cmocka_unit_test(test_psl_source),
-        cmocka_unit_test(test_psl_table),      cmocka_unit_test(test_psl_nul_byte),
-        cmocka_unit_test(test_psl_long_names), cmocka_unit_test(test_psl_generated),
+        cmocka_unit_test(test_psl_repeat_lookup), cmocka_unit_test(test_psl_threads),
+        cmocka_unit_test(test_psl_source),        cmocka_unit_test(test_psl_table),
+        cmocka_unit_test(test_psl_nul_byte),      cmocka_unit_test(test_psl_long_names),
+        cmocka_unit_test(test_psl_generated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
