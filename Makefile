@@ -2,10 +2,10 @@
 #   make            build build/vigil
 #   make check      unit, golden, corpus, fuzz-replay and compatibility tests, then the unit,
 #                   golden and fuzz-replay tests again under ASan+UBSan (build-san/)
-#   make demo       generate two days of multi-account CloudTrail and VPC Flow Logs with attacks
-#                   injected, scan them
-#   make bench      end-to-end throughput next to libdeflate-gunzip, jansson, gzip and wc on the
-#                   same files
+#   make demo       generate two days of multi-account CloudTrail, VPC Flow Logs and Route 53
+#                   Resolver query logs with attacks injected, scan them
+#   make bench      end-to-end throughput (CloudTrail, flow logs, DNS query logs) next to
+#                   libdeflate-gunzip, jansson, gzip and wc on the same files
 #   make fuzz       libFuzzer targets (clang); FUZZ_SECONDS=N per target
 #   make lint       layering, event-time and header-alone checks
 #   make format / format-check
@@ -54,7 +54,7 @@ FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
 
 VIGIL := $(BUILD)/vigil
 
-.PHONY: all check check-unit check-golden check-corpus check-fuzz-replay check-compat check-san \
+.PHONY: all check check-unit check-golden check-corpus check-fuzz-replay check-compat check-san dga-eval \
         demo bench fuzz lint format format-check golden-update clean
 all: $(VIGIL)
 
@@ -125,7 +125,17 @@ DEMO_LISTS := --curated-list $(DEMO_DIR)/intel/malicious-ips.txt \
 	--list-category cryptocurrency --curated-list $(DEMO_DIR)/intel/mining-pools.txt \
 	--list-category blackhole --curated-list $(DEMO_DIR)/intel/sinkholes.txt \
 	--list-category droppoint --curated-list $(DEMO_DIR)/intel/drop-points.txt \
-	--list-category scanner --curated-list $(DEMO_DIR)/intel/scanners.txt
+	--list-category scanner --curated-list $(DEMO_DIR)/intel/scanners.txt \
+	--threat-list $(DEMO_DIR)/intel/custom-domains.txt \
+	--trusted-list $(DEMO_DIR)/intel/trusted-domains.txt \
+	--list-category c2 --curated-list $(DEMO_DIR)/intel/c2-domains.txt \
+	--list-category cryptocurrency --curated-list $(DEMO_DIR)/intel/mining-domains.txt \
+	--list-category blackhole --curated-list $(DEMO_DIR)/intel/blackhole-domains.txt \
+	--list-category droppoint --curated-list $(DEMO_DIR)/intel/drop-point-domains.txt \
+	--list-category dga --curated-list $(DEMO_DIR)/intel/dga-domains.txt \
+	--list-category driveby --curated-list $(DEMO_DIR)/intel/driveby-domains.txt \
+	--list-category phishing --curated-list $(DEMO_DIR)/intel/phishing-domains.txt \
+	--list-category suspicious --reputation-list $(DEMO_DIR)/intel/suspicious-domains.txt
 # two days: the flow baseline scenarios come after a day of learning
 demo: $(VIGIL)
 	@rm -rf $(DEMO_DIR)
@@ -152,6 +162,8 @@ bench: $(VIGIL) $(BUILD)/bench_jansson $(BUILD)/bench_intel $(BUILD)/bench_parse
        $(BUILD)/bench_parse_route53 $(BUILD)/bench_psl
 	@bench/bench_cloudtrail.sh $(VIGIL)
 	@bench/bench_vpcflow.sh $(VIGIL)
+	@echo "== route 53 resolver query logs, end to end"
+	@bench/bench_dns.sh $(VIGIL)
 	@echo "== intel store"
 	@$(BUILD)/bench_intel
 	@echo "== vpc flow log parser"
@@ -160,6 +172,13 @@ bench: $(VIGIL) $(BUILD)/bench_jansson $(BUILD)/bench_intel $(BUILD)/bench_parse
 	@$(BUILD)/bench_parse_route53
 	@echo "== public suffix list"
 	@$(BUILD)/bench_psl
+
+$(BUILD)/dga_score: bench/dga_score.c $(BUILD)/libvigil.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LIBS)
+
+# The DGA model's false-positive and detection rates (docs/dga-model.md); needs npm.
+dga-eval: $(BUILD)/dga_score
+	@bench/dga_eval.sh $(BUILD)/dga_score
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang

@@ -13,7 +13,7 @@ REF=build/bench_jansson
 if [ ! -f "$DIR/.complete" ]; then
     rm -rf "$DIR"
     "$VIGIL" simulate --out "$DIR" --accounts 4 --principals 40 --bytes "$SIZE" --attacks --seed 7 \
-        --flows-per-day 0
+        --flows-per-day 0 --dns-per-day 0
     touch "$DIR/.complete"
 fi
 LIST=build/bench-files.txt

@@ -1,8 +1,10 @@
 /*
  * Reference for `make bench`: decompress each file with libdeflate and parse it with jansson,
  * timing the two separately, so vigil's end-to-end figure can be set against "jansson parse
- * alone" measured on the same files in the same run.
- * usage: bench_jansson FILE...   (prints "jansson: N records, X MB in P s parse, D s inflate")
+ * alone" measured on the same files in the same run.  A file is one JSON document whose
+ * "Records" are counted (CloudTrail), or with -l one document per line (JSON lines: Route 53
+ * Resolver query logs), each line a record.
+ * usage: bench_jansson [-l] FILE...   (prints "jansson: N records, X MB, parse P s, inflate D s")
  */
 #include "core/compat.h"
 
@@ -23,8 +25,11 @@ int main(int argc, char **argv)
     char *in = malloc(in_cap), *out = malloc(out_cap);
     double parse_s = 0, inflate_s = 0;
     uint64_t records = 0, bytes = 0;
-    int status = 0;
-    for (int i = 1; i < argc; i++) {
+    int status = 0, first = 1;
+    bool lines = argc > 1 && strcmp(argv[1], "-l") == 0;
+    if (lines)
+        first = 2;
+    for (int i = first; i < argc; i++) {
         FILE *f = fopen(argv[i], "rb");
         if (!f) {
             perror(argv[i]);
@@ -45,15 +50,29 @@ int main(int argc, char **argv)
             out = realloc(out, out_cap *= 2);
         double t1 = now_s();
         json_error_t err;
-        json_t *root = json_loadb(out, plain, 0, &err);
-        double t2 = now_s();
         inflate_s += t1 - t0;
-        parse_s += t2 - t1;
         bytes += plain;
-        json_t *recs = json_object_get(root, "Records");
-        if (recs)
-            records += json_array_size(recs);
-        json_decref(root);
+        if (lines) {
+            /* the line's end is found by the parser, as a reader of JSON lines would */
+            size_t at = 0;
+            while (at < plain) {
+                json_t *rec = json_loadb(out + at, plain - at, JSON_DISABLE_EOF_CHECK, &err);
+                if (!rec)
+                    break;
+                at += err.position;
+                while (at < plain && (out[at] == '\n' || out[at] == '\r'))
+                    at++;
+                records++;
+                json_decref(rec);
+            }
+        } else {
+            json_t *root = json_loadb(out, plain, 0, &err);
+            json_t *recs = json_object_get(root, "Records");
+            if (recs)
+                records += json_array_size(recs);
+            json_decref(root);
+        }
+        parse_s += now_s() - t1;
     }
     printf("jansson: %" PRIu64 " records, %.1f MB, parse %.3f s, inflate %.3f s\n", records,
            (double)bytes / 1e6, parse_s, inflate_s);

@@ -16,21 +16,17 @@ SIZE=${2:-${BENCH_FLOW_BYTES:-1500M}}
 ROUNDS=${BENCH_ROUNDS:-3}
 DIR=build/bench-flows-$SIZE
 TEXT=build/bench-flows-$SIZE.txt
+. bench/bench_lib.sh
 
-if [ ! -f "$DIR/.complete" ]; then
-    rm -rf "$DIR" "$TEXT"
-    "$VIGIL" simulate --out "$DIR" --accounts 4 --events-per-day 0 --flows-per-day 1000000 \
-        --bytes "$SIZE" --seed 7
-    touch "$DIR/.complete"
-fi
+[ -f "$DIR/.complete" ] || rm -f "$TEXT"
+bench_corpus "$DIR" --accounts 4 --events-per-day 0 --flows-per-day 1000000 --dns-per-day 0 \
+    --bytes "$SIZE" --seed 7
 LIST=build/bench-flow-files.txt
 find "$DIR/AWSLogs" -name '*.log.gz' | sort > "$LIST"
 NFILES=$(wc -l < "$LIST")
 [ -f "$TEXT" ] || xargs libdeflate-gunzip -c < "$LIST" > "$TEXT"
 THREATS=$(bench/threat_list_1m.sh)
 
-now() { date +%s.%N; }
-min() { echo "if ($1 < $2) $1 else $2" | bc -l; }
 # warm the page cache so the first contender does not pay for the disk
 xargs cat < "$LIST" > /dev/null
 cat "$TEXT" > /dev/null
@@ -52,17 +48,17 @@ for _ in $(seq "$ROUNDS"); do
     t1=$(now)
     VIG_WALL=$(min "$(echo "$t1 - $t0" | bc -l)" "$VIG_WALL")
     # the summary's time starts once the lists are loaded: the scan alone
-    VIG=$(min "$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$SUMMARY")" "$VIG")
+    VIG=$(min "$(scan_seconds "$SUMMARY")" "$VIG")
     # the same scan on one thread: no read-ahead, inflating and parsing take turns
     "$VIGIL" scan --config "$ONE_THREAD" --format jsonl --fail-on critical \
         --threat-list "$THREATS" "$DIR/AWSLogs" > /dev/null 2> "$SUMMARY.1" || true
-    VIG1=$(min "$(sed -n 's/.* in \([0-9.]*\) s, .*/\1/p' "$SUMMARY.1")" "$VIG1")
+    VIG1=$(min "$(scan_seconds "$SUMMARY.1")" "$VIG1")
 done
 
 LINES=$(wc -l < "$TEXT")
 MB=$(echo "$(wc -c < "$TEXT") / 1000000" | bc -l)
 GZ_MB=$(echo "$(xargs cat < "$LIST" | wc -c) / 1000000" | bc -l)
-RECORDS=$(sed -n 's/.*: \([0-9]*\) records, .*/\1/p' "$SUMMARY")
+RECORDS=$(scan_records "$SUMMARY")
 printf "corpus: %s files, %s lines (%s records and a header per file), %.0f MB uncompressed, %.0f MB gzipped (%s)\n" \
     "$NFILES" "$LINES" "$RECORDS" "$MB" "$GZ_MB" "$DIR"
 row() { printf "%-44s %7.2f s %12.0f lines/s %7.0f MB/s\n" "$1" "$2" "$(echo "$LINES / $2" | bc -l)" \

@@ -36,8 +36,9 @@ static void usage(FILE *out)
             "section is created at its end if there is none.  --trusted makes a trusted list,\n"
             "--curated a threat list you vouch for (the plain MaliciousIPCaller types).\n"
             "--category says what a threat list's addresses are (c2, cryptocurrency,\n"
-            "blackhole, droppoint, scanner, tor, other; default auto: each entry's threat\n"
-            "name says), which picks the EC2 finding type of a curated list's matches.  The\n"
+            "blackhole, droppoint, scanner, tor, dga, driveby, phishing, abused, suspicious,\n"
+            "other; default auto: each entry's threat name says), which picks the EC2\n"
+            "finding type of a curated list's matches.  The\n"
             "path is written relative to the configuration file when the list is below its\n"
             "directory.  With a state directory (--state-dir, else intel.state_dir of the\n"
             "file), the addition is also appended to DIR/lists-audit.log; a directory vigil\n"
@@ -215,7 +216,8 @@ static int add(int argc, char **argv)
             if (!vg_intel_category_parse(vg_str_from(optarg), &entry.category)) {
                 fprintf(stderr,
                         "vigil lists add: unknown category '%s' (auto, c2, cryptocurrency, "
-                        "blackhole, droppoint, scanner, tor or other)\n",
+                        "blackhole, droppoint, scanner, tor, dga, driveby, phishing, abused, "
+                        "suspicious or other)\n",
                         optarg);
                 return 2;
             }

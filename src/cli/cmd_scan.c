@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "enrich/intel_audit.h"
+#include "enrich/intel_builtin.h"
 #include "enrich/intel_load.h"
 #include "enrich/inventory.h"
 #include "findings/catalog.h"
@@ -66,6 +67,8 @@ static void usage(FILE *out)
         "types)\n"
         "      --curated-list [NAME=]FILE  a list you vouch for: the plain MaliciousIPCaller "
         "types\n"
+        "      --reputation-list [NAME=]FILE  low-confidence domains: they add to a domain's\n"
+        "                       reputation score (the .Reputation types), never fire alone\n"
         "      --trusted-list [NAME=]FILE  addresses and domains that never give a list finding;\n"
         "                       one covering a public IPv4 network wider than\n"
         "                       intel.trusted_max_public_prefix (default /16) gives a\n"
@@ -79,9 +82,11 @@ static void usage(FILE *out)
         "      --list-format FMT  format of the lists named after it (default: detected);\n"
         "                       'vigil lists formats' names them\n"
         "      --list-category CAT  what the threat lists named after it hold: c2,\n"
-        "                       cryptocurrency, blackhole, droppoint, scanner, tor, other, or\n"
-        "                       auto (default: each entry's threat name says); it picks the\n"
-        "                       EC2 finding type of a curated list's matches\n"
+        "                       cryptocurrency, blackhole, droppoint, scanner, tor, dga,\n"
+        "                       driveby, phishing, abused, suspicious (these two only score\n"
+        "                       a domain's reputation), other, or auto (default: each\n"
+        "                       entry's threat name says); it picks the EC2 finding type of\n"
+        "                       a curated list's matches\n"
         "      --retro-hunt [NAME=]FILE    re-check the logs against this list only; findings\n"
         "                       are marked as a retro-hunt with the list's date\n"
         "      --retro-baseline FILE       with --retro-hunt: the list's previous version;\n"
@@ -174,7 +179,7 @@ static void write_finding(void *ctx, const struct vg_finding *f)
 
 static void list_summary(const struct vg_intel *intel)
 {
-    static const char *const feeds[] = { "custom", "curated", "tor" };
+    static const char *const feeds[] = { "custom", "curated", "reputation", "tor" };
     for (size_t i = 0; intel && i < vg_intel_list_count(intel); i++) {
         const struct vg_intel_list *l = vg_intel_list_at(intel, i);
         /* the category decides which EC2 type a curated match becomes: worth seeing */
@@ -226,9 +231,10 @@ static void summary(const struct vg_scan *scan, const struct writer *w, double s
             seconds > 0 ? mb / seconds : 0);
 }
 
-/* Load the configuration's enabled lists, then every list named on the command line; in a
- * retro-hunt only the hunted list (plus the trusted ones) is a threat list, and its previous
- * version, if given, rules out the indicators that were already there. */
+/* Load the configuration's enabled lists, then every list named on the command line, then the
+ * built-in tester lists (intel.test_indicators); in a retro-hunt only the hunted list (plus the
+ * trusted ones) is a threat list, and its previous version, if given, rules out the indicators
+ * that were already there. */
 static int load_lists(const struct vg_config *cfg, struct vg_intel_source *lists, size_t count,
                       size_t hunted, const char *baseline, struct vg_intel **out,
                       int64_t *retro_added_ms)
@@ -255,6 +261,8 @@ static int load_lists(const struct vg_config *cfg, struct vg_intel_source *lists
             *retro_added_ms = stat(lists[i].path, &st) == 0 ? (int64_t)st.st_mtime * 1000 : 1;
         }
     }
+    if (b && rc == VG_OK && hunted >= count && cfg->intel_test_indicators)
+        rc = vg_intel_builtin_add(b);
     if (b && rc == VG_OK && baseline) {
         struct vg_intel_source prev = { "retro-hunt baseline", baseline, VG_INTEL_TRUSTED,
                                         VG_INTEL_FEED_CUSTOM, NULL };
@@ -391,6 +399,7 @@ int vg_cmd_scan(int argc, char **argv)
         { "quiet", no_argument, NULL, 'q' },
         { "threat-list", required_argument, NULL, 'T' },
         { "curated-list", required_argument, NULL, 'K' },
+        { "reputation-list", required_argument, NULL, 'P' },
         { "trusted-list", required_argument, NULL, 'W' },
         { "list-format", required_argument, NULL, 'L' },
         { "list-category", required_argument, NULL, OPT_LIST_CATEGORY },
@@ -504,6 +513,7 @@ int vg_cmd_scan(int argc, char **argv)
             break;
         case 'T':
         case 'K':
+        case 'P':
         case 'W':
         case 'R':
             if (list_count == VG_ARRAY_LEN(lists)) {
@@ -512,7 +522,9 @@ int vg_cmd_scan(int argc, char **argv)
             }
             vg_intel_source_from_arg(&lists[list_count], optarg);
             lists[list_count].kind = c == 'W' ? VG_INTEL_TRUSTED : VG_INTEL_THREAT;
-            lists[list_count].feed = c == 'K' ? VG_INTEL_FEED_CURATED : VG_INTEL_FEED_CUSTOM;
+            lists[list_count].feed = c == 'K'   ? VG_INTEL_FEED_CURATED
+                                     : c == 'P' ? VG_INTEL_FEED_REPUTATION
+                                                : VG_INTEL_FEED_CUSTOM;
             lists[list_count].format = list_format;
             lists[list_count].category = c == 'W' ? VG_INTEL_CAT_AUTO : list_category;
             if (c == 'R') {
@@ -541,7 +553,7 @@ int vg_cmd_scan(int argc, char **argv)
     }
     if (config && apply_config(&cfg, config, &opts, max_findings_set, max_errors_set) != 0)
         return 2;
-    if (list_count || cfg.list_count) {
+    if (list_count || cfg.list_count || cfg.intel_test_indicators) {
         int rc = load_lists(&cfg, lists, list_count, retro, retro_baseline, &intel,
                             &w.render.retro_added_ms);
         if (rc) {

@@ -13,12 +13,13 @@
 static const char usage[] =
     "usage: vigil simulate --out DIR [options]\n"
     "\n"
-    "Write realistic multi-account CloudTrail and VPC Flow Logs, gzipped, in the S3 delivery\n"
-    "layout (DIR/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/... and\n"
-    "DIR/AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/...).  Each account runs a fleet\n"
-    "of instances in two VPCs: one logged in the default format, one in a custom format with\n"
-    "version-5 fields (instance-id, tcp-flags, flow-direction).  The same options always\n"
-    "write the same bytes.\n"
+    "Write realistic multi-account CloudTrail, VPC Flow Logs and Route 53 Resolver query\n"
+    "logs, gzipped, in the S3 delivery layout (DIR/AWSLogs/<account>/CloudTrail/<region>/\n"
+    "YYYY/MM/DD/..., DIR/AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/... and\n"
+    "DIR/AWSLogs/<account>/vpcdnsquerylogs/<vpc-id>/YYYY/MM/DD/...).  Each account runs a\n"
+    "fleet of instances in two VPCs: one flow-logged in the default format, one in a custom\n"
+    "format with version-5 fields (instance-id, tcp-flags, flow-direction); both VPCs log\n"
+    "their DNS queries.  The same options always write the same bytes.\n"
     "\n"
     "  --out DIR             output folder, created if missing (required)\n"
     "  --accounts N          AWS accounts (default 2)\n"
@@ -27,13 +28,16 @@ static const char usage[] =
     "  --events-per-day N    CloudTrail events per account and day (default 20000)\n"
     "  --flows-per-day N     flow log records per account and day, about (default 200000;\n"
     "                        0 writes no flow logs)\n"
+    "  --dns-per-day N       Route 53 Resolver queries per account and day, about (default\n"
+    "                        50000; 0 writes no query logs)\n"
     "  --seed N              random seed (default 1)\n"
     "  --start YYYY-MM-DD    first day, UTC (default 2026-11-01)\n"
     "  --attacks             inject every attack scenario and its near misses, and write the\n"
     "                        threat lists they use to DIR/intel/.  CloudTrail scenarios and\n"
-    "                        most flow ones happen on day 1; the flow baseline ones (unusual\n"
-    "                        port, volume, resolver, DoH, DoT, spam) on day 2, after a day of\n"
-    "                        learning, so with flow logs at least 2 days are written\n"
+    "                        most flow and DNS ones happen on day 1; the flow baseline ones\n"
+    "                        (unusual port, volume, resolver, DoH, DoT, spam) and the domain\n"
+    "                        reputation ones (a domain first seen) on day 2, after a day of\n"
+    "                        learning, so with flow or query logs at least 2 days are written\n"
     "  --bytes SIZE          add days until SIZE bytes of CloudTrail and flow log text are\n"
     "                        written; suffix K, M or G\n"
     "  -h, --help            show this help\n"
@@ -48,6 +52,16 @@ static const char usage[] =
     "      --list-category blackhole --curated-list DIR/intel/sinkholes.txt \\\n"
     "      --list-category droppoint --curated-list DIR/intel/drop-points.txt \\\n"
     "      --list-category scanner --curated-list DIR/intel/scanners.txt \\\n"
+    "      --threat-list DIR/intel/custom-domains.txt \\\n"
+    "      --trusted-list DIR/intel/trusted-domains.txt \\\n"
+    "      --list-category c2 --curated-list DIR/intel/c2-domains.txt \\\n"
+    "      --list-category cryptocurrency --curated-list DIR/intel/mining-domains.txt \\\n"
+    "      --list-category blackhole --curated-list DIR/intel/blackhole-domains.txt \\\n"
+    "      --list-category droppoint --curated-list DIR/intel/drop-point-domains.txt \\\n"
+    "      --list-category dga --curated-list DIR/intel/dga-domains.txt \\\n"
+    "      --list-category driveby --curated-list DIR/intel/driveby-domains.txt \\\n"
+    "      --list-category phishing --curated-list DIR/intel/phishing-domains.txt \\\n"
+    "      --list-category suspicious --reputation-list DIR/intel/suspicious-domains.txt \\\n"
     "      DIR/AWSLogs\n";
 
 /* Limits that keep one run within a machine: the principal table is allocated up front. */
@@ -58,6 +72,8 @@ static const char usage[] =
 /* at the busiest hour's peak, flow log objects of about 80 MB: AWS starts a new file at 75 MB,
  * which the generator does not do */
 #define MAX_FLOWS_PER_DAY 100000000ull
+/* query log objects of about 80 MB at the busiest hour's peak, as for flow logs */
+#define MAX_DNS_PER_DAY 30000000ull
 
 /* A whole decimal number in [min, max]; strtoull alone accepts "-1" and " 5". */
 static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -126,6 +142,7 @@ int vg_cmd_simulate(int argc, char **argv)
         OPT_DAYS,
         OPT_EVENTS,
         OPT_FLOWS,
+        OPT_DNS,
         OPT_SEED,
         OPT_START,
         OPT_ATTACKS,
@@ -139,6 +156,7 @@ int vg_cmd_simulate(int argc, char **argv)
         { "days", required_argument, NULL, OPT_DAYS },
         { "events-per-day", required_argument, NULL, OPT_EVENTS },
         { "flows-per-day", required_argument, NULL, OPT_FLOWS },
+        { "dns-per-day", required_argument, NULL, OPT_DNS },
         { "seed", required_argument, NULL, OPT_SEED },
         { "start", required_argument, NULL, OPT_START },
         { "attacks", no_argument, NULL, OPT_ATTACKS },
@@ -179,6 +197,10 @@ int vg_cmd_simulate(int argc, char **argv)
             if (!parse_u64(optarg, 0, MAX_FLOWS_PER_DAY, &opts.flows_per_day))
                 return bad_value("--flows-per-day", optarg);
             break;
+        case OPT_DNS:
+            if (!parse_u64(optarg, 0, MAX_DNS_PER_DAY, &opts.dns_per_day))
+                return bad_value("--dns-per-day", optarg);
+            break;
         case OPT_SEED:
             if (!parse_u64(optarg, 0, UINT64_MAX, &opts.seed))
                 return bad_value("--seed", optarg);
@@ -208,8 +230,10 @@ int vg_cmd_simulate(int argc, char **argv)
         fprintf(stderr, "try 'vigil simulate --help'\n");
         return 2;
     }
-    if (opts.target_bytes && opts.events_per_day == 0 && opts.flows_per_day == 0) {
-        fprintf(stderr, "simulate: --bytes needs --events-per-day or --flows-per-day above 0\n");
+    if (opts.target_bytes && opts.events_per_day == 0 && opts.flows_per_day == 0 &&
+        opts.dns_per_day == 0) {
+        fprintf(stderr, "simulate: --bytes needs --events-per-day, --flows-per-day or "
+                        "--dns-per-day above 0\n");
         return 2;
     }
 
@@ -232,6 +256,13 @@ int vg_cmd_simulate(int argc, char **argv)
                 " attack and near-miss records\n",
                 st.flow_records, st.flow_files, (double)st.flow_bytes_uncompressed / 1048576.0,
                 (double)st.flow_bytes_compressed / 1048576.0, st.flow_attacks);
+    if (opts.dns_per_day)
+        fprintf(stderr,
+                "simulate: %" PRIu64 " DNS queries in %" PRIu64
+                " files (%.1f MB uncompressed, %.1f MB gzipped), %" PRIu64
+                " attack and near-miss queries\n",
+                st.dns_queries, st.dns_files, (double)st.dns_bytes_uncompressed / 1048576.0,
+                (double)st.dns_bytes_compressed / 1048576.0, st.dns_attacks);
     if (opts.attacks)
         fprintf(stderr, "simulate: sample threat lists in %s/intel (see 'vigil simulate --help')\n",
                 opts.out_dir);

@@ -56,6 +56,11 @@ static const struct vg_config_option options[] = {
       "directory where vigil remembers each trusted list (sha256, counts, widest public network) "
       "between runs and logs every change to one in lists-audit.log; empty for none; a relative "
       "path is read from this file's directory" },
+    { "intel.test_indicators", VG_CONFIG_BOOL, OFF(intel_test_indicators), "true", 0, 0, NULL,
+      false,
+      "load vigil's built-in lists of the amazon-guardduty-tester domains (vigil-test-indicators, "
+      "vigil-test-reputation), so a tester run gives the findings GuardDuty gives it with no list "
+      "of your own; findings name the list, so they read as tests; false to leave them out" },
     { "flow.state_memory", VG_CONFIG_SIZE, OFF(flow.state_memory), "256MiB", 1 << 20, 1ll << 40,
       NULL, false,
       "memory for all flow detector state (windows, distinct counters, baselines, learned "
@@ -146,6 +151,84 @@ static const struct vg_config_option options[] = {
       false,
       "memory for all DNS detector state (per-zone windows, names already seen); at the cap the "
       "least recently active entries are evicted and counted in the scan summary" },
+    { "dns.reputation.threshold", VG_CONFIG_INT, OFF(dns.reputation_threshold), "50", 1, 100, NULL,
+      true,
+      "domain reputation score (0-100, the sum of the feature points below) at which a query "
+      "gives an Impact:EC2/*DomainRequest.Reputation finding; 50 is set so that no single weak "
+      "feature (abused namespace, newly observed, a random-looking label, a listed parent) "
+      "fires alone, any two of them corroborating each other do, and a reputation-list entry "
+      "or a sinkhole answer does" },
+    { "dns.reputation.learning", VG_CONFIG_DURATION, OFF(dns.reputation_learning), "7d", 0,
+      31536000000ll, NULL, true,
+      "event time from an account's first DNS query during which the zones it queries are "
+      "learned, never scored as newly observed: a week covers weekly jobs and patch days" },
+    { "dns.reputation.new_window", VG_CONFIG_DURATION, OFF(dns.reputation_new_window), "1d", 1000,
+      31536000000ll, NULL, true,
+      "after learning, a zone counts as newly observed for this long from its first query in the "
+      "account: malware domains are used within hours of registration, while a day of queries "
+      "makes a zone part of the account's routine" },
+    { "dns.reputation.points.list", VG_CONFIG_INT, OFF(dns.reputation_points_list), "50", 0, 100,
+      NULL, true,
+      "points for a name on a reputation list (feed reputation, or category abused or "
+      "suspicious); the list's verdict reaches the threshold alone, lower it to make such "
+      "feeds need corroboration" },
+    { "dns.reputation.points.proximity", VG_CONFIG_INT, OFF(dns.reputation_points_proximity), "35",
+      0, 100, NULL, true,
+      "points when the name is not listed but its parent or zone is (a sibling of a C2 name, a "
+      "host under a listed apex): strong but not alone, as listed zones host benign names too" },
+    { "dns.reputation.points.abused_namespace", VG_CONFIG_INT, OFF(dns.reputation_points_abused),
+      "30", 0, 100, NULL, true,
+      "points for a name under a dynamic DNS or free subdomain service or a free TLD (duckdns.org, "
+      "no-ip, ngrok, .tk, ...): where malware hides, but also where home labs live" },
+    { "dns.reputation.points.newly_observed", VG_CONFIG_INT, OFF(dns.reputation_points_new), "20",
+      0, 100, NULL, true,
+      "points for a zone the account first queried within dns.reputation.new_window, after "
+      "learning: new zones are common, so this only tips other evidence over the threshold" },
+    { "dns.reputation.points.listed_answer", VG_CONFIG_INT, OFF(dns.reputation_points_answer), "35",
+      0, 100, NULL, true,
+      "points when an answer is an address on a threat list: shared hosting puts benign names "
+      "on listed addresses, so it needs one more feature" },
+    { "dns.reputation.points.sinkhole_answer", VG_CONFIG_INT, OFF(dns.reputation_points_sinkhole),
+      "50", 0, 100, NULL, true,
+      "points when an answer is a listed sinkhole or black-hole address: only names seized from "
+      "malware resolve there, so it fires alone" },
+    { "dns.reputation.points.dga", VG_CONFIG_INT, OFF(dns.reputation_points_dga), "40", 0, 100,
+      NULL, true,
+      "points for a zone label that looks machine-generated, scaled by its DGA score (counted "
+      "from the model's threshold 0.7, detect/dga.h); below the threshold alone, since "
+      "random-looking CDN and bucket "
+      "labels are common, and Trojan:EC2/DGADomainRequest.B judges bursts of them" },
+    { "dns.dga.min_score", VG_CONFIG_INT, OFF(dns.dga_min_score), "70", 1, 100, NULL, true,
+      "the DGA score in percent (detect/dga.h) at which a zone label looks machine-generated; at "
+      "70 "
+      "about 0.4% of popular sites' labels pass and 78-99% of random-letter and hex DGA labels "
+      "do (docs/dga-model.md, make dga-eval)" },
+    { "dns.dga.names", VG_CONFIG_INT, OFF(dns.dga_names), "10", 2, 100000, NULL, true,
+      "distinct generated-looking zones one instance queries within dns.dga.window that give a "
+      "Trojan:EC2/DGADomainRequest.B finding: DGA malware tries dozens to hundreds of names until "
+      "one resolves, while an instance meets a few odd brand names at a 0.4% rate per zone, so "
+      "ten within a window is not chance" },
+    { "dns.dga.nxdomain_names", VG_CONFIG_INT, OFF(dns.dga_nxdomain), "5", 2, 100000, NULL, true,
+      "fire earlier when this many of those zones answered NXDOMAIN: a generated name that does "
+      "not exist is what a DGA produces (the botmaster registers few of them) and what a benign "
+      "odd-looking brand never is" },
+    { "dns.dga.window", VG_CONFIG_DURATION, OFF(dns.dga_window), "1h", 60000, 604800000, NULL, true,
+      "event-time window over which generated-looking zones are counted per instance" },
+    { "dns.exfil.names", VG_CONFIG_INT, OFF(dns.exfil_names), "100", 2, 1000000, NULL, true,
+      "distinct subdomains of one zone that one instance queries within dns.exfil.window that "
+      "give a Trojan:EC2/DNSDataExfiltration finding, when enough of them carry data: 100 names "
+      "of 20+ encoded bytes move 2 KB, a file's worth, while a host's own services use a handful "
+      "of names per zone (amazon-guardduty-tester sends 929)" },
+    { "dns.exfil.label_length", VG_CONFIG_INT, OFF(dns.exfil_label_len), "20", 8, 255, NULL, true,
+      "bytes a label below the zone needs to count as carrying data (with a DGA score of at "
+      "least dns.dga.min_score): 20 base32 characters hold 12 bytes; CDN and load-balancer "
+      "host labels are shorter or word-like" },
+    { "dns.exfil.encoded_percent", VG_CONFIG_INT, OFF(dns.exfil_encoded_pct), "50", 1, 100, NULL,
+      true,
+      "percent of the distinct subdomains that must carry data: a tunnel encodes in every query, "
+      "a crawler of many word-like hosts of one zone in none" },
+    { "dns.exfil.window", VG_CONFIG_DURATION, OFF(dns.exfil_window), "1h", 60000, 604800000, NULL,
+      true, "event-time window over which subdomains are counted per instance and zone" },
     { "dns.passive_memory", VG_CONFIG_SIZE, OFF(dns_passive_memory), "64MiB", 1 << 20, 1ll << 40,
       NULL, false,
       "memory for the passive DNS table (which names each address was an answer for, shown in "
@@ -157,9 +240,11 @@ static const struct vg_config_option options[] = {
 _Static_assert(VG_ARRAY_LEN(options) <= VG_CONFIG_MAX_OPTIONS, "raise VG_CONFIG_MAX_OPTIONS");
 
 static const char *const kind_names[] = { "threat", "trusted", NULL };
-static const char *const feed_names[] = { "custom", "curated", NULL };
+static const char *const feed_names[] = { "custom", "curated", "reputation", NULL };
 _Static_assert(VG_INTEL_THREAT == 0 && VG_INTEL_TRUSTED == 1, "kind_names[] follows the enum");
-_Static_assert(VG_INTEL_FEED_CUSTOM == 0 && VG_INTEL_FEED_CURATED == 1, "feed_names[] too");
+_Static_assert(VG_INTEL_FEED_CUSTOM == 0 && VG_INTEL_FEED_CURATED == 1 &&
+                   VG_INTEL_FEED_REPUTATION == 2,
+               "feed_names[] too");
 
 const struct vg_config_option *vg_config_options(size_t *count)
 {
@@ -196,7 +281,10 @@ const char *vg_config_kind_name(enum vg_intel_list_kind kind)
 
 const char *vg_config_feed_name(enum vg_intel_feed feed)
 {
-    return feed == VG_INTEL_FEED_CURATED ? "curated" : feed == VG_INTEL_FEED_TOR ? "tor" : "custom";
+    return feed == VG_INTEL_FEED_CURATED      ? "curated"
+           : feed == VG_INTEL_FEED_REPUTATION ? "reputation"
+           : feed == VG_INTEL_FEED_TOR        ? "tor"
+                                              : "custom";
 }
 
 /* ---- values ----------------------------------------------------------------------------- */
@@ -753,7 +841,7 @@ static void list_value(struct loader *ld, struct list_entry *e, enum list_key k,
         if (parse_enum(s, len, feed_names, &x))
             e->l.feed = (enum vg_intel_feed)x;
         else
-            expected = "custom|curated";
+            expected = "custom|curated|reputation";
         break;
     case LK_FORMAT: {
         char name[32];
@@ -885,7 +973,8 @@ static void list_entry(struct loader *ld, const yaml_event_t *start)
         if (e.key_line[LK_FEED] && e.l.kind == VG_INTEL_TRUSTED &&
             e.l.feed != VG_INTEL_FEED_CUSTOM) {
             report(ld, VG_DIAG_FIELD, e.key_line[LK_FEED],
-                   "invalid value 'curated' for list key 'feed': a trusted list has no feed");
+                   "invalid value '%s' for list key 'feed': a trusted list has no feed",
+                   vg_config_feed_name(e.l.feed));
             e.bad = true;
         }
         if (e.key_line[LK_CATEGORY] && e.l.kind == VG_INTEL_TRUSTED &&
@@ -1165,13 +1254,16 @@ static const char *const sample_lists[] = {
     "#   path      the list file, plain or gzip",
     "#   kind      threat (default) or trusted: addresses and domains that never give a list "
     "finding",
-    "#   feed      custom (default: the .Custom finding types) or curated (a list you vouch for:",
-    "#             the plain MaliciousIPCaller types); a Tor exit-addresses file feeds the Tor "
-    "types",
+    "#   feed      custom (default: the .Custom finding types), curated (a list you vouch for:",
+    "#             the plain MaliciousIPCaller types) or reputation (low confidence: its domains",
+    "#             only add to a domain's reputation score, the .Reputation types); a Tor",
+    "#             exit-addresses file feeds the Tor types",
     "#   format    auto (default: detected from the content) or a name from 'vigil lists formats'",
     "#   category  threat lists: what the addresses are, which picks a curated list's EC2 type:",
     "#             c2, cryptocurrency, blackhole, droppoint, scanner (port probes), tor (feeds the",
-    "#             Tor types), other (UnauthorizedAccess:EC2/MaliciousIPCaller.Custom), or auto",
+    "#             Tor types), dga, driveby, phishing (domain types), abused and suspicious (low",
+    "#             confidence: reputation score only), other",
+    "#             (UnauthorizedAccess:EC2/MaliciousIPCaller.Custom), or auto",
     "#             (default: each entry's threat name says, e.g. \"Cobalt Strike C&C\" is c2)",
     "#   enabled   true (default) or false",
     "#",

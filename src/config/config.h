@@ -73,7 +73,8 @@ struct vg_config {
     bool scan_read_ahead;
     /* intel */
     int64_t intel_trusted_max_public_prefix;
-    char *intel_state_dir; /* "" for none; relative to the file (vg_intel_audit_dir_resolve) */
+    char *intel_state_dir;      /* "" for none; relative to the file (vg_intel_audit_dir_resolve) */
+    bool intel_test_indicators; /* load enrich/intel_builtin.h's lists */
     /* flow */
     char *flow_log_format; /* header-less flow logs' fields; "" for AWS's default */
     char *flow_inventory;  /* describe-instances/-network-interfaces output; "" for none */

@@ -411,7 +411,8 @@ static void test_config_errors(void **state)
           "t/vigil.yaml:4: invalid value 'hostile' for list key 'kind': expected "
           "threat|trusted\n" },
         { "lists:\n  - name: a\n    path: a\n    feed: tor\n",
-          "t/vigil.yaml:4: invalid value 'tor' for list key 'feed': expected custom|curated\n" },
+          "t/vigil.yaml:4: invalid value 'tor' for list key 'feed': expected "
+          "custom|curated|reputation\n" },
         { "lists:\n  - name: a\n    path: a\n    format: stix3\n",
           "t/vigil.yaml:4: invalid value 'stix3' for list key 'format': expected auto or a format "
           "'vigil lists formats' names\n" },

@@ -45,6 +45,27 @@ struct vg_flow_thresholds {
 /* Thresholds and windows of the DNS detectors (`dns.*` options, same conventions as above). */
 struct vg_dns_thresholds {
     int64_t state_memory; /* all DNS detector state together */
+    /* domain reputation (dns_reputation.c): a score of 0-100, the sum of feature points */
+    int64_t reputation_threshold;
+    int64_t reputation_learning;    /* an account's zones seen this long are its baseline */
+    int64_t reputation_new_window;  /* a zone first seen this recently (after learning) is new */
+    int64_t reputation_points_list; /* on a reputation (low-confidence) list */
+    int64_t reputation_points_proximity; /* a parent or the zone is on a threat list */
+    int64_t reputation_points_abused;    /* dynamic DNS, free subdomains, free TLDs */
+    int64_t reputation_points_new;
+    int64_t reputation_points_answer;   /* an answer is a listed address */
+    int64_t reputation_points_sinkhole; /* an answer is a listed sinkhole */
+    int64_t reputation_points_dga;      /* at a DGA score of 1.0; scaled down with it */
+    /* DGA bursts (dns_dga.c) */
+    int64_t dga_min_score; /* percent: a zone label scoring this (detect/dga.h) looks generated */
+    int64_t dga_names;     /* distinct such zones from one instance per window */
+    int64_t dga_nxdomain;  /* or this many of them answered NXDOMAIN */
+    int64_t dga_window;
+    /* DNS tunnels (dns_exfil.c) */
+    int64_t exfil_names;       /* distinct subdomains of one zone from one instance per window */
+    int64_t exfil_label_len;   /* a label at least this long below the zone may carry data */
+    int64_t exfil_encoded_pct; /* percent of those subdomains whose labels carry data */
+    int64_t exfil_window;
 };
 
 /* What detectors may consult besides the event.  The pipeline owns it and may point `intel` at a

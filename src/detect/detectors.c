@@ -2,8 +2,11 @@
  * (docs/adding-a-finding-type.md). */
 #include "detect/detect.h"
 
+#include "detect/dns_dga.h"
+#include "detect/dns_exfil.h"
 #include "detect/dns_intel.h"
 #include "detect/dns_rebind.h"
+#include "detect/dns_reputation.h"
 #include "detect/flow_baseline.h"
 #include "detect/flow_bruteforce.h"
 #include "detect/flow_dos.h"
@@ -32,6 +35,9 @@ const struct vg_detector *const vg_detectors[] = {
     &vg_detector_flow_baseline,
     &vg_detector_dns_intel,
     &vg_detector_dns_rebind,
+    &vg_detector_dns_dga,
+    &vg_detector_dns_exfil,
+    &vg_detector_dns_reputation,
     NULL,
 };
 /* clang-format on */

@@ -7,11 +7,16 @@
  *   the user's own lists  Impact:EC2/MaliciousDomainRequest.Custom;
  *   curated lists         c2 -> Backdoor:EC2/C&CActivity.B!DNS, cryptocurrency ->
  *                         CryptoCurrency:EC2/BitcoinTool.B!DNS, blackhole ->
- *                         Trojan:EC2/BlackholeTraffic!DNS, droppoint -> Trojan:EC2/DropPoint!DNS;
+ *                         Trojan:EC2/BlackholeTraffic!DNS, droppoint -> Trojan:EC2/DropPoint!DNS,
+ *                         dga -> Trojan:EC2/DGADomainRequest.C!DNS, driveby ->
+ *                         Trojan:EC2/DriveBySourceTraffic!DNS, phishing ->
+ *                         Trojan:EC2/PhishingDomainRequest!DNS;
  *                         other (neither the list nor the threat name gives a category) ->
  *                         MaliciousDomainRequest.Custom, so a curated list without categories is
  *                         never silent; scanner and tor have no DNS type (a scanner's or a Tor
- *                         node's name is not what the instance is suspected of).
+ *                         node's name is not what the instance is suspected of);
+ *   low confidence        a reputation feed's hits and abused/suspicious ones, whatever the
+ *                         feed, only score the name's reputation (dns_reputation.c).
  * Every query counts, whatever its answer: NXDOMAIN for a taken-down C2 name is still malware
  * calling home, and a query DNS Firewall blocked is still the instance asking (the finding says
  * blocked).  A name that a trusted list also covers never fires.
@@ -25,8 +30,10 @@
 
 #define NO_TYPE VG_FT_COUNT
 
-static enum vg_finding_type route(const struct vg_intel_hit *h)
+enum vg_finding_type vg_dns_intel_route(const struct vg_intel_hit *h)
 {
+    if (vg_intel_hit_low_confidence(h))
+        return NO_TYPE;
     if (h->list->feed == VG_INTEL_FEED_CUSTOM)
         return VG_FT_IMPACT_EC2_MALICIOUSDOMAINREQUEST_CUSTOM;
     if (h->list->feed == VG_INTEL_FEED_TOR)
@@ -36,6 +43,9 @@ static enum vg_finding_type route(const struct vg_intel_hit *h)
     case VG_INTEL_CAT_CRYPTOCURRENCY: return VG_FT_CRYPTOCURRENCY_EC2_BITCOINTOOL_B_DNS;
     case VG_INTEL_CAT_BLACKHOLE: return VG_FT_TROJAN_EC2_BLACKHOLETRAFFIC_DNS;
     case VG_INTEL_CAT_DROPPOINT: return VG_FT_TROJAN_EC2_DROPPOINT_DNS;
+    case VG_INTEL_CAT_DGA: return VG_FT_TROJAN_EC2_DGADOMAINREQUEST_C_DNS;
+    case VG_INTEL_CAT_DRIVEBY: return VG_FT_TROJAN_EC2_DRIVEBYSOURCETRAFFIC_DNS;
+    case VG_INTEL_CAT_PHISHING: return VG_FT_TROJAN_EC2_PHISHINGDOMAINREQUEST_DNS;
     case VG_INTEL_CAT_SCANNER:
     case VG_INTEL_CAT_TOR: return NO_TYPE;
     default: return VG_FT_IMPACT_EC2_MALICIOUSDOMAINREQUEST_CUSTOM;
@@ -61,8 +71,8 @@ static void describe(char *out, size_t cap, enum vg_finding_type type,
         hit->list->feed == VG_INTEL_FEED_CURATED)
         used += (size_t)snprintf(out + used, cap - used,
                                  "The curated list gives no category for it (c2, "
-                                 "cryptocurrency, blackhole, droppoint), so it is reported as a "
-                                 "listed domain. ");
+                                 "cryptocurrency, blackhole, droppoint, dga, driveby, phishing), "
+                                 "so it is reported as a listed domain. ");
     if (used < cap && dns->blocked)
         snprintf(out + used, cap - used,
                  "DNS Firewall blocked the query, but whatever runs on the instance asked.");
@@ -111,7 +121,7 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
         return;
     enum vg_finding_type types[VG_INTEL_MAX_HITS];
     for (unsigned i = 0; i < m.count; i++)
-        types[i] = route(&m.hits[i]);
+        types[i] = vg_dns_intel_route(&m.hits[i]);
     for (unsigned i = 0; i < m.count; i++) {
         bool done = types[i] == NO_TYPE;
         for (unsigned j = 0; j < i && !done; j++)
@@ -128,9 +138,10 @@ static int state_new(void **out, const struct vg_detect_env *env)
 }
 
 static const enum vg_finding_type types[] = {
-    VG_FT_BACKDOOR_EC2_C_CACTIVITY_B_DNS,           VG_FT_CRYPTOCURRENCY_EC2_BITCOINTOOL_B_DNS,
-    VG_FT_TROJAN_EC2_BLACKHOLETRAFFIC_DNS,          VG_FT_TROJAN_EC2_DROPPOINT_DNS,
-    VG_FT_IMPACT_EC2_MALICIOUSDOMAINREQUEST_CUSTOM,
+    VG_FT_BACKDOOR_EC2_C_CACTIVITY_B_DNS,       VG_FT_CRYPTOCURRENCY_EC2_BITCOINTOOL_B_DNS,
+    VG_FT_TROJAN_EC2_BLACKHOLETRAFFIC_DNS,      VG_FT_TROJAN_EC2_DROPPOINT_DNS,
+    VG_FT_TROJAN_EC2_DGADOMAINREQUEST_C_DNS,    VG_FT_TROJAN_EC2_DRIVEBYSOURCETRAFFIC_DNS,
+    VG_FT_TROJAN_EC2_PHISHINGDOMAINREQUEST_DNS, VG_FT_IMPACT_EC2_MALICIOUSDOMAINREQUEST_CUSTOM,
 };
 
 const struct vg_detector vg_detector_dns_intel = {

@@ -16,9 +16,14 @@
  *                         Recon:EC2/PortProbeUnprotectedPort, or PortProbeEMRUnprotectedPort on
  *                         an EMR port, for an accepted inbound connection to any port but 80 and
  *                         443 (web servers are meant to be probed); tor -> as a Tor list; other
- *                         (neither the list nor the threat name gives a category) ->
- *                         MaliciousIPCaller.Custom, GuardDuty's only generic EC2 list type, so a
- *                         curated list without categories is never silent.
+ *                         (neither the list nor the threat name gives a category), and the
+ *                         domain families dga, driveby and phishing (an address serving them is
+ *                         still a listed address) -> MaliciousIPCaller.Custom, GuardDuty's only
+ *                         generic EC2 list type, so a curated list without categories is never
+ *                         silent;
+ *   low confidence        a reputation feed's hits and abused/suspicious ones fire nothing here:
+ *                         they only score the reputation of names that resolve to them
+ *                         (dns_reputation.c).
  * Inbound connections count only when accepted: a rejected one is the security group doing its
  * job, and listed scanners knock on every public address all day.  Outbound attempts count even
  * when rejected: the instance tried, which is what the finding is about.  An address that a
@@ -105,6 +110,8 @@ static bool is_tor(const struct vg_intel_hit *h)
 static enum vg_finding_type route(const struct vg_intel_hit *h, const struct vg_flow_view *v)
 {
     bool out = v->net.direction == VG_NET_OUTBOUND;
+    if (vg_intel_hit_low_confidence(h))
+        return NO_TYPE;
     if (h->list->feed == VG_INTEL_FEED_CUSTOM)
         return VG_FT_UNAUTHORIZEDACCESS_EC2_MALICIOUSIPCALLER_CUSTOM;
     if (is_tor(h))
@@ -149,12 +156,18 @@ static void describe(char *out, size_t cap, enum vg_finding_type type,
     if (hit->threat_name.len && !is_tor(hit))
         used = (size_t)snprintf(out, cap, "The list calls it '%.*s'. ",
                                 clip(hit->threat_name.len, 80), hit->threat_name.ptr);
-    if (used < cap && type == VG_FT_UNAUTHORIZEDACCESS_EC2_MALICIOUSIPCALLER_CUSTOM &&
-        hit->list->feed == VG_INTEL_FEED_CURATED)
+    bool generic = type == VG_FT_UNAUTHORIZEDACCESS_EC2_MALICIOUSIPCALLER_CUSTOM &&
+                   hit->list->feed == VG_INTEL_FEED_CURATED;
+    if (used < cap && generic && hit->category == VG_INTEL_CAT_OTHER)
         used += (size_t)snprintf(out + used, cap - used,
                                  "The curated list gives no category for it (c2, "
                                  "cryptocurrency, blackhole, droppoint, scanner, tor), so it is "
                                  "reported as a listed address. ");
+    else if (used < cap && generic)
+        used += (size_t)snprintf(out + used, cap - used,
+                                 "The curated list files it under %s, a kind of domain with no "
+                                 "flow finding type, so it is reported as a listed address. ",
+                                 vg_intel_category_name(hit->category));
     if (used < cap && v->net.blocked) /* only outbound: rejected inbound never gets here */
         snprintf(out + used, cap - used,
                  "The connection was rejected, but whatever runs on the instance tried.");

@@ -19,21 +19,27 @@
 
 enum api_class { MGMT_RECON, MGMT_OTHER, S3_DISCOVERY, S3_READ, S3_WRITE, CLASS_COUNT };
 
-/* [class][feed] with feeds in enum vg_intel_feed order: custom, curated, tor */
-static const enum vg_finding_type TYPES[CLASS_COUNT][3] = {
-    [MGMT_RECON] = { VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER_CUSTOM,
-                     VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER, VG_FT_RECON_IAMUSER_TORIPCALLER },
-    [MGMT_OTHER] = { VG_FT_UNAUTHORIZEDACCESS_IAMUSER_MALICIOUSIPCALLER_CUSTOM,
+/* [class][feed]: custom, curated, tor.  A reputation feed's hits are low confidence and give no
+ * caller finding (enrich/intel.h), so it has no column. */
+#define C(custom, curated, tor)                                                                    \
+    {                                                                                              \
+        [VG_INTEL_FEED_CUSTOM] = custom, [VG_INTEL_FEED_CURATED] = curated,                        \
+        [VG_INTEL_FEED_TOR] = tor                                                                  \
+    }
+static const enum vg_finding_type TYPES[CLASS_COUNT][VG_INTEL_FEED_TOR + 1] = {
+    [MGMT_RECON] = C(VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER_CUSTOM,
+                     VG_FT_RECON_IAMUSER_MALICIOUSIPCALLER, VG_FT_RECON_IAMUSER_TORIPCALLER),
+    [MGMT_OTHER] = C(VG_FT_UNAUTHORIZEDACCESS_IAMUSER_MALICIOUSIPCALLER_CUSTOM,
                      VG_FT_UNAUTHORIZEDACCESS_IAMUSER_MALICIOUSIPCALLER,
-                     VG_FT_UNAUTHORIZEDACCESS_IAMUSER_TORIPCALLER },
-    [S3_DISCOVERY] = { VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER_CUSTOM,
-                       VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER, VG_FT_DISCOVERY_S3_TORIPCALLER },
-    [S3_READ] = { VG_FT_UNAUTHORIZEDACCESS_S3_MALICIOUSIPCALLER_CUSTOM,
-                  VG_FT_EXFILTRATION_S3_MALICIOUSIPCALLER,
-                  VG_FT_UNAUTHORIZEDACCESS_S3_TORIPCALLER },
-    [S3_WRITE] = { VG_FT_UNAUTHORIZEDACCESS_S3_MALICIOUSIPCALLER_CUSTOM,
-                   VG_FT_IMPACT_S3_MALICIOUSIPCALLER, VG_FT_UNAUTHORIZEDACCESS_S3_TORIPCALLER },
+                     VG_FT_UNAUTHORIZEDACCESS_IAMUSER_TORIPCALLER),
+    [S3_DISCOVERY] = C(VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER_CUSTOM,
+                       VG_FT_DISCOVERY_S3_MALICIOUSIPCALLER, VG_FT_DISCOVERY_S3_TORIPCALLER),
+    [S3_READ] = C(VG_FT_UNAUTHORIZEDACCESS_S3_MALICIOUSIPCALLER_CUSTOM,
+                  VG_FT_EXFILTRATION_S3_MALICIOUSIPCALLER, VG_FT_UNAUTHORIZEDACCESS_S3_TORIPCALLER),
+    [S3_WRITE] = C(VG_FT_UNAUTHORIZEDACCESS_S3_MALICIOUSIPCALLER_CUSTOM,
+                   VG_FT_IMPACT_S3_MALICIOUSIPCALLER, VG_FT_UNAUTHORIZEDACCESS_S3_TORIPCALLER),
 };
+#undef C
 
 static bool starts_with_any(struct vg_str s, const char *const *prefixes, size_t n)
 {
@@ -79,7 +85,8 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
         struct vg_finding_threat_ref refs[VG_INTEL_MAX_HITS];
         unsigned n = 0;
         for (unsigned i = 0; i < m.count; i++) {
-            if (m.hits[i].list->feed != (enum vg_intel_feed)feed)
+            if (m.hits[i].list->feed != (enum vg_intel_feed)feed ||
+                vg_intel_hit_low_confidence(&m.hits[i]))
                 continue;
             refs[n++] = (struct vg_finding_threat_ref){ vg_str_from(m.hits[i].list->name),
                                                         m.hits[i].threat_name,

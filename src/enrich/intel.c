@@ -1072,6 +1072,11 @@ static const char *const category_names[VG_INTEL_CAT_COUNT] = {
     [VG_INTEL_CAT_DROPPOINT] = "droppoint",
     [VG_INTEL_CAT_SCANNER] = "scanner",
     [VG_INTEL_CAT_TOR] = "tor",
+    [VG_INTEL_CAT_DGA] = "dga",
+    [VG_INTEL_CAT_DRIVEBY] = "driveby",
+    [VG_INTEL_CAT_PHISHING] = "phishing",
+    [VG_INTEL_CAT_ABUSED] = "abused",
+    [VG_INTEL_CAT_SUSPICIOUS] = "suspicious",
 };
 
 const char *vg_intel_category_name(enum vg_intel_category category)
@@ -1145,6 +1150,17 @@ static const struct {
     { "tornode", PART, VG_INTEL_CAT_TOR },
     { "torexit", PART, VG_INTEL_CAT_TOR },
     { " onion router ", WORD, VG_INTEL_CAT_TOR },
+    { " dga ", WORD, VG_INTEL_CAT_DGA },
+    { " domain generation algorithm ", WORD, VG_INTEL_CAT_DGA },
+    { "driveby", PART, VG_INTEL_CAT_DRIVEBY },
+    { " drive by ", WORD, VG_INTEL_CAT_DRIVEBY },
+    { "exploitkit", PART, VG_INTEL_CAT_DRIVEBY },
+    { " exploit kit ", WORD, VG_INTEL_CAT_DRIVEBY },
+    { "malvertising", PART, VG_INTEL_CAT_DRIVEBY },
+    { "phish", PART, VG_INTEL_CAT_PHISHING },
+    /* last: a name that also says what the threat is ("abused for phishing") is that threat */
+    { " abused ", WORD, VG_INTEL_CAT_ABUSED },
+    { " suspicious ", WORD, VG_INTEL_CAT_SUSPICIOUS },
 };
 
 enum vg_intel_category vg_intel_category_infer(struct vg_str threat_name)

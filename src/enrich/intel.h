@@ -38,16 +38,22 @@ enum vg_intel_list_kind {
 };
 
 /* Which finding family a threat list feeds: the user's own lists give the ".Custom" types,
- * curated lists (shipped with vigil or marked curated) the plain types, Tor lists the Tor types. */
+ * curated lists (shipped with vigil or marked curated) the plain types, Tor lists the Tor types.
+ * A reputation list is low-confidence: its domains never fire a list finding, they add to a
+ * domain's reputation score (detect/dns_reputation.c, the ".Reputation" types). */
 enum vg_intel_feed {
     VG_INTEL_FEED_CUSTOM,
     VG_INTEL_FEED_CURATED,
+    VG_INTEL_FEED_REPUTATION,
     VG_INTEL_FEED_TOR,
 };
 
 /* What kind of bad address an indicator is; for curated lists it picks the EC2 finding type
- * (detect/flow_intel.c).  AUTO is for lists only: each indicator's category then comes from its
- * threat name, and OTHER is what neither the list nor the name says (a generic bad address). */
+ * (detect/flow_intel.c, detect/dns_intel.c).  AUTO is for lists only: each indicator's category
+ * then comes from its threat name, and OTHER is what neither the list nor the name says (a
+ * generic bad address).  DGA, DRIVEBY and PHISHING are domain families with their own DNS
+ * types.  ABUSED and SUSPICIOUS are low-confidence verdicts (a name in an abused namespace, a
+ * name that merely looks bad): whatever the feed, such a hit only scores a domain's reputation. */
 enum vg_intel_category {
     VG_INTEL_CAT_AUTO,
     VG_INTEL_CAT_OTHER,
@@ -57,6 +63,11 @@ enum vg_intel_category {
     VG_INTEL_CAT_DROPPOINT,
     VG_INTEL_CAT_SCANNER,
     VG_INTEL_CAT_TOR,
+    VG_INTEL_CAT_DGA,
+    VG_INTEL_CAT_DRIVEBY,
+    VG_INTEL_CAT_PHISHING,
+    VG_INTEL_CAT_ABUSED,
+    VG_INTEL_CAT_SUSPICIOUS,
     VG_INTEL_CAT_COUNT
 };
 
@@ -138,13 +149,24 @@ bool vg_intel_match_ip(const struct vg_intel *intel, const struct vg_ip *ip,
 bool vg_intel_match_domain(const struct vg_intel *intel, struct vg_str domain,
                            struct vg_intel_match *out);
 
+/* A low-confidence hit (a reputation feed's, or one whose category is abused or suspicious):
+ * it adds to a domain's reputation score (detect/dns_reputation.c) and fires no list finding
+ * of its own, for domains or addresses. */
+static inline bool vg_intel_hit_low_confidence(const struct vg_intel_hit *h)
+{
+    return h->list->feed == VG_INTEL_FEED_REPUTATION || h->category == VG_INTEL_CAT_ABUSED ||
+           h->category == VG_INTEL_CAT_SUSPICIOUS;
+}
+
 /* The category a threat name suggests, VG_INTEL_CAT_OTHER when it suggests none.  Words are
  * matched whole or as distinctive parts, case-insensitively ("C2" but not "ABC2"; "SpywareCnC";
  * "CryptoLocker" is not mining); when a name says several things the most specific wins:
- * blackhole (a sinkholed C2 is a sinkhole now), c2, droppoint, cryptocurrency, scanner, tor.
- * Pure; thread-safe. */
+ * blackhole (a sinkholed C2 is a sinkhole now), c2, droppoint, cryptocurrency, scanner, tor,
+ * dga, driveby ("drive-by", "exploit kit", "malvertising"), phishing, then the low-confidence
+ * abused and suspicious.  Pure; thread-safe. */
 enum vg_intel_category vg_intel_category_infer(struct vg_str threat_name);
-/* "auto", "other", "c2", "cryptocurrency", "blackhole", "droppoint", "scanner", "tor". */
+/* "auto", "other", "c2", "cryptocurrency", "blackhole", "droppoint", "scanner", "tor", "dga",
+ * "driveby", "phishing", "abused", "suspicious". */
 const char *vg_intel_category_name(enum vg_intel_category category);
 /* The category named s (one of the names above, case-sensitive); false if none. */
 bool vg_intel_category_parse(struct vg_str s, enum vg_intel_category *out);

@@ -267,6 +267,18 @@ static void test_intel_category_infer(void **state)
         { "Tor exit node", VG_INTEL_CAT_TOR },
         { "TorNode", VG_INTEL_CAT_TOR }, /* ProofPoint ET */
         { "Tor exit node; mass scanner", VG_INTEL_CAT_SCANNER },
+        { "DGA", VG_INTEL_CAT_DGA },
+        { "Conficker domain generation algorithm", VG_INTEL_CAT_DGA },
+        { "Drive-by download", VG_INTEL_CAT_DRIVEBY },
+        { "RIG exploit kit landing", VG_INTEL_CAT_DRIVEBY },
+        { "Malvertising redirect", VG_INTEL_CAT_DRIVEBY },
+        { "Phishing", VG_INTEL_CAT_PHISHING },
+        { "Mentor phishing kit", VG_INTEL_CAT_PHISHING }, /* "tor" inside a word: not Tor */
+        { "credential phish", VG_INTEL_CAT_PHISHING },
+        { "abused dynamic DNS", VG_INTEL_CAT_ABUSED },
+        { "Suspicious", VG_INTEL_CAT_SUSPICIOUS },
+        { "Suspicious phishing page", VG_INTEL_CAT_PHISHING }, /* the threat beats the verdict */
+        { "DGA C2", VG_INTEL_CAT_C2 },
         /* look-alikes */
         { "", VG_INTEL_CAT_OTHER },
         { "Compromised", VG_INTEL_CAT_OTHER },
@@ -275,9 +287,11 @@ static void test_intel_category_infer(void **state)
         { "Spamhaus DROP", VG_INTEL_CAT_OTHER },           /* Don't Route Or Peer, a blocklist */
         { "Emotet dropper", VG_INTEL_CAT_OTHER },          /* malware, not a drop point */
         { "CryptoLocker ransomware", VG_INTEL_CAT_OTHER }, /* "crypto" is not mining */
-        { "Mentor phishing kit", VG_INTEL_CAT_OTHER },     /* "tor" inside a word */
         { "determining factor", VG_INTEL_CAT_OTHER },      /* "mining" inside a word */
         { "SBL123456", VG_INTEL_CAT_OTHER },
+        { "Abuse.ch feed", VG_INTEL_CAT_OTHER }, /* not the word "abused" */
+        { "kdga-loader", VG_INTEL_CAT_OTHER },   /* not the word DGA */
+        { "phi shing", VG_INTEL_CAT_OTHER },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         enum vg_intel_category got = vg_intel_category_infer(vg_str_from(cases[i].name));

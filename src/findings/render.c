@@ -271,12 +271,10 @@ static int kv_time(struct vg_buf *b, bool *first, const char *name, int64_t ms)
 
 /* The names passive DNS holds for an address, or NULL (no table, an unknown address). */
 static const struct vg_pdns_entry *passive_names(const struct vg_render_opts *opts,
-                                                 const struct vg_finding *f,
-                                                 const struct vg_ip *ip,
+                                                 const struct vg_finding *f, const struct vg_ip *ip,
                                                  struct vg_pdns_entry *out)
 {
-    return opts && opts->pdns && vg_pdns_lookup(opts->pdns, ip, f->last_seen_ms, out) ? out
-                                                                                       : NULL;
+    return opts && opts->pdns && vg_pdns_lookup(opts->pdns, ip, f->last_seen_ms, out) ? out : NULL;
 }
 
 /* remoteIpDetails' "passiveDns": vigil's own member (GuardDuty has none), named for where the

@@ -6,6 +6,7 @@
 #ifndef VG_PARSE_ROUTE53_TEST_UTIL_H
 #define VG_PARSE_ROUTE53_TEST_UTIL_H
 
+#include "core/compat.h"
 #include "core/limits.h"
 #include "parse/route53.h"
 

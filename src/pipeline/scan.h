@@ -31,7 +31,7 @@ struct vg_scan_opts {
     struct vg_dns_thresholds dns;   /* the `dns.*` options, likewise */
     size_t pdns_memory;             /* dns.passive_memory: the passive DNS table */
     bool enrich_only; /* learn (passive DNS, interface addresses) without running detectors */
-    const char *flow_log_format;    /* fields of header-less flow logs; NULL or "" for v2 */
+    const char *flow_log_format; /* fields of header-less flow logs; NULL or "" for v2 */
     /* An asset inventory (enrich/inventory.h), frozen: its interfaces' addresses tell the
      * flow-side resolver which end is ours, and name the instance of flow records that lack
      * it.  Borrowed, may be NULL. */

@@ -875,6 +875,68 @@ void vg_flows_free(struct vg_flows *fl)
     free(fl);
 }
 
+/* ---- the fleet, for the DNS generator ------------------------------------------------------- */
+
+static const char *const role_names[R_COUNT] = {
+    [R_WEB] = "web",       [R_APP] = "app",   [R_DB] = "db",         [R_BASTION] = "bastion",
+    [R_WORKER] = "worker", [R_MAIL] = "mail", [R_NOTIFY] = "notify", [R_BACKUP] = "backup",
+    [R_IOT] = "iot",       [R_DC] = "dc",     [R_WIN] = "win",       [R_EMR] = "emr",
+    [R_SEARCH] = "search", [R_WEB6] = "web6", [R_ETL] = "etl",
+};
+
+unsigned vg_flows_instance_count(const struct vg_flows *fl, unsigned ai)
+{
+    return fl->acct[ai].n_inst;
+}
+
+void vg_flows_instance_at(const struct vg_flows *fl, unsigned ai, unsigned i,
+                          struct vg_flows_instance *out)
+{
+    const struct facct *a = &fl->acct[ai];
+    const struct inst *in = &a->inst[i];
+    const struct role_def *rd = &roles[in->role];
+    unsigned n_dc = a->role_first[R_DC + 1] - a->role_first[R_DC];
+    bool uses_dc = false;
+    for (unsigned k = 0; k < MAX_KINDS && rd->kinds[k].weight; k++)
+        uses_dc |= rd->kinds[k].kind == K_DNS_DC;
+    *out = (struct vg_flows_instance){
+        .id = in->id,
+        .role = role_names[in->role],
+        .vpc_id = a->vpc[in->vpc].id,
+        .region = a->vpc[in->vpc].region,
+        .ip = (uint32_t)in->ip.addr[0] << 24 | (uint32_t)in->ip.addr[1] << 16 |
+              (uint32_t)in->ip.addr[2] << 8 | in->ip.addr[3],
+        .launch_s = in->launch_s,
+        .vpc = in->vpc,
+        .via = uses_dc && n_dc ? a->by_role[a->role_first[R_DC] + i % n_dc] : i,
+    };
+}
+
+void vg_flows_c2_beacon(const struct vg_flows *fl, unsigned ai, unsigned *inst_out,
+                        uint32_t *ip_out, unsigned *day_out, uint32_t *start_s_out)
+{
+    const struct facct *a = &fl->acct[ai];
+    for (size_t row = 0; row < N_SCENS; row++) {
+        const struct scen *sc = &scens[row];
+        if (sc->remote != RM_LIST || sc->list != L_C2 || sc->in)
+            continue;
+        *inst_out = a->row_inst[row];
+        *ip_out = fl->lists[L_C2][ai % list_defs[L_C2].count];
+        *day_out = sc->day;
+        *start_s_out = (uint32_t)sc->at * 60;
+        return;
+    }
+    VG_BUG("the flow scenarios have no C&C beacon");
+}
+
+uint32_t vg_flows_listed_ip(const struct vg_flows *fl, const char *file, unsigned k)
+{
+    for (unsigned l = 0; l < L_COUNT; l++)
+        if (strcmp(list_defs[l].file, file) == 0)
+            return fl->lists[l][k % list_defs[l].count];
+    VG_BUG("no sample list '%s'", file);
+}
+
 /* ---- sample lists ---------------------------------------------------------------------------- */
 
 int vg_flows_write_lists(const struct vg_flows *fl, const char *date)

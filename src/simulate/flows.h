@@ -53,6 +53,34 @@ int vg_flows_write_lists(const struct vg_flows *fl, const char *date);
 /* With attacks: the trusted-list lines the flow near misses need, appended to o. */
 void vg_flows_put_trusted(const struct vg_flows *fl, struct vg_sim_sink *o);
 
+/* An instance of an account's fleet as the DNS generator (dns.c) sees it; the strings are the
+ * generator's and live as long as it. */
+struct vg_flows_instance {
+    const char *id;     /* i-... */
+    const char *role;   /* "web", "app", "db", "worker", "dc"...: what it looks up */
+    const char *vpc_id; /* the VPC whose Resolver query log records its lookups */
+    const char *region;
+    uint32_t ip;      /* private IPv4, host order */
+    int64_t launch_s; /* seconds after the first day's midnight */
+    unsigned vpc;     /* 0: the home-region VPC, 1: the data VPC */
+    unsigned via;     /* the instance whose address the Resolver sees: itself, or the domain
+                       * controller it sends its DNS to */
+};
+
+/* Instances of account ai, and instance i of them. */
+unsigned vg_flows_instance_count(const struct vg_flows *fl, unsigned ai);
+void vg_flows_instance_at(const struct vg_flows *fl, unsigned ai, unsigned i,
+                          struct vg_flows_instance *out);
+/* With attacks: the C&C beacon scenario of account ai, its instance's index and the address it
+ * calls from start_s (seconds after the midnight of day `day`), so that DNS can resolve that
+ * address first. */
+void vg_flows_c2_beacon(const struct vg_flows *fl, unsigned ai, unsigned *inst_out,
+                        uint32_t *ip_out, unsigned *day_out, uint32_t *start_s_out);
+
+/* Address k (modulo its length) of the sample list written as intel/<file> ("c2-ips.txt",
+ * "mining-pools.txt", "sinkholes.txt", "drop-points.txt", "scanners.txt"); attacks only. */
+uint32_t vg_flows_listed_ip(const struct vg_flows *fl, const char *file, unsigned k);
+
 /* One day of account ai's flow logs (day index `day`, starting at day_ms, midnight UTC) into
  * the pool; counts go to st's flow_* fields.  VG_OK, VG_ENOMEM or a writer failure. */
 int vg_flows_write_day(struct vg_flows *fl, struct vg_sim_pool *pool, unsigned ai, int64_t day,

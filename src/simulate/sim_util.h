@@ -1,8 +1,8 @@
 /*
  * What the generators behind `vigil simulate` share (simulate.c writes CloudTrail, flows.c VPC
- * Flow Logs): the deterministic random stream, an output buffer that remembers its first
- * failure, the pool of writer threads that gzips finished objects into the output folder, the
- * daily traffic curve, and small file and formatting helpers.
+ * Flow Logs, dns.c Route 53 Resolver query logs): the deterministic random stream, an output buffer
+ * that remembers its first failure, the pool of writer threads that gzips finished objects into the
+ * output folder, the daily traffic curve, and small file and formatting helpers.
  *
  * Determinism: nothing here reads the clock or depends on thread timing.  A generator hands a
  * finished object (its path and bytes) to the pool; the bytes written are a function of that
@@ -129,7 +129,7 @@ int vg_sim_mkdir_p(const char *dir);
  * the caller's key and data buffers to a writer and gives back an empty pair, so nothing is
  * allocated per file once the buffers have grown.  Not thread-safe: one generating thread.
  */
-enum vg_sim_stream { VG_SIM_CLOUDTRAIL, VG_SIM_FLOWS, VG_SIM_STREAM_COUNT };
+enum vg_sim_stream { VG_SIM_CLOUDTRAIL, VG_SIM_FLOWS, VG_SIM_DNS, VG_SIM_STREAM_COUNT };
 
 struct vg_sim_pool;
 

@@ -18,8 +18,9 @@
  * With attacks, the threat lists those scenarios call from are written too, as plain text under
  * <out>/intel/, beside AWSLogs rather than in it: `vigil scan <out>/AWSLogs` reads only logs.
  *
- * The same accounts' VPC Flow Logs come from flows.c, day by day after each account's CloudTrail;
- * the writer pool, the random stream and the day's traffic curve are shared (sim_util.h).
+ * The same accounts' VPC Flow Logs come from flows.c and their Route 53 Resolver query logs from
+ * dns.c (whose instances are the flow fleet's), day by day after each account's CloudTrail; the
+ * writer pool, the random stream and the day's traffic curve are shared (sim_util.h).
  */
 #include "simulate/simulate.h"
 
@@ -27,6 +28,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "simulate/dns.h"
 #include "simulate/flows.h"
 #include "simulate/sim_util.h"
 
@@ -849,7 +851,8 @@ struct gen {
     struct vg_buf key;      /* the file being built, relative to out_dir */
     struct vg_buf prev_key; /* the previous digest's */
     struct vg_sim_pool *pool;
-    struct vg_flows *flows; /* NULL without flow logs */
+    struct vg_flows *flows; /* the fleet; NULL without flow or query logs */
+    struct vg_dns_sim *dns; /* NULL without query logs */
     struct vg_flows_account *flow_accts;
     int64_t day; /* index of the day being generated */
     int64_t day_ms;
@@ -2196,6 +2199,8 @@ static int write_lists(struct gen *g, struct vg_sim_rng *r, int64_t day0_ms)
     }
     if (g->flows)
         rc = vg_flows_write_lists(g->flows, date);
+    if (rc == VG_OK && g->dns)
+        rc = vg_dns_sim_write_lists(g->dns, date);
 out:
     vg_buf_release(&o.b);
     vg_buf_release(&path);
@@ -2525,12 +2530,13 @@ void vg_simulate_opts_init(struct vg_simulate_opts *opts)
     opts->days = 1;
     opts->events_per_day = 20000;
     opts->flows_per_day = 200000;
+    opts->dns_per_day = 50000;
     opts->seed = 1;
     opts->start_ms = vg_time_days_from_civil(2026, 11, 1) * VG_SIM_DAY_MS;
 }
 
-/* The flow generator for the accounts just made: their ids, home region, and a second region
- * of theirs for the custom-format flow log. */
+/* The flow generator's fleets for the accounts just made (their ids, home region, and a second
+ * region of theirs for the custom-format flow log), and the query log generator over them. */
 static int flows_start(struct gen *g)
 {
     const struct vg_simulate_opts *opts = g->opts;
@@ -2545,13 +2551,20 @@ static int flows_start(struct gen *g)
                                        region_names[a->slot_region[1]], a->tz_windows };
     }
     g->flows = vg_flows_new(opts, g->flow_accts, opts->accounts, &intel);
-    return g->flows ? VG_OK : VG_ENOMEM;
+    if (!g->flows)
+        return VG_ENOMEM;
+    if (opts->dns_per_day &&
+        !(g->dns = vg_dns_sim_new(opts, g->flow_accts, opts->accounts, g->flows)))
+        return VG_ENOMEM;
+    return VG_OK;
 }
 
 int vg_simulate_run(const struct vg_simulate_opts *opts, struct vg_simulate_stats *out)
 {
     static const int levels[VG_SIM_STREAM_COUNT] = {
-        [VG_SIM_CLOUDTRAIL] = GZIP_LEVEL, [VG_SIM_FLOWS] = VG_FLOWS_GZIP_LEVEL
+        [VG_SIM_CLOUDTRAIL] = GZIP_LEVEL,
+        [VG_SIM_FLOWS] = VG_FLOWS_GZIP_LEVEL,
+        [VG_SIM_DNS] = VG_DNS_SIM_GZIP_LEVEL,
     };
     int rc = VG_OK;
     bool pool_up = false;
@@ -2563,9 +2576,10 @@ int vg_simulate_run(const struct vg_simulate_opts *opts, struct vg_simulate_stat
     }
     g->opts = opts;
     if (!opts->out_dir || !opts->out_dir[0] || opts->accounts == 0 || opts->principals == 0 ||
-        (opts->target_bytes && opts->events_per_day == 0 && opts->flows_per_day == 0)) {
+        (opts->target_bytes && opts->events_per_day == 0 && opts->flows_per_day == 0 &&
+         opts->dns_per_day == 0)) {
         vg_log_error("simulate: need an output folder, at least one account and principal, "
-                     "and events or flows for a byte target");
+                     "and events, flows or queries for a byte target");
         rc = VG_EUSAGE;
         goto out;
     }
@@ -2600,18 +2614,20 @@ int vg_simulate_run(const struct vg_simulate_opts *opts, struct vg_simulate_stat
         for (unsigned i = 0; i < opts->accounts; i++)
             account_listed(&g->acct[i], i, &g->intel, &ir);
     }
-    if (opts->flows_per_day && (rc = flows_start(g)))
+    if ((opts->flows_per_day || opts->dns_per_day) && (rc = flows_start(g)))
         goto out;
     if (opts->attacks && (rc = write_lists(g, &ir, start)))
         goto out;
-    /* the baseline scenarios are on the second day, after a day of learning */
+    /* the baseline scenarios (flows) and new domains (DNS) are on the second day, after a day of
+     * learning */
     uint64_t days = opts->attacks && g->flows && opts->days < 2 ? 2 : opts->days;
     /* without events or attacks there is no CloudTrail, not even digests */
     bool trail = opts->events_per_day || opts->attacks;
     for (g->day = 0;
          (uint64_t)g->day < days ||
          (opts->target_bytes &&
-          g->st.bytes_uncompressed + g->st.flow_bytes_uncompressed < opts->target_bytes);
+          g->st.bytes_uncompressed + g->st.flow_bytes_uncompressed + g->st.dns_bytes_uncompressed <
+              opts->target_bytes);
          g->day++) {
         char t[24];
         g->day_ms = start + g->day * VG_SIM_DAY_MS;
@@ -2621,8 +2637,11 @@ int vg_simulate_run(const struct vg_simulate_opts *opts, struct vg_simulate_stat
         for (unsigned i = 0; i < opts->accounts; i++) {
             if (trail && (rc = write_account_day(g, &g->acct[i], i)))
                 goto out;
-            if (g->flows &&
+            if (opts->flows_per_day &&
                 (rc = vg_flows_write_day(g->flows, g->pool, i, g->day, g->day_ms, &g->st)))
+                goto out;
+            if (g->dns &&
+                (rc = vg_dns_sim_write_day(g->dns, g->pool, i, g->day, g->day_ms, &g->st)))
                 goto out;
         }
     }
@@ -2634,6 +2653,7 @@ out:
         int prc = vg_sim_pool_finish(g->pool, gz);
         g->st.bytes_compressed = gz[VG_SIM_CLOUDTRAIL];
         g->st.flow_bytes_compressed = gz[VG_SIM_FLOWS];
+        g->st.dns_bytes_compressed = gz[VG_SIM_DNS];
         if (rc == VG_OK)
             rc = prc;
     }
@@ -2651,6 +2671,7 @@ out:
         if (g->acct)
             for (unsigned i = 0; i < opts->accounts; i++)
                 vg_buf_release(&g->acct[i].mallory.ident.b);
+        vg_dns_sim_free(g->dns);
         vg_flows_free(g->flows);
         free(g->flow_accts);
         free(g->pr);

@@ -1,8 +1,9 @@
 /*
- * The generator behind `vigil simulate`: realistic multi-account CloudTrail and VPC Flow Logs in
- * the S3 delivery layout, gzipped, with optional attack scenarios (one per implemented finding
- * type) and near-miss look-alikes.  Output is a pure function of the options (seeded PRNG, event
- * times from opts.start_ms): the same options write byte-identical files.
+ * The generator behind `vigil simulate`: realistic multi-account CloudTrail, VPC Flow Logs and
+ * Route 53 Resolver query logs in the S3 delivery layout, gzipped, with optional attack scenarios
+ * (one per implemented finding type) and near-miss look-alikes.  Output is a pure function of the
+ * options (seeded PRNG, event times from opts.start_ms): the same options write byte-identical
+ * files.
  */
 #ifndef VG_SIMULATE_SIMULATE_H
 #define VG_SIMULATE_SIMULATE_H
@@ -14,6 +15,16 @@ struct vg_simulate_flow_scenario {
     const char *account_id;
     const char *region;
     const char *interface_id; /* eni-...: what findings on it name */
+    const char *instance_id;
+    const char *type; /* the finding type it must raise; NULL for a near miss (none may) */
+    const char *what; /* plain words */
+    unsigned day;     /* 0 is the first day */
+};
+
+/* A DNS attack scenario or near miss: the instance whose queries carry it. */
+struct vg_simulate_dns_scenario {
+    const char *account_id;
+    const char *vpc_id;
     const char *instance_id;
     const char *type; /* the finding type it must raise; NULL for a near miss (none may) */
     const char *what; /* plain words */
@@ -34,13 +45,19 @@ struct vg_simulate_opts {
     uint64_t flows_per_day;  /* flow log records per account and day, about; default 200000,
                               * 0 for no flow logs.  With attacks and flow logs, at least two
                               * days are written: the baseline scenarios need a day of learning */
+    uint64_t dns_per_day;    /* Route 53 Resolver queries per account and day, about; default
+                              * 50000, 0 for no query logs.  With attacks and query logs, at
+                              * least two days: a domain's newness needs a day of learning */
     /* Optional, for tests: called once per flow scenario and near miss (attacks only) when the
      * fleets are built; the strings are valid during the call. */
     void (*on_flow_scenario)(void *ctx, const struct vg_simulate_flow_scenario *s);
-    void *scenario_ctx;
+    /* Optional, for tests: the same for DNS scenarios and near misses. */
+    void (*on_dns_scenario)(void *ctx, const struct vg_simulate_dns_scenario *s);
+    void *scenario_ctx; /* passed to both */
 };
 
-/* CloudTrail (files, events, ...) and flow logs (flow_*) are counted apart. */
+/* CloudTrail (files, events, ...), flow logs (flow_*) and DNS query logs (dns_*) are counted
+ * apart. */
 struct vg_simulate_stats {
     uint64_t files;
     uint64_t events;
@@ -52,7 +69,12 @@ struct vg_simulate_stats {
     uint64_t flow_bytes_uncompressed;
     uint64_t flow_bytes_compressed;
     uint64_t flow_attacks; /* records of attack scenarios and near misses */
-    unsigned days;         /* written */
+    uint64_t dns_files;
+    uint64_t dns_queries;
+    uint64_t dns_bytes_uncompressed;
+    uint64_t dns_bytes_compressed;
+    uint64_t dns_attacks; /* queries of attack scenarios and near misses */
+    unsigned days;        /* written */
 };
 
 void vg_simulate_opts_init(struct vg_simulate_opts *opts);

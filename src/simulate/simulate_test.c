@@ -1,15 +1,18 @@
 /* Unit tests for simulate/: the same options write the same bytes, the S3 layouts are
- * CloudTrail's and VPC Flow Logs', every CloudTrail object is gzipped JSON in the shape AWS
- * delivers and every flow log object a header and records of its fields, the attack scenarios
- * and the sample threat lists appear when (and only when) they are asked for, the lists load and
- * match exactly the scenarios meant to call from them, and scanning the flow logs gives each
- * flow scenario's finding on its instance and nothing anywhere else. */
+ * CloudTrail's, VPC Flow Logs' and Route 53 Resolver query logs', every CloudTrail object is
+ * gzipped JSON in the shape AWS delivers, every flow log object a header and records of its
+ * fields and every query log object JSON lines with Resolver query logging's fields, the attack
+ * scenarios and the sample threat lists appear when (and only when) they are asked for, the
+ * lists load and match exactly the scenarios meant to call from them, and scanning the flow and
+ * query logs gives each scenario's finding on its instance and nothing anywhere else. */
 #include "simulate/simulate.h"
 
 #include "core/err.h"
 #include "core/hash.h"
 #include "core/ip.h"
+#include "core/time.h"
 #include "detect/detect.h"
+#include "enrich/intel_builtin.h"
 #include "enrich/intel_load.h"
 #include "findings/catalog.h"
 #include "pipeline/scan.h"
@@ -152,6 +155,7 @@ static void small_opts(struct vg_simulate_opts *o, const char *dir, bool attacks
     o->principals = 12;
     o->events_per_day = 3000;
     o->flows_per_day = 0;
+    o->dns_per_day = 0;
     o->seed = 42;
     o->attacks = attacks;
 }
@@ -190,6 +194,11 @@ static bool is_trail(const struct file *f)
 static bool is_flow(const struct file *f)
 {
     return strncmp(f->rel, "AWSLogs/", 8) == 0 && strstr(f->rel, "/vpcflowlogs/") != NULL;
+}
+
+static bool is_dns(const struct file *f)
+{
+    return strncmp(f->rel, "AWSLogs/", 8) == 0 && strstr(f->rel, "/vpcdnsquerylogs/") != NULL;
 }
 
 static bool is_log(const struct file *f)
@@ -256,6 +265,7 @@ static void test_simulate_deterministic(void **state)
 
     small_opts(&o, t1.out, true);
     o.flows_per_day = 4000;
+    o.dns_per_day = 2000;
     assert_int_equal(vg_simulate_run(&o, &s1), VG_OK);
     o.out_dir = t2.out;
     assert_int_equal(vg_simulate_run(&o, &s2), VG_OK);
@@ -270,7 +280,8 @@ static void test_simulate_deterministic(void **state)
     load_tree(&b, t2.out);
     load_tree(&c, t3.out);
     assert_int_equal(a.n, b.n);
-    uint64_t bytes = 0, trail_files = 0, flow_bytes = 0, flow_files = 0;
+    uint64_t bytes = 0, trail_files = 0, flow_bytes = 0, flow_files = 0, dns_bytes = 0,
+             dns_files = 0;
     for (size_t i = 0; i < a.n; i++) {
         assert_string_equal(a.files[i].rel, b.files[i].rel);
         assert_int_equal(a.files[i].len, b.files[i].len);
@@ -282,14 +293,20 @@ static void test_simulate_deterministic(void **state)
         } else if (is_flow(&a.files[i])) {
             flow_bytes += a.files[i].len;
             flow_files++;
+        } else if (is_dns(&a.files[i])) {
+            dns_bytes += a.files[i].len;
+            dns_files++;
         }
     }
-    /* the stats count CloudTrail and flow log objects apart; the threat lists come on top */
+    /* the stats count CloudTrail, flow and query log objects apart; the threat lists (IP and
+     * domain lists) come on top */
     assert_int_equal(trail_files, s1.files);
     assert_int_equal(flow_files, s1.flow_files);
-    assert_int_equal(a.n, s1.files + s1.flow_files + 9);
+    assert_int_equal(dns_files, s1.dns_files);
+    assert_int_equal(a.n, s1.files + s1.flow_files + s1.dns_files + 9 + 10);
     assert_int_equal(bytes, s1.bytes_compressed);
     assert_int_equal(flow_bytes, s1.flow_bytes_compressed);
+    assert_int_equal(dns_bytes, s1.dns_bytes_compressed);
     /* another seed is another world: other account ids, so other paths */
     assert_string_not_equal(a.files[0].rel, c.files[0].rel);
 
@@ -568,6 +585,37 @@ static const struct {
       VG_INTEL_FEED_CURATED, 30, 0 },
 };
 
+/* The domain lists of the DNS scenarios (written with query logs and attacks), as the help says
+ * to load them; categories by name, as --list-category takes them. */
+static const struct {
+    const char *file;
+    enum vg_intel_list_kind kind;
+    enum vg_intel_feed feed;
+    const char *category;
+    uint64_t domains;
+} dns_lists[] = {
+    { "c2-domains.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "c2", 4 },
+    { "mining-domains.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "cryptocurrency", 2 },
+    { "blackhole-domains.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "blackhole", 2 },
+    { "drop-point-domains.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "droppoint", 2 },
+    { "dga-domains.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "dga", 3 },
+    { "driveby-domains.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "driveby", 2 },
+    { "phishing-domains.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED, "phishing", 2 },
+    { "custom-domains.txt", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, "auto", 2 },
+    { "trusted-domains.txt", VG_INTEL_TRUSTED, VG_INTEL_FEED_CUSTOM, "auto", 1 },
+    { "suspicious-domains.txt", VG_INTEL_THREAT, VG_INTEL_FEED_REPUTATION, "suspicious", 2 },
+};
+
+static void load_one(struct vg_intel_builder *b, struct vg_input *in, struct vg_diag *diag,
+                     const char *out, const char *file, enum vg_intel_list_kind kind,
+                     enum vg_intel_feed feed, enum vg_intel_category category)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "%s/intel/%s", out, file);
+    struct vg_intel_source src = { NULL, path, kind, feed, NULL, category };
+    assert_int_equal(vg_intel_load(b, &src, in, diag, NULL), VG_OK);
+}
+
 /* Every sample list of the run in out, loaded as the help says. */
 static struct vg_intel *load_sample_lists(const char *out)
 {
@@ -577,14 +625,19 @@ static struct vg_intel *load_sample_lists(const char *out)
     assert_non_null(b);
     assert_int_equal(vg_input_init(&in), VG_OK);
     vg_diag_init(&diag, 4, NULL, NULL);
-    for (size_t i = 0; i < VG_ARRAY_LEN(sample_lists); i++) {
-        char path[160];
-        snprintf(path, sizeof(path), "%s/intel/%s", out, sample_lists[i].file);
-        struct vg_intel_source src = {
-            NULL, path, sample_lists[i].kind, sample_lists[i].feed, NULL, sample_lists[i].category
-        };
-        assert_int_equal(vg_intel_load(b, &src, &in, &diag, NULL), VG_OK);
+    for (size_t i = 0; i < VG_ARRAY_LEN(sample_lists); i++)
+        load_one(b, &in, &diag, out, sample_lists[i].file, sample_lists[i].kind,
+                 sample_lists[i].feed, sample_lists[i].category);
+    char path[160];
+    snprintf(path, sizeof(path), "%s/intel/%s", out, dns_lists[0].file);
+    for (size_t i = 0; i < VG_ARRAY_LEN(dns_lists) && access(path, F_OK) == 0; i++) {
+        enum vg_intel_category cat;
+        assert_true(vg_intel_category_parse(vg_str_from(dns_lists[i].category), &cat));
+        load_one(b, &in, &diag, out, dns_lists[i].file, dns_lists[i].kind, dns_lists[i].feed, cat);
     }
+    /* what `vigil scan` adds unless told not to: the GuardDuty tester's names */
+    if (access(path, F_OK) == 0)
+        assert_int_equal(vg_intel_builtin_add(b), VG_OK);
     if (diag.total)
         fail_msg("%" PRIu64 " complaints loading the lists, last: %s", diag.total, diag.last);
     vg_input_release(&in);
@@ -593,22 +646,22 @@ static struct vg_intel *load_sample_lists(const char *out)
     return intel;
 }
 
-/* Per account, which calls come from a listed address: "<feed>:<eventName>", trusted ones as
- * "trusted:<eventName>". */
+/* Per account, which calls come from a listed address: "<feed>:<eventName>" (custom, curated or
+ * tor), trusted ones as "trusted:<eventName>". */
 static const char *const listed_calls[] = {
-    "0:ListAttachedUserPolicies",
-    "0:CreateAccessKey",
-    "0:ListObjects",
-    "0:PutObject",
-    "1:DescribeInstances",
-    "1:CreateAccessKey",
-    "1:ListObjects",
-    "1:GetObject",
-    "1:PutObject",
-    "2:ListUsers",
-    "2:CreateUser",
-    "2:ListObjects",
-    "2:GetObject",
+    "custom:ListAttachedUserPolicies",
+    "custom:CreateAccessKey",
+    "custom:ListObjects",
+    "custom:PutObject",
+    "curated:DescribeInstances",
+    "curated:CreateAccessKey",
+    "curated:ListObjects",
+    "curated:GetObject",
+    "curated:PutObject",
+    "tor:ListUsers",
+    "tor:CreateUser",
+    "tor:ListObjects",
+    "tor:GetObject",
     "trusted:ListRoles",
 };
 
@@ -645,7 +698,11 @@ static void match_records(const struct vg_intel *intel, const char *text, struct
         if (m.trusted)
             snprintf(key, sizeof(key), "trusted:%s", name);
         else
-            snprintf(key, sizeof(key), "%d:%s", (int)m.hits[0].list->feed, name);
+            snprintf(key, sizeof(key), "%s:%s",
+                     m.hits[0].list->feed == VG_INTEL_FEED_CUSTOM    ? "custom"
+                     : m.hits[0].list->feed == VG_INTEL_FEED_CURATED ? "curated"
+                                                                     : "tor",
+                     name);
         size_t a = 0;
         while (a < 2 && seen->account[a][0] && strcmp(seen->account[a], acct) != 0)
             a++;
@@ -926,7 +983,7 @@ static struct vg_scan *scan_run(const char *out, struct vg_intel *intel,
     assert_int_equal(vg_scan_path(scan, path), VG_OK);
     const struct vg_scan_stats *ss = vg_scan_stats(scan);
     assert_int_equal(ss->parse.bad_records, 0);
-    assert_int_equal(ss->parse.events, st->events + st->flow_records);
+    assert_int_equal(ss->parse.events, st->events + st->flow_records + st->dns_queries);
     assert_int_equal(vg_scan_state_evictions(scan), 0);
     return scan;
 }
@@ -1008,8 +1065,8 @@ static void test_simulate_flow_scenarios(void **state)
 #undef PROBLEM
 }
 
-/* Three days of background in every flow detector: not one finding. */
-static void test_simulate_flow_background_quiet(void **state)
+/* Three days of background flow and query logs in every detector: not one finding. */
+static void test_simulate_background_quiet(void **state)
 {
     (void)state;
     struct tmp t;
@@ -1021,16 +1078,237 @@ static void test_simulate_flow_background_quiet(void **state)
     o.days = 3;
     o.events_per_day = 0;
     o.flows_per_day = 150000;
+    o.dns_per_day = 50000;
     assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
     struct vg_scan *scan = scan_run(t.out, NULL, &st);
     size_t n;
     const struct vg_finding *const *fs = vg_findings_sorted(vg_scan_findings(scan), &n);
     for (size_t i = 0; i < n; i++)
-        print_message("background finding: %s on %s\n", vg_catalog[fs[i]->type].name,
-                      fs[i]->interface_id ? fs[i]->interface_id : "-");
+        print_message("background finding: %s on %s (%s)\n", vg_catalog[fs[i]->type].name,
+                      fs[i]->interface_id ? fs[i]->interface_id : "-",
+                      fs[i]->instance_id ? fs[i]->instance_id : "-");
     assert_int_equal(n, 0);
     vg_scan_free(scan);
     rm_rf(t.root);
+}
+
+/* AWSLogs/<acct>/vpcdnsquerylogs/<vpc-id>/YYYY/MM/DD/<acct>_vpcdnsquerylogs_<vpc-id>_
+ * YYYYMMDDTHHMMZ_<8 hex>.log.gz, the folder date being the file's; the time it is named after
+ * (the end of its window) goes to end_ms_out. */
+static bool dns_path_ok(const char *p, int64_t *end_ms_out)
+{
+    char acct[16], vpc[32], y[8], m[4], d[4], acct2[16], vpc2[32], ymd[12], hm[8], tag[12];
+    int end = -1;
+    sscanf(p,
+           "AWSLogs/%15[0-9]/vpcdnsquerylogs/%31[a-z0-9-]/%7[0-9]/%3[0-9]/%3[0-9]/"
+           "%15[0-9]_vpcdnsquerylogs_%31[a-z0-9-]_%11[0-9]T%7[0-9]Z_%11[0-9a-f].log.gz%n",
+           acct, vpc, y, m, d, acct2, vpc2, ymd, hm, tag, &end);
+    if (end < 0 || p[end] != '\0')
+        return false;
+    char iso[32];
+    snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2sT%.2s:%.2s:00Z", ymd, ymd + 4, ymd + 6, hm, hm + 2);
+    if (!vg_time_parse_iso(vg_str_from(iso), end_ms_out))
+        return false;
+    char date[16];
+    snprintf(date, sizeof(date), "%s%s%s", y, m, d);
+    return all_of(acct, 12, DIGITS) && strcmp(acct, acct2) == 0 && strcmp(vpc, vpc2) == 0 &&
+           strncmp(vpc, "vpc-0", 5) == 0 && strcmp(date, ymd) == 0 && strlen(hm) == 4 &&
+           strlen(tag) == 8;
+}
+
+struct dns_census {
+    uint64_t files, queries, bytes;
+    uint64_t nxdomain, ptr, aaaa, cname, mx, internal;
+};
+
+/* Every line of a query log object: the fields of Resolver query logging in its order. */
+static void check_dns_file(const struct file *f, struct dns_census *c)
+{
+    static const char *const keys[] = { "version",    "account_id",      "region",
+                                        "vpc_id",     "query_timestamp", "query_name",
+                                        "query_type", "query_class",     "rcode",
+                                        "answers",    "srcaddr",         "srcport",
+                                        "transport",  "srcids" };
+    int64_t end_ms;
+    if (!dns_path_ok(f->rel, &end_ms))
+        fail_msg("bad query log path '%s'", f->rel);
+    size_t len;
+    char *text = gunzip(f, &len);
+    assert_true(len > 0 && text[len - 1] == '\n');
+    for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+        json_error_t jerr;
+        json_t *r = json_loadb(line, (size_t)(nl - line), 0, &jerr);
+        if (!r)
+            fail_msg("%s: not JSON: %s", f->rel, jerr.text);
+        assert_int_equal(json_object_size(r), VG_ARRAY_LEN(keys));
+        const char *at = line;
+        for (size_t k = 0; k < VG_ARRAY_LEN(keys); k++) {
+            char quoted[40];
+            snprintf(quoted, sizeof(quoted), "\"%s\":", keys[k]);
+            const char *p = strstr(at, quoted);
+            if (!p || p > nl)
+                fail_msg("%s: '%s' missing or out of order", f->rel, keys[k]);
+            at = p;
+        }
+        const char *name = json_string_value(json_object_get(r, "query_name"));
+        assert_true(name[0] && name[strlen(name) - 1] == '.');
+        int64_t ts;
+        assert_true(vg_time_parse_iso(
+            vg_str_from(json_string_value(json_object_get(r, "query_timestamp"))), &ts));
+        /* in the five minutes the object is named after (a boot burst may run on a little) */
+        assert_true(ts < end_ms + 300000 && ts >= end_ms - 300000);
+        assert_string_equal(json_string_value(json_object_get(r, "query_class")), "IN");
+        assert_true(
+            strncmp(json_string_value(json_object_get(json_object_get(r, "srcids"), "instance")),
+                    "i-0", 3) == 0);
+        const char *type = json_string_value(json_object_get(r, "query_type"));
+        const char *rcode = json_string_value(json_object_get(r, "rcode"));
+        c->nxdomain += strcmp(rcode, "NXDOMAIN") == 0;
+        c->ptr += strcmp(type, "PTR") == 0;
+        c->aaaa += strcmp(type, "AAAA") == 0;
+        c->mx += strcmp(type, "MX") == 0;
+        c->internal += strstr(name, ".internal.") != NULL;
+        size_t i;
+        json_t *ans;
+        json_array_foreach(json_object_get(r, "answers"), i, ans)
+        {
+            assert_string_equal(json_string_value(json_object_get(ans, "Class")), "IN");
+            c->cname += strcmp(json_string_value(json_object_get(ans, "Type")), "CNAME") == 0;
+        }
+        json_decref(r);
+        c->queries++;
+    }
+    c->files++;
+    c->bytes += len;
+    free(text);
+}
+
+static void test_simulate_dns_logs(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    struct tree tr;
+    struct dns_census c = { 0 };
+    tmp_make(&t);
+    small_opts(&o, t.out, false);
+    o.events_per_day = 0;
+    o.dns_per_day = 20000;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    load_tree(&tr, t.out);
+    for (size_t i = 0; i < tr.n; i++) {
+        assert_true(is_dns(&tr.files[i])); /* no flow logs asked for, no CloudTrail */
+        check_dns_file(&tr.files[i], &c);
+    }
+    assert_int_equal(c.files, st.dns_files);
+    assert_int_equal(c.queries, st.dns_queries);
+    assert_int_equal(c.bytes, st.dns_bytes_uncompressed);
+    /* about dns_per_day, plus every instance's boot burst */
+    assert_true(c.queries >= 2 * 20000 && c.queries < 2 * 20000 * 13 / 10);
+    assert_true(c.nxdomain > 0 && c.nxdomain < c.queries / 20);
+    assert_true(c.ptr > 0 && c.aaaa > 0 && c.cname > 0 && c.mx > 0 && c.internal > 0);
+    assert_int_equal(st.dns_attacks, 0);
+    tree_release(&tr);
+    rm_rf(t.root);
+}
+
+/* The DNS scenarios of a run, as reported. */
+struct dns_row {
+    char account[16], instance[32], type[80], what[200];
+    unsigned day;
+};
+
+struct dns_manifest {
+    struct dns_row rows[128];
+    size_t n;
+};
+
+static void on_dns_scenario(void *ctx, const struct vg_simulate_dns_scenario *s)
+{
+    struct dns_manifest *m = ctx;
+    assert_true(m->n < VG_ARRAY_LEN(m->rows));
+    struct dns_row *r = &m->rows[m->n++];
+    snprintf(r->account, sizeof(r->account), "%s", s->account_id);
+    snprintf(r->instance, sizeof(r->instance), "%s", s->instance_id);
+    snprintf(r->type, sizeof(r->type), "%s", s->type ? s->type : "");
+    snprintf(r->what, sizeof(r->what), "%s", s->what);
+    r->day = s->day;
+}
+
+/* Every DNS type fires on its scenario's instance (those some detector of this build emits);
+ * a near miss's instance, and every instance of the background, gets no DNS finding. */
+static void test_simulate_dns_scenarios(void **state)
+{
+    (void)state;
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    struct dns_manifest m = { .n = 0 };
+    char problems[8192] = "";
+    size_t plen = 0;
+#define PROBLEM(...)                                                                               \
+    (plen += (size_t)snprintf(problems + plen,                                                     \
+                              plen < sizeof(problems) ? sizeof(problems) - plen : 0, __VA_ARGS__))
+    tmp_make(&t);
+    small_opts(&o, t.out, true);
+    o.flows_per_day = 20000; /* the C&C beacon resolves before it connects */
+    o.dns_per_day = 30000;
+    o.on_dns_scenario = on_dns_scenario;
+    o.scenario_ctx = &m;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    assert_int_equal(st.days, 2); /* new domains need a day of learning */
+    assert_true(m.n > 2 * 30);
+    assert_true(st.dns_attacks > 0);
+
+    struct vg_intel *intel = load_sample_lists(t.out);
+    struct vg_scan *scan = scan_run(t.out, intel, &st);
+    size_t n;
+    const struct vg_finding *const *fs = vg_findings_sorted(vg_scan_findings(scan), &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct vg_finding *f = fs[i];
+        if (!(vg_catalog[f->type].sources & VG_FT_SRC_DNS))
+            continue;
+        bool fires = false, known = false;
+        const char *what = NULL;
+        for (size_t r = 0; r < m.n; r++)
+            if (f->instance_id && strcmp(m.rows[r].instance, f->instance_id) == 0 &&
+                strcmp(m.rows[r].account, f->account_id) == 0) {
+                known = true;
+                fires |= m.rows[r].type[0] != '\0';
+                what = m.rows[r].what;
+            }
+        if (!known)
+            PROBLEM("background instance %s got %s\n", f->instance_id ? f->instance_id : "-",
+                    vg_catalog[f->type].name);
+        else if (!fires)
+            PROBLEM("near miss \"%s\" (%s) got %s\n", what, f->instance_id,
+                    vg_catalog[f->type].name);
+    }
+    for (size_t r = 0; r < m.n; r++) {
+        const struct dns_row *row = &m.rows[r];
+        if (!row->type[0])
+            continue;
+        enum vg_finding_type type = vg_catalog_find(row->type);
+        if (type == VG_FT_COUNT || !type_detected(type)) {
+            print_message("skipped: no detector emits %s yet\n", row->type);
+            continue;
+        }
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = fs[i]->type == type && fs[i]->instance_id &&
+                   strcmp(fs[i]->instance_id, row->instance) == 0 &&
+                   strcmp(fs[i]->account_id, row->account) == 0;
+        if (!seen)
+            PROBLEM("\"%s\" (%s, day %u) did not give %s\n", row->what, row->instance, row->day + 1,
+                    row->type);
+    }
+    if (plen)
+        fail_msg("%s", problems);
+    vg_scan_free(scan);
+    vg_intel_free(intel);
+    rm_rf(t.root);
+#undef PROBLEM
 }
 
 static void test_simulate_rejects_bad_runs(void **state)
@@ -1073,7 +1351,9 @@ int main(void)
         cmocka_unit_test(test_simulate_target_bytes),
         cmocka_unit_test(test_simulate_flow_logs),
         cmocka_unit_test(test_simulate_flow_scenarios),
-        cmocka_unit_test(test_simulate_flow_background_quiet),
+        cmocka_unit_test(test_simulate_dns_logs),
+        cmocka_unit_test(test_simulate_dns_scenarios),
+        cmocka_unit_test(test_simulate_background_quiet),
         cmocka_unit_test(test_simulate_rejects_bad_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

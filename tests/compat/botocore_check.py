@@ -50,6 +50,11 @@ import botocore.session
 # vigil's additions that GuardDuty consumers ignore (findings/render.c): path -> reason.
 EXTENSIONS = {
     "service.evidence.logRecords": "references to the log records behind the finding",
+    # passive DNS (enrich/pdns.h): the names a remote address was the answer for; boto3 drops
+    # them, and the description carries the most recent one in words for such consumers
+    "service.action.networkConnectionAction.remoteIpDetails.passiveDns": "passive DNS names",
+    "service.action.awsApiCallAction.remoteIpDetails.passiveDns": "passive DNS names",
+    "service.action.portProbeAction.portProbeDetails.remoteIpDetails.passiveDns": "passive DNS",
     # GuardDuty's own field (guardduty-notes.md section 2), newer than the 2022 model that
     # Debian 12's python3-botocore 1.29 carries
     "service.evidence.threatIntelligenceDetails.threatFileSha256": "sha256 of the matching list file",
