@@ -188,13 +188,25 @@ enum vg_dns_firewall_action {
     VG_DNS_FW_OTHER, /* see firewall_rule_action */
 };
 
+/* One element of a record's answers[]: slices borrowed from the record, as logged (rdata of CNAME
+ * and PTR answers keeps its case and trailing dot: normalise it with
+ * vg_route53_name_normalise). */
+struct vg_dns_answer {
+    struct vg_str rdata;
+    struct vg_str type_text;
+    struct vg_str class_text;
+    uint16_t type;   /* RR type number of type_text; 0 when unknown */
+    struct vg_ip ip; /* the address of an A/AAAA answer whose rdata is one; family 0 otherwise */
+};
+
 /* One Resolver query log record.  Absent fields are empty slices and zeros; account_id, region
  * and the event time (query_timestamp) are the common event fields.
  *
- * Answers are not copied into the event: `answers` is the record's borrowed JSON array (same
- * lifetime as ev->raw) and parse/route53.h's vg_route53_answer_next() walks it.  A fixed array
- * would have to cap the answers (a hostile or a round-robin name returns dozens) and would
- * grow struct vg_event, which every flow record clears; the walk allocates nothing either. */
+ * Answers are decoded once, by the parser, into an array in the batch's arena rather than into
+ * the event: a fixed array would have to cap them (a hostile or a round-robin name returns
+ * dozens) and would grow struct vg_event, which every flow record clears; and passive DNS, the
+ * rebinding rule and the reputation score all read them, so decoding per reader (an address
+ * parse per answer each time) was a tenth of a DNS scan. */
 struct vg_dns {
     struct vg_str version;
     struct vg_dns_name query;       /* query_name, normalised */
@@ -206,8 +218,8 @@ struct vg_dns {
     uint16_t query_class;           /* 1 = IN; 0 when unknown */
     uint16_t src_port;              /* srcport */
     enum vg_dns_rcode rcode;
-    const struct vg_json_value *answers; /* the answers array; NULL when absent or empty */
-    uint32_t answer_count;               /* elements of `answers` that are objects */
+    const struct vg_dns_answer *answers; /* answer_count of them; NULL when there are none */
+    uint32_t answer_count;               /* elements of answers[] that are objects */
     struct vg_ip src;                    /* srcaddr; family 0 when absent or not an address */
     struct vg_str transport;             /* "UDP", "TCP", "DoH" */
     struct vg_str vpc_id;                /* from the S3 key when the record has none */

@@ -18,7 +18,6 @@
 #include "detect/dns_rebind.h"
 
 #include "detect/dns_util.h"
-#include "parse/route53.h"
 
 static const struct vg_ip imds_v4 = { 4, { 169, 254, 169, 254 } };
 static const struct vg_ip imds_v6 = {
@@ -56,17 +55,16 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     const struct vg_dns *dns = &ev->dns;
     if (!dns->answers || !dns->query.text.len || is_metadata_name(dns->query.text))
         return;
-    const struct vg_json_value *it = NULL;
-    struct vg_dns_answer a;
-    bool hit = false;
-    while (!hit && vg_route53_answer_next(dns, &it, &a))
-        hit = a.ip.family && is_imds(&a.ip);
-    if (!hit)
+    const struct vg_dns_answer *a = NULL;
+    for (uint32_t i = 0; i < dns->answer_count && !a; i++)
+        if (dns->answers[i].ip.family && is_imds(&dns->answers[i].ip))
+            a = &dns->answers[i];
+    if (!a)
         return;
     char text[64], detail[160], additional[96];
-    vg_ip_format(&a.ip, text, sizeof(text));
+    vg_ip_format(&a->ip, text, sizeof(text));
     snprintf(detail, sizeof(detail), "The answer gave %s (%.*s record).", text,
-             (int)(a.type_text.len > 16 ? 16 : a.type_text.len), a.type_text.ptr);
+             (int)(a->type_text.len > 16 ? 16 : a->type_text.len), a->type_text.ptr);
     snprintf(additional, sizeof(additional), "\"answerAddress\":\"%s\"", text);
     struct vg_finding_dns action = vg_dns_action(ev);
     struct vg_finding_draft d =

@@ -56,7 +56,6 @@
 #include "detect/dns_intel.h"
 #include "detect/dns_util.h"
 #include "enrich/psl.h"
-#include "parse/route53.h"
 
 /* Answers looked up per query: a round-robin set of a dozen addresses is common, a hostile one
  * may hold hundreds; a sinkhole answers with one or two. */
@@ -336,12 +335,11 @@ static bool list_features(const struct vg_detect_env *env, struct vg_str name, s
 static void answer_feature(const struct vg_detect_env *env, const struct vg_event *ev,
                            struct score *s)
 {
-    const struct vg_json_value *it = NULL;
-    struct vg_dns_answer a;
     struct vg_intel_hit best = { 0 };
     struct vg_ip best_ip = { 0 };
     struct vg_intel_match m;
-    for (unsigned n = 0; n < MAX_ANSWERS && vg_route53_answer_next(&ev->dns, &it, &a); n++) {
+    for (uint32_t n = 0; n < MAX_ANSWERS && n < ev->dns.answer_count; n++) {
+        const struct vg_dns_answer a = ev->dns.answers[n];
         if (!a.ip.family || !vg_intel_match_ip(env->intel, &a.ip, &m) || m.trusted)
             continue;
         const struct vg_intel_hit *h = strongest(&m, false);

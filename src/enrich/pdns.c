@@ -14,7 +14,6 @@
 
 #include "core/hash.h"
 #include "core/keyed.h"
-#include "parse/route53.h"
 
 struct ip_key {
     uint8_t family;
@@ -142,14 +141,13 @@ void vg_pdns_learn(struct vg_pdns *p, const struct vg_event *ev)
         return;
     struct vg_str name = ev->dns.query.text;
     uint64_t hash = 0;
-    const struct vg_json_value *it = NULL;
-    struct vg_dns_answer a;
-    while (vg_route53_answer_next(&ev->dns, &it, &a)) {
-        if (!a.ip.family)
+    for (uint32_t i = 0; i < ev->dns.answer_count; i++) {
+        const struct vg_ip *ip = &ev->dns.answers[i].ip;
+        if (!ip->family)
             continue;
         if (!hash)
             hash = name_hash(p, name);
-        learn_answer(p, &a.ip, name, hash, ev->time_ms);
+        learn_answer(p, ip, name, hash, ev->time_ms);
     }
 }
 

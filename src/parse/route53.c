@@ -287,6 +287,27 @@ static void map_srcids(struct vg_parse_ctx *ctx, const struct vg_diag_loc *loc, 
     }
 }
 
+static void decode_answer(const struct vg_json_value *a, struct vg_dns_answer *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (const struct vg_json_value *v = vg_json_first(a); v; v = vg_json_next(a, v)) {
+        struct vg_str k = { v[-1].ptr, v[-1].len };
+        bool scalar = v->type == VG_JSON_STRING || v->type == VG_JSON_NUMBER;
+        if (!scalar)
+            continue;
+        if (vg_str_eq_lit(k, "Rdata"))
+            out->rdata = (struct vg_str){ v->ptr, v->len };
+        else if (vg_str_eq_lit(k, "Type"))
+            out->type_text = (struct vg_str){ v->ptr, v->len };
+        else if (vg_str_eq_lit(k, "Class"))
+            out->class_text = (struct vg_str){ v->ptr, v->len };
+    }
+    out->type = vg_route53_rr_type(out->type_text);
+    if ((out->type == 1 || out->type == 28) && vg_ip_parse(out->rdata, &out->ip) &&
+        out->ip.family != (out->type == 1 ? 4 : 6))
+        memset(&out->ip, 0, sizeof(out->ip));
+}
+
 static void map_answers(struct vg_parse_ctx *ctx, const struct vg_diag_loc *loc, const char *what,
                         const struct vg_json_value *v, struct vg_dns *dns)
 {
@@ -305,7 +326,20 @@ static void map_answers(struct vg_parse_ctx *ctx, const struct vg_diag_loc *loc,
             vg_diag_report(ctx->diag, VG_DIAG_FIELD, loc,
                            "%sfield 'answers[%" PRIu32 "]' is not an object; ignored", what, index);
     }
-    dns->answers = count ? v : NULL;
+    if (!count)
+        return;
+    struct vg_dns_answer *list = vg_arena_alloc(ctx->arena, count * sizeof(*list));
+    if (!list) {
+        vg_diag_report(ctx->diag, VG_DIAG_TOO_BIG, loc,
+                       "%sno memory left in the batch for %" PRIu32 " answers; ignored", what,
+                       count);
+        return;
+    }
+    uint32_t n = 0;
+    for (const struct vg_json_value *a = vg_json_first(v); a; a = vg_json_next(v, a))
+        if (a->type == VG_JSON_OBJECT)
+            decode_answer(a, &list[n++]);
+    dns->answers = list;
     dns->answer_count = count;
 }
 
@@ -442,36 +476,6 @@ bool vg_route53_map(struct vg_parse_ctx *ctx, const struct vg_json_value *rec,
     dns->query_class = rr_class(dns->query_class_text);
     dns->rcode = rcode_of(dns->rcode_text);
     dns->firewall_action = firewall_action_of(dns->firewall_rule_action);
-    return true;
-}
-
-bool vg_route53_answer_next(const struct vg_dns *dns, const struct vg_json_value **it,
-                            struct vg_dns_answer *out)
-{
-    const struct vg_json_value *a =
-        *it ? vg_json_next(dns->answers, *it) : vg_json_first(dns->answers);
-    while (a && a->type != VG_JSON_OBJECT)
-        a = vg_json_next(dns->answers, a);
-    *it = a;
-    if (!a)
-        return false;
-    memset(out, 0, sizeof(*out));
-    for (const struct vg_json_value *v = vg_json_first(a); v; v = vg_json_next(a, v)) {
-        struct vg_str k = { v[-1].ptr, v[-1].len };
-        bool scalar = v->type == VG_JSON_STRING || v->type == VG_JSON_NUMBER;
-        if (!scalar)
-            continue;
-        if (vg_str_eq_lit(k, "Rdata"))
-            out->rdata = (struct vg_str){ v->ptr, v->len };
-        else if (vg_str_eq_lit(k, "Type"))
-            out->type_text = (struct vg_str){ v->ptr, v->len };
-        else if (vg_str_eq_lit(k, "Class"))
-            out->class_text = (struct vg_str){ v->ptr, v->len };
-    }
-    out->type = vg_route53_rr_type(out->type_text);
-    if ((out->type == 1 || out->type == 28) && vg_ip_parse(out->rdata, &out->ip) &&
-        out->ip.family != (out->type == 1 ? 4 : 6))
-        memset(&out->ip, 0, sizeof(out->ip));
     return true;
 }
 

@@ -38,23 +38,4 @@ size_t vg_route53_name_normalise(struct vg_str in, char *out, size_t cap,
  * a decimal number; 0 when unknown or out of range. */
 uint16_t vg_route53_rr_type(struct vg_str text);
 
-/* One element of answers[]: slices borrowed from the record, as logged (rdata of CNAME and PTR
- * answers keeps its case and trailing dot: normalise with vg_route53_name_normalise). */
-struct vg_dns_answer {
-    struct vg_str rdata;
-    struct vg_str type_text;
-    struct vg_str class_text;
-    uint16_t type;   /* vg_route53_rr_type(type_text) */
-    struct vg_ip ip; /* the address of an A/AAAA answer whose rdata is one; family 0 otherwise */
-};
-
-/* Walk a DNS event's answers without allocating:
- *     const struct vg_json_value *it = NULL;
- *     struct vg_dns_answer a;
- *     while (vg_route53_answer_next(&ev->dns, &it, &a)) ...
- * `*it` starts NULL and is the cursor.  Elements that are not objects are skipped (the parser
- * reported them).  Valid while the event is (the answers are the record's JSON). */
-bool vg_route53_answer_next(const struct vg_dns *dns, const struct vg_json_value **it,
-                            struct vg_dns_answer *out);
-
 #endif

@@ -95,9 +95,8 @@ static void on_event(void *ctx, struct vg_event *ev)
     s->fw = d->firewall_action;
     s->src = d->src;
     s->answer_count = d->answer_count;
-    const struct vg_json_value *it = NULL;
-    struct vg_dns_answer a;
-    while (vg_route53_answer_next(d, &it, &a)) {
+    for (uint32_t i = 0; i < d->answer_count; i++) {
+        const struct vg_dns_answer a = d->answers[i];
         assert_true(s->answers_walked < MAX_ANSWERS);
         struct seen_answer *sa = &s->answers[s->answers_walked++];
         copy(sa->rdata, sizeof(sa->rdata), a.rdata);
