@@ -134,6 +134,17 @@ static int bad_value(const char *opt, const char *value)
     return 2;
 }
 
+/* The summary of one kind of log: its items, files, sizes and attack items. */
+static void report_stream(uint64_t items, const char *what, uint64_t files, uint64_t raw_bytes,
+                          uint64_t gz_bytes, uint64_t attacks, const char *attacks_what)
+{
+    fprintf(stderr,
+            "%" PRIu64 " %s in %" PRIu64 " files (%.1f MB uncompressed, %.1f MB gzipped), %" PRIu64
+            " %s\n",
+            items, what, files, (double)raw_bytes / 1048576.0, (double)gz_bytes / 1048576.0,
+            attacks, attacks_what);
+}
+
 int vg_cmd_simulate(int argc, char **argv)
 {
     enum {
@@ -243,26 +254,21 @@ int vg_cmd_simulate(int argc, char **argv)
                 rc == VG_EIO ? strerror(errno) : vg_strerror(rc));
         return 2;
     }
-    fprintf(stderr,
-            "simulate: wrote %u day%s to %s: %" PRIu64 " CloudTrail events in %" PRIu64
-            " files (%.1f MB uncompressed, %.1f MB gzipped), %" PRIu64 " attack events\n",
-            st.days, st.days == 1 ? "" : "s", opts.out_dir, st.events, st.files,
-            (double)st.bytes_uncompressed / 1048576.0, (double)st.bytes_compressed / 1048576.0,
-            st.attacks);
-    if (opts.flows_per_day)
-        fprintf(stderr,
-                "simulate: %" PRIu64 " flow log records in %" PRIu64
-                " files (%.1f MB uncompressed, %.1f MB gzipped), %" PRIu64
-                " attack and near-miss records\n",
-                st.flow_records, st.flow_files, (double)st.flow_bytes_uncompressed / 1048576.0,
-                (double)st.flow_bytes_compressed / 1048576.0, st.flow_attacks);
-    if (opts.dns_per_day)
-        fprintf(stderr,
-                "simulate: %" PRIu64 " DNS queries in %" PRIu64
-                " files (%.1f MB uncompressed, %.1f MB gzipped), %" PRIu64
-                " attack and near-miss queries\n",
-                st.dns_queries, st.dns_files, (double)st.dns_bytes_uncompressed / 1048576.0,
-                (double)st.dns_bytes_compressed / 1048576.0, st.dns_attacks);
+    fprintf(stderr, "simulate: wrote %u day%s to %s: ", st.days, st.days == 1 ? "" : "s",
+            opts.out_dir);
+    report_stream(st.events, "CloudTrail events", st.files, st.bytes_uncompressed,
+                  st.bytes_compressed, st.attacks, "attack events");
+    if (opts.flows_per_day) {
+        fputs("simulate: ", stderr);
+        report_stream(st.flow_records, "flow log records", st.flow_files,
+                      st.flow_bytes_uncompressed, st.flow_bytes_compressed, st.flow_attacks,
+                      "attack and near-miss records");
+    }
+    if (opts.dns_per_day) {
+        fputs("simulate: ", stderr);
+        report_stream(st.dns_queries, "DNS queries", st.dns_files, st.dns_bytes_uncompressed,
+                      st.dns_bytes_compressed, st.dns_attacks, "attack and near-miss queries");
+    }
     if (opts.attacks)
         fprintf(stderr, "simulate: sample threat lists in %s/intel (see 'vigil simulate --help')\n",
                 opts.out_dir);

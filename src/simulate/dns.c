@@ -39,7 +39,6 @@
 #include "core/err.h"
 #include "core/hash.h"
 
-#define ID_CAP 32
 #define N_CLOUDFRONT 12 /* distributions an account's instances fetch from */
 #define MAX_ANSWERS 6
 #define RDATA_CAP 96
@@ -179,54 +178,40 @@ static const struct fixed {
     uint8_t n_a;
     const char *mx; /* MX rdata: an MX lookup */
 } fixed[] = {
-    { K_MIRROR, "deb.debian.org", { "debian.map.fastlydns.net" }, NET_FASTLY, 2, NULL },
-    { K_MIRROR, "security.debian.org", { NULL }, NET_FASTLY, 4, NULL },
-    { K_MIRROR, "pypi.org", { NULL }, NET_FASTLY, 4, NULL },
-    { K_MIRROR,
-      "files.pythonhosted.org",
-      { "dualstack.python.map.fastly.net" },
-      NET_FASTLY,
-      1,
-      NULL },
-    { K_MIRROR, "registry.npmjs.org", { NULL }, NET_CLOUDFLARE, 4, NULL },
-    { K_SAAS, "github.com", { NULL }, NET_GITHUB, 1, NULL },
-    { K_SAAS, "api.github.com", { NULL }, NET_GITHUB, 1, NULL },
-    { K_SAAS, "codeload.github.com", { NULL }, NET_GITHUB, 1, NULL },
-    { K_SAAS, "objects.githubusercontent.com", { NULL }, NET_GITHUB_CONTENT, 4, NULL },
-    { K_SAAS, "slack.com", { NULL }, NET_AWS, 2, NULL },
-    { K_SAAS, "hooks.slack.com", { NULL }, NET_AWS, 4, NULL },
-    { K_SAAS, "api.datadoghq.com", { NULL }, NET_AWS, 2, NULL },
-    { K_SAAS, "http-intake.logs.datadoghq.com", { NULL }, NET_AWS, 4, NULL },
-    { K_SAAS, "sentry.io", { NULL }, NET_GOOGLE, 1, NULL },
-    { K_SAAS, "api.stripe.com", { NULL }, NET_AWS, 3, NULL },
-    { K_SAAS,
-      "login.microsoftonline.com",
-      { "login.mso.msidentity.com", "ak.privatelink.msidentity.com" },
-      NET_MICROSOFT,
-      2,
-      NULL },
-    { K_CDN,
-      "www.microsoft.com",
-      { "www.microsoft.com-c-3.edgekey.net", "e13678.dscb.akamaiedge.net" },
-      NET_AKAMAI,
-      1,
-      NULL },
-    { K_CDN,
-      "www.apple.com",
-      { "www.apple.com.edgekey.net", "e6858.dscx.akamaiedge.net" },
-      NET_AKAMAI,
-      1,
-      NULL },
-    { K_NTP, "0.debian.pool.ntp.org", { NULL }, NET_HOSTING, 4, NULL },
-    { K_NTP, "1.debian.pool.ntp.org", { NULL }, NET_HOSTING, 4, NULL },
-    { K_NTP, "2.debian.pool.ntp.org", { NULL }, NET_HOSTING, 4, NULL },
-    { K_NTP, "ntp.ubuntu.com", { NULL }, NET_HOSTING, 4, NULL },
+    /* a row a name; a long CNAME chain continues on a second line, not one field a line */
+    /* clang-format off */
+    { K_MIRROR, "deb.debian.org", { "debian.map.fastlydns.net" }, NET_FASTLY, 2 },
+    { K_MIRROR, "security.debian.org", { NULL }, NET_FASTLY, 4 },
+    { K_MIRROR, "pypi.org", { NULL }, NET_FASTLY, 4 },
+    { K_MIRROR, "files.pythonhosted.org", { "dualstack.python.map.fastly.net" }, NET_FASTLY, 1 },
+    { K_MIRROR, "registry.npmjs.org", { NULL }, NET_CLOUDFLARE, 4 },
+    { K_SAAS, "github.com", { NULL }, NET_GITHUB, 1 },
+    { K_SAAS, "api.github.com", { NULL }, NET_GITHUB, 1 },
+    { K_SAAS, "codeload.github.com", { NULL }, NET_GITHUB, 1 },
+    { K_SAAS, "objects.githubusercontent.com", { NULL }, NET_GITHUB_CONTENT, 4 },
+    { K_SAAS, "slack.com", { NULL }, NET_AWS, 2 },
+    { K_SAAS, "hooks.slack.com", { NULL }, NET_AWS, 4 },
+    { K_SAAS, "api.datadoghq.com", { NULL }, NET_AWS, 2 },
+    { K_SAAS, "http-intake.logs.datadoghq.com", { NULL }, NET_AWS, 4 },
+    { K_SAAS, "sentry.io", { NULL }, NET_GOOGLE, 1 },
+    { K_SAAS, "api.stripe.com", { NULL }, NET_AWS, 3 },
+    { K_SAAS, "login.microsoftonline.com",
+      { "login.mso.msidentity.com", "ak.privatelink.msidentity.com" }, NET_MICROSOFT, 2 },
+    { K_CDN, "www.microsoft.com",
+      { "www.microsoft.com-c-3.edgekey.net", "e13678.dscb.akamaiedge.net" }, NET_AKAMAI, 1 },
+    { K_CDN, "www.apple.com",
+      { "www.apple.com.edgekey.net", "e6858.dscx.akamaiedge.net" }, NET_AKAMAI, 1 },
+    { K_NTP, "0.debian.pool.ntp.org", { NULL }, NET_HOSTING, 4 },
+    { K_NTP, "1.debian.pool.ntp.org", { NULL }, NET_HOSTING, 4 },
+    { K_NTP, "2.debian.pool.ntp.org", { NULL }, NET_HOSTING, 4 },
+    { K_NTP, "ntp.ubuntu.com", { NULL }, NET_HOSTING, 4 },
     { K_MX, "gmail.com", { NULL }, 0, 0, "5 gmail-smtp-in.l.google.com." },
     { K_MX, "outlook.com", { NULL }, 0, 0, "5 outlook-com.olc.protection.outlook.com." },
     { K_MX, "yahoo.com", { NULL }, 0, 0, "1 mta5.am0.yahoodns.net." },
-    { K_MX, "gmail-smtp-in.l.google.com", { NULL }, NET_GOOGLE, 1, NULL },
-    { K_MX, "outlook-com.olc.protection.outlook.com", { NULL }, NET_MICROSOFT, 2, NULL },
-    { K_MX, "mta5.am0.yahoodns.net", { NULL }, NET_HOSTING, 2, NULL },
+    { K_MX, "gmail-smtp-in.l.google.com", { NULL }, NET_GOOGLE, 1 },
+    { K_MX, "outlook-com.olc.protection.outlook.com", { NULL }, NET_MICROSOFT, 2 },
+    { K_MX, "mta5.am0.yahoodns.net", { NULL }, NET_HOSTING, 2 },
+    /* clang-format on */
 };
 
 /* Typos people make at the bastion's prompt, NXDOMAIN: a few a day, all of them known from the
@@ -473,7 +458,7 @@ struct host {
     unsigned vpc;
     unsigned via; /* the host the Resolver sees */
     const struct profile *prof;
-    char own_id[ID_CAP]; /* the scenario hosts' id */
+    char own_id[VG_SIM_ID_CAP]; /* the scenario hosts' id */
     /* the line's fields after the answers, up to the port, and after the port */
     char tail[96], tail2[96];
     uint8_t tail_len, tail2_len;
@@ -483,10 +468,7 @@ struct dvpc {
     const char *id, *region;
     char prefix[160]; /* the line up to query_timestamp's value */
     uint8_t prefix_len;
-    uint32_t *members;
-    uint64_t *cum;
-    unsigned n_members;
-    uint64_t weight;
+    struct vg_sim_members m; /* who asks, weighted by how much */
 };
 
 struct dacct {
@@ -507,7 +489,7 @@ struct dacct {
 
 /* A query scheduled at a second of the window: a boot lookup or a scenario's. */
 struct sched {
-    uint32_t sec, seq;
+    struct vg_sim_when at;
     uint32_t host;
     uint16_t row; /* N_SCENS for a boot lookup */
     uint32_t i;   /* the boot lookup's index, or the scenario's query number */
@@ -517,21 +499,11 @@ struct vg_dns_sim {
     const struct vg_simulate_opts *opts;
     struct dacct *acct;
     unsigned n_acct;
-    struct vg_sim_rng rng; /* background */
-    struct sched *sched;
-    size_t n_sched, cap_sched;
-    struct vg_sim_sink out;
-    struct vg_buf key;
-    uint32_t hist[VG_SIM_WINDOW_S];
+    struct vg_sim_rng rng;      /* background */
+    struct vg_sim_vpc_writer w; /* its schedule: struct sched */
 };
 
 /* ---- building ------------------------------------------------------------------------------- */
-
-static void hex_id(struct vg_sim_rng *r, char out[ID_CAP], const char *prefix)
-{
-    size_t n = (size_t)snprintf(out, ID_CAP, "%s0", prefix);
-    VG_SIM_RAND_CHARS(r, out + n, 16, "0123456789abcdef");
-}
 
 static void host_tails(struct host *h, const struct host *via)
 {
@@ -578,12 +550,9 @@ static int account_init(struct vg_dns_sim *dn, struct dacct *a, unsigned ai,
     a->n_h = n_fleet + n_own;
     a->h = calloc(a->n_h, sizeof(*a->h));
     a->row_host = calloc(N_SCENS, sizeof(*a->row_host));
-    for (unsigned v = 0; v < 2; v++) {
-        a->vpc[v].members = calloc(a->n_h, sizeof(*a->vpc[v].members));
-        a->vpc[v].cum = calloc(a->n_h, sizeof(*a->vpc[v].cum));
-        if (!a->vpc[v].members || !a->vpc[v].cum)
+    for (unsigned v = 0; v < 2; v++)
+        if (vg_sim_members_init(&a->vpc[v].m, a->n_h) != VG_OK)
             return VG_ENOMEM;
-    }
     if (!a->h || !a->row_host)
         return VG_ENOMEM;
 
@@ -629,8 +598,8 @@ static int account_init(struct vg_dns_sim *dn, struct dacct *a, unsigned ai,
             }
             unsigned i = n_fleet + own;
             struct host *h = &a->h[i];
-            char id[ID_CAP];
-            hex_id(&ir, id, "i-");
+            char id[VG_SIM_ID_CAP];
+            vg_sim_hex_id(&ir, id, "i-");
             *h = (struct host){ .role = "worker",
                                 .vpc_id = home->vpc_id,
                                 .region = home->region,
@@ -648,10 +617,7 @@ static int account_init(struct vg_dns_sim *dn, struct dacct *a, unsigned ai,
         struct dvpc *v = &a->vpc[h->vpc];
         h->prof = profile_of(h->role);
         host_tails(h, &a->h[h->via]);
-        uint64_t w = h->prof->weight * (50 + vg_sim_below(r, 100));
-        v->members[v->n_members] = i;
-        v->weight += w;
-        v->cum[v->n_members++] = v->weight;
+        vg_sim_members_add(&v->m, i, h->prof->weight * (50 + vg_sim_below(r, 100)));
     }
     for (unsigned v = 0; v < 2; v++)
         vpc_prefix(&a->vpc[v], src->id);
@@ -678,6 +644,7 @@ struct vg_dns_sim *vg_dns_sim_new(const struct vg_simulate_opts *opts,
     if (!dn)
         return NULL;
     dn->opts = opts;
+    vg_sim_vpc_writer_init(&dn->w, sizeof(struct sched));
     dn->n_acct = n;
     dn->acct = calloc(n, sizeof(*dn->acct));
     if (!dn->acct)
@@ -700,15 +667,11 @@ void vg_dns_sim_free(struct vg_dns_sim *dn)
         struct dacct *a = &dn->acct[i];
         free(a->h);
         free(a->row_host);
-        for (unsigned v = 0; v < 2; v++) {
-            free(a->vpc[v].members);
-            free(a->vpc[v].cum);
-        }
+        for (unsigned v = 0; v < 2; v++)
+            vg_sim_members_release(&a->vpc[v].m);
     }
     free(dn->acct);
-    free(dn->sched);
-    vg_buf_release(&dn->out.b);
-    vg_buf_release(&dn->key);
+    vg_sim_vpc_writer_release(&dn->w);
     free(dn);
 }
 
@@ -724,11 +687,7 @@ int vg_dns_sim_write_lists(const struct vg_dns_sim *dn, const char *date)
         vg_sim_putf(&o, "# vigil sample list: %s, %s\n", lists[l].header, date);
         for (size_t i = 0; i < lists[l].n; i++)
             vg_sim_putf(&o, "%s\n", lists[l].names[i]);
-        vg_buf_reset(&path);
-        if ((rc = o.err) ||
-            (rc = vg_buf_printf(&path, "%s/intel/%s", dn->opts->out_dir, lists[l].file)))
-            break;
-        rc = vg_sim_write_file(path.data, o.b.data, o.b.len);
+        rc = vg_sim_write_intel(&o, &path, dn->opts->out_dir, lists[l].file);
     }
     vg_buf_release(&o.b);
     vg_buf_release(&path);
@@ -916,21 +875,6 @@ static unsigned pick_kind(struct vg_sim_rng *r, const struct profile *p)
     }
 }
 
-static const struct host *pick_host(struct vg_sim_rng *r, const struct dacct *a,
-                                    const struct dvpc *v)
-{
-    uint64_t x = vg_sim_below(r, v->weight);
-    unsigned lo = 0, hi = v->n_members - 1;
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-        if (v->cum[mid] > x)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return &a->h[v->members[lo]];
-}
-
 /* One everyday lookup of h. */
 static void background(struct vg_sim_rng *r, const struct dacct *a, const struct dvpc *v,
                        const struct host *h, struct query *q)
@@ -940,7 +884,7 @@ static void background(struct vg_sim_rng *r, const struct dacct *a, const struct
         return;
     }
     unsigned k = pick_kind(r, h->prof);
-    const struct host *peer = &a->h[v->members[vg_sim_below(r, v->n_members)]];
+    const struct host *peer = &a->h[v->m.idx[vg_sim_below(r, v->m.n)]];
     /* dual-stack resolvers ask for AAAA beside A now and then */
     const char *qtype = k != K_PTR && k != K_MX && vg_sim_per_mille(r, 150) ? "AAAA" : "A";
     build(a, h, peer, k, (unsigned)vg_sim_below(r, kind_count(k)), qtype, q);
@@ -1018,6 +962,7 @@ struct wctx {
     uint32_t ts_sec; /* the second ts holds */
     char ts[24];
     uint64_t queries, scenario_queries;
+    struct query q; /* the one being written */
 };
 
 static void put_str(struct vg_sim_sink *o, const char *s)
@@ -1029,7 +974,7 @@ static void put_str(struct vg_sim_sink *o, const char *s)
 static void put_query(struct wctx *c, const struct host *h, uint32_t sod, const struct query *q,
                       uint16_t port)
 {
-    struct vg_sim_sink *o = &c->dn->out;
+    struct vg_sim_sink *o = &c->dn->w.out;
     if (sod != c->ts_sec || !c->ts[0]) {
         vg_sim_fmt_time((int64_t)(c->day_s + sod) * 1000, c->ts);
         c->ts_sec = sod;
@@ -1065,25 +1010,8 @@ static uint16_t ephemeral(struct vg_sim_rng *r)
 
 static int sched_add(struct vg_dns_sim *dn, uint32_t sec, uint32_t host, uint16_t row, uint32_t i)
 {
-    if (dn->n_sched == dn->cap_sched) {
-        size_t cap = dn->cap_sched ? dn->cap_sched * 2 : 1024;
-        struct sched *p = realloc(dn->sched, cap * sizeof(*p));
-        if (!p)
-            return VG_ENOMEM;
-        dn->sched = p;
-        dn->cap_sched = cap;
-    }
-    dn->sched[dn->n_sched] = (struct sched){ sec, (uint32_t)dn->n_sched, host, row, i };
-    dn->n_sched++;
-    return VG_OK;
-}
-
-static int cmp_sched(const void *x, const void *y)
-{
-    const struct sched *a = x, *b = y;
-    if (a->sec != b->sec)
-        return a->sec < b->sec ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
+    struct sched s = { .at.sec = sec, .host = host, .row = row, .i = i };
+    return vg_sim_sched_add(&dn->w.sched, &s);
 }
 
 static bool row_on_day(const struct dacct *a, const struct scen *sc, int64_t day)
@@ -1099,8 +1027,8 @@ static int schedule(struct wctx *c, unsigned w)
     struct dacct *a = c->a;
     int64_t abs0 = c->day * 86400 + (int64_t)w * VG_SIM_WINDOW_S;
     int rc = VG_OK;
-    for (unsigned m = 0; m < c->v->n_members && rc == VG_OK; m++) {
-        uint32_t hi = c->v->members[m];
+    for (unsigned m = 0; m < c->v->m.n && rc == VG_OK; m++) {
+        uint32_t hi = c->v->m.idx[m];
         const struct host *h = &a->h[hi];
         if (h->launch_s < abs0 || h->launch_s >= abs0 + VG_SIM_WINDOW_S)
             continue;
@@ -1119,14 +1047,12 @@ static int schedule(struct wctx *c, unsigned w)
         /* the beacon's lookups come two seconds before each of its connections */
         uint64_t start =
             sc->flags & BEACON ? (uint64_t)(a->beacon_start - 2) * 1000 : (uint64_t)sc->at * 1000;
-        if (&a->vpc[h->vpc] != c->v || !row_on_day(a, sc, c->day) || start >= t1 ||
-            start + (uint64_t)sc->n * sc->step_ms <= t0)
+        uint64_t lo, hi;
+        if (&a->vpc[h->vpc] != c->v || !row_on_day(a, sc, c->day))
             continue;
-        uint64_t lo = start >= t0 ? 0 : (t0 - start + sc->step_ms - 1) / sc->step_ms;
-        for (uint64_t i = lo; i < sc->n && rc == VG_OK; i++) {
+        vg_sim_steps_in(start, sc->n, sc->step_ms, t0, t1, &lo, &hi);
+        for (uint64_t i = lo; i < hi && rc == VG_OK; i++) {
             uint64_t t = start + i * sc->step_ms;
-            if (t >= t1)
-                break;
             rc = sched_add(c->dn, (uint32_t)(t / 1000), a->row_host[row], (uint16_t)row,
                            (uint32_t)i);
         }
@@ -1134,17 +1060,31 @@ static int schedule(struct wctx *c, unsigned w)
     return rc;
 }
 
-static void emit_sched(struct wctx *c, const struct sched *s, struct query *q)
+/* An everyday lookup of c->v's instances at second sec of the day. */
+static void window_background(void *ctx, uint32_t sec)
 {
+    struct wctx *c = ctx;
+    struct vg_sim_rng *r = &c->dn->rng;
+    const struct host *h = &c->a->h[vg_sim_members_pick(&c->v->m, r)];
+    if (h->launch_s > c->day * 86400 + sec)
+        return;
+    background(r, c->a, c->v, h, &c->q);
+    put_query(c, h, sec, &c->q, ephemeral(r));
+}
+
+static void window_scheduled(void *ctx, const void *item)
+{
+    struct wctx *c = ctx;
+    const struct sched *s = item;
     struct dacct *a = c->a;
     const struct host *h = &a->h[s->host];
     if (s->row == N_SCENS) {
-        build_boot(a, h, s->i, q);
-        put_query(c, h, s->sec, q, ephemeral(&c->dn->rng));
+        build_boot(a, h, s->i, &c->q);
+        put_query(c, h, s->at.sec, &c->q, ephemeral(&c->dn->rng));
         return;
     }
-    scenario(a, c->ai, s->row, s->i, q);
-    put_query(c, h, s->sec, q, ephemeral(&a->srng));
+    scenario(a, c->ai, s->row, s->i, &c->q);
+    put_query(c, h, s->at.sec, &c->q, ephemeral(&a->srng));
     c->scenario_queries++;
 }
 
@@ -1157,62 +1097,33 @@ static int write_window(struct wctx *c, struct vg_sim_pool *pool, unsigned w, ui
     struct vg_sim_rng *r = &dn->rng;
     struct dvpc *v = c->v;
     uint32_t t0 = w * VG_SIM_WINDOW_S;
-    int64_t abs0 = c->day * 86400 + t0;
-    struct query q;
-    char end[24];
     int rc;
 
-    vg_buf_reset(&dn->out.b);
-    dn->out.err = VG_OK;
+    vg_sim_vpc_writer_begin(&dn->w);
     c->queries = c->scenario_queries = 0;
-    dn->n_sched = 0;
     if ((rc = schedule(c, w)))
         return rc;
-    if (dn->n_sched > 1)
-        qsort(dn->sched, dn->n_sched, sizeof(*dn->sched), cmp_sched);
-
-    memset(dn->hist, 0, sizeof(dn->hist));
-    for (uint64_t i = 0; i < n; i++)
-        dn->hist[vg_sim_below(r, VG_SIM_WINDOW_S)]++;
-    size_t next = 0;
-    for (uint32_t s = 0; s < VG_SIM_WINDOW_S; s++) {
-        for (uint32_t j = 0; j < dn->hist[s]; j++) {
-            const struct host *h = pick_host(r, c->a, v);
-            if (h->launch_s > abs0 + s)
-                continue;
-            background(r, c->a, v, h, &q);
-            put_query(c, h, t0 + s, &q, ephemeral(r));
-        }
-        while (next < dn->n_sched && dn->sched[next].sec <= t0 + s)
-            emit_sched(c, &dn->sched[next++], &q);
-    }
-    while (next < dn->n_sched)
-        emit_sched(c, &dn->sched[next++], &q);
-    if ((rc = dn->out.err))
+    vg_sim_sched_run(&dn->w.sched, r, t0, n, window_background, window_scheduled, c);
+    if ((rc = dn->w.out.err))
         return rc;
     if (c->queries == 0)
         return VG_OK;
 
-    vg_sim_fmt_time((int64_t)(c->day_s + t0 + VG_SIM_WINDOW_S) * 1000, end);
-    vg_buf_reset(&dn->key);
-    if ((rc = vg_buf_printf(&dn->key,
-                            "AWSLogs/%s/vpcdnsquerylogs/%s/%.4s/%.2s/%.2s/%s_vpcdnsquerylogs_%s_"
-                            "%.4s%.2s%.2sT%.2s%.2sZ_%08x.log.gz",
-                            c->a->src->id, v->id, end, end + 5, end + 8, c->a->src->id, v->id, end,
-                            end + 5, end + 8, end + 11, end + 14, (unsigned)vg_sim_rng_next(r))))
-        return rc;
     st->dns_files++;
     st->dns_queries += c->queries;
     st->dns_attacks += c->scenario_queries;
-    st->dns_bytes_uncompressed += dn->out.b.len;
-    return vg_sim_pool_submit(pool, VG_SIM_DNS, &dn->key, &dn->out.b);
+    st->dns_bytes_uncompressed += dn->w.out.b.len;
+    /* named for the end of the window, when S3 receives it */
+    return vg_sim_vpc_writer_submit(&dn->w, pool, VG_SIM_DNS, c->a->src->id, "vpcdnsquerylogs",
+                                    v->id, NULL, (int64_t)(c->day_s + t0 + VG_SIM_WINDOW_S) * 1000,
+                                    (uint32_t)vg_sim_rng_next(r));
 }
 
 int vg_dns_sim_write_day(struct vg_dns_sim *dn, struct vg_sim_pool *pool, unsigned ai, int64_t day,
                          int64_t day_ms, struct vg_simulate_stats *st)
 {
     struct dacct *a = &dn->acct[ai];
-    uint64_t total_weight = a->vpc[0].weight + a->vpc[1].weight;
+    uint64_t total_weight = a->vpc[0].m.weight + a->vpc[1].m.weight;
     int rc = VG_OK;
     for (unsigned v = 0; v < 2 && rc == VG_OK; v++) {
         struct wctx c = { .dn = dn,
@@ -1221,11 +1132,11 @@ int vg_dns_sim_write_day(struct vg_dns_sim *dn, struct vg_sim_pool *pool, unsign
                           .v = &a->vpc[v],
                           .day_s = (uint32_t)(day_ms / 1000),
                           .day = day };
-        if (c.v->n_members == 0)
+        if (c.v->m.n == 0)
             continue;
         /* this VPC's queries of the day, exact per day, spread by the curve */
         uint64_t total =
-            (uint64_t)((unsigned __int128)dn->opts->dns_per_day * c.v->weight / total_weight);
+            (uint64_t)((unsigned __int128)dn->opts->dns_per_day * c.v->m.weight / total_weight);
         for (unsigned w = 0; w < VG_SIM_WINDOWS_PER_DAY && rc == VG_OK; w++)
             rc = write_window(&c, pool, w, vg_sim_window_share(total, a->shape, w), st);
     }

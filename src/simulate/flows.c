@@ -479,15 +479,13 @@ static const struct scen scens[] = {
 
 /* ---- state ----------------------------------------------------------------------------------- */
 
-#define ID_CAP 32 /* "subnet-" and 17 hex digits, the longest resource id */
-
 struct inst {
     uint8_t role, vpc, subnet;
     int64_t launch_s; /* seconds after the first day's midnight */
     struct vg_ip ip;  /* private IPv4 */
     struct vg_ip ip6; /* family 0 when the instance has none */
     uint16_t ntp;     /* first of its four NTP servers */
-    char eni[ID_CAP], id[ID_CAP];
+    char eni[VG_SIM_ID_CAP], id[VG_SIM_ID_CAP];
     char pre[160]; /* the record's fields before the addresses */
     uint8_t pre_len;
 };
@@ -497,14 +495,11 @@ struct vpc {
     bool custom;
     uint32_t base; /* the /16, host order */
     uint8_t v6[7]; /* the /56 (data VPC) */
-    char id[ID_CAP], fl_id[ID_CAP];
-    char subnet[3][ID_CAP];
+    char id[VG_SIM_ID_CAP], fl_id[VG_SIM_ID_CAP];
+    char subnet[3][VG_SIM_ID_CAP];
     char az_id[3][24];
-    uint32_t *members; /* instance indexes */
-    uint64_t *cum;     /* cumulative traffic weights of the members */
-    unsigned n_members;
-    uint64_t avg_milli; /* records per background connection, times 1000 */
-    uint64_t weight;
+    struct vg_sim_members m; /* who talks, weighted by traffic */
+    uint64_t avg_milli;      /* records per background connection, times 1000 */
 };
 
 struct facct {
@@ -532,8 +527,7 @@ struct facct {
 
 /* One connection before it becomes records: the initiator ("c") and responder ("s") ends. */
 struct conn {
-    uint32_t sec; /* second of the day it starts */
-    uint32_t seq; /* keeps the sort stable */
+    struct vg_sim_when at; /* second of the day it starts */
     uint16_t dur;
     uint8_t proto, shape;
     uint8_t fq, fr; /* TCP flags of request and reply */
@@ -555,23 +549,10 @@ struct vg_flows {
     uint32_t aws[N_AWS], mirrors[N_MIRRORS], partners[N_PARTNERS], ntp[N_NTP], mx[N_MX];
     uint32_t ses[N_SES], broker, backup_host;
     struct vg_sim_rng rng; /* background */
-    struct conn *sched;    /* the window's scheduled connections */
-    size_t n_sched, cap_sched;
-    struct vg_sim_sink out;
-    struct vg_buf key;
-    uint32_t hist[VG_SIM_WINDOW_S];
+    struct vg_sim_vpc_writer w;
 };
 
 /* ---- helpers --------------------------------------------------------------------------------- */
-
-/* An AWS resource id: prefix, then 17 hex digits of which the first is 0. */
-static void hex_id(struct vg_sim_rng *r, char out[ID_CAP], const char *prefix)
-{
-    size_t n = (size_t)snprintf(out, ID_CAP, "%s0", prefix);
-    if (n + 16 >= ID_CAP)
-        VG_BUG("resource id prefix '%s' too long", prefix);
-    VG_SIM_RAND_CHARS(r, out + n, 16, "0123456789abcdef");
-}
 
 static struct vg_ip ip4(uint32_t v)
 {
@@ -660,11 +641,11 @@ static void vpc_init(struct vg_flows *fl, struct facct *a, unsigned v)
     p->v6[3] = 0x18;
     for (unsigned i = 4; i < 7; i++)
         p->v6[i] = (uint8_t)vg_sim_below(r, 256);
-    hex_id(r, p->id, "vpc-");
-    hex_id(r, p->fl_id, "fl-");
+    vg_sim_hex_id(r, p->id, "vpc-");
+    vg_sim_hex_id(r, p->fl_id, "fl-");
     az_prefix(p->region, az, sizeof(az));
     for (unsigned s = 0; s < 3; s++) {
-        hex_id(r, p->subnet[s], "subnet-");
+        vg_sim_hex_id(r, p->subnet[s], "subnet-");
         snprintf(p->az_id[s], sizeof(p->az_id[s]), "%s-az%u", az, s + 1);
     }
 }
@@ -689,8 +670,8 @@ static void inst_init(struct vg_flows *fl, struct facct *a, struct inst *in, uns
             in->ip6.addr[i] = (uint8_t)vg_sim_below(r, 256);
     }
     in->ntp = (uint16_t)vg_sim_below(r, N_NTP);
-    hex_id(r, in->eni, "eni-");
-    hex_id(r, in->id, "i-");
+    vg_sim_hex_id(r, in->eni, "eni-");
+    vg_sim_hex_id(r, in->id, "i-");
     int n = p->custom ? snprintf(in->pre, sizeof(in->pre), "5 %s %s %s %s %s ", a->src->id, p->id,
                                  p->subnet[in->subnet], in->id, in->eni)
                       : snprintf(in->pre, sizeof(in->pre), "2 %s %s ", a->src->id, in->eni);
@@ -726,12 +707,9 @@ static int account_init(struct vg_flows *fl, struct facct *a, unsigned ai,
     a->inst = calloc(n, sizeof(*a->inst));
     a->by_role = calloc(n, sizeof(*a->by_role));
     a->row_inst = calloc(N_SCENS, sizeof(*a->row_inst));
-    for (unsigned v = 0; v < N_VPC; v++) {
-        a->vpc[v].members = calloc(n, sizeof(*a->vpc[v].members));
-        a->vpc[v].cum = calloc(n, sizeof(*a->vpc[v].cum));
-        if (!a->vpc[v].members || !a->vpc[v].cum)
+    for (unsigned v = 0; v < N_VPC; v++)
+        if (vg_sim_members_init(&a->vpc[v].m, n) != VG_OK)
             return VG_ENOMEM;
-    }
     if (!a->inst || !a->by_role || !a->row_inst)
         return VG_ENOMEM;
 
@@ -769,14 +747,12 @@ static int account_init(struct vg_flows *fl, struct facct *a, unsigned ai,
             kw += rd->kinds[k].weight;
             kr += rd->kinds[k].weight * kind_records(rd->kinds[k].kind);
         }
-        p->members[p->n_members] = j;
-        p->weight += w;
-        p->cum[p->n_members++] = p->weight;
+        vg_sim_members_add(&p->m, j, w);
         p->avg_milli += w * kr * 1000 / kw; /* divided by the VPC's weight below */
     }
     for (unsigned v = 0; v < N_VPC; v++)
-        if (a->vpc[v].weight)
-            a->vpc[v].avg_milli /= a->vpc[v].weight;
+        if (a->vpc[v].m.weight)
+            a->vpc[v].avg_milli /= a->vpc[v].m.weight;
 
     a->office[0] = PUBLIC_IP(r, client_octets); /* two internet links */
     a->office[1] = PUBLIC_IP(r, client_octets);
@@ -817,6 +793,7 @@ struct vg_flows *vg_flows_new(const struct vg_simulate_opts *opts,
     if (!fl)
         return NULL;
     fl->opts = opts;
+    vg_sim_vpc_writer_init(&fl->w, sizeof(struct conn));
     if (intel)
         fl->intel = *intel;
     if (opts->attacks && (!intel || intel->n_tor == 0 || intel->n_custom < 2))
@@ -863,15 +840,11 @@ void vg_flows_free(struct vg_flows *fl)
         free(a->inst);
         free(a->by_role);
         free(a->row_inst);
-        for (unsigned v = 0; v < N_VPC; v++) {
-            free(a->vpc[v].members);
-            free(a->vpc[v].cum);
-        }
+        for (unsigned v = 0; v < N_VPC; v++)
+            vg_sim_members_release(&a->vpc[v].m);
     }
     free(fl->acct);
-    free(fl->sched);
-    vg_buf_release(&fl->out.b);
-    vg_buf_release(&fl->key);
+    vg_sim_vpc_writer_release(&fl->w);
     free(fl);
 }
 
@@ -956,11 +929,7 @@ int vg_flows_write_lists(const struct vg_flows *fl, const char *date)
             vg_sim_fmt_ip4(fl->redteam, ip);
             vg_sim_putf(&o, "%s  # our red team's server, also on trusted-ips.txt\n", ip);
         }
-        vg_buf_reset(&path);
-        if ((rc = o.err) ||
-            (rc = vg_buf_printf(&path, "%s/intel/%s", fl->opts->out_dir, list_defs[l].file)))
-            break;
-        rc = vg_sim_write_file(path.data, o.b.data, o.b.len);
+        rc = vg_sim_write_intel(&o, &path, fl->opts->out_dir, list_defs[l].file);
     }
     vg_buf_release(&o.b);
     vg_buf_release(&path);
@@ -1037,7 +1006,7 @@ struct wctx {
  * per file. */
 static char *record_start(struct wctx *c, const struct inst *at)
 {
-    struct vg_sim_sink *o = &c->fl->out;
+    struct vg_sim_sink *o = &c->fl->w.out;
     if (vg_buf_reserve(&o->b, RECORD_MAX) != VG_OK) {
         if (!o->err)
             o->err = VG_ENOMEM;
@@ -1050,7 +1019,7 @@ static char *record_start(struct wctx *c, const struct inst *at)
 
 static void record_end(struct wctx *c, char *p)
 {
-    struct vg_sim_sink *o = &c->fl->out;
+    struct vg_sim_sink *o = &c->fl->w.out;
     *p++ = '\n';
     o->b.len = (size_t)(p - o->b.data);
     c->records++;
@@ -1117,7 +1086,7 @@ static void record(struct wctx *c, const struct inst *at, const struct vg_ip *sr
 
 static void emit_conn(struct wctx *c, const struct conn *k)
 {
-    uint32_t t0 = c->day_s + k->sec, t1 = t0 + k->dur;
+    uint32_t t0 = c->day_s + k->at.sec, t1 = t0 + k->dur;
     uint64_t before = c->records;
     if (k->ci) {
         record(c, k->ci, &k->ca, &k->sa, k->cport, k->sport, k->proto, k->pk_req, k->by_req, t0, t1,
@@ -1205,7 +1174,7 @@ static bool build(struct wctx *c, const struct inst *in, unsigned kind, uint32_t
     int64_t now_s = c->day * 86400 + sec;
     const struct inst *p = NULL;
     memset(k, 0, sizeof(*k));
-    k->sec = sec;
+    k->at.sec = sec;
     k->dur = (uint16_t)(1 + vg_sim_below(r, 50));
     k->proto = 6;
     k->shape = SH_OK;
@@ -1350,37 +1319,6 @@ static unsigned pick_kind(struct vg_sim_rng *r, const struct role_def *rd)
     }
 }
 
-static const struct inst *pick_inst(struct wctx *c)
-{
-    const struct vpc *v = c->v;
-    uint64_t x = vg_sim_below(&c->fl->rng, v->weight);
-    unsigned lo = 0, hi = v->n_members - 1;
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-        if (v->cum[mid] > x)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return &c->a->inst[v->members[lo]];
-}
-
-static int sched_add(struct vg_flows *fl, const struct conn *k)
-{
-    if (fl->n_sched == fl->cap_sched) {
-        size_t cap = fl->cap_sched ? fl->cap_sched * 2 : 256;
-        struct conn *p = realloc(fl->sched, cap * sizeof(*p));
-        if (!p)
-            return VG_ENOMEM;
-        fl->sched = p;
-        fl->cap_sched = cap;
-    }
-    fl->sched[fl->n_sched] = *k;
-    fl->sched[fl->n_sched].seq = (uint32_t)fl->n_sched;
-    fl->n_sched++;
-    return VG_OK;
-}
-
 /* Every kind of the role once, a second apart from the instance's first second: whatever it
  * does later, a baseline has seen it do. */
 static int boot(struct wctx *c, const struct inst *in, uint32_t sec)
@@ -1390,7 +1328,7 @@ static int boot(struct wctx *c, const struct inst *in, uint32_t sec)
     int rc = VG_OK;
     for (unsigned i = 0; i < MAX_KINDS && rd->kinds[i].weight && rc == VG_OK; i++)
         if (build(c, in, rd->kinds[i].kind, sec + i, &k))
-            rc = sched_add(c->fl, &k);
+            rc = vg_sim_sched_add(&c->fl->w.sched, &k);
     return rc;
 }
 
@@ -1403,7 +1341,7 @@ static int backup(struct wctx *c, const struct inst *in, unsigned w)
         return VG_OK;
     for (uint32_t m = 0; m < 5 && rc == VG_OK; m++) {
         memset(&k, 0, sizeof(k));
-        k.sec = w * VG_SIM_WINDOW_S + m * 60;
+        k.at.sec = w * VG_SIM_WINDOW_S + m * 60;
         k.dur = 59;
         k.proto = 6;
         k.fq = 0; /* the middle of a long session: no SYN, no FIN */
@@ -1414,7 +1352,7 @@ static int backup(struct wctx *c, const struct inst *in, unsigned w)
         k.by_req = 70000000;
         k.pk_rep = 25000;
         k.by_rep = 1300000;
-        rc = sched_add(c->fl, &k);
+        rc = vg_sim_sched_add(&c->fl->w.sched, &k);
     }
     return rc;
 }
@@ -1467,19 +1405,16 @@ static int scenarios(struct wctx *c, unsigned w)
     for (size_t row = 0; row < N_SCENS && rc == VG_OK; row++) {
         const struct scen *sc = &scens[row];
         const struct inst *in = &a->inst[a->row_inst[row]];
-        uint64_t start = (uint64_t)sc->at * 60000;
-        if (&a->vpc[in->vpc] != c->v || !row_on_day(sc, c->day) || start >= t1 ||
-            start + (uint64_t)sc->n * sc->step_ms <= t0)
+        uint64_t start = (uint64_t)sc->at * 60000, lo, hi;
+        if (&a->vpc[in->vpc] != c->v || !row_on_day(sc, c->day))
             continue;
-        uint64_t lo = start >= t0 ? 0 : (t0 - start + sc->step_ms - 1) / sc->step_ms;
-        for (uint64_t i = lo; i < sc->n && rc == VG_OK; i++) {
+        vg_sim_steps_in(start, sc->n, sc->step_ms, t0, t1, &lo, &hi);
+        for (uint64_t i = lo; i < hi && rc == VG_OK; i++) {
             uint64_t t = start + i * sc->step_ms;
-            if (t >= t1)
-                break;
             struct conn k;
             memset(&k, 0, sizeof(k));
             k.scenario = true;
-            k.sec = (uint32_t)(t / 1000);
+            k.at.sec = (uint32_t)(t / 1000);
             k.proto = sc->proto;
             k.shape = sc->shape;
             /* probes are over at once; sessions last up to the aggregation interval */
@@ -1520,21 +1455,13 @@ static int scenarios(struct wctx *c, unsigned w)
                     k.fr = i ? 0 : 18;
                 }
             }
-            rc = sched_add(c->fl, &k);
+            rc = vg_sim_sched_add(&c->fl->w.sched, &k);
         }
     }
     return rc;
 }
 
 /* ---- files ----------------------------------------------------------------------------------- */
-
-static int cmp_conn(const void *x, const void *y)
-{
-    const struct conn *a = x, *b = y;
-    if (a->sec != b->sec)
-        return a->sec < b->sec ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
-}
 
 static const char header_v2[] = "version account-id interface-id srcaddr dstaddr srcport dstport "
                                 "protocol packets bytes start end action log-status\n";
@@ -1543,6 +1470,23 @@ static const char header_custom[] =
     "version account-id vpc-id subnet-id instance-id interface-id flow-direction srcaddr dstaddr "
     "srcport dstport protocol tcp-flags packets bytes start end action log-status type "
     "pkt-srcaddr pkt-dstaddr az-id traffic-path\n";
+
+/* A background connection of c->v's instances at second sec of the day. */
+static void window_background(void *ctx, uint32_t sec)
+{
+    struct wctx *c = ctx;
+    struct vg_flows *fl = c->fl;
+    const struct inst *in = &c->a->inst[vg_sim_members_pick(&c->v->m, &fl->rng)];
+    struct conn k;
+    if (in->launch_s <= c->day * 86400 + sec &&
+        build(c, in, pick_kind(&fl->rng, &roles[in->role]), sec, &k))
+        emit_conn(c, &k);
+}
+
+static void window_scheduled(void *ctx, const void *item)
+{
+    emit_conn(ctx, item);
+}
 
 /* Window w of VPC c->v: its background connections (`conns` of them), the scheduled ones, and
  * the object that holds them. */
@@ -1555,21 +1499,18 @@ static int write_window(struct wctx *c, struct vg_sim_pool *pool, unsigned w, ui
     uint32_t t0 = w * VG_SIM_WINDOW_S;
     int64_t abs0 = c->day * 86400 + t0;
     int rc = VG_OK;
-    char end[24];
 
-    vg_buf_reset(&fl->out.b);
-    fl->out.err = VG_OK;
+    vg_sim_vpc_writer_begin(&fl->w);
     c->records = c->scenario_records = 0;
-    fl->n_sched = 0;
     if (v->custom)
-        vg_sim_put(&fl->out, header_custom, sizeof(header_custom) - 1);
+        vg_sim_put(&fl->w.out, header_custom, sizeof(header_custom) - 1);
     else
-        vg_sim_put(&fl->out, header_v2, sizeof(header_v2) - 1);
+        vg_sim_put(&fl->w.out, header_v2, sizeof(header_v2) - 1);
 
     /* instances starting in this window, idle interfaces (and the rare interval AWS could not
      * capture), the nightly backup */
-    for (unsigned m = 0; m < v->n_members && rc == VG_OK; m++) {
-        const struct inst *in = &c->a->inst[v->members[m]];
+    for (unsigned m = 0; m < v->m.n && rc == VG_OK; m++) {
+        const struct inst *in = &c->a->inst[v->m.idx[m]];
         if (in->launch_s >= abs0 + VG_SIM_WINDOW_S)
             continue;
         if (in->launch_s >= abs0)
@@ -1583,57 +1524,30 @@ static int write_window(struct wctx *c, struct vg_sim_pool *pool, unsigned w, ui
         rc = scenarios(c, w);
     if (rc)
         return rc;
-    if (fl->n_sched > 1)
-        qsort(fl->sched, fl->n_sched, sizeof(*fl->sched), cmp_conn);
-
-    memset(fl->hist, 0, sizeof(fl->hist));
-    for (uint64_t i = 0; i < conns; i++)
-        fl->hist[vg_sim_below(r, VG_SIM_WINDOW_S)]++;
-    size_t next = 0;
-    for (uint32_t s = 0; s < VG_SIM_WINDOW_S; s++) {
-        for (uint32_t j = 0; j < fl->hist[s]; j++) {
-            const struct inst *in = pick_inst(c);
-            struct conn k;
-            if (in->launch_s <= abs0 + s &&
-                build(c, in, pick_kind(r, &roles[in->role]), t0 + s, &k))
-                emit_conn(c, &k);
-        }
-        while (next < fl->n_sched && fl->sched[next].sec <= t0 + s)
-            emit_conn(c, &fl->sched[next++]);
-    }
-    while (next < fl->n_sched)
-        emit_conn(c, &fl->sched[next++]);
-    if ((rc = fl->out.err))
-        return rc;
-
-    /* named for the end of the window, when S3 receives it */
-    vg_sim_fmt_time((int64_t)(c->day_s + t0 + VG_SIM_WINDOW_S) * 1000, end);
-    vg_buf_reset(&fl->key);
-    if ((rc = vg_buf_printf(&fl->key,
-                            "AWSLogs/%s/vpcflowlogs/%s/%.4s/%.2s/%.2s/%s_vpcflowlogs_%s_%s_"
-                            "%.4s%.2s%.2sT%.2s%.2sZ_%08x.log.gz",
-                            c->a->src->id, v->region, end, end + 5, end + 8, c->a->src->id,
-                            v->region, v->fl_id, end, end + 5, end + 8, end + 11, end + 14,
-                            (unsigned)vg_sim_rng_next(r))))
+    vg_sim_sched_run(&fl->w.sched, r, t0, conns, window_background, window_scheduled, c);
+    if ((rc = fl->w.out.err))
         return rc;
     st->flow_files++;
     st->flow_records += c->records;
     st->flow_attacks += c->scenario_records;
-    st->flow_bytes_uncompressed += fl->out.b.len;
-    return vg_sim_pool_submit(pool, VG_SIM_FLOWS, &fl->key, &fl->out.b);
+    st->flow_bytes_uncompressed += fl->w.out.b.len;
+    /* named for the end of the window, when S3 receives it */
+    return vg_sim_vpc_writer_submit(
+        &fl->w, pool, VG_SIM_FLOWS, c->a->src->id, "vpcflowlogs", v->region, v->fl_id,
+        (int64_t)(c->day_s + t0 + VG_SIM_WINDOW_S) * 1000, (uint32_t)vg_sim_rng_next(r));
 }
 
 int vg_flows_write_day(struct vg_flows *fl, struct vg_sim_pool *pool, unsigned ai, int64_t day,
                        int64_t day_ms, struct vg_simulate_stats *st)
 {
     struct facct *a = &fl->acct[ai];
-    uint64_t total_weight = a->vpc[VPC_PROD].weight + a->vpc[VPC_DATA].weight;
+    uint64_t total_weight = a->vpc[VPC_PROD].m.weight + a->vpc[VPC_DATA].m.weight;
     int rc = VG_OK;
     for (unsigned v = 0; v < N_VPC && rc == VG_OK; v++) {
         struct wctx c = { fl, a, &a->vpc[v], (uint32_t)(day_ms / 1000), day, 0, 0 };
         /* this VPC's records of the day, as connections: exact per day, spread by the curve */
         uint64_t records =
-            (uint64_t)((unsigned __int128)fl->opts->flows_per_day * c.v->weight / total_weight);
+            (uint64_t)((unsigned __int128)fl->opts->flows_per_day * c.v->m.weight / total_weight);
         uint64_t done = 0, cum_records = 0;
         for (unsigned w = 0; w < VG_SIM_WINDOWS_PER_DAY && rc == VG_OK; w++) {
             cum_records += vg_sim_window_share(records, a->shape, w);

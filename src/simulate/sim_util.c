@@ -20,6 +20,164 @@ void vg_sim_rand_chars(struct vg_sim_rng *r, char *out, size_t n, const char *se
     out[n] = '\0';
 }
 
+void vg_sim_hex_id(struct vg_sim_rng *r, char out[VG_SIM_ID_CAP], const char *prefix)
+{
+    size_t n = (size_t)snprintf(out, VG_SIM_ID_CAP, "%s0", prefix);
+    if (n + 16 >= VG_SIM_ID_CAP)
+        VG_BUG("resource id prefix '%s' too long", prefix);
+    VG_SIM_RAND_CHARS(r, out + n, 16, "0123456789abcdef");
+}
+
+/* ---- who talks ------------------------------------------------------------------------------ */
+
+int vg_sim_members_init(struct vg_sim_members *m, unsigned cap)
+{
+    *m = (struct vg_sim_members){ .idx = calloc(cap, sizeof(*m->idx)),
+                                  .cum = calloc(cap, sizeof(*m->cum)) };
+    return m->idx && m->cum ? VG_OK : VG_ENOMEM;
+}
+
+void vg_sim_members_release(struct vg_sim_members *m)
+{
+    free(m->idx);
+    free(m->cum);
+    *m = (struct vg_sim_members){ 0 };
+}
+
+uint32_t vg_sim_members_pick(const struct vg_sim_members *m, struct vg_sim_rng *r)
+{
+    uint64_t x = vg_sim_below(r, m->weight);
+    unsigned lo = 0, hi = m->n - 1;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (m->cum[mid] > x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return m->idx[lo];
+}
+
+/* ---- a window's scheduled items ------------------------------------------------------------ */
+
+void vg_sim_sched_init(struct vg_sim_sched *s, size_t size)
+{
+    if (size < sizeof(struct vg_sim_when))
+        VG_BUG("scheduled items of %zu bytes cannot start with their time", size);
+    s->items = NULL;
+    s->size = size;
+    s->n = s->cap = 0;
+}
+
+void vg_sim_sched_release(struct vg_sim_sched *s)
+{
+    free(s->items);
+    s->items = NULL;
+    s->n = s->cap = 0;
+}
+
+int vg_sim_sched_add(struct vg_sim_sched *s, const void *item)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        void *p = realloc(s->items, cap * s->size);
+        if (!p)
+            return VG_ENOMEM;
+        s->items = p;
+        s->cap = cap;
+    }
+    char *slot = (char *)s->items + s->n * s->size;
+    memcpy(slot, item, s->size);
+    ((struct vg_sim_when *)(void *)slot)->seq = (uint32_t)s->n++;
+    return VG_OK;
+}
+
+static const struct vg_sim_when *when_at(const struct vg_sim_sched *s, size_t i)
+{
+    return (const struct vg_sim_when *)(const void *)((const char *)s->items + i * s->size);
+}
+
+static int cmp_when(const void *x, const void *y)
+{
+    const struct vg_sim_when *a = x, *b = y;
+    if (a->sec != b->sec)
+        return a->sec < b->sec ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+void vg_sim_steps_in(uint64_t start_ms, uint64_t n, uint64_t step_ms, uint64_t t0_ms,
+                     uint64_t t1_ms, uint64_t *lo, uint64_t *hi)
+{
+    *lo = *hi = 0;
+    if (start_ms >= t1_ms || start_ms + n * step_ms <= t0_ms)
+        return;
+    /* step_ms is above 0 here whenever the row starts before t0_ms */
+    *lo = start_ms >= t0_ms ? 0 : (t0_ms - start_ms + step_ms - 1) / step_ms;
+    uint64_t past = step_ms ? (t1_ms - start_ms + step_ms - 1) / step_ms : n;
+    *hi = past < n ? past : n;
+}
+
+void vg_sim_sched_run(struct vg_sim_sched *s, struct vg_sim_rng *r, uint32_t t0, uint64_t n,
+                      vg_sim_background_fn background, vg_sim_scheduled_fn scheduled, void *ctx)
+{
+    if (s->n > 1)
+        qsort(s->items, s->n, s->size, cmp_when);
+    memset(s->hist, 0, sizeof(s->hist));
+    for (uint64_t i = 0; i < n; i++)
+        s->hist[vg_sim_below(r, VG_SIM_WINDOW_S)]++;
+    size_t next = 0;
+    for (uint32_t sec = 0; sec < VG_SIM_WINDOW_S; sec++) {
+        for (uint32_t j = 0; j < s->hist[sec]; j++)
+            background(ctx, t0 + sec);
+        while (next < s->n && when_at(s, next)->sec <= t0 + sec)
+            scheduled(ctx, when_at(s, next++));
+    }
+    while (next < s->n)
+        scheduled(ctx, when_at(s, next++));
+    s->n = 0;
+}
+
+/* ---- VPC log objects --------------------------------------------------------------------------
+ */
+
+void vg_sim_vpc_writer_init(struct vg_sim_vpc_writer *w, size_t item_size)
+{
+    vg_sim_sched_init(&w->sched, item_size);
+    w->out = (struct vg_sim_sink){ VG_BUF_INIT, VG_OK };
+    w->key = (struct vg_buf)VG_BUF_INIT;
+}
+
+void vg_sim_vpc_writer_release(struct vg_sim_vpc_writer *w)
+{
+    vg_sim_sched_release(&w->sched);
+    vg_buf_release(&w->out.b);
+    vg_buf_release(&w->key);
+}
+
+void vg_sim_vpc_writer_begin(struct vg_sim_vpc_writer *w)
+{
+    vg_buf_reset(&w->out.b);
+    w->out.err = VG_OK;
+}
+
+int vg_sim_vpc_writer_submit(struct vg_sim_vpc_writer *w, struct vg_sim_pool *pool,
+                             enum vg_sim_stream stream, const char *account, const char *service,
+                             const char *dir, const char *log_id, int64_t end_ms, uint32_t hash)
+{
+    char end[24];
+    int rc;
+    vg_sim_fmt_time(end_ms, end);
+    vg_buf_reset(&w->key);
+    if ((rc = vg_buf_printf(&w->key,
+                            "AWSLogs/%s/%s/%s/%.4s/%.2s/%.2s/%s_%s_%s%s%s_%.4s%.2s%.2sT%.2s%.2sZ_"
+                            "%08x.log.gz",
+                            account, service, dir, end, end + 5, end + 8, account, service, dir,
+                            log_id ? "_" : "", log_id ? log_id : "", end, end + 5, end + 8,
+                            end + 11, end + 14, (unsigned)hash)))
+        return rc;
+    return vg_sim_pool_submit(pool, stream, &w->key, &w->out.b);
+}
+
 void vg_sim_put_u64(struct vg_sim_sink *o, uint64_t v)
 {
     char tmp[20];
@@ -99,6 +257,16 @@ int vg_sim_write_file(const char *path, const void *data, size_t len)
     if (close(fd) != 0 && rc == VG_OK)
         rc = vg_sim_io_error("close", path);
     return rc;
+}
+
+int vg_sim_write_intel(const struct vg_sim_sink *o, struct vg_buf *path, const char *out_dir,
+                       const char *file)
+{
+    int rc;
+    vg_buf_reset(path);
+    if ((rc = o->err) || (rc = vg_buf_printf(path, "%s/intel/%s", out_dir, file)))
+        return rc;
+    return vg_sim_write_file(path->data, o->b.data, o->b.len);
 }
 
 int vg_sim_mkdir_p(const char *dir)

@@ -2,7 +2,8 @@
  * What the generators behind `vigil simulate` share (simulate.c writes CloudTrail, flows.c VPC
  * Flow Logs, dns.c Route 53 Resolver query logs): the deterministic random stream, an output buffer
  * that remembers its first failure, the pool of writer threads that gzips finished objects into the
- * output folder, the daily traffic curve, and small file and formatting helpers.
+ * output folder, the daily traffic curve, the weighted members of a VPC, the merging of a window's
+ * background with its scheduled items, and small file and formatting helpers.
  *
  * Determinism: nothing here reads the clock or depends on thread timing.  A generator hands a
  * finished object (its path and bytes) to the pool; the bytes written are a function of that
@@ -67,6 +68,35 @@ static inline bool vg_sim_per_mille(struct vg_sim_rng *r, unsigned n)
 void vg_sim_rand_chars(struct vg_sim_rng *r, char *out, size_t n, const char *set, size_t setlen);
 #define VG_SIM_RAND_CHARS(r, out, n, set) vg_sim_rand_chars((r), (out), (n), (set), sizeof(set) - 1)
 
+/* An AWS resource id ("i-", "vpc-"...): prefix, then 17 hex digits of which the first is 0. */
+#define VG_SIM_ID_CAP 32 /* "subnet-" and 17 hex digits, the longest of them */
+void vg_sim_hex_id(struct vg_sim_rng *r, char out[VG_SIM_ID_CAP], const char *prefix);
+
+/* ---- who talks: the weighted members of a VPC ---------------------------------------------- */
+
+/* The instances of a VPC with their cumulative traffic weights: picking who talks next is a
+ * binary search, and nothing is allocated once the account is built. */
+struct vg_sim_members {
+    uint32_t *idx; /* the generator's instance indexes, in the order they were added */
+    uint64_t *cum; /* cum[k]: the weights of idx[0..k] together */
+    unsigned n;
+    uint64_t weight; /* of all of them */
+};
+
+/* Room for cap members.  VG_OK or VG_ENOMEM; release m either way. */
+int vg_sim_members_init(struct vg_sim_members *m, unsigned cap);
+void vg_sim_members_release(struct vg_sim_members *m);
+
+static inline void vg_sim_members_add(struct vg_sim_members *m, uint32_t i, uint64_t w)
+{
+    m->idx[m->n] = i;
+    m->weight += w;
+    m->cum[m->n++] = m->weight;
+}
+
+/* A member's instance index, with odds in proportion to its weight; m must not be empty. */
+uint32_t vg_sim_members_pick(const struct vg_sim_members *m, struct vg_sim_rng *r);
+
 /* ---- output buffers ------------------------------------------------------------------------ */
 
 /* A buffer that remembers its first failure, so rendering code can write field after field and
@@ -113,12 +143,57 @@ static inline uint64_t vg_sim_window_share(uint64_t total, const uint64_t *cum, 
     return hi - lo;
 }
 
+/* ---- a window's scheduled items ------------------------------------------------------------ */
+
+/* When a scheduled item is written: the first member of every generator's item, so that one
+ * ordering serves them all (by second, then in the order they were scheduled). */
+struct vg_sim_when {
+    uint32_t sec; /* second of the day */
+    uint32_t seq; /* set by vg_sim_sched_add */
+};
+
+/* What a window writes at given seconds (boot bursts, nightly jobs, scenarios), merged into its
+ * background in order of time.  Items are copied in; the array grows to the busiest window's
+ * need and is reused, so nothing is allocated per item after the first windows. */
+struct vg_sim_sched {
+    void *items;
+    size_t size; /* bytes of one item, which starts with a struct vg_sim_when */
+    size_t n, cap;
+    uint32_t hist[VG_SIM_WINDOW_S]; /* background items per second of the window */
+};
+
+/* An empty schedule of items of size bytes. */
+void vg_sim_sched_init(struct vg_sim_sched *s, size_t size);
+void vg_sim_sched_release(struct vg_sim_sched *s);
+/* Copy item in.  VG_OK or VG_ENOMEM. */
+int vg_sim_sched_add(struct vg_sim_sched *s, const void *item);
+
+/* The steps of a scenario row that start in [t0_ms, t1_ms), as indexes [*lo, *hi) (empty when
+ * *lo >= *hi): n steps, one every step_ms from start_ms. */
+void vg_sim_steps_in(uint64_t start_ms, uint64_t n, uint64_t step_ms, uint64_t t0_ms,
+                     uint64_t t1_ms, uint64_t *lo, uint64_t *hi);
+
+/* Writes one background item at second sec of the day. */
+typedef void (*vg_sim_background_fn)(void *ctx, uint32_t sec);
+/* Writes one scheduled item. */
+typedef void (*vg_sim_scheduled_fn)(void *ctx, const void *item);
+
+/* The window that starts at second t0 of the day, in order of time: n background items spread
+ * over its seconds by a histogram drawn from r, and the scheduled items, each after the
+ * background of its second (those past the window's end last).  Empties the schedule. */
+void vg_sim_sched_run(struct vg_sim_sched *s, struct vg_sim_rng *r, uint32_t t0, uint64_t n,
+                      vg_sim_background_fn background, vg_sim_scheduled_fn scheduled, void *ctx);
+
 /* ---- files ---------------------------------------------------------------------------------- */
 
 /* Log "cannot <what> '<path>': <errno text>" and return VG_EIO with errno preserved. */
 int vg_sim_io_error(const char *what, const char *path);
 /* Create or replace path with len bytes of data.  VG_OK or VG_EIO (errno set, logged). */
 int vg_sim_write_file(const char *path, const void *data, size_t len);
+/* o's text as <out_dir>/intel/<file>, unless o failed; path is scratch.  VG_OK, o's failure,
+ * VG_ENOMEM or VG_EIO (errno set, logged). */
+int vg_sim_write_intel(const struct vg_sim_sink *o, struct vg_buf *path, const char *out_dir,
+                       const char *file);
 /* mkdir -p.  VG_OK, VG_ENOMEM or VG_EIO (errno set, logged). */
 int vg_sim_mkdir_p(const char *dir);
 
@@ -146,5 +221,30 @@ int vg_sim_pool_submit(struct vg_sim_pool *pl, enum vg_sim_stream s, struct vg_b
  * gzipped bytes written per stream to bytes_compressed[].  Returns the first writer failure
  * with its errno restored, or VG_OK. */
 int vg_sim_pool_finish(struct vg_sim_pool *pl, uint64_t bytes_compressed[VG_SIM_STREAM_COUNT]);
+
+/* ---- VPC log objects --------------------------------------------------------------------------
+ */
+
+/* How a VPC log generator (flow logs, query logs) builds its five-minute objects: the window's
+ * schedule, the object's text and its key, all reused from window to window. */
+struct vg_sim_vpc_writer {
+    struct vg_sim_sched sched;
+    struct vg_sim_sink out;
+    struct vg_buf key;
+};
+
+/* Scheduled items of item_size bytes (see struct vg_sim_sched). */
+void vg_sim_vpc_writer_init(struct vg_sim_vpc_writer *w, size_t item_size);
+void vg_sim_vpc_writer_release(struct vg_sim_vpc_writer *w);
+
+/* An empty object, for the next window. */
+void vg_sim_vpc_writer_begin(struct vg_sim_vpc_writer *w);
+
+/* Queue the object, named as S3 delivery names it for the end of its window (end_ms):
+ * AWSLogs/<account>/<service>/<dir>/YYYY/MM/DD/<account>_<service>_<dir>[_<log_id>]_
+ * YYYYMMDDTHHMMZ_<hash>.log.gz.  VG_OK, VG_ENOMEM or a writer failure (vg_sim_pool_submit). */
+int vg_sim_vpc_writer_submit(struct vg_sim_vpc_writer *w, struct vg_sim_pool *pool,
+                             enum vg_sim_stream stream, const char *account, const char *service,
+                             const char *dir, const char *log_id, int64_t end_ms, uint32_t hash);
 
 #endif

@@ -2191,10 +2191,7 @@ static int write_lists(struct gen *g, struct vg_sim_rng *r, int64_t day0_ms)
                 vg_flows_put_trusted(g->flows, &o);
             break;
         }
-        vg_buf_reset(&path);
-        if ((rc = o.err) ||
-            (rc = vg_buf_printf(&path, "%s/intel/%s", g->opts->out_dir, names[i])) ||
-            (rc = vg_sim_write_file(path.data, o.b.data, o.b.len)))
+        if ((rc = vg_sim_write_intel(&o, &path, g->opts->out_dir, names[i])))
             goto out;
     }
     if (g->flows)

@@ -936,27 +936,38 @@ static void test_simulate_flow_logs(void **state)
     rm_rf(t.root);
 }
 
-/* The flow scenarios of a run, as reported. */
-struct flow_row {
-    char account[16], eni[32], type[80], what[200];
+/* The scenarios of a run, as reported: the interface (flow logs) or instance (DNS) each
+ * runs on. */
+struct scen_row {
+    char account[16], resource[32], type[80], what[200];
     unsigned day;
 };
 
 struct manifest {
-    struct flow_row rows[256];
+    struct scen_row rows[256];
     size_t n;
 };
 
+static void manifest_add(struct manifest *m, const char *account, const char *resource,
+                         const char *type, const char *what, unsigned day)
+{
+    assert_true(m->n < VG_ARRAY_LEN(m->rows));
+    struct scen_row *r = &m->rows[m->n++];
+    snprintf(r->account, sizeof(r->account), "%s", account);
+    snprintf(r->resource, sizeof(r->resource), "%s", resource);
+    snprintf(r->type, sizeof(r->type), "%s", type ? type : "");
+    snprintf(r->what, sizeof(r->what), "%s", what);
+    r->day = day;
+}
+
 static void on_flow_scenario(void *ctx, const struct vg_simulate_flow_scenario *s)
 {
-    struct manifest *m = ctx;
-    assert_true(m->n < VG_ARRAY_LEN(m->rows));
-    struct flow_row *r = &m->rows[m->n++];
-    snprintf(r->account, sizeof(r->account), "%s", s->account_id);
-    snprintf(r->eni, sizeof(r->eni), "%s", s->interface_id);
-    snprintf(r->type, sizeof(r->type), "%s", s->type ? s->type : "");
-    snprintf(r->what, sizeof(r->what), "%s", s->what);
-    r->day = s->day;
+    manifest_add(ctx, s->account_id, s->interface_id, s->type, s->what, s->day);
+}
+
+static void on_dns_scenario(void *ctx, const struct vg_simulate_dns_scenario *s)
+{
+    manifest_add(ctx, s->account_id, s->instance_id, s->type, s->what, s->day);
 }
 
 /* Whether some detector of this build emits the type (detectors land one by one). */
@@ -988,58 +999,50 @@ static struct vg_scan *scan_run(const char *out, struct vg_intel *intel,
     return scan;
 }
 
-/* Every vpcflow type fires on its scenario's instance; a near miss's instance, and every
- * instance of the background, gets no finding at all. */
-static void test_simulate_flow_scenarios(void **state)
+/* How a test names the resource of a scenario in a finding (NULL: none), and which findings it
+ * judges. */
+struct scen_view {
+    bool (*judged)(const struct vg_finding *f);
+    const char *(*resource)(const struct vg_finding *f);
+};
+
+/* Scan the run in out with its sample lists: every firing scenario of m gives its type on its
+ * resource (the types some detector of this build emits), and no judged finding lands on a near
+ * miss's resource or on one of the background. */
+static void scan_and_check(const char *out, const struct vg_simulate_stats *st,
+                           const struct manifest *m, const struct scen_view *view)
 {
-    (void)state;
-    struct tmp t;
-    struct vg_simulate_opts o;
-    struct vg_simulate_stats st;
-    struct manifest m = { .n = 0 };
     char problems[8192] = "";
     size_t plen = 0;
 #define PROBLEM(...)                                                                               \
     (plen += (size_t)snprintf(problems + plen,                                                     \
                               plen < sizeof(problems) ? sizeof(problems) - plen : 0, __VA_ARGS__))
-    tmp_make(&t);
-    small_opts(&o, t.out, true);
-    o.flows_per_day = 30000;
-    o.on_flow_scenario = on_flow_scenario;
-    o.scenario_ctx = &m;
-    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
-    assert_int_equal(st.days, 2); /* the baseline scenarios need a second day */
-    assert_true(m.n > 2 * 25);
-    assert_true(st.flow_attacks > 0);
-
-    struct vg_intel *intel = load_sample_lists(t.out);
-    struct vg_scan *scan = scan_run(t.out, intel, &st);
+    struct vg_intel *intel = load_sample_lists(out);
+    struct vg_scan *scan = scan_run(out, intel, st);
     size_t n;
     const struct vg_finding *const *fs = vg_findings_sorted(vg_scan_findings(scan), &n);
 
-    /* no flow finding but on an instance of a firing scenario */
     for (size_t i = 0; i < n; i++) {
         const struct vg_finding *f = fs[i];
-        if (!f->interface_id)
-            continue; /* CloudTrail's, checked by test_simulate_attack_markers */
+        if (!view->judged(f))
+            continue;
+        const char *res = view->resource(f);
         bool fires = false, known = false;
         const char *what = NULL;
-        for (size_t r = 0; r < m.n; r++)
-            if (strcmp(m.rows[r].eni, f->interface_id) == 0 &&
-                strcmp(m.rows[r].account, f->account_id) == 0) {
+        for (size_t r = 0; r < m->n; r++)
+            if (res && strcmp(m->rows[r].resource, res) == 0 &&
+                strcmp(m->rows[r].account, f->account_id) == 0) {
                 known = true;
-                fires |= m.rows[r].type[0] != '\0';
-                what = m.rows[r].what;
+                fires |= m->rows[r].type[0] != '\0';
+                what = m->rows[r].what;
             }
         if (!known)
-            PROBLEM("background instance %s got %s\n", f->interface_id, vg_catalog[f->type].name);
+            PROBLEM("background instance %s got %s\n", res ? res : "-", vg_catalog[f->type].name);
         else if (!fires)
-            PROBLEM("near miss \"%s\" (%s) got %s\n", what, f->interface_id,
-                    vg_catalog[f->type].name);
+            PROBLEM("near miss \"%s\" (%s) got %s\n", what, res, vg_catalog[f->type].name);
     }
-    /* and every scenario's finding on its instance */
-    for (size_t r = 0; r < m.n; r++) {
-        const struct flow_row *row = &m.rows[r];
+    for (size_t r = 0; r < m->n; r++) {
+        const struct scen_row *row = &m->rows[r];
         if (!row->type[0])
             continue;
         enum vg_finding_type type = vg_catalog_find(row->type);
@@ -1049,20 +1052,64 @@ static void test_simulate_flow_scenarios(void **state)
             continue;
         }
         bool seen = false;
-        for (size_t i = 0; i < n && !seen; i++)
-            seen = fs[i]->type == type && fs[i]->interface_id &&
-                   strcmp(fs[i]->interface_id, row->eni) == 0 &&
+        for (size_t i = 0; i < n && !seen; i++) {
+            const char *res = fs[i]->type == type ? view->resource(fs[i]) : NULL;
+            seen = res && strcmp(res, row->resource) == 0 &&
                    strcmp(fs[i]->account_id, row->account) == 0;
+        }
         if (!seen)
-            PROBLEM("\"%s\" (%s, day %u) did not give %s\n", row->what, row->eni, row->day + 1,
+            PROBLEM("\"%s\" (%s, day %u) did not give %s\n", row->what, row->resource, row->day + 1,
                     row->type);
     }
     if (plen)
         fail_msg("%s", problems);
     vg_scan_free(scan);
     vg_intel_free(intel);
-    rm_rf(t.root);
 #undef PROBLEM
+}
+
+/* Flow findings name the interface; CloudTrail's are test_simulate_attack_markers's. */
+static bool flow_judged(const struct vg_finding *f)
+{
+    return f->interface_id != NULL;
+}
+
+static const char *flow_resource(const struct vg_finding *f)
+{
+    return f->interface_id;
+}
+
+static bool dns_judged(const struct vg_finding *f)
+{
+    return (vg_catalog[f->type].sources & VG_FT_SRC_DNS) != 0;
+}
+
+static const char *dns_resource(const struct vg_finding *f)
+{
+    return f->instance_id;
+}
+
+/* Every vpcflow type fires on its scenario's instance; a near miss's instance, and every
+ * instance of the background, gets no finding at all. */
+static void test_simulate_flow_scenarios(void **state)
+{
+    (void)state;
+    static const struct scen_view view = { flow_judged, flow_resource };
+    struct tmp t;
+    struct vg_simulate_opts o;
+    struct vg_simulate_stats st;
+    struct manifest m = { .n = 0 };
+    tmp_make(&t);
+    small_opts(&o, t.out, true);
+    o.flows_per_day = 30000;
+    o.on_flow_scenario = on_flow_scenario;
+    o.scenario_ctx = &m;
+    assert_int_equal(vg_simulate_run(&o, &st), VG_OK);
+    assert_int_equal(st.days, 2); /* the baseline scenarios need a second day */
+    assert_true(m.n > 2 * 25);
+    assert_true(st.flow_attacks > 0);
+    scan_and_check(t.out, &st, &m, &view);
+    rm_rf(t.root);
 }
 
 /* Three days of background flow and query logs in every detector: not one finding. */
@@ -1213,43 +1260,16 @@ static void test_simulate_dns_logs(void **state)
     rm_rf(t.root);
 }
 
-/* The DNS scenarios of a run, as reported. */
-struct dns_row {
-    char account[16], instance[32], type[80], what[200];
-    unsigned day;
-};
-
-struct dns_manifest {
-    struct dns_row rows[128];
-    size_t n;
-};
-
-static void on_dns_scenario(void *ctx, const struct vg_simulate_dns_scenario *s)
-{
-    struct dns_manifest *m = ctx;
-    assert_true(m->n < VG_ARRAY_LEN(m->rows));
-    struct dns_row *r = &m->rows[m->n++];
-    snprintf(r->account, sizeof(r->account), "%s", s->account_id);
-    snprintf(r->instance, sizeof(r->instance), "%s", s->instance_id);
-    snprintf(r->type, sizeof(r->type), "%s", s->type ? s->type : "");
-    snprintf(r->what, sizeof(r->what), "%s", s->what);
-    r->day = s->day;
-}
-
 /* Every DNS type fires on its scenario's instance (those some detector of this build emits);
  * a near miss's instance, and every instance of the background, gets no DNS finding. */
 static void test_simulate_dns_scenarios(void **state)
 {
     (void)state;
+    static const struct scen_view view = { dns_judged, dns_resource };
     struct tmp t;
     struct vg_simulate_opts o;
     struct vg_simulate_stats st;
-    struct dns_manifest m = { .n = 0 };
-    char problems[8192] = "";
-    size_t plen = 0;
-#define PROBLEM(...)                                                                               \
-    (plen += (size_t)snprintf(problems + plen,                                                     \
-                              plen < sizeof(problems) ? sizeof(problems) - plen : 0, __VA_ARGS__))
+    struct manifest m = { .n = 0 };
     tmp_make(&t);
     small_opts(&o, t.out, true);
     o.flows_per_day = 20000; /* the C&C beacon resolves before it connects */
@@ -1260,55 +1280,8 @@ static void test_simulate_dns_scenarios(void **state)
     assert_int_equal(st.days, 2); /* new domains need a day of learning */
     assert_true(m.n > 2 * 30);
     assert_true(st.dns_attacks > 0);
-
-    struct vg_intel *intel = load_sample_lists(t.out);
-    struct vg_scan *scan = scan_run(t.out, intel, &st);
-    size_t n;
-    const struct vg_finding *const *fs = vg_findings_sorted(vg_scan_findings(scan), &n);
-    for (size_t i = 0; i < n; i++) {
-        const struct vg_finding *f = fs[i];
-        if (!(vg_catalog[f->type].sources & VG_FT_SRC_DNS))
-            continue;
-        bool fires = false, known = false;
-        const char *what = NULL;
-        for (size_t r = 0; r < m.n; r++)
-            if (f->instance_id && strcmp(m.rows[r].instance, f->instance_id) == 0 &&
-                strcmp(m.rows[r].account, f->account_id) == 0) {
-                known = true;
-                fires |= m.rows[r].type[0] != '\0';
-                what = m.rows[r].what;
-            }
-        if (!known)
-            PROBLEM("background instance %s got %s\n", f->instance_id ? f->instance_id : "-",
-                    vg_catalog[f->type].name);
-        else if (!fires)
-            PROBLEM("near miss \"%s\" (%s) got %s\n", what, f->instance_id,
-                    vg_catalog[f->type].name);
-    }
-    for (size_t r = 0; r < m.n; r++) {
-        const struct dns_row *row = &m.rows[r];
-        if (!row->type[0])
-            continue;
-        enum vg_finding_type type = vg_catalog_find(row->type);
-        if (type == VG_FT_COUNT || !type_detected(type)) {
-            print_message("skipped: no detector emits %s yet\n", row->type);
-            continue;
-        }
-        bool seen = false;
-        for (size_t i = 0; i < n && !seen; i++)
-            seen = fs[i]->type == type && fs[i]->instance_id &&
-                   strcmp(fs[i]->instance_id, row->instance) == 0 &&
-                   strcmp(fs[i]->account_id, row->account) == 0;
-        if (!seen)
-            PROBLEM("\"%s\" (%s, day %u) did not give %s\n", row->what, row->instance, row->day + 1,
-                    row->type);
-    }
-    if (plen)
-        fail_msg("%s", problems);
-    vg_scan_free(scan);
-    vg_intel_free(intel);
+    scan_and_check(t.out, &st, &m, &view);
     rm_rf(t.root);
-#undef PROBLEM
 }
 
 static void test_simulate_rejects_bad_runs(void **state)
