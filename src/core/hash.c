@@ -1,25 +1,5 @@
-/* FNV-1a (64 and 128 bit) plus a final avalanche for the 64-bit table hash. */
+/* FNV-1a 128 for stable ids; the 64-bit table hash is inline in hash.h. */
 #include "core/hash.h"
-
-uint64_t vg_hash64(const void *data, size_t len, uint64_t seed)
-{
-    const unsigned char *p = data;
-    uint64_t h = 0xcbf29ce484222325ull ^ seed;
-    size_t i = 0;
-    /* 8 bytes per step: FNV byte-at-a-time is too slow for intern tables on the hot path */
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0x100000001b3ull;
-        h ^= h >> 29;
-    }
-    for (; i < len; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return h;
-}
 
 static const unsigned __int128 FNV128_PRIME =
     ((unsigned __int128)0x0000000001000000ull << 64) | 0x000000000000013Bull;

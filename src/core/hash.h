@@ -8,7 +8,29 @@
 
 #include "core/compat.h"
 
-uint64_t vg_hash64(const void *data, size_t len, uint64_t seed);
+/* FNV-1a 8 bytes per step, plus a final avalanche.  Inline: keyed tables and flow detectors
+ * hash a few fixed-size keys per record, and with the length known at the call the loop unrolls
+ * and the call goes (callgrind, one account-day of bench/bench_vpcflow.sh's corpus: 0.6% fewer
+ * instructions in the whole scan, inflating included). */
+static inline uint64_t vg_hash64(const void *data, size_t len, uint64_t seed)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ull ^ seed;
+    size_t i = 0;
+    /* 8 bytes per step: FNV byte-at-a-time is too slow for intern tables on the hot path */
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    for (; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
 
 struct vg_hash128 {
     unsigned __int128 state;

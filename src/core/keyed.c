@@ -113,9 +113,20 @@ static void rotate(struct vg_keyed *k)
     k->current ^= 1;
 }
 
+/* The same value as vg_hash64 over the key, with the length constant for the sizes detector
+ * state uses (two hashes, and those plus an address and discriminators), so the loop unrolls. */
+static uint64_t key_hash(const struct vg_keyed *k, const void *key)
+{
+    switch (k->key_size) {
+    case 16: return vg_hash64(key, 16, 0);
+    case 40: return vg_hash64(key, 40, 0);
+    default: return vg_hash64(key, k->key_size, 0);
+    }
+}
+
 void *vg_keyed_find(struct vg_keyed *k, const void *key)
 {
-    uint64_t hash = vg_hash64(key, k->key_size, 0);
+    uint64_t hash = key_hash(k, key);
     for (unsigned n = 0; n < 2; n++) {
         unsigned char *s = probe(k, &k->gen[k->current ^ n], key, hash);
         if (s[0] == SLOT_LIVE)
@@ -126,7 +137,7 @@ void *vg_keyed_find(struct vg_keyed *k, const void *key)
 
 void *vg_keyed_get(struct vg_keyed *k, const void *key, bool *created)
 {
-    uint64_t hash = vg_hash64(key, k->key_size, 0);
+    uint64_t hash = key_hash(k, key);
     struct generation *cur = &k->gen[k->current];
     unsigned char *s = probe(k, cur, key, hash);
     if (s[0] == SLOT_LIVE) {
