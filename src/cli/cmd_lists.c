@@ -21,8 +21,8 @@ static void usage(FILE *out)
             "usage: vigil lists check [--format FMT] FILE...\n"
             "       vigil lists formats\n"
             "       vigil lists ls --config FILE\n"
-            "       vigil lists add --config FILE [--trusted] [--curated] [--format FMT]\n"
-            "                       [--category CAT]\n"
+            "       vigil lists add --config FILE [--trusted | --curated | --reputation]\n"
+            "                       [--format FMT] [--category CAT]\n"
             "                       [--state-dir DIR] NAME PATH\n\n"
             "check loads each list as vigil scan would, prints every bad or refused entry with\n"
             "its file:line (private and reserved addresses are refused: they would match\n"
@@ -34,7 +34,11 @@ static void usage(FILE *out)
             "add checks that PATH loads (as check does; bad entries are shown) and appends a\n"
             "list entry NAME to the configuration file, keeping its comments; a `lists:`\n"
             "section is created at its end if there is none.  --trusted makes a trusted list,\n"
-            "--curated a threat list you vouch for (the plain MaliciousIPCaller types).\n"
+            "--curated a threat list you vouch for (the plain MaliciousIPCaller types),\n"
+            "--reputation a low-confidence one (feed: reputation): its domains only add to a\n"
+            "domain's reputation score (the Impact:EC2/*DomainRequest.Reputation types) and\n"
+            "never fire alone.  These three exclude each other; without any, a threat list\n"
+            "gives the .Custom types.\n"
             "--category says what a threat list's addresses are (c2, cryptocurrency,\n"
             "blackhole, droppoint, scanner, tor, dga, driveby, phishing, abused, suspicious,\n"
             "other; default auto: each entry's threat name says), which picks the EC2\n"
@@ -193,6 +197,7 @@ static int add(int argc, char **argv)
         { "config", required_argument, NULL, 'c' },
         { "trusted", no_argument, NULL, 't' },
         { "curated", no_argument, NULL, 'k' },
+        { "reputation", no_argument, NULL, 'r' },
         { "format", required_argument, NULL, 'f' },
         { "category", required_argument, NULL, 'g' },
         { "state-dir", required_argument, NULL, 'd' }, /* else intel.state_dir */
@@ -204,13 +209,15 @@ static int add(int argc, char **argv)
                                     .feed = VG_INTEL_FEED_CUSTOM,
                                     .enabled = true };
     struct vg_config c;
+    bool curated = false, reputation = false;
     int opt, status;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c': config = optarg; break;
         case 't': entry.kind = VG_INTEL_TRUSTED; break;
-        case 'k': entry.feed = VG_INTEL_FEED_CURATED; break;
+        case 'k': curated = true; break;
+        case 'r': reputation = true; break;
         case 'f': entry.format = strcmp(optarg, "auto") == 0 ? NULL : optarg; break;
         case 'g':
             if (!vg_intel_category_parse(vg_str_from(optarg), &entry.category)) {
@@ -231,10 +238,19 @@ static int add(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (entry.kind == VG_INTEL_TRUSTED && entry.feed == VG_INTEL_FEED_CURATED) {
-        fprintf(stderr, "vigil lists add: --curated applies to threat lists, not --trusted ones\n");
+    if (curated && reputation) {
+        fprintf(stderr, "vigil lists add: --curated and --reputation exclude each other: a list "
+                        "is vouched for or low-confidence, not both\n");
         return 2;
     }
+    if (entry.kind == VG_INTEL_TRUSTED && (curated || reputation)) {
+        fprintf(stderr, "vigil lists add: --%s applies to threat lists, not --trusted ones\n",
+                curated ? "curated" : "reputation");
+        return 2;
+    }
+    entry.feed = curated      ? VG_INTEL_FEED_CURATED
+                 : reputation ? VG_INTEL_FEED_REPUTATION
+                              : VG_INTEL_FEED_CUSTOM;
     if (entry.kind == VG_INTEL_TRUSTED && entry.category != VG_INTEL_CAT_AUTO) {
         fprintf(stderr,
                 "vigil lists add: --category applies to threat lists, not --trusted ones\n");

@@ -239,9 +239,9 @@ static int entry_text(struct vg_buf *b, const struct vg_config_list *e, bool flo
     if (rc == VG_OK && e->kind == VG_INTEL_TRUSTED)
         rc = vg_buf_printf(b, "%s%*skind: trusted%s", flow ? ", " : "", flow ? 0 : (int)dash + 2,
                            "", end);
-    if (rc == VG_OK && e->kind == VG_INTEL_THREAT && e->feed == VG_INTEL_FEED_CURATED)
-        rc = vg_buf_printf(b, "%s%*sfeed: curated%s", flow ? ", " : "", flow ? 0 : (int)dash + 2,
-                           "", end);
+    if (rc == VG_OK && e->kind == VG_INTEL_THREAT && e->feed != VG_INTEL_FEED_CUSTOM)
+        rc = vg_buf_printf(b, "%s%*sfeed: %s%s", flow ? ", " : "", flow ? 0 : (int)dash + 2, "",
+                           vg_config_feed_name(e->feed), end);
     if (rc == VG_OK && e->format) {
         rc = add_field(b, flow, dash + 2, "format");
         if (rc == VG_OK)
@@ -270,6 +270,20 @@ int vg_config_edit_add_list(struct vg_buf *out, const char *name, const char *da
     int rc;
     data = data ? data : "";
     vg_buf_reset(out);
+    /* what the loader would refuse, or drop without a word, is not written */
+    if (entry->kind == VG_INTEL_TRUSTED && entry->feed != VG_INTEL_FEED_CUSTOM) {
+        vg_diag_report(diag, VG_DIAG_FIELD, NULL,
+                       "cannot add list '%s' to '%s': a trusted list has no feed", entry->name,
+                       name);
+        return VG_ECONFIG;
+    }
+    if (entry->feed == VG_INTEL_FEED_TOR) {
+        vg_diag_report(diag, VG_DIAG_FIELD, NULL,
+                       "cannot add list '%s' to '%s': feed 'tor' is not written (a Tor "
+                       "exit-addresses file feeds the Tor types by its format)",
+                       entry->name, name);
+        return VG_ECONFIG;
+    }
     if (len >= 2 && ((unsigned char)data[0] == 0xfe || (unsigned char)data[0] == 0xff) &&
         ((unsigned char)data[1] == 0xfe || (unsigned char)data[1] == 0xff)) {
         edit_error(name, 1, diag, "the file is UTF-16; only UTF-8 files are edited");

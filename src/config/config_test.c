@@ -660,6 +660,73 @@ static void test_config_edit_add_list(void **state)
     vg_buf_release(&msgs);
 }
 
+/* `lists add --curated` and `--reputation` write a feed that loads back as that feed; a feed the
+ * loader refuses (a trusted list's) or cannot read (tor) is refused, with a message, not
+ * written or dropped. */
+static void test_config_edit_add_list_feeds(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *before;
+        enum vg_intel_list_kind kind;
+        enum vg_intel_feed feed;
+        const char *after; /* NULL: refused with the message `error` */
+        const char *error;
+    } cases[] = {
+        { "", VG_INTEL_THREAT, VG_INTEL_FEED_CUSTOM, "lists:\n  - name: new\n    path: n.txt\n",
+          NULL },
+        { "", VG_INTEL_THREAT, VG_INTEL_FEED_CURATED,
+          "lists:\n  - name: new\n    path: n.txt\n    feed: curated\n", NULL },
+        { "", VG_INTEL_THREAT, VG_INTEL_FEED_REPUTATION,
+          "lists:\n  - name: new\n    path: n.txt\n    feed: reputation\n", NULL },
+        { "lists:\n  - name: a\n    path: a.txt\n", VG_INTEL_THREAT, VG_INTEL_FEED_REPUTATION,
+          "lists:\n  - name: a\n    path: a.txt\n  - name: new\n    path: n.txt\n"
+          "    feed: reputation\n",
+          NULL },
+        { "lists: [{name: a, path: a.txt}]\n", VG_INTEL_THREAT, VG_INTEL_FEED_REPUTATION,
+          "lists: [{name: a, path: a.txt}, {name: new, path: n.txt, feed: reputation}]\n", NULL },
+        /* --trusted with --reputation or --curated */
+        { "", VG_INTEL_TRUSTED, VG_INTEL_FEED_REPUTATION, NULL,
+          "cannot add list 'new' to 't/vigil.yaml': a trusted list has no feed\n" },
+        { "", VG_INTEL_TRUSTED, VG_INTEL_FEED_CURATED, NULL,
+          "cannot add list 'new' to 't/vigil.yaml': a trusted list has no feed\n" },
+        { "", VG_INTEL_THREAT, VG_INTEL_FEED_TOR, NULL,
+          "cannot add list 'new' to 't/vigil.yaml': feed 'tor' is not written (a Tor "
+          "exit-addresses file feeds the Tor types by its format)\n" },
+    };
+    struct vg_buf out = VG_BUF_INIT, msgs = VG_BUF_INIT;
+    for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
+        struct vg_config_list e = { .name = "new",
+                                    .path = "n.txt",
+                                    .enabled = true,
+                                    .kind = cases[i].kind,
+                                    .feed = cases[i].feed };
+        struct vg_diag diag;
+        vg_buf_reset(&msgs);
+        vg_diag_init(&diag, UINT_MAX, collect, &msgs);
+        int rc = vg_config_edit_add_list(&out, "t/vigil.yaml", cases[i].before,
+                                         strlen(cases[i].before), &e, &diag);
+        if (!cases[i].after) {
+            assert_int_equal(rc, VG_ECONFIG);
+            assert_int_equal(diag.total, 1);
+            assert_string_equal(msgs.data, cases[i].error);
+            continue;
+        }
+        assert_int_equal(rc, VG_OK);
+        if (strcmp(out.data, cases[i].after) != 0)
+            fail_msg("case %zu: want:\n%s\ngot:\n%s", i, cases[i].after, out.data);
+        struct vg_config c;
+        vg_config_init(&c);
+        assert_int_equal(load_text(&c, out.data, &msgs), VG_OK);
+        assert_string_equal(c.lists[c.list_count - 1].name, "new");
+        assert_int_equal(c.lists[c.list_count - 1].kind, VG_INTEL_THREAT);
+        assert_int_equal(c.lists[c.list_count - 1].feed, cases[i].feed);
+        vg_config_release(&c);
+    }
+    vg_buf_release(&out);
+    vg_buf_release(&msgs);
+}
+
 /* The whole `lists add` flow on real files: relative path, refusal of a taken name, mode kept. */
 static void test_config_add_list_to_file(void **state)
 {
@@ -715,6 +782,34 @@ static void test_config_add_list_to_file(void **state)
     assert_string_equal(c.lists[1].path, list);
     vg_config_release(&c);
 
+    /* `lists add --reputation`: loads back as a reputation list, which vigil scan reads as such */
+    e.name = "lowconf";
+    e.path = "intel/x.txt";
+    e.feed = VG_INTEL_FEED_REPUTATION;
+    assert_int_equal(chdir(dir), 0);
+    rc = vg_config_add_list(file, &e, &diag);
+    /* with --trusted too: refused, the file unchanged */
+    e.name = "both";
+    e.kind = VG_INTEL_TRUSTED;
+    rc2 = vg_config_add_list(file, &e, &diag);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(rc, VG_OK);
+    assert_int_equal(rc2, VG_ECONFIG);
+    assert_int_equal(diag.total, 3);
+    vg_config_init(&c);
+    assert_int_equal(vg_config_load(&c, file, NULL), VG_OK);
+    assert_int_equal(c.list_count, 3);
+    assert_string_equal(c.lists[2].name, "lowconf");
+    assert_int_equal(c.lists[2].kind, VG_INTEL_THREAT);
+    assert_int_equal(c.lists[2].feed, VG_INTEL_FEED_REPUTATION);
+    struct vg_intel_source src;
+    vg_config_list_source(&c.lists[2], &src);
+    assert_int_equal(src.kind, VG_INTEL_THREAT);
+    assert_int_equal(src.feed, VG_INTEL_FEED_REPUTATION);
+    vg_config_release(&c);
+    e.kind = VG_INTEL_THREAT;
+    e.feed = VG_INTEL_FEED_CUSTOM;
+
     /* a file with mistakes is not edited */
     f = fopen(file, "a");
     fputs("bogus: 1\n", f);
@@ -743,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_config_alias_bomb_refused),
         cmocka_unit_test(test_config_load_replaces_previous),
         cmocka_unit_test(test_config_edit_add_list),
+        cmocka_unit_test(test_config_edit_add_list_feeds),
         cmocka_unit_test(test_config_add_list_to_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
