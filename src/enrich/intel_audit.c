@@ -23,6 +23,20 @@ enum {
     FIELD_MAX_BYTES = 4096, /* PATH_MAX: a name or path after unescaping */
 };
 
+/* The modification times the state file can hold: vg_time_format_iso writes four-digit years
+ * and vg_time_parse_iso reads only those, so a time outside 0000..9999 written as it is (a
+ * file touched to year 10000 on tmpfs or btrfs, or a planted "0000-01-01T00:00:00+01:00" read
+ * back) would make vigil refuse its own state on the next run: every list "first-seen" again,
+ * the before side of a change lost.  Times are clamped to this range on the way in and refused
+ * outside it on the way back. */
+#define MTIME_MIN_MS (-62167219200000LL) /* 0000-01-01T00:00:00.000Z */
+#define MTIME_MAX_MS 253402300799999LL   /* 9999-12-31T23:59:59.999Z */
+
+static int64_t clamp_mtime(int64_t ms)
+{
+    return ms < MTIME_MIN_MS ? MTIME_MIN_MS : ms > MTIME_MAX_MS ? MTIME_MAX_MS : ms;
+}
+
 void vg_intel_audit_init(struct vg_intel_audit *a)
 {
     memset(a, 0, sizeof(*a));
@@ -94,15 +108,18 @@ void vg_intel_audit_entry_from_list(struct vg_intel_audit_entry *e, const struct
     e->networks = l->networks;
     e->domains = l->domains;
     e->widest_v4 = l->widest_public_prefix_v4 > 32 ? 32 : (unsigned)l->widest_public_prefix_v4;
-    e->mtime_ms = mtime_ms;
+    e->mtime_ms = clamp_mtime(mtime_ms);
 }
 
 int64_t vg_intel_audit_file_mtime(const char *path)
 {
     struct stat st;
+    int64_t ms;
     if (!path || stat(path, &st) != 0)
         return 0;
-    return (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+    if (__builtin_mul_overflow((int64_t)st.st_mtim.tv_sec, 1000, &ms))
+        return st.st_mtim.tv_sec < 0 ? MTIME_MIN_MS : MTIME_MAX_MS;
+    return clamp_mtime(ms + st.st_mtim.tv_nsec / 1000000);
 }
 
 char *vg_intel_audit_dir_resolve(const char *config_path, const char *dir)
@@ -245,6 +262,7 @@ static bool parse_line(struct vg_str line, struct vg_intel_audit_entry *e, int *
           : !vg_str_to_u64(c[5], &e->domains)            ? "the domain count is not a number"
           : !vg_str_to_u64(c[6], &widest) || widest > 32 ? "the prefix length is not 0 to 32"
           : !vg_time_parse_iso(c[7], &e->mtime_ms)       ? "the time is not an RFC 3339 time"
+          : e->mtime_ms != clamp_mtime(e->mtime_ms)      ? "the time is not in years 0000 to 9999"
                                                          : NULL;
     if (bad) {
         snprintf(why, 96, "%s", bad);
@@ -257,8 +275,9 @@ static bool parse_line(struct vg_str line, struct vg_intel_audit_entry *e, int *
     return true;
 }
 
-/* Read the whole file at path into b (at most STATE_MAX_BYTES).  VG_OK, VG_ENOTFOUND (no file),
- * VG_ELIMIT (too big), VG_EIO with errno set, VG_ENOMEM. */
+/* Read the whole file at path into b, stopping once it holds more than STATE_MAX_BYTES (the
+ * parser then refuses it as too big).  VG_OK, VG_ENOTFOUND (no file), VG_EIO with errno set,
+ * VG_ENOMEM. */
 static int read_capped(const char *path, struct vg_buf *b)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -272,11 +291,7 @@ static int read_capped(const char *path, struct vg_buf *b)
         errno = EISDIR;
         rc = VG_EIO;
     }
-    while (rc == VG_OK) {
-        if (b->len > STATE_MAX_BYTES) {
-            rc = VG_ELIMIT;
-            break;
-        }
+    while (rc == VG_OK && b->len <= STATE_MAX_BYTES) {
         if ((rc = vg_buf_reserve(b, 65536)) != VG_OK)
             break;
         ssize_t n = read(fd, b->data + b->len, 65536);
@@ -294,41 +309,24 @@ static int read_capped(const char *path, struct vg_buf *b)
     return rc;
 }
 
-int vg_intel_audit_load(struct vg_intel_audit *a, const char *dir, struct vg_diag *diag)
+int vg_intel_audit_load_buffer(struct vg_intel_audit *a, const char *name, const char *data,
+                               size_t len, struct vg_diag *diag)
 {
-    struct vg_buf path = VG_BUF_INIT, data = VG_BUF_INIT;
     struct vg_intel_audit fresh;
-    struct vg_diag_loc loc = { NULL, 0, 0 };
+    struct vg_diag_loc loc = { name, 0, 0 };
     char why_buf[96];
     const char *why = NULL;
-    int rc;
+    int rc = VG_OK;
 
     vg_intel_audit_init(&fresh);
-    if ((rc = vg_buf_printf(&path, "%s/%s", dir, STATE_FILE)) != VG_OK)
-        goto out;
-    loc.source = path.data;
-    rc = read_capped(path.data, &data);
-    if (rc == VG_ENOTFOUND) {
-        rc = VG_OK; /* a first run */
-        goto out;
-    }
-    if (rc == VG_EIO) {
-        vg_diag_report(diag, VG_DIAG_IO, NULL, "%s: cannot read the list state: %s", path.data,
-                       strerror(errno));
-        goto out;
-    }
-    if (rc == VG_ELIMIT) {
+    if (len > STATE_MAX_BYTES) {
         vg_diag_report(diag, VG_DIAG_TOO_BIG, NULL,
-                       "%s: list state larger than %d bytes; ignored, as on a first run", path.data,
+                       "%s: list state larger than %d bytes; ignored, as on a first run", name,
                        STATE_MAX_BYTES);
-        rc = VG_OK;
         goto out;
     }
-    if (rc != VG_OK)
-        goto out;
-
-    const char *p = data.data ? data.data : "", *end = p + data.len;
-    if (data.len == 0) {
+    const char *p = data ? data : "", *end = p + len;
+    if (len == 0) {
         loc.line = 1;
         why = "empty file";
     }
@@ -372,6 +370,27 @@ out:
     } else {
         vg_intel_audit_release(&fresh);
     }
+    return rc;
+}
+
+int vg_intel_audit_load(struct vg_intel_audit *a, const char *dir, struct vg_diag *diag)
+{
+    struct vg_buf path = VG_BUF_INIT, data = VG_BUF_INIT;
+    int rc;
+
+    if ((rc = vg_buf_printf(&path, "%s/%s", dir, STATE_FILE)) != VG_OK)
+        goto out;
+    rc = read_capped(path.data, &data);
+    if (rc == VG_ENOTFOUND) {
+        vg_intel_audit_release(a); /* a first run */
+        rc = VG_OK;
+    } else if (rc == VG_EIO) {
+        vg_diag_report(diag, VG_DIAG_IO, NULL, "%s: cannot read the list state: %s", path.data,
+                       strerror(errno));
+    } else if (rc == VG_OK) {
+        rc = vg_intel_audit_load_buffer(a, path.data, data.data, data.len, diag);
+    }
+out:
     vg_buf_release(&path);
     vg_buf_release(&data);
     return rc;
@@ -422,13 +441,22 @@ static int write_all(int fd, const char *p, size_t len)
 static int add_entry_line(struct vg_buf *b, const struct vg_intel_audit_entry *e)
 {
     char t[40];
-    vg_time_format_iso(e->mtime_ms, t, sizeof(t));
+    vg_time_format_iso(clamp_mtime(e->mtime_ms), t, sizeof(t)); /* always readable back */
     int rc = add_escaped(b, e->name);
     rc |= vg_buf_addc(b, '\t');
     rc |= add_escaped(b, e->path);
     rc |= vg_buf_printf(b, "\t%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%u\t%s\n", e->sha256,
                         e->addresses, e->networks, e->domains, e->widest_v4, t);
     return rc ? VG_ENOMEM : VG_OK;
+}
+
+int vg_intel_audit_format(struct vg_buf *out, const struct vg_intel_audit *a)
+{
+    int rc = vg_buf_adds(out, STATE_MAGIC "\n# name\tpath\tsha256\taddresses\tnetworks\tdomains"
+                                          "\twidest_public_v4\tmtime\n");
+    for (size_t i = 0; i < a->count && rc == VG_OK; i++)
+        rc = add_entry_line(out, &a->entries[i]);
+    return rc;
 }
 
 int vg_intel_audit_save(const struct vg_intel_audit *a, const char *dir, struct vg_diag *diag)
@@ -438,10 +466,7 @@ int vg_intel_audit_save(const struct vg_intel_audit *a, const char *dir, struct 
     int rc = make_dir(dir, diag);
     if (rc != VG_OK)
         goto out;
-    rc = vg_buf_adds(&text, STATE_MAGIC "\n# name\tpath\tsha256\taddresses\tnetworks\tdomains"
-                                        "\twidest_public_v4\tmtime\n");
-    for (size_t i = 0; i < a->count && rc == VG_OK; i++)
-        rc = add_entry_line(&text, &a->entries[i]);
+    rc = vg_intel_audit_format(&text, a);
     if (rc == VG_OK)
         rc = vg_buf_printf(&tmp, "%s/.%s.XXXXXX", dir, STATE_FILE);
     if (rc == VG_OK)

@@ -24,6 +24,7 @@
 #define VG_ENRICH_INTEL_AUDIT_H
 
 #include "core/compat.h"
+#include "core/buf.h"
 #include "core/diag.h"
 #include "enrich/intel.h"
 
@@ -37,7 +38,7 @@ struct vg_intel_audit_entry {
     uint64_t networks;
     uint64_t domains;
     unsigned widest_v4; /* widest public IPv4 prefix length; 32 when there is none */
-    int64_t mtime_ms;   /* the list file's modification time */
+    int64_t mtime_ms;   /* the list file's modification time, within years 0000..9999 */
 };
 
 struct vg_intel_audit {
@@ -55,12 +56,22 @@ void vg_intel_audit_release(struct vg_intel_audit *a);
  * entries.  VG_EIO when the file exists but cannot be read (reported); VG_ENOMEM. */
 int vg_intel_audit_load(struct vg_intel_audit *a, const char *dir, struct vg_diag *diag);
 
+/* The same for the bytes of a state file in memory (vg_intel_audit_load reads the file, then
+ * calls this).  `name` labels the reports ("NAME:LINE: ..."); data need not end in a NUL and is
+ * only read.  VG_OK, with or without a report; VG_ENOMEM (a unchanged). */
+int vg_intel_audit_load_buffer(struct vg_intel_audit *a, const char *name, const char *data,
+                               size_t len, struct vg_diag *diag);
+
 /* The entry named `name`, or NULL.  Borrowed until a is changed. */
 const struct vg_intel_audit_entry *vg_intel_audit_find(const struct vg_intel_audit *a,
                                                        const char *name);
 
 /* Add e (copied), replacing the entry of the same name.  VG_OK or VG_ENOMEM. */
 int vg_intel_audit_set(struct vg_intel_audit *a, const struct vg_intel_audit_entry *e);
+
+/* Append the text of a state file holding a's entries to out, as vg_intel_audit_save writes
+ * it.  VG_OK or VG_ENOMEM. */
+int vg_intel_audit_format(struct vg_buf *out, const struct vg_intel_audit *a);
 
 /* Write a's entries to DIR/lists.state through a temporary file renamed over it; DIR is created
  * (one level) if missing.  VG_OK; VG_EIO (reported to diag, the old file left as it was);
@@ -88,11 +99,13 @@ struct vg_intel_audit_record {
 int vg_intel_audit_append(const char *dir, const struct vg_intel_audit_record *r,
                           struct vg_diag *diag);
 
-/* Fill e from a loaded list; e borrows l's strings. */
+/* Fill e from a loaded list; e borrows l's strings.  mtime_ms is clamped to years 0000..9999,
+ * the times the state file can hold. */
 void vg_intel_audit_entry_from_list(struct vg_intel_audit_entry *e, const struct vg_intel_list *l,
                                     int64_t mtime_ms);
 
-/* The modification time of the file at path in ms, or 0 when it cannot be read (stdin, gone). */
+/* The modification time of the file at path in ms (clamped to years 0000..9999), or 0 when it
+ * cannot be read (stdin, gone). */
 int64_t vg_intel_audit_file_mtime(const char *path);
 
 /* `dir` as written in the configuration file `config_path`: a relative directory is read from

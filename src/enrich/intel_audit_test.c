@@ -147,6 +147,9 @@ static void test_intel_audit_bad_state_is_reported_and_ignored(void **state)
         { "x\ty\t@S\t1\t99999999999999999999999\t3\t8\tt\n", 2, "network count" },
         { "x\ty\t@S\t1\t2\t3\t33\t2024-03-12T08:00:00Z\n", 2, "prefix length" },
         { "x\ty\t@S\t1\t2\t3\t8\tyesterday\n", 2, "not an RFC 3339 time" },
+        /* times vg_time_format_iso cannot write back as four-digit years (found by fuzzing) */
+        { "x\ty\t@S\t1\t2\t3\t8\t0000-01-01T00:00:00+01:00\n", 2, "years 0000 to 9999" },
+        { "x\ty\t@S\t1\t2\t3\t8\t9999-12-31T23:59:59-00:01\n", 2, "years 0000 to 9999" },
         { "bad\\qescape\ty\t@S\t1\t2\t3\t8\t2024-03-12T08:00:00Z\n", 2, "name holds an invalid" },
         { "cr\r\ty\t@S\t1\t2\t3\t8\t2024-03-12T08:00:00Z\n", 2, "raw control byte" },
         { "nul\\x00\ty\t@S\t1\t2\t3\t8\t2024-03-12T08:00:00Z\n", 2, "escaped NUL" },
@@ -205,6 +208,69 @@ static void test_intel_audit_bad_state_is_reported_and_ignored(void **state)
             fail_msg("raw case %zu: got '%s'", i, diag.last);
         assert_null(strstr(diag.last, "root:x")); /* a planted file's content is not echoed */
         vg_intel_audit_release(&a);
+    }
+    remove_in_dir("lists.state");
+}
+
+/* A list file's time outside years 0000..9999 (tmpfs and btrfs keep a touch to year 10000) was
+ * written as a five-digit year that the next run refused, so every list came back "first-seen"
+ * and the before side of a change was lost.  Times are clamped on the way in and on the way out,
+ * and a state file's own bytes parse the same from memory as from DIR/lists.state. */
+static void test_intel_audit_times_outside_four_digit_years_round_trip(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t ms, want;
+    } cases[] = {
+        { INT64_MAX, 253402300799999 },                   /* 9999-12-31T23:59:59.999Z */
+        { 253402300800000, 253402300799999 },             /* 10000-01-01 */
+        { 253402300799999, 253402300799999 },             /* the last time that fits */
+        { -62167219200000, -62167219200000 },             /* 0000-01-01T00:00:00.000Z */
+        { -62167219200001, -62167219200000 },             /* a millisecond before */
+        { INT64_MIN, -62167219200000 },       { -1, -1 }, /* before 1970 is fine */
+    };
+    struct vg_intel_list l;
+    memset(&l, 0, sizeof(l));
+    l.name = "office";
+    l.path = "office.txt";
+    memset(l.sha256, 'a', 64);
+    l.widest_public_prefix_v4 = 64; /* none: clamped to 32 as well */
+    for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
+        struct vg_intel_audit a, b;
+        struct vg_intel_audit_entry e;
+        struct vg_diag diag;
+        vg_diag_init(&diag, 10, NULL, NULL);
+        vg_intel_audit_init(&a);
+        vg_intel_audit_init(&b);
+        vg_intel_audit_entry_from_list(&e, &l, cases[i].ms);
+        assert_int_equal(e.mtime_ms, cases[i].want);
+        assert_int_equal(e.widest_v4, 32);
+        /* an entry set directly, unclamped, is still written in a form that reads back */
+        e.mtime_ms = cases[i].ms;
+        assert_int_equal(vg_intel_audit_set(&a, &e), VG_OK);
+        assert_int_equal(vg_intel_audit_save(&a, dir, &diag), VG_OK);
+        assert_int_equal(vg_intel_audit_load(&b, dir, &diag), VG_OK);
+        if (diag.total != 0 || b.count != 1)
+            fail_msg("case %zu: %zu entries, report '%s'", i, b.count, diag.last);
+        assert_int_equal(b.entries[0].mtime_ms, cases[i].want);
+
+        /* the same bytes from memory, not NUL-terminated, labelled as the caller says */
+        char *text = read_file("lists.state");
+        size_t len = strlen(text);
+        char *exact = malloc(len);
+        assert_non_null(exact);
+        memcpy(exact, text, len);
+        assert_int_equal(vg_intel_audit_load_buffer(&b, "mem", exact, len, &diag), VG_OK);
+        assert_int_equal(diag.total, 0);
+        assert_int_equal(b.count, 1);
+        assert_int_equal(b.entries[0].mtime_ms, cases[i].want);
+        assert_int_equal(vg_intel_audit_load_buffer(&b, "mem", exact, len - 2, &diag), VG_OK);
+        assert_int_equal(b.count, 0); /* the time lost its zone: refused, nothing kept */
+        assert_true(strncmp(diag.last, "mem:3: ", 7) == 0);
+        free(exact);
+        free(text);
+        vg_intel_audit_release(&a);
+        vg_intel_audit_release(&b);
     }
     remove_in_dir("lists.state");
 }
@@ -312,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_intel_audit_round_trip_with_hostile_names),
         cmocka_unit_test(test_intel_audit_bad_state_is_reported_and_ignored),
+        cmocka_unit_test(test_intel_audit_times_outside_four_digit_years_round_trip),
         cmocka_unit_test(test_intel_audit_unreadable_state_is_an_error),
         cmocka_unit_test(test_intel_audit_log_columns),
         cmocka_unit_test(test_intel_audit_dir_resolve),
