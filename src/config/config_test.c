@@ -544,6 +544,21 @@ static void test_config_load_replaces_previous(void **state)
 
 /* ---- lists add: the textual edit ---- */
 
+/* Case i of an add-list table wrote `want`, which loads back (into c, for the caller to
+ * release) with the new entry last; that entry. */
+static const struct vg_config_list *expect_added(size_t i, const struct vg_buf *out,
+                                                 const char *want, struct vg_buf *msgs,
+                                                 struct vg_config *c)
+{
+    if (strcmp(out->data, want) != 0)
+        fail_msg("case %zu: want:\n%s\ngot:\n%s", i, want, out->data);
+    vg_config_init(c);
+    assert_int_equal(load_text(c, out->data, msgs), VG_OK);
+    const struct vg_config_list *added = &c->lists[c->list_count - 1];
+    assert_string_equal(added->name, "new");
+    return added;
+}
+
 static void test_config_edit_add_list(void **state)
 {
     (void)state;
@@ -625,13 +640,9 @@ static void test_config_edit_add_list(void **state)
             continue;
         }
         assert_int_equal(rc, VG_OK);
-        if (strcmp(out.data, cases[i].after) != 0)
-            fail_msg("case %zu: want:\n%s\ngot:\n%s", i, cases[i].after, out.data);
         struct vg_config c;
-        vg_config_init(&c);
-        assert_int_equal(load_text(&c, out.data, &msgs), VG_OK);
-        assert_string_equal(c.lists[c.list_count - 1].name, "new");
-        assert_string_equal(c.lists[c.list_count - 1].path, "t/n.txt");
+        const struct vg_config_list *added = expect_added(i, &out, cases[i].after, &msgs, &c);
+        assert_string_equal(added->path, "t/n.txt");
         vg_config_release(&c);
     }
 
@@ -713,14 +724,10 @@ static void test_config_edit_add_list_feeds(void **state)
             continue;
         }
         assert_int_equal(rc, VG_OK);
-        if (strcmp(out.data, cases[i].after) != 0)
-            fail_msg("case %zu: want:\n%s\ngot:\n%s", i, cases[i].after, out.data);
         struct vg_config c;
-        vg_config_init(&c);
-        assert_int_equal(load_text(&c, out.data, &msgs), VG_OK);
-        assert_string_equal(c.lists[c.list_count - 1].name, "new");
-        assert_int_equal(c.lists[c.list_count - 1].kind, VG_INTEL_THREAT);
-        assert_int_equal(c.lists[c.list_count - 1].feed, cases[i].feed);
+        const struct vg_config_list *added = expect_added(i, &out, cases[i].after, &msgs, &c);
+        assert_int_equal(added->kind, VG_INTEL_THREAT);
+        assert_int_equal(added->feed, cases[i].feed);
         vg_config_release(&c);
     }
     vg_buf_release(&out);
