@@ -26,6 +26,7 @@
 
 #include "core/limits.h"
 #include "core/time.h"
+#include "parse/json_records.h"
 
 /* The DNS member must not make struct vg_event larger: every flow record clears one. */
 _Static_assert(sizeof(struct vg_dns) <= sizeof(struct vg_cloudtrail),
@@ -481,28 +482,9 @@ bool vg_route53_map(struct vg_parse_ctx *ctx, const struct vg_json_value *rec,
 
 /* ==== framing ==== */
 
-struct line_counter {
-    const char *buf;
-    size_t pos;    /* newlines are counted up to here */
-    uint64_t line; /* line number at pos */
-};
-
-static uint64_t line_at(struct line_counter *lc, size_t offset)
-{
-    const char *p = lc->buf + lc->pos;
-    const char *end = lc->buf + offset;
-    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        lc->line++;
-        p++;
-    }
-    lc->pos = offset;
-    return lc->line;
-}
-
 /* Per-object state. */
 struct reader {
     struct vg_parse_ctx *ctx;
-    struct line_counter lc;
     uint64_t foreign_at_start; /* to report foreign records once per object */
     struct vg_str path_account, path_vpc;
     struct vg_json_parser inner; /* for message text inside envelopes */
@@ -557,13 +539,6 @@ static void bad(struct reader *r, const struct vg_diag_loc *loc, enum vg_diag_co
     vg_diag_report(r->ctx->diag, code, loc, "%s", msg);
 }
 
-static enum vg_diag_code json_code(const struct vg_json_error *err)
-{
-    return err->code == VG_JSON_EDEPTH     ? VG_DIAG_TOO_DEEP
-           : err->code == VG_JSON_ETOO_BIG ? VG_DIAG_TOO_BIG
-                                           : VG_DIAG_JSON;
-}
-
 /* The text of one log event: one or more records.  Parsed with the inner parser so that the
  * envelope being walked stays valid. */
 static void message(struct reader *r, const struct vg_json_value *msg,
@@ -589,8 +564,8 @@ static void message(struct reader *r, const struct vg_json_value *msg,
             return;
         }
         if (rc != VG_JSON_OK) {
-            bad(r, loc, json_code(&err), "%smessage is not a JSON record: %s (at byte %zu)", what,
-                err.what, err.offset);
+            bad(r, loc, vg_json_diag_code(&err), "%smessage is not a JSON record: %s (at byte %zu)",
+                what, err.what, err.offset);
             return; /* the rest of one message is not worth a guess */
         }
         record(r, rec, loc, what);
@@ -680,67 +655,32 @@ static size_t export_prefix(const char *buf, size_t len, size_t pos)
     return i < len && buf[i] == '{' ? i : pos;
 }
 
+static bool on_record(void *ctx, const struct vg_json_value *v, const struct vg_diag_loc *loc)
+{
+    struct reader *r = ctx;
+    value(r, v, loc);
+    return r->rc == VG_OK;
+}
+
+static void count_bad(void *ctx)
+{
+    struct reader *r = ctx;
+    r->ctx->stats->records++;
+    r->ctx->stats->bad_records++;
+}
+
 static int parse(struct vg_parse_ctx *ctx, const char *buf, size_t len)
 {
-    struct reader r = { .ctx = ctx, .lc = { buf, 0, 1 }, .foreign_at_start = ctx->stats->foreign };
+    struct reader r = { .ctx = ctx, .foreign_at_start = ctx->stats->foreign };
     if (strstr(ctx->source ? ctx->source : "", "/vpcdnsquerylogs/")) {
         r.path_account = path_component(ctx->source, "AWSLogs/");
         r.path_vpc = path_component(ctx->source, "/vpcdnsquerylogs/");
     }
     size_t pos = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    bool in_array = false;
-    while (r.rc == VG_OK) {
-        pos = vg_json_skip_ws(buf, len, pos);
-        struct vg_diag_loc loc = { ctx->source, line_at(&r.lc, pos), pos };
-        if (pos >= len) {
-            if (in_array)
-                vg_diag_report(ctx->diag, VG_DIAG_JSON, &loc,
-                               "file ends inside the array of records (truncated?)");
-            break;
-        }
-        /* an array of records is read one element at a time, so its size is not limited by
-         * the JSON reader's per-record cap */
-        if (!in_array && buf[pos] == '[') {
-            in_array = true;
-            pos++;
-            continue;
-        }
-        if (in_array && buf[pos] == ']') {
-            in_array = false;
-            pos++;
-            continue;
-        }
-        if (buf[pos] == ',') {
-            pos++;
-            continue;
-        }
-        if (!in_array)
-            pos = export_prefix(buf, len, pos);
-        const struct vg_json_value *v;
-        struct vg_json_error err;
-        size_t start = pos;
-        enum vg_json_errcode rc = vg_json_parse(ctx->json, buf, len, &pos, &v, &err);
-        if (rc == VG_JSON_OK) {
-            value(&r, v, &loc);
-            continue;
-        }
-        if (rc == VG_JSON_ENOMEM) {
-            r.rc = VG_ENOMEM;
-            break;
-        }
-        bad(&r, &loc, json_code(&err), "record is not valid JSON: %s (at byte %zu of the record)",
-            err.what, err.offset - start);
-        /* resynchronise: the next element of the array, or the next line; an array that never
-         * closes has been reported enough */
-        size_t next = in_array ? vg_json_skip_value(buf, len, start) : 0;
-        if (in_array && next == 0)
-            break;
-        if (next <= start) {
-            const char *nl = memchr(buf + start, '\n', len - start);
-            next = nl ? (size_t)(nl - buf) + 1 : len;
-        }
-        pos = next;
-    }
+    struct vg_json_records_cb cb = { export_prefix, on_record, count_bad, &r };
+    int rc = vg_json_records(ctx, buf, len, pos, &cb);
+    if (rc != VG_OK)
+        r.rc = rc;
     if (r.inner_ready) {
         ctx->json->replaced_utf8 += r.inner.replaced_utf8;
         vg_json_parser_release(&r.inner);

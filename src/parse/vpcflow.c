@@ -39,6 +39,7 @@
 #include "parse/vpcflow.h"
 
 #include "core/limits.h"
+#include "parse/json_records.h"
 
 /* Columns in one layout.  AWS defines about 60 fields for VPC and Transit Gateway flow logs; 128
  * leaves room for new ones while keeping the layout a fixed array, built without allocation. */
@@ -1384,24 +1385,6 @@ static uint64_t parse_copy(struct reader *r, const char *text, size_t len, uint6
 
 /* ==== JSON ==== */
 
-struct line_counter {
-    const char *buf;
-    size_t pos;    /* newlines are counted up to here */
-    uint64_t line; /* line number at pos */
-};
-
-static uint64_t line_at(struct line_counter *lc, size_t offset)
-{
-    const char *p = lc->buf + lc->pos;
-    const char *end = lc->buf + offset;
-    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        lc->line++;
-        p++;
-    }
-    lc->pos = offset;
-    return lc->line;
-}
-
 static void foreign(struct reader *r, const struct vg_diag_loc *loc, const char *what)
 {
     if (r->ctx->stats->foreign++ == r->foreign_at_start)
@@ -1520,67 +1503,23 @@ static void json_record(struct reader *r, const struct vg_json_value *v,
     }
 }
 
+static bool json_next(void *ctx, const struct vg_json_value *v, const struct vg_diag_loc *loc)
+{
+    struct reader *r = ctx;
+    json_record(r, v, loc);
+    return !r->stop;
+}
+
+static void json_bad(void *ctx)
+{
+    bad_record(ctx);
+}
+
 static void parse_json(struct reader *r, const char *buf, size_t len, size_t pos)
 {
-    struct vg_parse_ctx *ctx = r->ctx;
-    struct line_counter lc = { buf, 0, 1 };
-    bool in_array = false;
-    while (!r->stop) {
-        pos = vg_json_skip_ws(buf, len, pos);
-        struct vg_diag_loc loc = { ctx->source, line_at(&lc, pos), pos };
-        if (pos >= len) {
-            if (in_array)
-                vg_diag_report(ctx->diag, VG_DIAG_JSON, &loc,
-                               "file ends inside the array of records (truncated?)");
-            return;
-        }
-        /* an array of records is read one element at a time, so its size is not limited by
-         * the JSON reader's per-record cap */
-        if (!in_array && buf[pos] == '[') {
-            in_array = true;
-            pos++;
-            continue;
-        }
-        if (in_array && buf[pos] == ']') {
-            in_array = false;
-            pos++;
-            continue;
-        }
-        if (buf[pos] == ',') {
-            pos++;
-            continue;
-        }
-        const struct vg_json_value *v;
-        struct vg_json_error err;
-        size_t start = pos;
-        enum vg_json_errcode rc = vg_json_parse(ctx->json, buf, len, &pos, &v, &err);
-        if (rc == VG_JSON_OK) {
-            json_record(r, v, &loc);
-            continue;
-        }
-        if (rc == VG_JSON_ENOMEM) {
-            r->rc = VG_ENOMEM;
-            return;
-        }
-        bad_record(r);
-        vg_diag_report(ctx->diag,
-                       err.code == VG_JSON_EDEPTH     ? VG_DIAG_TOO_DEEP
-                       : err.code == VG_JSON_ETOO_BIG ? VG_DIAG_TOO_BIG
-                                                      : VG_DIAG_JSON,
-                       &loc, "record is not valid JSON: %s (at byte %zu of the record)", err.what,
-                       err.offset - start);
-        /* resynchronise: the next element of the array, or the next line; an array that
-         * never closes has been reported enough; a byte that starts no value (a NUL) moves on
-         * to the next line */
-        size_t next = in_array ? vg_json_skip_value(buf, len, start) : 0;
-        if (in_array && next == 0)
-            return;
-        if (next <= start) {
-            const char *nl = memchr(buf + start, '\n', len - start);
-            next = nl ? (size_t)(nl - buf) + 1 : len;
-        }
-        pos = next;
-    }
+    struct vg_json_records_cb cb = { NULL, json_next, json_bad, r };
+    if (vg_json_records(r->ctx, buf, len, pos, &cb) == VG_ENOMEM)
+        r->rc = VG_ENOMEM;
 }
 
 /* ==== the object ==== */
