@@ -13,6 +13,7 @@
 #include "parse/cloudtrail.h"
 
 #include "core/time.h"
+#include "parse/json_records.h"
 
 static size_t skip_bom_ws(const char *buf, size_t len, size_t i)
 {
@@ -53,32 +54,16 @@ static bool sniff(const char *buf, size_t len)
 
 /* Per-object reading state. */
 struct line_counter {
-    const char *buf;
-    size_t pos;                /* newlines are counted up to here */
-    uint64_t line;             /* line number at pos */
+    struct vg_line_counter at;
     uint64_t foreign_at_start; /* to report foreign records once per object, not per record */
 };
-
-static uint64_t line_at(struct line_counter *lc, size_t offset)
-{
-    const char *p = lc->buf + lc->pos;
-    const char *end = lc->buf + offset;
-    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        lc->line++;
-        p++;
-    }
-    lc->pos = offset;
-    return lc->line;
-}
 
 static void report_json_error(struct vg_parse_ctx *ctx, const struct vg_diag_loc *loc,
                               const struct vg_json_error *err, size_t record_start)
 {
-    enum vg_diag_code code = err->code == VG_JSON_EDEPTH     ? VG_DIAG_TOO_DEEP
-                             : err->code == VG_JSON_ETOO_BIG ? VG_DIAG_TOO_BIG
-                                                             : VG_DIAG_JSON;
-    vg_diag_report(ctx->diag, code, loc, "record is not valid JSON: %s (at byte %zu of the record)",
-                   err->what, err->offset - record_start);
+    vg_diag_report(ctx->diag, vg_json_diag_code(err), loc,
+                   "record is not valid JSON: %s (at byte %zu of the record)", err->what,
+                   err->offset - record_start);
 }
 
 static enum vg_identity_type identity_type(struct vg_str t)
@@ -393,7 +378,7 @@ static bool next_record(struct vg_parse_ctx *ctx, const char *buf, size_t len, s
     size_t start = vg_json_skip_ws(buf, len, *pos);
     const struct vg_json_value *rec;
     struct vg_json_error err;
-    struct vg_diag_loc loc = { ctx->source, line_at(lc, start), start };
+    struct vg_diag_loc loc = { ctx->source, vg_line_at(&lc->at, start), start };
     enum vg_json_errcode rc = vg_json_parse(ctx->json, buf, len, pos, &rec, &err);
     if (rc == VG_JSON_OK) {
         if (rec->type == VG_JSON_ARRAY && !in_array) {
@@ -401,7 +386,7 @@ static bool next_record(struct vg_parse_ctx *ctx, const char *buf, size_t len, s
                 /* decoded strings live in the arena, not the buffer */
                 bool inside = e->ptr >= buf && e->ptr < buf + len;
                 size_t at = inside ? (size_t)(e->ptr - buf) : start;
-                struct vg_diag_loc eloc = { ctx->source, line_at(lc, at), at };
+                struct vg_diag_loc eloc = { ctx->source, vg_line_at(&lc->at, at), at };
                 handle_record(ctx, e, &eloc, lc);
             }
         } else {
@@ -436,7 +421,7 @@ static bool next_record(struct vg_parse_ctx *ctx, const char *buf, size_t len, s
 
 static int parse(struct vg_parse_ctx *ctx, const char *buf, size_t len)
 {
-    struct line_counter lc = { buf, 0, 1, ctx->stats->foreign };
+    struct line_counter lc = { { buf, 0, 1 }, ctx->stats->foreign };
     size_t i = skip_bom_ws(buf, len, 0);
     size_t body;
     if (i < len && buf[i] == '{' && delivery_framing(buf, len, i, &body)) {
@@ -453,13 +438,13 @@ static int parse(struct vg_parse_ctx *ctx, const char *buf, size_t len)
             }
             if (pos < len && buf[pos] == ']')
                 return VG_OK;
-            struct vg_diag_loc loc = { ctx->source, line_at(&lc, pos), pos };
+            struct vg_diag_loc loc = { ctx->source, vg_line_at(&lc.at, pos), pos };
             vg_diag_report(ctx->diag, VG_DIAG_JSON, &loc,
                            pos < len ? "expected ',' or ']' between records; rest of file skipped"
                                      : "file ends inside the Records array (truncated?)");
             return VG_OK;
         }
-        struct vg_diag_loc loc = { ctx->source, line_at(&lc, len), len };
+        struct vg_diag_loc loc = { ctx->source, vg_line_at(&lc.at, len), len };
         vg_diag_report(ctx->diag, VG_DIAG_JSON, &loc,
                        "file ends inside the Records array (truncated?)");
         return VG_OK;

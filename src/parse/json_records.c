@@ -1,14 +1,7 @@
 /* The record framing loop of the JSON-based log parsers; see json_records.h. */
 #include "parse/json_records.h"
 
-struct line_counter {
-    const char *buf;
-    size_t pos;    /* newlines are counted up to here */
-    uint64_t line; /* line number at pos */
-};
-
-/* Records come in file order, so counting newlines from the previous record is enough. */
-static uint64_t line_at(struct line_counter *lc, size_t offset)
+uint64_t vg_line_at(struct vg_line_counter *lc, size_t offset)
 {
     const char *p = lc->buf + lc->pos;
     const char *end = lc->buf + offset;
@@ -30,11 +23,11 @@ enum vg_diag_code vg_json_diag_code(const struct vg_json_error *err)
 int vg_json_records(struct vg_parse_ctx *ctx, const char *buf, size_t len, size_t pos,
                     const struct vg_json_records_cb *cb)
 {
-    struct line_counter lc = { buf, 0, 1 };
+    struct vg_line_counter lc = { buf, 0, 1 };
     bool in_array = false;
     for (;;) {
         pos = vg_json_skip_ws(buf, len, pos);
-        struct vg_diag_loc loc = { ctx->source, line_at(&lc, pos), pos };
+        struct vg_diag_loc loc = { ctx->source, vg_line_at(&lc, pos), pos };
         if (pos >= len) {
             if (in_array)
                 vg_diag_report(ctx->diag, VG_DIAG_JSON, &loc,

@@ -12,6 +12,15 @@
 #include "core/compat.h"
 #include "parse/format.h"
 
+/* File lines of byte offsets met in increasing order: newlines are counted from the previous
+ * offset only.  Start at { buf, 0, 1 }. */
+struct vg_line_counter {
+    const char *buf;
+    size_t pos;    /* newlines are counted up to here */
+    uint64_t line; /* line number at pos */
+};
+uint64_t vg_line_at(struct vg_line_counter *lc, size_t offset);
+
 struct vg_json_records_cb {
     /* optional: where a top-level record really starts at pos (a line prefix to skip) */
     size_t (*prefix)(const char *buf, size_t len, size_t pos);
