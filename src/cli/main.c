@@ -6,9 +6,11 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
-    { "scan", vg_cmd_scan, "scan CloudTrail logs (files, folders, stdin) and print findings" },
+    { "scan", vg_cmd_scan,
+      "scan CloudTrail, VPC flow and Route 53 Resolver logs and print findings" },
     { "types", vg_cmd_types, "list the finding types this build implements" },
-    { "simulate", vg_cmd_simulate, "write realistic CloudTrail logs, optionally with attacks" },
+    { "simulate", vg_cmd_simulate,
+      "write realistic CloudTrail, flow and DNS logs, optionally with attacks" },
     { "lists", vg_cmd_lists, "check threat and trusted lists; show and add the configured ones" },
     { "config", vg_cmd_config, "check a configuration file; list the options" },
     { "pdns", vg_cmd_pdns, "passive DNS: the names behind an address, the addresses of a name" },
