@@ -13,7 +13,7 @@
 CC ?= cc
 SANITIZE ?=
 BUILD ?= $(if $(SANITIZE),build-san,build)
-PKGS := libdeflate zlib yaml-0.1 libpsl
+PKGS := libdeflate zlib yaml-0.1 libpsl sqlite3 libmicrohttpd
 TEST_PKGS := cmocka jansson
 
 # Install missing Debian packages before the first compile (a no-op when they are present).
@@ -42,7 +42,7 @@ ifneq ($(SANITIZE),)
   LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-STAGES := core ingest parse enrich detect findings pipeline simulate config
+STAGES := core ingest parse enrich detect findings store api pipeline simulate config
 LIB_SRC := $(filter-out %_test.c,$(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
 LIB_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/catalog_gen.o
 CLI_SRC := $(wildcard src/cli/*.c)

@@ -5,6 +5,8 @@
  */
 #include "cli/cmd.h"
 
+#include "cli/setup.h"
+
 #include "config/config.h"
 #include "parse/vpcflow.h"
 #include "core/buf.h"
@@ -23,7 +25,7 @@
 enum out_format { OUT_TABLE, OUT_JSON, OUT_JSONL };
 
 /* getopt values of the long options that have no letter */
-enum { OPT_STATE_DIR = 256, OPT_LIST_MODIFIED, OPT_LIST_CATEGORY, OPT_INVENTORY };
+enum { OPT_STATE_DIR = 256, OPT_LIST_MODIFIED, OPT_INVENTORY };
 
 struct writer {
     enum out_format format;
@@ -99,13 +101,6 @@ static void usage(FILE *out)
         "                       instances gets its direction (also flow.inventory)\n"
         "  -q, --quiet          no summary on stderr\n"
         "  -h, --help           this text\n");
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static double monotonic_s(void)
@@ -231,107 +226,6 @@ static void summary(const struct vg_scan *scan, const struct writer *w, double s
             seconds > 0 ? mb / seconds : 0);
 }
 
-/* Load the configuration's enabled lists, then every list named on the command line, then the
- * built-in tester lists (intel.test_indicators); in a retro-hunt only the hunted list (plus the
- * trusted ones) is a threat list, and its previous version, if given, rules out the indicators
- * that were already there. */
-static int load_lists(const struct vg_config *cfg, struct vg_intel_source *lists, size_t count,
-                      size_t hunted, const char *baseline, struct vg_intel **out,
-                      int64_t *retro_added_ms)
-{
-    struct vg_diag diag;
-    struct vg_input in;
-    struct vg_intel_builder *b = vg_intel_builder_new();
-    int rc = vg_input_init(&in);
-    static char warning[] = "warning: ";
-    vg_diag_init(&diag, 20, vg_cli_print_diag, warning);
-    for (size_t i = 0; i < cfg->list_count && b && rc == VG_OK; i++) {
-        struct vg_intel_source src;
-        if (!cfg->lists[i].enabled || (hunted < count && cfg->lists[i].kind == VG_INTEL_THREAT))
-            continue;
-        vg_config_list_source(&cfg->lists[i], &src);
-        rc = vg_intel_load(b, &src, &in, &diag, NULL);
-    }
-    for (size_t i = 0; i < count && b && rc == VG_OK; i++) {
-        if (hunted < count && lists[i].kind == VG_INTEL_THREAT && i != hunted)
-            continue;
-        rc = vg_intel_load(b, &lists[i], &in, &diag, NULL);
-        if (i == hunted) {
-            struct stat st;
-            *retro_added_ms = stat(lists[i].path, &st) == 0 ? (int64_t)st.st_mtime * 1000 : 1;
-        }
-    }
-    if (b && rc == VG_OK && hunted >= count && cfg->intel_test_indicators)
-        rc = vg_intel_builtin_add(b);
-    if (b && rc == VG_OK && baseline) {
-        struct vg_intel_source prev = { "retro-hunt baseline", baseline, VG_INTEL_TRUSTED,
-                                        VG_INTEL_FEED_CUSTOM, NULL };
-        rc = vg_intel_load(b, &prev, &in, &diag, NULL);
-    }
-    vg_input_release(&in);
-    if (!b || rc == VG_ENOMEM) {
-        vg_intel_builder_free(b);
-        fprintf(stderr, "vigil scan: out of memory loading lists\n");
-        return 2;
-    }
-    if (rc) {
-        vg_intel_builder_free(b);
-        return 2; /* unreadable list or unknown format: already reported */
-    }
-    *out = vg_intel_freeze(b);
-    if (!*out) {
-        fprintf(stderr, "vigil scan: out of memory loading lists\n");
-        return 2;
-    }
-    /* A trusted list this wide silences list findings for much of the internet.  Normally that
-     * is a finding (pipeline/trusted_watch.c); a retro-hunt marks every finding as one, so
-     * there it is only said here. */
-    for (size_t i = 0; hunted < count && i < vg_intel_list_count(*out); i++) {
-        const struct vg_intel_list *l = vg_intel_list_at(*out, i);
-        if (l->kind == VG_INTEL_TRUSTED &&
-            (int64_t)l->widest_public_prefix_v4 < cfg->intel_trusted_max_public_prefix)
-            fprintf(stderr,
-                    "vigil: warning: trusted list '%s' covers a public IPv4 /%" PRIu64
-                    " network, wider than /%" PRId64 " (intel.trusted_max_public_prefix)\n",
-                    l->name, l->widest_public_prefix_v4, cfg->intel_trusted_max_public_prefix);
-    }
-    return 0;
-}
-
-/* The inventories named on the command line, then the configuration's (relative to its file),
- * into one frozen inventory (*out stays NULL when there are none).  0, or 2 when a file could not
- * be read or memory ran out (reported). */
-static int load_inventory(const char *const *paths, size_t count, const char *config_path,
-                          const char *configured, struct vg_inventory **out)
-{
-    static char warning[] = "warning: ";
-    struct vg_diag diag;
-    char *from_config = NULL;
-    int rc = VG_OK;
-    if (count == 0 && !*configured)
-        return 0;
-    vg_diag_init(&diag, 20, vg_cli_print_diag, warning);
-    struct vg_inventory *inv = vg_inventory_new();
-    if (inv && *configured && !(from_config = vg_intel_audit_dir_resolve(config_path, configured)))
-        rc = VG_ENOMEM;
-    for (size_t i = 0; inv && i <= count && rc == VG_OK; i++) {
-        const char *path = i < count ? paths[i] : from_config;
-        if (path)
-            rc = vg_inventory_load(inv, path, &diag);
-    }
-    if (!inv || rc == VG_ENOMEM || (rc == VG_OK && vg_inventory_freeze(inv) != VG_OK)) {
-        fprintf(stderr, "vigil scan: out of memory loading the inventory\n");
-        rc = VG_ENOMEM;
-    }
-    free(from_config);
-    if (rc != VG_OK) {
-        vg_inventory_free(inv); /* unreadable: already reported */
-        return 2;
-    }
-    *out = inv;
-    return 0;
-}
-
 static void inventory_summary(const struct vg_inventory *inv)
 {
     if (!inv)
@@ -352,40 +246,6 @@ static void inventory_summary(const struct vg_inventory *inv)
     fputc('\n', stderr);
 }
 
-/* --config: options the command line did not set, and the log level.  0 or 2 (reported). */
-static int apply_config(struct vg_config *cfg, const char *path, struct vg_scan_opts *opts,
-                        bool max_findings_set, bool max_errors_set)
-{
-    struct vg_diag diag;
-    vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
-    int rc = vg_config_load(cfg, path, &diag);
-    if (rc == VG_ECONFIG)
-        fprintf(stderr, "vigil scan: %s: %" PRIu64 " mistake%s; nothing scanned\n", path,
-                diag.total, diag.total == 1 ? "" : "s");
-    else if (rc == VG_ENOMEM)
-        fprintf(stderr, "vigil scan: out of memory\n");
-    if (rc != VG_OK)
-        return 2;
-    if (!max_findings_set)
-        opts->findings_cap = (size_t)cfg->scan_max_findings;
-    if (!max_errors_set)
-        opts->diag_keep = (unsigned)cfg->scan_max_errors;
-    opts->flow = cfg->flow;
-    opts->dns = cfg->dns;
-    opts->pdns_memory = (size_t)cfg->dns_passive_memory;
-    opts->read_ahead = cfg->scan_read_ahead;
-    if (*cfg->flow_log_format && !vg_vpcflow_format_valid(vg_str_from(cfg->flow_log_format))) {
-        fprintf(stderr,
-                "vigil scan: %s: flow.log_format names no flow log field (or too many); nothing "
-                "scanned\n",
-                path);
-        return 2;
-    }
-    opts->flow_log_format = cfg->flow_log_format;
-    vg_log_threshold = (enum vg_log_level)cfg->log_level;
-    return 0;
-}
-
 int vg_cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -397,12 +257,7 @@ int vg_cmd_scan(int argc, char **argv)
         { "max-errors", required_argument, NULL, 'E' },
         { "color", required_argument, NULL, 'C' },
         { "quiet", no_argument, NULL, 'q' },
-        { "threat-list", required_argument, NULL, 'T' },
-        { "curated-list", required_argument, NULL, 'K' },
-        { "reputation-list", required_argument, NULL, 'P' },
-        { "trusted-list", required_argument, NULL, 'W' },
-        { "list-format", required_argument, NULL, 'L' },
-        { "list-category", required_argument, NULL, OPT_LIST_CATEGORY },
+        VG_CLI_LIST_LONGOPTS,
         { "retro-hunt", required_argument, NULL, 'R' },
         { "retro-baseline", required_argument, NULL, 'B' },
         { "retro-added", required_argument, NULL, 'A' },
@@ -419,10 +274,7 @@ int vg_cmd_scan(int argc, char **argv)
     bool quiet = false;
     int status = 0, c;
     struct vg_scan *scan = NULL;
-    struct vg_intel_source lists[64];
-    size_t list_count = 0;
-    const char *list_format = NULL;
-    enum vg_intel_category list_category = VG_INTEL_CAT_AUTO;
+    struct vg_cli_lists lists = { .count = 0 };
     const char *retro_baseline = NULL;
     int64_t retro_added = 0;
     size_t retro = SIZE_MAX; /* index of the --retro-hunt list */
@@ -444,6 +296,11 @@ int vg_cmd_scan(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:qh", longopts, NULL)) != -1) {
         char *end;
+        int taken = c == 'R' ? 0 : vg_cli_list_arg(&lists, c, optarg, "vigil scan");
+        if (taken < 0)
+            return 2;
+        if (taken)
+            continue;
         switch (c) {
         case 'f':
             if (strcmp(optarg, "table") == 0)
@@ -501,40 +358,19 @@ int vg_cmd_scan(int argc, char **argv)
             color = optarg;
             break;
         case 'q': quiet = true; break;
-        case 'L': list_format = optarg; break;
-        case OPT_LIST_CATEGORY:
-            if (!vg_intel_category_parse(vg_str_from(optarg), &list_category))
-                goto bad_usage_arg;
-            break;
         case 'B': retro_baseline = optarg; break;
         case 'A':
             if (!parse_time_arg(optarg, &retro_added))
                 goto bad_usage_arg;
             break;
-        case 'T':
-        case 'K':
-        case 'P':
-        case 'W':
         case 'R':
-            if (list_count == VG_ARRAY_LEN(lists)) {
-                fprintf(stderr, "vigil scan: at most %zu lists\n", VG_ARRAY_LEN(lists));
+            if (retro != SIZE_MAX) {
+                fprintf(stderr, "vigil scan: --retro-hunt takes one list\n");
                 return 2;
             }
-            vg_intel_source_from_arg(&lists[list_count], optarg);
-            lists[list_count].kind = c == 'W' ? VG_INTEL_TRUSTED : VG_INTEL_THREAT;
-            lists[list_count].feed = c == 'K'   ? VG_INTEL_FEED_CURATED
-                                     : c == 'P' ? VG_INTEL_FEED_REPUTATION
-                                                : VG_INTEL_FEED_CUSTOM;
-            lists[list_count].format = list_format;
-            lists[list_count].category = c == 'W' ? VG_INTEL_CAT_AUTO : list_category;
-            if (c == 'R') {
-                if (retro != SIZE_MAX) {
-                    fprintf(stderr, "vigil scan: --retro-hunt takes one list\n");
-                    return 2;
-                }
-                retro = list_count;
-            }
-            list_count++;
+            if (vg_cli_list_arg(&lists, VG_OPT_THREAT_LIST, optarg, "vigil scan") < 0)
+                return 2;
+            retro = lists.count - 1;
             break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -546,16 +382,17 @@ int vg_cmd_scan(int argc, char **argv)
         return 2;
     }
     w.color = strcmp(color, "always") == 0 || (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO));
-    w.render.now_ms = now_ms();
+    w.render.now_ms = vg_cli_now_ms();
     if ((retro_baseline || retro_added) && retro == SIZE_MAX) {
         fprintf(stderr, "vigil scan: --retro-baseline and --retro-added need --retro-hunt\n");
         return 2;
     }
-    if (config && apply_config(&cfg, config, &opts, max_findings_set, max_errors_set) != 0)
+    if (config && vg_cli_apply_config(&cfg, config, &opts, max_findings_set, max_errors_set,
+                                      "vigil scan") != 0)
         return 2;
-    if (list_count || cfg.list_count || cfg.intel_test_indicators) {
-        int rc = load_lists(&cfg, lists, list_count, retro, retro_baseline, &intel,
-                            &w.render.retro_added_ms);
+    if (lists.count || cfg.list_count || cfg.intel_test_indicators) {
+        int rc = vg_cli_load_lists(&cfg, lists.items, lists.count, retro, retro_baseline, &intel,
+                                   &w.render.retro_added_ms, "vigil scan");
         if (rc) {
             vg_config_release(&cfg);
             return rc;
@@ -576,7 +413,8 @@ int vg_cmd_scan(int argc, char **argv)
         vg_intel_free(intel);
         return 2;
     }
-    if (load_inventory(inventory_paths, inventory_count, config, cfg.flow_inventory, &inventory)) {
+    if (vg_cli_load_inventory(inventory_paths, inventory_count, config, cfg.flow_inventory,
+                              &inventory, "vigil scan")) {
         vg_config_release(&cfg);
         vg_intel_free(intel);
         free(state_dir);
@@ -599,7 +437,8 @@ int vg_cmd_scan(int argc, char **argv)
     if (intel) {
         /* the user's trusted lists: every list but a retro-hunt baseline, which comes last */
         size_t own = vg_intel_list_count(intel) - (retro_baseline ? 1 : 0);
-        struct vg_trusted_watch_opts wo = { max_public_prefix, state_dir, now_ms(), list_modified };
+        struct vg_trusted_watch_opts wo = { max_public_prefix, state_dir, vg_cli_now_ms(),
+                                            list_modified };
         struct vg_emit emit = { vg_findings_add, vg_scan_findings(scan) };
         struct vg_diag wdiag;
         vg_diag_init(&wdiag, 20, vg_cli_print_diag, NULL);
@@ -651,14 +490,13 @@ int vg_cmd_scan(int argc, char **argv)
 
 bad_usage_arg:
     fprintf(stderr, "vigil scan: invalid value '%s' for --%s\n", optarg,
-            c == 'f'                 ? "format"
-            : c == 'S'               ? "since"
-            : c == 'U'               ? "until"
-            : c == 'F'               ? "fail-on"
-            : c == 'M'               ? "max-findings"
-            : c == 'E'               ? "max-errors"
-            : c == 'A'               ? "retro-added"
-            : c == OPT_LIST_CATEGORY ? "list-category"
-                                     : "color");
+            c == 'f'   ? "format"
+            : c == 'S' ? "since"
+            : c == 'U' ? "until"
+            : c == 'F' ? "fail-on"
+            : c == 'M' ? "max-findings"
+            : c == 'E' ? "max-errors"
+            : c == 'A' ? "retro-added"
+                       : "color");
     return 2;
 }

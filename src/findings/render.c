@@ -591,6 +591,8 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f,
         rc |= vg_buf_adds(&v, ",\"retroHunt\":true");
         rc |= kv_time(&v, &first, "indicatorAddedAt", opts->retro_added_ms);
     }
+    if (opts->sample) /* consumers must be able to tell a sample from an alert (§4 of the notes) */
+        rc |= key(&v, &first, "sample") | vg_buf_adds(&v, "true");
     struct vg_buf steps = VG_BUF_INIT;
     rc |= vg_render_template(&steps, vg_catalog[f->type].next_steps, f);
     rc |= kv_str(&v, &first, "nextSteps", steps.data);
@@ -777,16 +779,21 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
     return rc | vg_buf_adds(b, "}");
 }
 
-int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg_render_opts *opts)
+void vg_render_detector_id(const struct vg_finding *f, char out[33])
 {
-    char detector_id[33];
     struct vg_hash128 h;
     vg_hash128_init(&h);
     vg_hash128_field(&h, "vigil-detector", 14);
     vg_hash128_field(&h, f->account_id ? f->account_id : "",
                      f->account_id ? strlen(f->account_id) : 0);
     vg_hash128_field(&h, f->region ? f->region : "", f->region ? strlen(f->region) : 0);
-    vg_hash128_hex(&h, detector_id);
+    vg_hash128_hex(&h, out);
+}
+
+int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg_render_opts *opts)
+{
+    char detector_id[33];
+    vg_render_detector_id(f, detector_id);
 
     struct vg_buf text = VG_BUF_INIT;
     bool first = true;
@@ -796,7 +803,7 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg
                         or_unknown(f->partition), or_unknown(f->region), or_unknown(f->account_id),
                         detector_id, f->id);
     rc |= kv_str(b, &first, "arn", text.data);
-    rc |= kv_time(b, &first, "createdAt", opts->now_ms);
+    rc |= kv_time(b, &first, "createdAt", opts->created_ms ? opts->created_ms : opts->now_ms);
     vg_buf_reset(&text);
     rc |= vg_render_template(&text, vg_catalog[f->type].description, f);
     rc |= describe_passive_dns(&text, f, opts);
@@ -811,6 +818,8 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg
     rc |= render_service(b, f, detector_id, opts);
     rc |= vg_buf_printf(b, ",\"severity\":%g", f->severity);
     vg_buf_reset(&text);
+    if (opts->sample)
+        rc |= vg_buf_adds(&text, "[SAMPLE] ");
     rc |= vg_render_template(&text, vg_catalog[f->type].title, f);
     rc |= kv_str(b, &first, "title", text.data);
     rc |= kv_str(b, &first, "type", vg_catalog[f->type].name);

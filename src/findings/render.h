@@ -16,7 +16,8 @@ struct vg_inventory;
 struct vg_pdns;
 
 struct vg_render_opts {
-    int64_t now_ms;         /* stamps createdAt/updatedAt (when vigil wrote the finding) */
+    int64_t now_ms;         /* stamps updatedAt (when vigil wrote the finding) */
+    int64_t created_ms;     /* stamps createdAt; 0 = now_ms (a finding written once) */
     int64_t retro_added_ms; /* nonzero: a retro-hunt, with the list's time of addition */
     /* An asset inventory (enrich/inventory.h), frozen; borrowed, may be NULL.  With it, network
      * findings carry the instance's full instanceDetails. */
@@ -24,8 +25,13 @@ struct vg_render_opts {
     /* Passive DNS (enrich/pdns.h); may be NULL.  With it, a remote address's remoteIpDetails
      * names the domains it was an answer for, and the description says so. */
     struct vg_pdns *pdns;
+    /* A sample finding (CreateSampleFindings): the title starts with "[SAMPLE] " and
+     * additionalInfo says "sample": true, so no consumer mistakes it for an alert. */
+    bool sample;
 };
 
+/* The detectorId a finding names: one per account and Region, the same on every run (32 hex). */
+void vg_render_detector_id(const struct vg_finding *f, char out[33]);
 /* Append one finding object. */
 int vg_render_json(struct vg_buf *out, const struct vg_finding *f,
                    const struct vg_render_opts *opts);

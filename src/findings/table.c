@@ -12,6 +12,8 @@ struct entry {
     uint64_t hash;
     struct entry *chain;
     struct entry *lru_prev, *lru_next; /* head = least recently updated */
+    struct entry *changed_prev, *changed_next;
+    bool changed; /* on the changed list: updated since the last vg_findings_take_changed */
 };
 
 struct vg_findings {
@@ -21,6 +23,7 @@ struct vg_findings {
     size_t cap;
     uint64_t evicted;
     struct entry *lru_head, *lru_tail;
+    struct entry *changed_head;
     vg_findings_evict_fn on_evict;
     void *evict_ctx;
     const struct vg_finding **sorted;
@@ -151,6 +154,32 @@ static void lru_insert(struct vg_findings *t, struct entry *e)
         t->lru_head = e;
 }
 
+static void changed_unlink(struct vg_findings *t, struct entry *e)
+{
+    if (!e->changed)
+        return;
+    if (e->changed_prev)
+        e->changed_prev->changed_next = e->changed_next;
+    else
+        t->changed_head = e->changed_next;
+    if (e->changed_next)
+        e->changed_next->changed_prev = e->changed_prev;
+    e->changed_prev = e->changed_next = NULL;
+    e->changed = false;
+}
+
+static void changed_mark(struct vg_findings *t, struct entry *e)
+{
+    if (e->changed)
+        return;
+    e->changed = true;
+    e->changed_prev = NULL;
+    e->changed_next = t->changed_head;
+    if (t->changed_head)
+        t->changed_head->changed_prev = e;
+    t->changed_head = e;
+}
+
 static void evict_oldest(struct vg_findings *t)
 {
     struct entry *e = t->lru_head;
@@ -159,6 +188,7 @@ static void evict_oldest(struct vg_findings *t)
     if (t->on_evict)
         t->on_evict(t->evict_ctx, &e->f);
     lru_unlink(t, e);
+    changed_unlink(t, e);
     struct entry **pp = &t->buckets[e->hash & (t->nbuckets - 1)];
     while (*pp != e)
         pp = &(*pp)->chain;
@@ -390,6 +420,20 @@ void vg_findings_add(void *table, const struct vg_finding_draft *d)
     record_evidence(f, d->event);
     record_threats(f, d);
     lru_insert(t, e);
+    changed_mark(t, e);
+}
+
+int vg_findings_take_changed(struct vg_findings *t, vg_findings_changed_fn fn, void *ctx)
+{
+    int rc = 0;
+    while (t->changed_head && rc == 0) {
+        struct entry *e = t->changed_head;
+        if (fn)
+            rc = fn(ctx, &e->f);
+        if (rc == 0)
+            changed_unlink(t, e);
+    }
+    return rc;
 }
 
 size_t vg_findings_count(const struct vg_findings *t)

@@ -27,6 +27,13 @@ void vg_findings_free(struct vg_findings *t);
 /* The vg_emit_fn detectors call; ctx is the table.  Copies what it keeps out of the draft. */
 void vg_findings_add(void *table, const struct vg_finding_draft *draft);
 
+/* Hand every finding added to or updated since the last call to fn (in no particular order) and
+ * forget that they changed; fn may be NULL to just forget.  A finding evicted meanwhile went to
+ * the evict callback instead.  Stops at, and returns, fn's first non-zero result (the findings
+ * not yet handed over stay changed). */
+typedef int (*vg_findings_changed_fn)(void *ctx, const struct vg_finding *f);
+int vg_findings_take_changed(struct vg_findings *t, vg_findings_changed_fn fn, void *ctx);
+
 size_t vg_findings_count(const struct vg_findings *t);
 uint64_t vg_findings_evicted(const struct vg_findings *t);
 /* Findings ordered by eventFirstSeen, then id; the array is owned by the table and valid until

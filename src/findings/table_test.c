@@ -118,12 +118,51 @@ static void test_table_evicts_least_recent_at_cap(void **state)
     vg_findings_free(t);
 }
 
+static int collect_changed(void *ctx, const struct vg_finding *f)
+{
+    char *seen = ctx;
+    size_t len = strlen(seen);
+    snprintf(seen + len, 256 - len, "%s;", f->access_key_id);
+    return 0;
+}
+
+/* vigild writes what a file changed: every added or updated finding once, nothing twice, and
+ * never an evicted one (the evict callback had it). */
+static void test_table_hands_over_changed_findings(void **state)
+{
+    (void)state;
+    struct vg_findings *t = vg_findings_new(2, NULL, NULL);
+    struct vg_event a = make_event("AKIAEXAMPLE1", "StopLogging", 1000);
+    struct vg_event b = make_event("AKIAEXAMPLE2", "StopLogging", 2000);
+    struct vg_event c = make_event("AKIAEXAMPLE3", "StopLogging", 3000);
+    char seen[256] = "";
+    add(t, &a, 0);
+    add(t, &a, 0);
+    assert_int_equal(vg_findings_take_changed(t, collect_changed, seen), 0);
+    assert_string_equal(seen, "AKIAEXAMPLE1;");
+    seen[0] = '\0';
+    assert_int_equal(vg_findings_take_changed(t, collect_changed, seen), 0);
+    assert_string_equal(seen, "");
+    add(t, &b, 0);
+    add(t, &c, 0); /* evicts key 1, which had not changed since */
+    assert_int_equal(vg_findings_take_changed(t, collect_changed, seen), 0);
+    assert_true(strstr(seen, "AKIAEXAMPLE2;") && strstr(seen, "AKIAEXAMPLE3;"));
+    assert_int_equal(strlen(seen), 26);
+    seen[0] = '\0';
+    add(t, &b, 0);
+    add(t, &a, 0); /* evicts key 2, the oldest by event time, changed but handed to on_evict */
+    assert_int_equal(vg_findings_take_changed(t, collect_changed, seen), 0);
+    assert_string_equal(seen, "AKIAEXAMPLE1;");
+    vg_findings_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_aggregates_same_key),
         cmocka_unit_test(test_table_ids_are_stable_and_distinct),
         cmocka_unit_test(test_table_evicts_least_recent_at_cap),
+        cmocka_unit_test(test_table_hands_over_changed_findings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@ struct vg_scan {
     struct vg_detect *detect;
     struct vg_findings *findings;
     struct vg_emit emit;
+    uint64_t base_offset, base_line; /* where the buffer being scanned starts in its file */
 };
 
 void vg_scan_opts_init(struct vg_scan_opts *opts)
@@ -97,6 +98,9 @@ void vg_scan_free(struct vg_scan *s)
 static void on_event(void *ctx, struct vg_event *ev)
 {
     struct vg_scan *s = ctx;
+    ev->ref.offset += s->base_offset;
+    if (ev->ref.line)
+        ev->ref.line += s->base_line;
     if (ev->time_ms < s->opts.since_ms || ev->time_ms >= s->opts.until_ms) {
         s->stats.out_of_range++;
         return;
@@ -143,6 +147,22 @@ int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t
     vg_arena_reset(&s->arena);
     s->stats.utf8_replaced = s->json.replaced_utf8;
     return rc;
+}
+
+int vg_scan_buffer_at(struct vg_scan *s, const char *name, const char *data, size_t len,
+                      uint64_t base_offset, uint64_t base_line)
+{
+    s->base_offset = base_offset;
+    s->base_line = base_line;
+    int rc = vg_scan_buffer(s, name, data, len);
+    s->base_offset = s->base_line = 0;
+    return rc;
+}
+
+void vg_scan_set_intel(struct vg_scan *s, const struct vg_intel *intel)
+{
+    s->opts.intel = intel;
+    s->env.intel = intel;
 }
 
 /* Take the oldest object the reader holds and scan it. */

@@ -62,6 +62,14 @@ int vg_scan_path(struct vg_scan *s, const char *path);
  * evidence and must stay valid for the call. */
 int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t len);
 
+/* The same for a piece of a file that starts at byte base_offset and line base_line + 1 of the
+ * file: events and evidence name their place in the whole file (vigild reads growing files
+ * piece by piece). */
+int vg_scan_buffer_at(struct vg_scan *s, const char *name, const char *data, size_t len,
+                      uint64_t base_offset, uint64_t base_line);
+/* Detect with another list snapshot from the next buffer on (a reload); borrowed. */
+void vg_scan_set_intel(struct vg_scan *s, const struct vg_intel *intel);
+
 const struct vg_scan_stats *vg_scan_stats(const struct vg_scan *s);
 const struct vg_diag *vg_scan_diag(const struct vg_scan *s);
 struct vg_findings *vg_scan_findings(struct vg_scan *s);

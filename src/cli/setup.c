@@ -1,0 +1,173 @@
+/* Set-up shared by `vigil scan` and `vigild`; see setup.h. */
+#include "cli/setup.h"
+
+#include "cli/cmd.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "enrich/intel_audit.h"
+#include "enrich/intel_builtin.h"
+#include "parse/vpcflow.h"
+
+int64_t vg_cli_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int vg_cli_list_arg(struct vg_cli_lists *l, int opt, char *arg, const char *cmd)
+{
+    switch (opt) {
+    case VG_OPT_LIST_FORMAT: l->format = arg; return 1;
+    case VG_OPT_LIST_CATEGORY:
+        if (vg_intel_category_parse(vg_str_from(arg), &l->category))
+            return 1;
+        fprintf(stderr, "%s: invalid value '%s' for --list-category\n", cmd, arg);
+        return -1;
+    case VG_OPT_THREAT_LIST:
+    case VG_OPT_CURATED_LIST:
+    case VG_OPT_REPUTATION_LIST:
+    case VG_OPT_TRUSTED_LIST: break;
+    default: return 0;
+    }
+    if (l->count == VG_ARRAY_LEN(l->items)) {
+        fprintf(stderr, "%s: at most %zu lists\n", cmd, VG_ARRAY_LEN(l->items));
+        return -1;
+    }
+    struct vg_intel_source *src = &l->items[l->count++];
+    vg_intel_source_from_arg(src, arg);
+    src->kind = opt == VG_OPT_TRUSTED_LIST ? VG_INTEL_TRUSTED : VG_INTEL_THREAT;
+    src->feed = opt == VG_OPT_CURATED_LIST      ? VG_INTEL_FEED_CURATED
+                : opt == VG_OPT_REPUTATION_LIST ? VG_INTEL_FEED_REPUTATION
+                                                : VG_INTEL_FEED_CUSTOM;
+    src->format = l->format;
+    src->category = opt == VG_OPT_TRUSTED_LIST ? VG_INTEL_CAT_AUTO : l->category;
+    return 1;
+}
+
+int vg_cli_apply_config(struct vg_config *cfg, const char *path, struct vg_scan_opts *opts,
+                        bool max_findings_set, bool max_errors_set, const char *cmd)
+{
+    struct vg_diag diag;
+    vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
+    int rc = vg_config_load(cfg, path, &diag);
+    if (rc == VG_ECONFIG)
+        fprintf(stderr, "%s: %s: %" PRIu64 " mistake%s; nothing scanned\n", cmd, path, diag.total,
+                diag.total == 1 ? "" : "s");
+    else if (rc == VG_ENOMEM)
+        fprintf(stderr, "%s: out of memory\n", cmd);
+    if (rc != VG_OK)
+        return 2;
+    if (!max_findings_set)
+        opts->findings_cap = (size_t)cfg->scan_max_findings;
+    if (!max_errors_set)
+        opts->diag_keep = (unsigned)cfg->scan_max_errors;
+    opts->flow = cfg->flow;
+    opts->dns = cfg->dns;
+    opts->pdns_memory = (size_t)cfg->dns_passive_memory;
+    opts->read_ahead = cfg->scan_read_ahead;
+    if (*cfg->flow_log_format && !vg_vpcflow_format_valid(vg_str_from(cfg->flow_log_format))) {
+        fprintf(stderr,
+                "%s: %s: flow.log_format names no flow log field (or too many); nothing "
+                "scanned\n",
+                cmd, path);
+        return 2;
+    }
+    opts->flow_log_format = cfg->flow_log_format;
+    vg_log_threshold = (enum vg_log_level)cfg->log_level;
+    return 0;
+}
+
+int vg_cli_load_lists(const struct vg_config *cfg, const struct vg_intel_source *lists,
+                      size_t count, size_t hunted, const char *baseline, struct vg_intel **out,
+                      int64_t *retro_added_ms, const char *cmd)
+{
+    struct vg_diag diag;
+    struct vg_input in;
+    struct vg_intel_builder *b = vg_intel_builder_new();
+    int rc = vg_input_init(&in);
+    static char warning[] = "warning: ";
+    vg_diag_init(&diag, 20, vg_cli_print_diag, warning);
+    for (size_t i = 0; i < cfg->list_count && b && rc == VG_OK; i++) {
+        struct vg_intel_source src;
+        if (!cfg->lists[i].enabled || (hunted < count && cfg->lists[i].kind == VG_INTEL_THREAT))
+            continue;
+        vg_config_list_source(&cfg->lists[i], &src);
+        rc = vg_intel_load(b, &src, &in, &diag, NULL);
+    }
+    for (size_t i = 0; i < count && b && rc == VG_OK; i++) {
+        if (hunted < count && lists[i].kind == VG_INTEL_THREAT && i != hunted)
+            continue;
+        rc = vg_intel_load(b, &lists[i], &in, &diag, NULL);
+        if (i == hunted) {
+            struct stat st;
+            *retro_added_ms = stat(lists[i].path, &st) == 0 ? (int64_t)st.st_mtime * 1000 : 1;
+        }
+    }
+    if (b && rc == VG_OK && hunted >= count && cfg->intel_test_indicators)
+        rc = vg_intel_builtin_add(b);
+    if (b && rc == VG_OK && baseline) {
+        struct vg_intel_source prev = { "retro-hunt baseline", baseline, VG_INTEL_TRUSTED,
+                                        VG_INTEL_FEED_CUSTOM, NULL };
+        rc = vg_intel_load(b, &prev, &in, &diag, NULL);
+    }
+    vg_input_release(&in);
+    if (!b || rc == VG_ENOMEM) {
+        vg_intel_builder_free(b);
+        fprintf(stderr, "%s: out of memory loading lists\n", cmd);
+        return 2;
+    }
+    if (rc) {
+        vg_intel_builder_free(b);
+        return 2; /* unreadable list or unknown format: already reported */
+    }
+    *out = vg_intel_freeze(b);
+    if (!*out) {
+        fprintf(stderr, "%s: out of memory loading lists\n", cmd);
+        return 2;
+    }
+    /* A trusted list this wide silences list findings for much of the internet.  Normally that
+     * is a finding (pipeline/trusted_watch.c); a retro-hunt marks every finding as one, so
+     * there it is only said here. */
+    for (size_t i = 0; hunted < count && i < vg_intel_list_count(*out); i++) {
+        const struct vg_intel_list *l = vg_intel_list_at(*out, i);
+        if (l->kind == VG_INTEL_TRUSTED &&
+            (int64_t)l->widest_public_prefix_v4 < cfg->intel_trusted_max_public_prefix)
+            fprintf(stderr,
+                    "vigil: warning: trusted list '%s' covers a public IPv4 /%" PRIu64
+                    " network, wider than /%" PRId64 " (intel.trusted_max_public_prefix)\n",
+                    l->name, l->widest_public_prefix_v4, cfg->intel_trusted_max_public_prefix);
+    }
+    return 0;
+}
+
+int vg_cli_load_inventory(const char *const *paths, size_t count, const char *config_path,
+                          const char *configured, struct vg_inventory **out, const char *cmd)
+{
+    static char warning[] = "warning: ";
+    struct vg_diag diag;
+    char *from_config = NULL;
+    int rc = VG_OK;
+    if (count == 0 && !*configured)
+        return 0;
+    vg_diag_init(&diag, 20, vg_cli_print_diag, warning);
+    struct vg_inventory *inv = vg_inventory_new();
+    if (inv && *configured && !(from_config = vg_intel_audit_dir_resolve(config_path, configured)))
+        rc = VG_ENOMEM;
+    for (size_t i = 0; inv && i <= count && rc == VG_OK; i++) {
+        const char *path = i < count ? paths[i] : from_config;
+        if (path)
+            rc = vg_inventory_load(inv, path, &diag);
+    }
+    if (!inv || rc == VG_ENOMEM || (rc == VG_OK && vg_inventory_freeze(inv) != VG_OK)) {
+        fprintf(stderr, "%s: out of memory loading the inventory\n", cmd);
+        rc = VG_ENOMEM;
+    }
+    free(from_config);
+    if (rc != VG_OK) {
+        vg_inventory_free(inv); /* unreadable: already reported */
+        return 2;
+    }
+    *out = inv;
+    return 0;
+}

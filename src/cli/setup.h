@@ -1,0 +1,68 @@
+/*
+ * What `vigil scan` and `vigild` both do before they read a log: apply the configuration file,
+ * load the threat and trusted lists, load the asset inventory, and take list options from the
+ * command line.  Each function reports its own mistakes on stderr, naming the command.
+ */
+#ifndef VG_CLI_SETUP_H
+#define VG_CLI_SETUP_H
+
+#include "core/compat.h"
+#include "config/config.h"
+#include "enrich/intel.h"
+#include "enrich/intel_load.h"
+#include "enrich/inventory.h"
+#include "pipeline/scan.h"
+
+/* The list options of the command line (--threat-list, --curated-list, --reputation-list,
+ * --trusted-list, with --list-format and --list-category applying to the lists after them). */
+struct vg_cli_lists {
+    struct vg_intel_source items[64];
+    size_t count;
+    const char *format;
+    enum vg_intel_category category;
+};
+
+/* getopt values of the list options, shared so both commands spell them alike */
+enum {
+    VG_OPT_THREAT_LIST = 'T',
+    VG_OPT_CURATED_LIST = 'K',
+    VG_OPT_REPUTATION_LIST = 'P',
+    VG_OPT_TRUSTED_LIST = 'W',
+    VG_OPT_LIST_FORMAT = 'L',
+    VG_OPT_LIST_CATEGORY = 300,
+};
+#define VG_CLI_LIST_LONGOPTS                                                                       \
+    { "threat-list", required_argument, NULL, VG_OPT_THREAT_LIST },                                \
+        { "curated-list", required_argument, NULL, VG_OPT_CURATED_LIST },                          \
+        { "reputation-list", required_argument, NULL, VG_OPT_REPUTATION_LIST },                    \
+        { "trusted-list", required_argument, NULL, VG_OPT_TRUSTED_LIST },                          \
+        { "list-format", required_argument, NULL, VG_OPT_LIST_FORMAT },                            \
+    {                                                                                              \
+        "list-category", required_argument, NULL, VG_OPT_LIST_CATEGORY                             \
+    }
+
+/* Take one list option: 1 taken, 0 not a list option, -1 a bad value (reported). */
+int vg_cli_list_arg(struct vg_cli_lists *l, int opt, char *arg, const char *cmd);
+
+/* --config: load the file into cfg and copy its scan options into opts (those the command line
+ * did not set).  0, or 2 after reporting the file's mistakes. */
+int vg_cli_apply_config(struct vg_config *cfg, const char *path, struct vg_scan_opts *opts,
+                        bool max_findings_set, bool max_errors_set, const char *cmd);
+
+/* Load the configuration's enabled lists, then `lists`, then the built-in tester lists
+ * (intel.test_indicators).  In a retro-hunt (hunted < count) only the hunted list, plus the
+ * trusted ones, is a threat list, and `baseline` (a previous version of it, may be NULL) rules
+ * out the indicators that were already there.  0, or 2 (reported). */
+int vg_cli_load_lists(const struct vg_config *cfg, const struct vg_intel_source *lists,
+                      size_t count, size_t hunted, const char *baseline, struct vg_intel **out,
+                      int64_t *retro_added_ms, const char *cmd);
+
+/* The inventories named on the command line, then the configuration's (relative to its file),
+ * into one frozen inventory (*out stays NULL when there are none).  0, or 2 (reported). */
+int vg_cli_load_inventory(const char *const *paths, size_t count, const char *config_path,
+                          const char *configured, struct vg_inventory **out, const char *cmd);
+
+/* The wall clock in ms (for createdAt/updatedAt, never for detection). */
+int64_t vg_cli_now_ms(void);
+
+#endif
