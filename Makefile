@@ -1,9 +1,12 @@
 # vigil: one non-recursive makefile (STYLE.md §10).
-#   make            build build/vigil
-#   make check      unit, golden, corpus, fuzz-replay and compatibility tests, then the unit,
-#                   golden and fuzz-replay tests again under ASan+UBSan (build-san/)
+#   make            build build/vigil (and build/vigild, the same program under its service name)
+#   make check      unit, golden, corpus, fuzz-replay, compatibility and vigild (boto3 API,
+#                   kill -9) tests, then the unit, golden and fuzz-replay tests again under
+#                   ASan+UBSan (build-san/)
 #   make demo       generate two days of multi-account CloudTrail, VPC Flow Logs and Route 53
-#                   Resolver query logs with attacks injected, scan them
+#                   Resolver query logs with attacks injected, scan them, then deliver them to
+#                   vigild and read its findings through the API
+#   make bench-vigild  vigild at 50,000 CloudTrail events/s + 500,000 flow records/s
 #   make bench      end-to-end throughput (CloudTrail, flow logs, DNS query logs) next to
 #                   libdeflate-gunzip, jansson, gzip and wc on the same files
 #   make fuzz       libFuzzer targets (clang); FUZZ_SECONDS=N per target
@@ -53,10 +56,12 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
 
 VIGIL := $(BUILD)/vigil
+VIGILD := $(BUILD)/vigild
 
-.PHONY: all check check-unit check-golden check-corpus check-fuzz-replay check-compat check-san dga-eval \
+.PHONY: all check check-unit check-golden check-corpus check-fuzz-replay check-compat check-service \
+        service-kill9 bench-vigild check-san dga-eval \
         demo bench fuzz lint format format-check golden-update clean
-all: $(VIGIL)
+all: $(VIGIL) $(VIGILD)
 
 $(BUILD)/gen/catalog_gen.h $(BUILD)/gen/catalog_gen.c: src/findings/catalog.tsv scripts/gen_catalog.awk
 	@mkdir -p $(BUILD)/gen
@@ -77,6 +82,10 @@ $(BUILD)/libvigil.a: $(LIB_OBJ)
 
 $(VIGIL): $(CLI_OBJ) $(BUILD)/libvigil.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libvigil.a $(LIBS)
+
+# vigild is vigil under another name: main() runs `serve` when called vigild
+$(VIGILD): $(VIGIL)
+	ln -f $< $@
 
 $(BUILD)/tests/%: src/%.c $(BUILD)/libvigil.a
 	@mkdir -p $(dir $@)
@@ -106,10 +115,20 @@ check-corpus: $(VIGIL)
 check-compat: $(VIGIL)
 	@tests/compat/run.sh $(VIGIL)
 
+# vigild: the API through boto3, and kill -9 at 20 random points of a two-day corpus
+check-service: $(VIGIL) $(VIGILD)
+	@tests/api/run.sh $(VIGILD)
+	@tests/service/kill9.sh $(VIGILD) 20 --accounts 1 --principals 8 --days 2 \
+	    --events-per-day 5000 --flows-per-day 40000 --dns-per-day 8000
+
+# the full kill -9 run of the issue-8 closing note: 3 accounts, 3 days, 40 kills
+service-kill9: $(VIGIL) $(VIGILD)
+	@tests/service/kill9.sh $(VIGILD) 40 --accounts 3 --principals 20 --days 3
+
 check-san:
 	$(MAKE) SANITIZE=address,undefined CFLAGS="-O1 -g" check-unit check-golden check-fuzz-replay
 
-check: check-unit check-golden check-corpus check-fuzz-replay check-compat check-san
+check: check-unit check-golden check-corpus check-fuzz-replay check-compat check-service check-san
 	@echo "make check: all suites passed"
 
 golden-update: $(VIGIL)
@@ -117,30 +136,15 @@ golden-update: $(VIGIL)
 
 DEMO_DIR := build/demo
 # the sample lists as `vigil simulate --help` says to load them
-DEMO_LISTS := --curated-list $(DEMO_DIR)/intel/malicious-ips.txt \
-	--threat-list $(DEMO_DIR)/intel/custom-threats.txt \
-	--threat-list tor=$(DEMO_DIR)/intel/tor-exit-addresses.txt \
-	--trusted-list $(DEMO_DIR)/intel/trusted-ips.txt \
-	--list-category c2 --curated-list $(DEMO_DIR)/intel/c2-ips.txt \
-	--list-category cryptocurrency --curated-list $(DEMO_DIR)/intel/mining-pools.txt \
-	--list-category blackhole --curated-list $(DEMO_DIR)/intel/sinkholes.txt \
-	--list-category droppoint --curated-list $(DEMO_DIR)/intel/drop-points.txt \
-	--list-category scanner --curated-list $(DEMO_DIR)/intel/scanners.txt \
-	--threat-list $(DEMO_DIR)/intel/custom-domains.txt \
-	--trusted-list $(DEMO_DIR)/intel/trusted-domains.txt \
-	--list-category c2 --curated-list $(DEMO_DIR)/intel/c2-domains.txt \
-	--list-category cryptocurrency --curated-list $(DEMO_DIR)/intel/mining-domains.txt \
-	--list-category blackhole --curated-list $(DEMO_DIR)/intel/blackhole-domains.txt \
-	--list-category droppoint --curated-list $(DEMO_DIR)/intel/drop-point-domains.txt \
-	--list-category dga --curated-list $(DEMO_DIR)/intel/dga-domains.txt \
-	--list-category driveby --curated-list $(DEMO_DIR)/intel/driveby-domains.txt \
-	--list-category phishing --curated-list $(DEMO_DIR)/intel/phishing-domains.txt \
-	--list-category suspicious --reputation-list $(DEMO_DIR)/intel/suspicious-domains.txt
+DEMO_LISTS = $$(scripts/demo_lists.sh $(DEMO_DIR))
 # two days: the flow baseline scenarios come after a day of learning
-demo: $(VIGIL)
+# then vigild: the same logs delivered hour by hour into a followed folder, findings read
+# back through the API as they arrive
+demo: $(VIGIL) $(VIGILD)
 	@rm -rf $(DEMO_DIR)
 	$(VIGIL) simulate --out $(DEMO_DIR) --accounts 3 --principals 25 --days 2 --attacks
 	$(VIGIL) scan --format table $(DEMO_LISTS) $(DEMO_DIR)/AWSLogs; test $$? -le 1  # 1 means "findings", the point of a demo
+	@scripts/demo_vigild.sh $(VIGILD) $(DEMO_DIR)
 
 $(BUILD)/bench_jansson: bench/bench_jansson.c
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs jansson) $(LIBS)
@@ -172,6 +176,11 @@ bench: $(VIGIL) $(BUILD)/bench_jansson $(BUILD)/bench_intel $(BUILD)/bench_parse
 	@$(BUILD)/bench_parse_route53
 	@echo "== public suffix list"
 	@$(BUILD)/bench_psl
+
+BENCH_ROUNDS ?= 6
+# vigild under a steady load: sustained rates, file-to-findings latency, peak RSS
+bench-vigild: $(VIGIL) $(VIGILD)
+	@bench/bench_vigild.sh $(VIGILD) $(BENCH_ROUNDS)
 
 $(BUILD)/dga_score: bench/dga_score.c $(BUILD)/libvigil.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LIBS)

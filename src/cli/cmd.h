@@ -11,6 +11,7 @@ int vg_cmd_simulate(int argc, char **argv);
 int vg_cmd_lists(int argc, char **argv);
 int vg_cmd_config(int argc, char **argv);
 int vg_cmd_pdns(int argc, char **argv);
+int vg_cmd_serve(int argc, char **argv);
 
 /* The vg_diag_fn every command uses for bad-input messages: "vigil: [ctx]message" on stderr,
  * with non-printable bytes escaped (messages quote hostile input).  ctx is NULL or a prefix

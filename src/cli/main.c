@@ -13,6 +13,8 @@ static const struct {
       "write realistic CloudTrail, flow and DNS logs, optionally with attacks" },
     { "lists", vg_cmd_lists, "check threat and trusted lists; show and add the configured ones" },
     { "config", vg_cmd_config, "check a configuration file; list the options" },
+    { "serve", vg_cmd_serve,
+      "follow log folders, store findings, serve the GuardDuty API (the same as vigild)" },
     { "pdns", vg_cmd_pdns, "passive DNS: the names behind an address, the addresses of a name" },
 };
 
@@ -28,6 +30,9 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    const char *self = strrchr(argv[0], '/');
+    if (strcmp(self ? self + 1 : argv[0], "vigild") == 0)
+        return vg_cmd_serve(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -234,6 +234,45 @@ static const struct vg_config_option options[] = {
       "memory for the passive DNS table (which names each address was an answer for, shown in "
       "network and API findings); 64MiB keeps at least the 32,768 most recently answered "
       "addresses with their names; at the cap older ones are evicted and counted" },
+    { "service.watch", VG_CONFIG_STRING, OFF(service_watch), "", 0, 65536, NULL, false,
+      "the folders vigild follows, recursively, separated by ':' (where CloudTrail, flow and "
+      "Route 53 Resolver logs land: an S3 sync target, a mounted bucket, a shipper's output); "
+      "relative paths are read from this file's directory" },
+    { "service.state_dir", VG_CONFIG_STRING, OFF(service_state_dir), "", 0, 4096, NULL, false,
+      "the folder of vigild's store (vigil.db: findings, filters, the ingest ledger); "
+      "relative to this file's directory" },
+    { "service.listen", VG_CONFIG_STRING, OFF(service_listen), "127.0.0.1:8470", 0, 256, NULL,
+      false,
+      "address and port of vigild's HTTP API; an address other than loopback needs "
+      "service.tokens_file; empty for no API" },
+    { "service.tokens_file", VG_CONFIG_STRING, OFF(service_tokens_file), "", 0, 4096, NULL, false,
+      "vigild's API tokens, one 'NAME SCOPE TOKEN' line each (scope read or admin); the file must "
+      "not be readable by others" },
+    { "service.jsonl", VG_CONFIG_STRING, OFF(service_jsonl), "", 0, 4096, NULL, false,
+      "a file where vigild also writes every new or updated finding, exactly "
+      "once even across crashes (as one JSON line each; suppressed findings are not written); "
+      "empty for none" },
+    { "service.rescan", VG_CONFIG_DURATION, OFF(service_rescan_ms), "30s", 100, 86400000ll, NULL,
+      false,
+      "vigild makes a full pass over the folders this often even when inotify said nothing "
+      "(network "
+      "filesystems do not tell)" },
+    { "service.settle", VG_CONFIG_DURATION, OFF(service_settle_ms), "500ms", 0, 3600000, NULL,
+      false,
+      "a gzip object or JSON document unchanged this long is complete and vigild reads it; growing "
+      "line files are read up to their last complete line without waiting" },
+    { "service.order_wait", VG_CONFIG_DURATION, OFF(service_order_wait_ms), "200ms", 0, 600000,
+      NULL, false,
+      "a new file waits this long for files of other sources arriving with it, so that "
+      "they are read in the event-time order their names say" },
+    { "service.lateness", VG_CONFIG_DURATION, OFF(service_lateness_ms), "1h", 0, 86400000ll * 30,
+      NULL, false,
+      "a file whose name time is this much older than the newest file vigild read is late; it "
+      "is still read, and counted in vigil_files_late_total" },
+    { "service.retention", VG_CONFIG_DURATION, OFF(service_retention_ms), "90d", 0,
+      86400000ll * 3650, NULL, false,
+      "vigild deletes findings not updated for this long (GuardDuty keeps 90 days); 0s "
+      "keeps them forever" },
     { "log.level", VG_CONFIG_ENUM, OFF(log_level), "warn", 0, 0, log_levels, true,
       "operational messages of this level and the more severe ones are logged" },
 };

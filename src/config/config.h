@@ -82,6 +82,17 @@ struct vg_config {
     /* dns */
     struct vg_dns_thresholds dns;
     int64_t dns_passive_memory; /* the passive DNS table (enrich/pdns.h) */
+    /* service (vigild); strings relative to the file are resolved by the command */
+    char *service_watch;
+    char *service_state_dir;
+    char *service_listen;
+    char *service_tokens_file;
+    char *service_jsonl;
+    int64_t service_rescan_ms;
+    int64_t service_settle_ms;
+    int64_t service_order_wait_ms;
+    int64_t service_lateness_ms;
+    int64_t service_retention_ms;
     /* log */
     int log_level; /* enum vg_log_level (core/log.h) */
 

@@ -1,0 +1,365 @@
+/*
+ * `vigild` (also `vigil serve`): follow log folders, keep findings in the store and serve the
+ * GuardDuty-compatible API.  Runs until SIGINT or SIGTERM (or, with --once, until every file
+ * present has been read).  Exit status: 0 stopped cleanly, 2 usage, configuration or store
+ * error.
+ */
+#include "cli/cmd.h"
+
+#include <sys/file.h>
+
+#include "api/api.h"
+#include "cli/setup.h"
+#include "core/log.h"
+#include "enrich/intel_audit.h"
+#include "pipeline/service.h"
+#include "store/store.h"
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t lists_changed;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(
+        out,
+        "usage: vigild --config FILE\n"
+        "       vigild --watch DIR [--watch DIR...] --state DIR [--listen ADDR:PORT]\n\n"
+        "Follow the folders where CloudTrail, VPC flow and Route 53 Resolver query logs land,\n"
+        "read every new or grown file once, keep findings in a SQLite store (DIR/vigil.db) and\n"
+        "serve them through a GuardDuty-compatible HTTP API.  A restart, even after kill -9,\n"
+        "neither skips nor repeats a file: the ingest ledger is replayed to rebuild detector\n"
+        "state, and findings commit with the ledger entry of the file behind them.\n\n"
+        "options:\n"
+        "  --config FILE        the configuration file (service.* options: see 'vigil config\n"
+        "                       options'); command-line options win over it\n"
+        "  --watch DIR          a folder to follow, recursively (repeatable)\n"
+        "  --state DIR          where the store lives (created if missing)\n"
+        "  --listen ADDR:PORT   the API's address (default 127.0.0.1:8470; '' for no API);\n"
+        "                       a non-loopback address needs --tokens\n"
+        "  --tokens FILE        API tokens: 'NAME SCOPE TOKEN' lines, scope read or admin\n"
+        "  --jsonl FILE         also append every new or updated finding to FILE\n"
+        "  --once               read what is there, then exit (tests, demos, cron)\n"
+        "  --threat-list [NAME=]PATH, --curated-list, --reputation-list, --trusted-list,\n"
+        "  --list-format FMT, --list-category CAT\n"
+        "                       lists, as for 'vigil scan'; lists added through the API\n"
+        "                       (threat intel sets, IP sets) are loaded too and reload live\n"
+        "  --inventory PATH     describe-instances / describe-network-interfaces output\n"
+        "  -h, --help           this text\n\n"
+        "API: GET /detector, POST /detector/ID/findings (ListFindings), .../findings/get,\n"
+        "archive, unarchive, feedback, statistics, create (samples); filters, threat intel\n"
+        "sets and IP sets; GET /v1/events?findingId=ID (the log records behind a finding),\n"
+        "GET /metrics (Prometheus), GET /healthz.  See 'man vigil'.\n");
+}
+
+/* Everything the list reload needs: the configuration and command-line lists, and the store. */
+struct lists_ctx {
+    const struct vg_config *cfg;
+    const struct vg_cli_lists *cli;
+    const char *store_uri;
+    struct vg_intel *current;
+    struct vg_intel *previous; /* kept one reload longer: the scan may still hold it */
+};
+
+static int add_stored_list(void *ctx, const struct vg_stored_list *l)
+{
+    struct vg_cli_lists *all = ctx;
+    if (strcmp(l->status, "ACTIVE") != 0 || all->count == VG_ARRAY_LEN(all->items))
+        return 0;
+    struct vg_intel_source *src = &all->items[all->count++];
+    memset(src, 0, sizeof(*src));
+    src->name = strdup(l->name);
+    src->path = strdup(strncmp(l->location, "file://", 7) == 0 ? l->location + 7 : l->location);
+    src->format = strcmp(l->format, "TXT") == 0 ? NULL : strdup(l->format);
+    src->kind = strcmp(l->kind, "TRUSTED") == 0 ? VG_INTEL_TRUSTED : VG_INTEL_THREAT;
+    src->feed = VG_INTEL_FEED_CUSTOM;
+    src->category = VG_INTEL_CAT_AUTO;
+    return 0;
+}
+
+/* The lists of the configuration, the command line and the store, as one snapshot. */
+static struct vg_intel *load_all_lists(struct lists_ctx *lc)
+{
+    struct vg_cli_lists all = *lc->cli;
+    size_t own = all.count;
+    struct vg_store *store = NULL;
+    const char *why;
+    if (vg_store_open(&store, lc->store_uri, &why) == VG_OK) {
+        vg_store_lists_each(store, NULL, add_stored_list, &all);
+        vg_store_close(store);
+    }
+    struct vg_intel *intel = NULL;
+    int64_t unused;
+    if (all.count || lc->cfg->list_count || lc->cfg->intel_test_indicators)
+        vg_cli_load_lists(lc->cfg, all.items, all.count, SIZE_MAX, NULL, &intel, &unused, "vigild");
+    for (size_t i = own; i < all.count; i++) {
+        free((char *)all.items[i].name);
+        free((char *)all.items[i].path);
+        free((char *)all.items[i].format);
+    }
+    return intel;
+}
+
+static const struct vg_intel *reload_lists(void *ctx)
+{
+    struct lists_ctx *lc = ctx;
+    struct vg_intel *intel = load_all_lists(lc);
+    if (!intel)
+        return NULL;
+    vg_intel_free(lc->previous);
+    lc->previous = lc->current;
+    lc->current = intel;
+    fprintf(stderr, "vigild: lists reloaded\n");
+    return intel;
+}
+
+static void on_lists_changed(void *ctx)
+{
+    lists_changed = 1;
+    vg_service_wake(ctx);
+}
+
+static int metrics(void *ctx, struct vg_buf *out)
+{
+    return vg_service_metrics(ctx, out);
+}
+
+static int64_t api_now(void)
+{
+    return vg_cli_now_ms();
+}
+
+/* A path from the configuration file, relative to it; NULL for an empty value. */
+static char *config_path(const char *config, const char *value)
+{
+    return value && *value ? vg_intel_audit_dir_resolve(config, value) : NULL;
+}
+
+int vg_cmd_serve(int argc, char **argv)
+{
+    enum {
+        OPT_WATCH = 400,
+        OPT_STATE,
+        OPT_LISTEN,
+        OPT_TOKENS,
+        OPT_JSONL,
+        OPT_ONCE,
+        OPT_CONFIG,
+        OPT_INVENTORY
+    };
+    static const struct option longopts[] = {
+        { "watch", required_argument, NULL, OPT_WATCH },
+        { "state", required_argument, NULL, OPT_STATE },
+        { "listen", required_argument, NULL, OPT_LISTEN },
+        { "tokens", required_argument, NULL, OPT_TOKENS },
+        { "jsonl", required_argument, NULL, OPT_JSONL },
+        { "once", no_argument, NULL, OPT_ONCE },
+        { "config", required_argument, NULL, OPT_CONFIG },
+        { "inventory", required_argument, NULL, OPT_INVENTORY },
+        VG_CLI_LIST_LONGOPTS,
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct vg_cli_lists lists = { .count = 0 };
+    const char *watch_args[64];
+    size_t watch_count = 0;
+    const char *state_arg = NULL, *listen_arg = NULL, *tokens_arg = NULL, *jsonl_arg = NULL;
+    const char *config = NULL;
+    const char *inventory_paths[64];
+    size_t inventory_count = 0;
+    bool once = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int taken = vg_cli_list_arg(&lists, c, optarg, "vigild");
+        if (taken < 0)
+            return 2;
+        if (taken)
+            continue;
+        switch (c) {
+        case OPT_WATCH:
+            if (watch_count == VG_ARRAY_LEN(watch_args)) {
+                fprintf(stderr, "vigild: at most %zu --watch folders\n", VG_ARRAY_LEN(watch_args));
+                return 2;
+            }
+            watch_args[watch_count++] = optarg;
+            break;
+        case OPT_STATE: state_arg = optarg; break;
+        case OPT_LISTEN: listen_arg = optarg; break;
+        case OPT_TOKENS: tokens_arg = optarg; break;
+        case OPT_JSONL: jsonl_arg = optarg; break;
+        case OPT_ONCE: once = true; break;
+        case OPT_CONFIG: config = optarg; break;
+        case OPT_INVENTORY:
+            if (inventory_count == VG_ARRAY_LEN(inventory_paths)) {
+                fprintf(stderr, "vigild: at most %zu --inventory paths\n",
+                        VG_ARRAY_LEN(inventory_paths));
+                return 2;
+            }
+            inventory_paths[inventory_count++] = optarg;
+            break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "vigild: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+
+    struct vg_config cfg;
+    struct vg_scan_opts scan_opts;
+    vg_config_init(&cfg);
+    vg_scan_opts_init(&scan_opts);
+    if (config && vg_cli_apply_config(&cfg, config, &scan_opts, false, false, "vigild") != 0)
+        return 2;
+
+    /* folders: the command line's, else the configuration's ':'-separated list */
+    char *watch_owned[64] = { NULL };
+    const char *watch[64];
+    size_t nwatch = 0;
+    for (size_t i = 0; i < watch_count; i++)
+        watch[nwatch++] = watch_args[i];
+    char *configured = watch_count == 0 && *cfg.service_watch ? strdup(cfg.service_watch) : NULL;
+    for (char *save = NULL, *tok = configured ? strtok_r(configured, ":", &save) : NULL;
+         tok && nwatch < VG_ARRAY_LEN(watch); tok = strtok_r(NULL, ":", &save)) {
+        watch_owned[nwatch] = config_path(config, tok);
+        watch[nwatch] = watch_owned[nwatch];
+        nwatch++;
+    }
+    free(configured);
+    char *state_dir = state_arg ? strdup(state_arg) : config_path(config, cfg.service_state_dir);
+    char *tokens = tokens_arg ? strdup(tokens_arg) : config_path(config, cfg.service_tokens_file);
+    char *jsonl = jsonl_arg ? strdup(jsonl_arg) : config_path(config, cfg.service_jsonl);
+    const char *listen = listen_arg ? listen_arg : cfg.service_listen;
+    int status = 2, lock_fd = -1;
+    struct vg_intel *intel = NULL;
+    struct vg_inventory *inventory = NULL;
+    struct vg_service *svc = NULL;
+    struct vg_api *api = NULL;
+    struct vg_buf store_uri = VG_BUF_INIT;
+    struct lists_ctx lc = { &cfg, &lists, NULL, NULL, NULL };
+
+    if (nwatch == 0 || !state_dir) {
+        fprintf(stderr, "vigild: say which folders to follow and where to keep state "
+                        "(--watch and --state, or service.watch and service.state_dir)\n");
+        goto out;
+    }
+    if (mkdir(state_dir, 0750) != 0 && errno != EEXIST) {
+        fprintf(stderr, "vigild: %s: %s\n", state_dir, strerror(errno));
+        goto out;
+    }
+    /* Two vigilds on one store would each scan every file with their own detector state:
+     * findings counted twice.  The lock lives as long as the process, so kill -9 frees it. */
+    if (vg_buf_printf(&store_uri, "%s/vigild.lock", state_dir) != VG_OK)
+        goto out;
+    lock_fd = open(store_uri.data, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "vigild: %s: %s\n", store_uri.data,
+                lock_fd >= 0 && errno == EWOULDBLOCK ? "another vigild is using this state folder"
+                                                     : strerror(errno));
+        goto out;
+    }
+    vg_buf_reset(&store_uri);
+    if (vg_buf_printf(&store_uri, "%s/vigil.db", state_dir) != VG_OK)
+        goto out;
+    lc.store_uri = store_uri.data;
+    /* create the store (and its schema) before anything reads lists from it */
+    {
+        struct vg_store *st;
+        const char *why;
+        if (vg_store_open(&st, store_uri.data, &why) != VG_OK) {
+            fprintf(stderr, "vigild: %s\n", why);
+            goto out;
+        }
+        vg_store_close(st);
+    }
+    intel = load_all_lists(&lc);
+    lc.current = intel;
+    if (vg_cli_load_inventory(inventory_paths, inventory_count, config, cfg.flow_inventory,
+                              &inventory, "vigild"))
+        goto out;
+
+    struct vg_service_opts so = {
+        .watch = watch,
+        .watch_count = nwatch,
+        .store_uri = store_uri.data,
+        .rescan_ms = cfg.service_rescan_ms,
+        .settle_ms = cfg.service_settle_ms,
+        .order_wait_ms = cfg.service_order_wait_ms,
+        .lateness_ms = cfg.service_lateness_ms,
+        .retention_ms = cfg.service_retention_ms,
+        .jsonl_path = jsonl,
+        .once = once,
+        .scan = scan_opts,
+        .stop = &stop_requested,
+        .lists_changed = &lists_changed,
+        .reload_lists = reload_lists,
+        .reload_ctx = &lc,
+        .on_diag = vg_cli_print_diag,
+    };
+    so.scan.intel = intel;
+    so.scan.inventory = so.render.inventory = inventory;
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (vg_service_new(&svc, &so) != VG_OK)
+        goto out; /* reported */
+    struct vg_service_stats st;
+    vg_service_stats(svc, &st);
+    fprintf(stderr,
+            "vigild: store %s, detector %s; replayed %" PRIu64 " ledger pieces in %.2f s%s\n",
+            store_uri.data, vg_service_detector_id(svc), st.files_replayed,
+            (double)st.replay_ms / 1000, st.replay_missing ? " (some files were gone)" : "");
+    if (*listen) {
+        char why[256];
+        struct vg_api_opts ao = {
+            .listen = listen,
+            .store_uri = store_uri.data,
+            .tokens_file = tokens,
+            .detector_id = vg_service_detector_id(svc),
+            .now_ms = api_now,
+            .metrics = metrics,
+            .metrics_ctx = svc,
+            .lists_changed = on_lists_changed,
+            .lists_ctx = svc,
+        };
+        if (vg_api_start(&ao, &api, why, sizeof(why)) != VG_OK) {
+            fprintf(stderr, "vigild: API on %s: %s\n", listen, why);
+            goto out;
+        }
+        fprintf(stderr, "vigild: API on http://%s (port %u)\n", listen, (unsigned)vg_api_port(api));
+    }
+    for (size_t i = 0; i < nwatch; i++)
+        fprintf(stderr, "vigild: following %s\n", watch[i]);
+    status = vg_service_run(svc) == VG_OK ? 0 : 2;
+    vg_service_stats(svc, &st);
+    fprintf(stderr,
+            "vigild: stopped: %" PRIu64 " pieces, %" PRIu64 " records, %" PRIu64
+            " findings new, %" PRIu64 " updated\n",
+            st.files, st.records, st.findings_new, st.findings_updated);
+
+out:
+    vg_api_stop(api);
+    vg_service_free(svc);
+    vg_intel_free(lc.current);
+    vg_intel_free(lc.previous);
+    vg_inventory_free(inventory);
+    for (size_t i = 0; i < VG_ARRAY_LEN(watch_owned); i++)
+        free(watch_owned[i]);
+    free(state_dir);
+    free(tokens);
+    free(jsonl);
+    vg_buf_release(&store_uri);
+    vg_config_release(&cfg);
+    if (lock_fd >= 0)
+        close(lock_fd);
+    return status;
+}

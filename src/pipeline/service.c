@@ -1,0 +1,1009 @@
+/* vigild's loop: folders -> pieces -> scan -> one transaction per piece; see service.h. */
+#include "pipeline/service.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include "core/hash.h"
+#include "core/time.h"
+#include "findings/catalog.h"
+#include "findings/criteria.h"
+#include "findings/table.h"
+#include "ingest/input.h"
+#include "parse/format.h"
+#include "store/store.h"
+
+const int64_t vg_service_latency_bounds_ms[8] = { 50, 100, 250, 500, 1000, 2000, 5000, 10000 };
+
+/* What vigild knows of one file. */
+struct file_state {
+    char *path;
+    uint64_t dev, ino;
+    uint64_t done;  /* bytes scanned (plain offset; for whole objects the stored size) */
+    uint64_t lines; /* complete lines scanned, for the line numbers of the next piece */
+    uint64_t size;
+    int64_t mtime_ms;
+    int64_t arrived_ms; /* first seen with unscanned bytes (wall clock) */
+    int64_t name_time_ms;
+    bool whole; /* gzip or a JSON document: read once, when settled */
+    /* the writer closed it or renamed it into place (inotify) at this size: complete without
+     * waiting to settle */
+    bool closed;
+    uint64_t closed_size;
+    bool finished; /* a whole object that has been scanned */
+    bool kind_known;
+    struct file_state *next; /* hash chain */
+};
+
+struct pending {
+    struct file_state *fs;
+};
+
+/* One ARCHIVE filter, compiled. */
+struct suppression {
+    char name[65];
+    struct vg_criteria *criteria;
+};
+
+struct vg_service {
+    struct vg_service_opts opts;
+    struct vg_store *store;
+    struct vg_scan *scan;
+    struct vg_findings *findings; /* the scan's table */
+    char detector_id[33];
+    struct file_state **buckets;
+    size_t nbuckets, nfiles;
+    struct pending *pending;
+    size_t npending, pending_cap;
+    struct vg_input input; /* reused for every whole object */
+    struct vg_buf piece;   /* reused for every plain piece */
+    struct vg_buf json;    /* a rendered finding */
+    struct vg_buf created; /* a stored finding's createdAt */
+    struct suppression *supp;
+    size_t nsupp;
+    int inotify_fd;
+    int wake_fd;    /* vg_service_wake: news that is not about files */
+    char **watched; /* inotify watch descriptor -> folder path */
+    size_t nwatched;
+    int64_t last_pass_ms, last_expire_ms;
+    int64_t commit_now_ms; /* wall clock of the piece being committed */
+    bool replaying;
+    bool store_failed;
+    struct vg_service_stats stats;
+    struct vg_diag diag; /* service messages (the scan has its own for bad records) */
+};
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void stat_add(uint64_t *counter, uint64_t n)
+{
+    __atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
+
+static void say(struct vg_service *s, const char *source, const char *fmt, ...) VG_PRINTF(3, 4);
+static void say(struct vg_service *s, const char *source, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    struct vg_diag_loc loc = { source, 0, 0 };
+    vg_diag_report(&s->diag, VG_DIAG_IO, &loc, "%s", msg);
+}
+
+/* ---- the file map ---- */
+
+static struct file_state *file_find(struct vg_service *s, const char *path, bool create)
+{
+    uint64_t h = vg_hash64(path, strlen(path), 0);
+    struct file_state **pp = &s->buckets[h & (s->nbuckets - 1)];
+    for (struct file_state *f = *pp; f; f = f->next)
+        if (strcmp(f->path, path) == 0)
+            return f;
+    if (!create)
+        return NULL;
+    if (s->nfiles >= s->nbuckets) { /* keep chains short: double and rehash */
+        size_t n = s->nbuckets * 2;
+        struct file_state **b = calloc(n, sizeof(*b));
+        if (!b)
+            return NULL;
+        for (size_t i = 0; i < s->nbuckets; i++)
+            for (struct file_state *f = s->buckets[i], *next; f; f = next) {
+                next = f->next;
+                uint64_t fh = vg_hash64(f->path, strlen(f->path), 0);
+                f->next = b[fh & (n - 1)];
+                b[fh & (n - 1)] = f;
+            }
+        free(s->buckets);
+        s->buckets = b;
+        s->nbuckets = n;
+        pp = &s->buckets[h & (s->nbuckets - 1)];
+    }
+    struct file_state *f = calloc(1, sizeof(*f));
+    if (!f || !(f->path = strdup(path))) {
+        free(f);
+        return NULL;
+    }
+    f->next = *pp;
+    *pp = f;
+    s->nfiles++;
+    return f;
+}
+
+/* The start time AWS writes into log object names ("..._20250101T0005Z_..."), else mtime. */
+static int64_t name_time_ms(const char *path, int64_t mtime_ms)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (const char *p = base; *p; p++) {
+        if (p[0] != '_' || strlen(p) < 15)
+            continue;
+        bool ok = p[9] == 'T' && p[14] == 'Z';
+        for (int i = 1; ok && i < 14; i++)
+            ok = i == 9 || (p[i] >= '0' && p[i] <= '9');
+        if (!ok)
+            continue;
+        char iso[32];
+        snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2sT%.2s:%.2s:00Z", p + 1, p + 5, p + 7, p + 10,
+                 p + 12);
+        int64_t t;
+        if (vg_time_parse_iso(vg_str_from(iso), &t))
+            return t;
+    }
+    return mtime_ms;
+}
+
+/* ---- reading pieces ---- */
+
+static int read_at(int fd, struct vg_buf *out, uint64_t start, uint64_t end)
+{
+    size_t len = (size_t)(end - start);
+    if (vg_buf_reserve(out, len + 1) != VG_OK)
+        return VG_ENOMEM;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(fd, out->data + out->len + got, len - got, (off_t)(start + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return VG_EIO;
+        got += (size_t)n;
+    }
+    out->len += len;
+    out->data[out->len] = '\0';
+    return VG_OK;
+}
+
+/* Learn whether a file is read whole (gzip, a CloudTrail document) or by lines. */
+static void learn_kind(struct file_state *f, int fd)
+{
+    char head[64];
+    ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
+    if (n <= 0)
+        return;
+    head[n] = '\0';
+    size_t i = 0;
+    while (i < (size_t)n &&
+           (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t'))
+        i++;
+    bool gzip = n >= 2 && (unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b;
+    bool document = head[i] == '{' && strncmp(head + i + 1, "\"Records\"", 9) == 0;
+    f->whole = gzip || document || head[i] == '[';
+    f->kind_known = true;
+}
+
+/* The bytes of one piece, ready to scan: [start, *end) of a line file, cut at its last complete
+ * line unless the file has settled, with the flow log header line put in front of a piece that
+ * does not start the file.  base_offset and base_line place the buffer in the file.  VG_ENOTFOUND
+ * when there is nothing to scan yet. */
+static int read_piece(struct vg_service *s, struct file_state *f, uint64_t start, uint64_t *end,
+                      bool settled, uint64_t *base_offset, uint64_t *base_line)
+{
+    int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return VG_EIO;
+    vg_buf_reset(&s->piece);
+    *base_offset = start;
+    *base_line = f->lines;
+    int rc = VG_OK;
+    if (start > 0) {
+        char first[4096];
+        ssize_t n = pread(fd, first, sizeof(first), 0);
+        char *nl = n > 0 ? memchr(first, '\n', (size_t)n) : NULL;
+        if (nl && vg_format_detect(first, (size_t)(nl - first + 1)) &&
+            first[0] != '{') { /* a flow log header: the piece's fields are named by it */
+            size_t hl = (size_t)(nl - first + 1);
+            rc = vg_buf_add(&s->piece, first, hl);
+            *base_offset = start - hl;
+            *base_line = f->lines - 1;
+        }
+    }
+    size_t prefix = s->piece.len;
+    if (rc == VG_OK)
+        rc = read_at(fd, &s->piece, start, *end);
+    close(fd);
+    if (rc != VG_OK)
+        return rc;
+    if (!settled) {
+        const char *data = s->piece.data + prefix;
+        size_t len = s->piece.len - prefix;
+        const char *nl = len ? memrchr(data, '\n', len) : NULL;
+        if (!nl)
+            return VG_ENOTFOUND;
+        size_t keep = (size_t)(nl - data) + 1;
+        *end = start + keep;
+        s->piece.len = prefix + keep;
+    }
+    return VG_OK;
+}
+
+static uint64_t count_lines(const char *p, size_t len)
+{
+    uint64_t n = 0;
+    for (const char *end = p + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        n++;
+    return n;
+}
+
+/* Scan bytes [start, end) of f (the whole object for whole files).  records and bad get what the
+ * parser counted.  VG_OK, VG_ENOTFOUND (nothing complete yet), VG_EIO (reported), VG_ENOMEM. */
+static int scan_piece(struct vg_service *s, struct file_state *f, uint64_t start, uint64_t *end,
+                      bool settled, uint64_t *records, uint64_t *bad)
+{
+    const struct vg_scan_stats *st = vg_scan_stats(s->scan);
+    uint64_t r0 = st->parse.records, b0 = st->parse.bad_records;
+    int rc;
+    if (f->whole) {
+        const char *data;
+        size_t len;
+        rc = vg_input_read(&s->input, f->path, &s->diag, &data, &len);
+        if (rc == VG_OK)
+            rc = vg_scan_buffer(s->scan, f->path, data, len);
+    } else {
+        uint64_t base_offset, base_line;
+        rc = read_piece(s, f, start, end, settled, &base_offset, &base_line);
+        if (rc == VG_OK) {
+            f->lines += count_lines(s->piece.data + (start - base_offset), (size_t)(*end - start));
+            rc = vg_scan_buffer_at(s->scan, f->path, s->piece.data, s->piece.len, base_offset,
+                                   base_line);
+        }
+    }
+    *records = st->parse.records - r0;
+    *bad = st->parse.bad_records - b0;
+    return rc;
+}
+
+/* ---- writing findings ---- */
+
+/* The createdAt of a stored finding, so an update keeps it. */
+static int created_row(void *ctx, const struct vg_stored_finding *f)
+{
+    *(int64_t *)ctx = f->created_ms;
+    return 0;
+}
+
+static bool suppressed(struct vg_service *s, const char *json, size_t len)
+{
+    for (size_t i = 0; i < s->nsupp; i++)
+        if (vg_criteria_match(s->supp[i].criteria, json, len))
+            return true;
+    return false;
+}
+
+/* Render a finding and write it; in the piece's transaction. */
+static int store_finding(struct vg_service *s, const struct vg_finding *f)
+{
+    int64_t created = 0;
+    int rc = vg_store_finding_get(s->store, f->id, created_row, &created);
+    if (rc != VG_OK && rc != VG_ENOTFOUND)
+        return rc;
+    bool is_new = rc == VG_ENOTFOUND;
+    struct vg_render_opts ro = s->opts.render;
+    ro.now_ms = s->commit_now_ms;
+    ro.created_ms = is_new ? s->commit_now_ms : created;
+    ro.pdns = vg_scan_pdns(s->scan);
+    vg_buf_reset(&s->json);
+    if (vg_render_json(&s->json, f, &ro) != VG_OK)
+        return VG_ENOMEM;
+    char detector[33];
+    vg_render_detector_id(f, detector);
+    bool supp = suppressed(s, s->json.data, s->json.len);
+    struct vg_stored_finding sf = {
+        .id = f->id,
+        .detector_id = detector,
+        .type = vg_catalog[f->type].name,
+        .account_id = f->account_id ? f->account_id : "",
+        .region = f->region ? f->region : "",
+        .severity = f->severity,
+        .count = f->count,
+        .first_seen_ms = f->first_seen_ms,
+        .last_seen_ms = f->last_seen_ms,
+        .created_ms = ro.created_ms,
+        .updated_ms = s->commit_now_ms,
+        .json = s->json.data,
+    };
+    /* new activity brings an archived finding back unless a suppression rule covers it, as
+     * GuardDuty does */
+    rc = vg_store_finding_put(s->store, &sf, supp ? 1 : 0, NULL);
+    if (rc == VG_OK && s->opts.jsonl_path && !supp)
+        rc = vg_store_outbox_add(s->store, "jsonl", f->id, is_new, s->json.data);
+    if (rc == VG_OK) {
+        stat_add(is_new ? &s->stats.findings_new : &s->stats.findings_updated, 1);
+        if (supp)
+            stat_add(&s->stats.findings_suppressed, 1);
+    }
+    return rc;
+}
+
+static int store_changed(void *ctx, const struct vg_finding *f)
+{
+    return store_finding(ctx, f);
+}
+
+/* A finding pushed out of the full table mid-piece: its last state is written now (the piece's
+ * transaction is open), so nothing is lost. */
+static void on_evict(void *ctx, const struct vg_finding *f)
+{
+    struct vg_service *s = ctx;
+    stat_add(&s->stats.findings_evicted, 1);
+    if (!s->replaying && !s->store_failed && store_finding(s, f) != VG_OK)
+        s->store_failed = true;
+}
+
+/* ---- suppression rules ---- */
+
+static void free_suppressions(struct vg_service *s)
+{
+    for (size_t i = 0; i < s->nsupp; i++)
+        vg_criteria_free(s->supp[i].criteria);
+    free(s->supp);
+    s->supp = NULL;
+    s->nsupp = 0;
+}
+
+static int load_filter(void *ctx, const struct vg_stored_filter *f)
+{
+    struct vg_service *s = ctx;
+    if (strcmp(f->action, "ARCHIVE") != 0 || (f->expires_ms && f->expires_ms <= wall_ms()))
+        return 0;
+    struct suppression *p = realloc(s->supp, (s->nsupp + 1) * sizeof(*p));
+    if (!p)
+        return VG_ENOMEM;
+    s->supp = p;
+    char why[128];
+    struct suppression *x = &s->supp[s->nsupp];
+    snprintf(x->name, sizeof(x->name), "%s", f->name);
+    if (vg_criteria_parse(f->criteria, strlen(f->criteria), &x->criteria, why, sizeof(why)) !=
+        VG_OK) {
+        say(s, f->name, "suppression rule not applied: %s", why);
+        return 0;
+    }
+    s->nsupp++;
+    return 0;
+}
+
+/* Saved filters change through the API at any time: read them again before each pass. */
+static int load_suppressions(struct vg_service *s)
+{
+    free_suppressions(s);
+    return vg_store_filters_each(s->store, load_filter, s);
+}
+
+/* ---- the JSON-lines output ---- */
+
+struct jsonl_ctx {
+    int fd;
+    int64_t last;
+    int rc;
+};
+
+static int jsonl_row(void *ctx, const struct vg_outbox_row *r)
+{
+    struct jsonl_ctx *j = ctx;
+    size_t len = strlen(r->json);
+    struct iovec iov[2] = { { (void *)r->json, len }, { (void *)"\n", 1 } };
+    if (writev(j->fd, iov, 2) != (ssize_t)(len + 1)) {
+        j->rc = VG_EIO;
+        return 1;
+    }
+    j->last = r->seq;
+    return 0;
+}
+
+/* Append the outbox to the JSON-lines file exactly once: the file is first cut back to the length
+ * the store recorded with the last rows it removed, so rows written before a crash and not yet
+ * recorded are not written twice. */
+static int flush_jsonl(struct vg_service *s)
+{
+    if (!s->opts.jsonl_path)
+        return VG_OK;
+    int fd = open(s->opts.jsonl_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        say(s, s->opts.jsonl_path, "cannot open: %s", strerror(errno));
+        return VG_EIO;
+    }
+    struct vg_buf val = VG_BUF_INIT;
+    off_t keep = 0;
+    if (vg_store_meta_get(s->store, "jsonl.length", &val) == VG_OK)
+        keep = (off_t)strtoll(val.data, NULL, 10);
+    int rc = VG_OK;
+    for (;;) {
+        if (ftruncate(fd, keep) != 0 || lseek(fd, keep, SEEK_SET) != keep) {
+            rc = VG_EIO;
+            break;
+        }
+        struct jsonl_ctx j = { fd, 0, VG_OK };
+        rc = vg_store_outbox_each(s->store, "jsonl", 256, jsonl_row, &j);
+        if (rc == VG_OK)
+            rc = j.rc;
+        if (rc != VG_OK || j.last == 0)
+            break;
+        if (fsync(fd) != 0) {
+            rc = VG_EIO;
+            break;
+        }
+        keep = lseek(fd, 0, SEEK_CUR);
+        char len[32];
+        snprintf(len, sizeof(len), "%lld", (long long)keep);
+        rc = vg_store_begin(s->store);
+        if (rc == VG_OK)
+            rc = vg_store_outbox_done(s->store, "jsonl", j.last);
+        if (rc == VG_OK)
+            rc = vg_store_meta_set(s->store, "jsonl.length", len);
+        rc = rc == VG_OK ? vg_store_commit(s->store) : (vg_store_rollback(s->store), rc);
+        if (rc != VG_OK)
+            break;
+    }
+    if (rc != VG_OK)
+        say(s, s->opts.jsonl_path, "writing findings failed: %s", strerror(errno));
+    vg_buf_release(&val);
+    close(fd);
+    return rc;
+}
+
+/* ---- replay ---- */
+
+static int replay_entry(void *ctx, const struct vg_ledger_entry *e)
+{
+    struct vg_service *s = ctx;
+    struct file_state *f = file_find(s, e->path, true);
+    if (!f)
+        return VG_ENOMEM;
+    if (f->dev != e->dev || f->ino != e->ino) { /* a new file under this name */
+        f->dev = e->dev;
+        f->ino = e->ino;
+        f->done = f->lines = 0;
+        f->finished = f->kind_known = false;
+    }
+    struct stat st;
+    bool same = stat(e->path, &st) == 0 && (uint64_t)st.st_dev == e->dev &&
+                (uint64_t)st.st_ino == e->ino && (uint64_t)st.st_size >= e->end;
+    f->done = e->end;
+    f->size = e->end;
+    f->mtime_ms = e->mtime_ms;
+    f->name_time_ms = name_time_ms(e->path, e->mtime_ms);
+    if (!same) {
+        stat_add(&s->stats.replay_missing, 1);
+        say(s, e->path,
+            "gone or replaced since it was scanned: detector state is rebuilt without it");
+        f->finished = true;
+        return 0;
+    }
+    if (!f->kind_known) {
+        int fd = open(e->path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            learn_kind(f, fd);
+            close(fd);
+        }
+    }
+    uint64_t end = e->end, records, bad;
+    int rc = scan_piece(s, f, e->start, &end, true, &records, &bad);
+    f->finished = f->whole;
+    if (rc == VG_ENOMEM)
+        return rc;
+    stat_add(&s->stats.files_replayed, 1);
+    if (e->done_ms > 0 && f->name_time_ms > s->stats.watermark_ms)
+        s->stats.watermark_ms = f->name_time_ms;
+    return vg_findings_take_changed(s->findings, NULL, NULL);
+}
+
+/* ---- set-up ---- */
+
+static void scan_diag(void *ctx, enum vg_diag_code code, const char *message)
+{
+    struct vg_service *s = ctx;
+    if (!s->replaying && s->opts.on_diag) /* a replay's messages were said the first time */
+        s->opts.on_diag(s->opts.diag_ctx, code, message);
+}
+
+static int ensure_detector_id(struct vg_service *s)
+{
+    struct vg_buf v = VG_BUF_INIT;
+    int rc = vg_store_meta_get(s->store, "detector_id", &v);
+    if (rc == VG_ENOTFOUND) {
+        unsigned char raw[16];
+        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        bool ok = fd >= 0 && read(fd, raw, sizeof(raw)) == (ssize_t)sizeof(raw);
+        if (fd >= 0)
+            close(fd);
+        if (!ok) {
+            vg_buf_release(&v);
+            return VG_EIO;
+        }
+        for (int i = 0; i < 16; i++)
+            snprintf(s->detector_id + 2 * i, 3, "%02x", raw[i]);
+        char created[32];
+        snprintf(created, sizeof(created), "%lld", (long long)wall_ms());
+        rc = vg_store_meta_set(s->store, "detector_id", s->detector_id);
+        if (rc == VG_OK)
+            rc = vg_store_meta_set(s->store, "created_ms", created);
+    } else if (rc == VG_OK) {
+        snprintf(s->detector_id, sizeof(s->detector_id), "%s", v.data);
+    }
+    vg_buf_release(&v);
+    return rc;
+}
+
+int vg_service_new(struct vg_service **out, const struct vg_service_opts *opts)
+{
+    struct vg_service *s = calloc(1, sizeof(*s));
+    *out = NULL;
+    if (!s)
+        return VG_ENOMEM;
+    s->opts = *opts;
+    s->inotify_fd = s->wake_fd = -1;
+    vg_diag_init(&s->diag, UINT32_MAX, opts->on_diag, opts->diag_ctx);
+    vg_buf_init(&s->piece, 0);
+    vg_buf_init(&s->json, 0);
+    vg_buf_init(&s->created, 0);
+    s->nbuckets = 1024;
+    s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
+    struct vg_scan_opts so = opts->scan;
+    so.on_evict = on_evict;
+    so.evict_ctx = s;
+    so.on_diag = scan_diag;
+    so.diag_ctx = s;
+    so.read_ahead = false; /* pieces come one by one, each with its own commit */
+    int rc = s->buckets && vg_input_init(&s->input) == VG_OK ? VG_OK : VG_ENOMEM;
+    if (rc == VG_OK && !(s->scan = vg_scan_new(&so)))
+        rc = VG_ENOMEM;
+    const char *why = NULL;
+    if (rc == VG_OK && (rc = vg_store_open(&s->store, opts->store_uri, &why)) != VG_OK)
+        say(s, opts->store_uri, "cannot open the store: %s", why);
+    if (rc == VG_OK && (rc = ensure_detector_id(s)) != VG_OK)
+        say(s, opts->store_uri, "cannot write the detector id: %s", vg_store_error(s->store));
+    if (rc != VG_OK) {
+        vg_service_free(s);
+        return rc;
+    }
+    s->findings = vg_scan_findings(s->scan);
+    int64_t t0 = wall_ms();
+    s->replaying = true;
+    rc = vg_store_ledger_each(s->store, replay_entry, s);
+    s->replaying = false;
+    s->stats.replay_ms = wall_ms() - t0;
+    if (rc != VG_OK) {
+        say(s, opts->store_uri, "replaying the ledger failed: %s",
+            rc == VG_EDB ? vg_store_error(s->store) : vg_strerror(rc));
+        vg_service_free(s);
+        return rc;
+    }
+    s->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    *out = s;
+    return VG_OK;
+}
+
+void vg_service_free(struct vg_service *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nbuckets && s->buckets; i++)
+        for (struct file_state *f = s->buckets[i], *next; f; f = next) {
+            next = f->next;
+            free(f->path);
+            free(f);
+        }
+    free(s->buckets);
+    free(s->pending);
+    for (size_t i = 0; i < s->nwatched; i++)
+        free(s->watched[i]);
+    free(s->watched);
+    free_suppressions(s);
+    vg_scan_free(s->scan);
+    vg_store_close(s->store);
+    vg_input_release(&s->input);
+    vg_buf_release(&s->piece);
+    vg_buf_release(&s->json);
+    vg_buf_release(&s->created);
+    if (s->inotify_fd >= 0)
+        close(s->inotify_fd);
+    if (s->wake_fd >= 0)
+        close(s->wake_fd);
+    free(s);
+}
+
+/* ---- one pass over the folders ---- */
+
+static int want(struct vg_service *s, const char *path, const struct stat *st, int64_t now)
+{
+    struct file_state *f = file_find(s, path, true);
+    if (!f)
+        return VG_ENOMEM;
+    if (f->dev != (uint64_t)st->st_dev || f->ino != (uint64_t)st->st_ino ||
+        (uint64_t)st->st_size < f->done) { /* new, replaced or truncated: a new file */
+        f->dev = (uint64_t)st->st_dev;
+        f->ino = (uint64_t)st->st_ino;
+        f->done = f->lines = 0;
+        f->finished = f->kind_known = false;
+        f->arrived_ms = now;
+        if (f->closed && f->closed_size != (uint64_t)st->st_size)
+            f->closed = false;
+    }
+    f->mtime_ms = (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
+    if ((uint64_t)st->st_size > f->size || !f->arrived_ms)
+        f->arrived_ms = f->size == f->done || !f->arrived_ms ? now : f->arrived_ms;
+    f->size = (uint64_t)st->st_size;
+    /* a whole object is read once: AWS never rewrites a log object in place */
+    if (f->finished || f->size <= f->done)
+        return VG_OK;
+    if (s->npending == s->pending_cap) {
+        size_t cap = s->pending_cap ? s->pending_cap * 2 : 256;
+        struct pending *p = realloc(s->pending, cap * sizeof(*p));
+        if (!p)
+            return VG_ENOMEM;
+        s->pending = p;
+        s->pending_cap = cap;
+    }
+    f->name_time_ms = name_time_ms(path, f->mtime_ms);
+    s->pending[s->npending++].fs = f;
+    return VG_OK;
+}
+
+/* Walk a folder: files are considered, folders are watched. */
+static int walk(struct vg_service *s, const char *dir, int64_t now, int depth)
+{
+    if (depth > 64)
+        return VG_OK;
+    int wd = s->inotify_fd >= 0 ? inotify_add_watch(s->inotify_fd, dir,
+                                                    IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE |
+                                                        IN_MODIFY | IN_DELETE_SELF)
+                                : -1;
+    if (wd >= 0 && (size_t)wd >= s->nwatched) {
+        size_t n = (size_t)wd + 64;
+        char **p = realloc(s->watched, n * sizeof(*p));
+        if (!p)
+            return VG_ENOMEM;
+        memset(p + s->nwatched, 0, (n - s->nwatched) * sizeof(*p));
+        s->watched = p;
+        s->nwatched = n;
+    }
+    if (wd >= 0 && (!s->watched[wd] || strcmp(s->watched[wd], dir) != 0)) {
+        free(s->watched[wd]);
+        if (!(s->watched[wd] = strdup(dir)))
+            return VG_ENOMEM;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        say(s, dir, "cannot read the folder: %s", strerror(errno));
+        return VG_OK;
+    }
+    int rc = VG_OK;
+    struct vg_buf path = VG_BUF_INIT;
+    for (struct dirent *e; rc == VG_OK && (e = readdir(d));) {
+        if (e->d_name[0] == '.') /* ., .., and partial downloads */
+            continue;
+        vg_buf_reset(&path);
+        if (vg_buf_printf(&path, "%s/%s", dir, e->d_name) != VG_OK) {
+            rc = VG_ENOMEM;
+            break;
+        }
+        struct stat st;
+        if (lstat(path.data, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            rc = walk(s, path.data, now, depth + 1);
+        else if (S_ISREG(st.st_mode))
+            rc = want(s, path.data, &st, now);
+    }
+    closedir(d);
+    vg_buf_release(&path);
+    return rc;
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+    const struct file_state *x = ((const struct pending *)a)->fs;
+    const struct file_state *y = ((const struct pending *)b)->fs;
+    if (x->name_time_ms != y->name_time_ms)
+        return x->name_time_ms < y->name_time_ms ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+static void record_latency(struct vg_service *s, int64_t ms)
+{
+    size_t i = 0;
+    while (i < VG_ARRAY_LEN(vg_service_latency_bounds_ms) && ms > vg_service_latency_bounds_ms[i])
+        i++;
+    if (i < VG_ARRAY_LEN(vg_service_latency_bounds_ms))
+        stat_add(&s->stats.latency_buckets[i], 1);
+    stat_add(&s->stats.latency_count, 1);
+    stat_add(&s->stats.latency_sum_ms, (uint64_t)(ms > 0 ? ms : 0));
+}
+
+/* What process() says of a file it did not scan: come back in a moment (to settle, or to let
+ * files arriving with it join), or when its writer ends the line it is writing. */
+enum { NOT_YET = 1, INCOMPLETE = 2 };
+
+/* Scan one pending file's new bytes and commit them with their findings.  VG_OK, NOT_YET,
+ * INCOMPLETE, VG_EDB when the store failed, VG_ENOMEM. */
+static int process(struct vg_service *s, struct file_state *f, int64_t now)
+{
+    bool settled =
+        now - f->mtime_ms >= s->opts.settle_ms || (f->closed && f->closed_size == f->size);
+    if (now - f->arrived_ms < s->opts.order_wait_ms)
+        return NOT_YET;
+    if (!f->kind_known) {
+        int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return NOT_YET;
+        learn_kind(f, fd);
+        close(fd);
+    }
+    if (f->whole && !settled)
+        return NOT_YET;
+    uint64_t start = f->whole ? 0 : f->done, end = f->size, records = 0, bad = 0;
+    int64_t arrived = f->arrived_ms;
+    uint64_t lines_before = f->lines;
+    s->commit_now_ms = now;
+    int rc = vg_store_begin(s->store);
+    if (rc != VG_OK)
+        return VG_EDB;
+    s->store_failed = false;
+    const struct vg_diag *sd = vg_scan_diag(s->scan);
+    uint64_t diag_before = sd->total;
+    char first_error[256] = "";
+    int src = scan_piece(s, f, start, &end, settled, &records, &bad);
+    if (src == VG_ENOTFOUND) {
+        vg_store_rollback(s->store);
+        return INCOMPLETE;
+    }
+    if (src == VG_ENOMEM) {
+        vg_store_rollback(s->store);
+        f->lines = lines_before;
+        return VG_ENOMEM;
+    }
+    if (sd->total > diag_before)
+        snprintf(first_error, sizeof(first_error), "%s", sd->last);
+    rc = vg_findings_take_changed(s->findings, store_changed, s);
+    if (rc == VG_OK && s->store_failed)
+        rc = VG_EDB;
+    struct vg_ledger_entry e = {
+        .path = f->path,
+        .dev = f->dev,
+        .ino = f->ino,
+        .start = start,
+        .end = end,
+        .mtime_ms = f->mtime_ms,
+        .records = records,
+        .bad = bad,
+        .status = src == VG_EIO         ? "error"
+                  : f->whole || settled ? "done"
+                                        : "partial",
+        .error = first_error[0] ? first_error : NULL,
+        .arrived_ms = arrived,
+        .done_ms = now,
+    };
+    if (rc == VG_OK)
+        rc = vg_store_ledger_add(s->store, &e);
+    if (rc == VG_OK)
+        rc = vg_store_commit(s->store);
+    if (rc != VG_OK) {
+        /* The findings table already holds this piece: a retry would count it twice, so stop and
+         * let a restart replay the ledger. */
+        vg_store_rollback(s->store);
+        stat_add(&s->stats.commit_errors, 1);
+        say(s, f->path, "committing its findings failed: %s", vg_store_error(s->store));
+        return VG_EDB;
+    }
+    f->done = end;
+    f->finished = f->whole;
+    int64_t done = wall_ms();
+    record_latency(s, done - arrived);
+    f->arrived_ms = done; /* bytes that arrive from now on */
+    stat_add(&s->stats.files, 1);
+    stat_add(&s->stats.records, records);
+    stat_add(&s->stats.bad_records, bad);
+    stat_add(&s->stats.bytes, end - start);
+    if (f->name_time_ms < s->stats.watermark_ms - s->opts.lateness_ms)
+        stat_add(&s->stats.files_late, 1);
+    if (f->name_time_ms > s->stats.watermark_ms)
+        __atomic_store_n(&s->stats.watermark_ms, f->name_time_ms, __ATOMIC_RELAXED);
+    return VG_OK;
+}
+
+void vg_service_wake(struct vg_service *s)
+{
+    uint64_t one = 1;
+    if (s->wake_fd >= 0 && write(s->wake_fd, &one, sizeof(one)) < 0)
+        return; /* the counter is full: a wake-up is pending anyway */
+}
+
+/* A file its writer closed, or renamed into place: complete at its current size. */
+static void mark_closed(struct vg_service *s, const struct inotify_event *ev)
+{
+    if (ev->wd < 0 || (size_t)ev->wd >= s->nwatched || !s->watched[ev->wd] || !ev->len ||
+        ev->name[0] == '.')
+        return;
+    char path[4096];
+    struct stat st;
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", s->watched[ev->wd], ev->name) >=
+            sizeof(path) ||
+        stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    struct file_state *f = file_find(s, path, true);
+    if (f) {
+        f->closed = true;
+        f->closed_size = (uint64_t)st.st_size;
+    }
+}
+
+/* Wait for news from inotify or vg_service_wake, at most timeout_ms; note the files that are
+ * complete. */
+static void wait_news(struct vg_service *s, int timeout_ms)
+{
+    struct pollfd p[2] = { { s->inotify_fd, POLLIN, 0 }, { s->wake_fd, POLLIN, 0 } };
+    if (poll(p, 2, timeout_ms) <= 0) /* negative fds are skipped by poll */
+        return;
+    char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t n;
+    while (p[0].fd >= 0 && (n = read(p[0].fd, buf, sizeof(buf))) > 0)
+        for (char *at = buf; at < buf + n;) {
+            const struct inotify_event *ev = (const struct inotify_event *)at;
+            if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO))
+                mark_closed(s, ev);
+            at += sizeof(*ev) + ev->len;
+        }
+    while (p[1].fd >= 0 && read(p[1].fd, buf, sizeof(buf)) > 0)
+        ;
+}
+
+static void expire(struct vg_service *s, int64_t now)
+{
+    if (s->opts.retention_ms <= 0 || now - s->last_expire_ms < 3600 * 1000)
+        return;
+    s->last_expire_ms = now;
+    uint64_t dropped = 0;
+    if (vg_store_findings_expire(s->store, now - s->opts.retention_ms, &dropped) == VG_OK)
+        stat_add(&s->stats.findings_expired, dropped);
+}
+
+int vg_service_run(struct vg_service *s)
+{
+    int rc = flush_jsonl(s); /* what a crash left in the outbox */
+    (void)rc;
+    for (;;) {
+        if (s->opts.stop && *s->opts.stop)
+            return VG_OK;
+        if (s->opts.lists_changed && *s->opts.lists_changed && s->opts.reload_lists) {
+            *s->opts.lists_changed = 0;
+            const struct vg_intel *intel = s->opts.reload_lists(s->opts.reload_ctx);
+            if (intel)
+                vg_scan_set_intel(s->scan, intel);
+        }
+        int64_t now = wall_ms();
+        s->npending = 0;
+        if (load_suppressions(s) != VG_OK) {
+            say(s, s->opts.store_uri, "reading filters failed: %s", vg_store_error(s->store));
+            return VG_EDB;
+        }
+        for (size_t i = 0; i < s->opts.watch_count; i++)
+            if (walk(s, s->opts.watch[i], now, 0) == VG_ENOMEM)
+                return VG_ENOMEM;
+        s->last_pass_ms = now;
+        qsort(s->pending, s->npending, sizeof(*s->pending), cmp_pending);
+        size_t waiting = 0, scanned = 0;
+        for (size_t i = 0; i < s->npending; i++) {
+            if (s->opts.stop && *s->opts.stop)
+                break;
+            int prc = process(s, s->pending[i].fs, wall_ms());
+            if (prc == NOT_YET)
+                waiting++;
+            else if (prc == VG_OK)
+                scanned++;
+            else if (prc == VG_EDB || prc == VG_ENOMEM)
+                return prc;
+        }
+        stat_add(&s->stats.state_evictions, 0);
+        __atomic_store_n(&s->stats.state_evictions, vg_scan_state_evictions(s->scan),
+                         __ATOMIC_RELAXED);
+        flush_jsonl(s);
+        expire(s, wall_ms());
+        /* --once: done when a pass scans nothing and nothing waits for time (a line still being
+         * written waits for its writer, who may never come back) */
+        if (s->opts.once && waiting == 0 && scanned == 0)
+            return VG_OK;
+        /* something is waiting to settle: look again soon; else sleep until news or rescan */
+        int64_t wait = waiting ? 100 : s->opts.rescan_ms;
+        if (scanned) /* more may have come meanwhile */
+            wait = 0;
+        wait_news(s, (int)wait); /* with 0, only takes in what inotify said */
+    }
+}
+
+void vg_service_stats(const struct vg_service *s, struct vg_service_stats *out)
+{
+    const uint64_t *src = (const uint64_t *)&s->stats;
+    uint64_t *dst = (uint64_t *)out;
+    for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+        dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+}
+
+const char *vg_service_detector_id(const struct vg_service *s)
+{
+    return s->detector_id;
+}
+
+int vg_service_metrics(const struct vg_service *s, struct vg_buf *out)
+{
+    struct vg_service_stats st;
+    vg_service_stats(s, &st);
+    static const struct {
+        const char *name, *help;
+        size_t offset;
+    } counters[] = {
+#define C(field, help) { "vigil_" #field "_total", help, offsetof(struct vg_service_stats, field) }
+        C(files, "log file pieces scanned and committed"),
+        C(files_late, "pieces older than the event-time watermark minus service.lateness"),
+        C(files_replayed, "ledger pieces replayed at start to rebuild detector state"),
+        C(replay_missing, "ledger pieces whose file was gone or replaced at replay"),
+        C(records, "log records parsed"),
+        C(bad_records, "records that could not be read"),
+        C(bytes, "log bytes scanned (as stored)"),
+        C(findings_new, "findings created"),
+        C(findings_updated, "finding updates written"),
+        C(findings_suppressed, "finding writes archived by a suppression rule"),
+        C(findings_expired, "findings dropped by retention"),
+        C(findings_evicted, "findings pushed out of the in-memory table (stored first)"),
+        C(state_evictions, "detector state entries evicted to stay within memory limits"),
+        C(commit_errors, "store transactions that failed"),
+#undef C
+    };
+    int rc = 0;
+    for (size_t i = 0; i < VG_ARRAY_LEN(counters); i++)
+        rc |= vg_buf_printf(out, "# HELP %s %s\n# TYPE %s counter\n%s %" PRIu64 "\n",
+                            counters[i].name, counters[i].help, counters[i].name, counters[i].name,
+                            *(const uint64_t *)((const char *)&st + counters[i].offset));
+    rc |= vg_buf_printf(out,
+                        "# HELP vigil_replay_seconds time the start-up ledger replay took\n"
+                        "# TYPE vigil_replay_seconds gauge\nvigil_replay_seconds %.3f\n"
+                        "# HELP vigil_watermark_seconds event time of the newest log scanned\n"
+                        "# TYPE vigil_watermark_seconds gauge\nvigil_watermark_seconds %.3f\n",
+                        (double)st.replay_ms / 1000, (double)st.watermark_ms / 1000);
+    rc |= vg_buf_adds(out, "# HELP vigil_arrival_to_commit_seconds from a file's arrival to its "
+                           "findings being queryable\n"
+                           "# TYPE vigil_arrival_to_commit_seconds histogram\n");
+    uint64_t cum = 0;
+    for (size_t i = 0; i < VG_ARRAY_LEN(vg_service_latency_bounds_ms); i++) {
+        cum += st.latency_buckets[i];
+        rc |= vg_buf_printf(out, "vigil_arrival_to_commit_seconds_bucket{le=\"%g\"} %" PRIu64 "\n",
+                            (double)vg_service_latency_bounds_ms[i] / 1000, cum);
+    }
+    rc |= vg_buf_printf(out,
+                        "vigil_arrival_to_commit_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n"
+                        "vigil_arrival_to_commit_seconds_sum %.3f\n"
+                        "vigil_arrival_to_commit_seconds_count %" PRIu64 "\n",
+                        st.latency_count, (double)st.latency_sum_ms / 1000, st.latency_count);
+    return rc ? VG_ENOMEM : VG_OK;
+}
