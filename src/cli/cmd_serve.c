@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "enrich/intel_audit.h"
 #include "pipeline/service.h"
+#include "pipeline/webhook.h"
 #include "store/store.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -124,9 +125,21 @@ static void on_lists_changed(void *ctx)
     vg_service_wake(ctx);
 }
 
+struct outputs {
+    struct vg_service *service;
+    struct vg_webhook *webhook; /* NULL without service.webhook */
+};
+
 static int metrics(void *ctx, struct vg_buf *out)
 {
-    return vg_service_metrics(ctx, out);
+    struct outputs *o = ctx;
+    int rc = vg_service_metrics(o->service, out);
+    return rc == VG_OK && o->webhook ? vg_webhook_metrics(o->webhook, out) : rc;
+}
+
+static void wake_webhook(void *ctx)
+{
+    vg_webhook_wake(ctx);
 }
 
 static int64_t api_now(void)
@@ -150,7 +163,8 @@ int vg_cmd_serve(int argc, char **argv)
         OPT_JSONL,
         OPT_ONCE,
         OPT_CONFIG,
-        OPT_INVENTORY
+        OPT_INVENTORY,
+        OPT_WEBHOOK
     };
     static const struct option longopts[] = {
         { "watch", required_argument, NULL, OPT_WATCH },
@@ -158,6 +172,7 @@ int vg_cmd_serve(int argc, char **argv)
         { "listen", required_argument, NULL, OPT_LISTEN },
         { "tokens", required_argument, NULL, OPT_TOKENS },
         { "jsonl", required_argument, NULL, OPT_JSONL },
+        { "webhook", required_argument, NULL, OPT_WEBHOOK },
         { "once", no_argument, NULL, OPT_ONCE },
         { "config", required_argument, NULL, OPT_CONFIG },
         { "inventory", required_argument, NULL, OPT_INVENTORY },
@@ -169,6 +184,7 @@ int vg_cmd_serve(int argc, char **argv)
     const char *watch_args[64];
     size_t watch_count = 0;
     const char *state_arg = NULL, *listen_arg = NULL, *tokens_arg = NULL, *jsonl_arg = NULL;
+    const char *webhook_arg = NULL;
     const char *config = NULL;
     const char *inventory_paths[64];
     size_t inventory_count = 0;
@@ -193,6 +209,7 @@ int vg_cmd_serve(int argc, char **argv)
         case OPT_LISTEN: listen_arg = optarg; break;
         case OPT_TOKENS: tokens_arg = optarg; break;
         case OPT_JSONL: jsonl_arg = optarg; break;
+        case OPT_WEBHOOK: webhook_arg = optarg; break;
         case OPT_ONCE: once = true; break;
         case OPT_CONFIG: config = optarg; break;
         case OPT_INVENTORY:
@@ -237,6 +254,9 @@ int vg_cmd_serve(int argc, char **argv)
     char *tokens = tokens_arg ? strdup(tokens_arg) : config_path(config, cfg.service_tokens_file);
     char *jsonl = jsonl_arg ? strdup(jsonl_arg) : config_path(config, cfg.service_jsonl);
     const char *listen = listen_arg ? listen_arg : cfg.service_listen;
+    const char *webhook_url = webhook_arg ? webhook_arg : cfg.service_webhook;
+    static const int64_t publish_ms[] = { 15 * 60000, 60 * 60000, 6 * 60 * 60000 };
+    struct outputs outputs = { NULL, NULL };
     int status = 2, lock_fd = -1;
     struct vg_intel *intel = NULL;
     struct vg_inventory *inventory = NULL;
@@ -310,8 +330,23 @@ int vg_cmd_serve(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (*webhook_url) {
+        char why[256];
+        struct vg_webhook_opts wo = { webhook_url, store_uri.data,
+                                      publish_ms[cfg.service_publish_frequency], 0 };
+        if (vg_webhook_new(&wo, &outputs.webhook, why, sizeof(why)) != VG_OK) {
+            fprintf(stderr, "vigild: webhook: %s\n", why);
+            goto out;
+        }
+        so.webhook = true;
+        so.on_commit = wake_webhook;
+        so.commit_ctx = outputs.webhook;
+    }
     if (vg_service_new(&svc, &so) != VG_OK)
         goto out; /* reported */
+    outputs.service = svc;
+    if (outputs.webhook && vg_webhook_start(outputs.webhook) != VG_OK)
+        goto out;
     struct vg_service_stats st;
     vg_service_stats(svc, &st);
     fprintf(stderr,
@@ -327,7 +362,7 @@ int vg_cmd_serve(int argc, char **argv)
             .detector_id = vg_service_detector_id(svc),
             .now_ms = api_now,
             .metrics = metrics,
-            .metrics_ctx = svc,
+            .metrics_ctx = &outputs,
             .lists_changed = on_lists_changed,
             .lists_ctx = svc,
         };
@@ -340,6 +375,7 @@ int vg_cmd_serve(int argc, char **argv)
     for (size_t i = 0; i < nwatch; i++)
         fprintf(stderr, "vigild: following %s\n", watch[i]);
     status = vg_service_run(svc) == VG_OK ? 0 : 2;
+    vg_webhook_finish(outputs.webhook);
     vg_service_stats(svc, &st);
     fprintf(stderr,
             "vigild: stopped: %" PRIu64 " pieces, %" PRIu64 " records, %" PRIu64
@@ -348,6 +384,7 @@ int vg_cmd_serve(int argc, char **argv)
 
 out:
     vg_api_stop(api);
+    vg_webhook_free(outputs.webhook); /* what it has not sent stays in the outbox */
     vg_service_free(svc);
     vg_intel_free(lc.current);
     vg_intel_free(lc.previous);

@@ -26,6 +26,8 @@
 
 /* ---- the option table ------------------------------------------------------------------- */
 
+static const char *const publish_frequencies[] = { "FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS",
+                                                   NULL };
 static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
 _Static_assert(VG_LOG_ERROR == 0 && VG_LOG_WARN == 1 && VG_LOG_INFO == 2 && VG_LOG_DEBUG == 3,
                "log_levels[] lists enum vg_log_level in order");
@@ -252,6 +254,14 @@ static const struct vg_config_option options[] = {
       "a file where vigild also writes every new or updated finding, exactly "
       "once even across crashes (as one JSON line each; suppressed findings are not written); "
       "empty for none" },
+    { "service.webhook", VG_CONFIG_STRING, OFF(service_webhook), "", 0, 1024, NULL, false,
+      "an http:// URL that receives each finding as an EventBridge event (source aws.guardduty, "
+      "detail-type GuardDuty Finding), kept in the store until the receiver accepts it; empty "
+      "for none" },
+    { "service.publish_frequency", VG_CONFIG_ENUM, OFF(service_publish_frequency),
+      "FIFTEEN_MINUTES", 0, 0, publish_frequencies, false,
+      "how often the webhook sends updates of findings it already sent (GuardDuty's "
+      "findingPublishingFrequency); a new finding goes out at once" },
     { "service.rescan", VG_CONFIG_DURATION, OFF(service_rescan_ms), "30s", 100, 86400000ll, NULL,
       false,
       "vigild makes a full pass over the folders this often even when inotify said nothing "

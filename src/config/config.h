@@ -88,6 +88,8 @@ struct vg_config {
     char *service_listen;
     char *service_tokens_file;
     char *service_jsonl;
+    char *service_webhook;
+    int service_publish_frequency; /* 0 fifteen minutes, 1 one hour, 2 six hours */
     int64_t service_rescan_ms;
     int64_t service_settle_ms;
     int64_t service_order_wait_ms;

@@ -338,6 +338,8 @@ static int store_finding(struct vg_service *s, const struct vg_finding *f)
     rc = vg_store_finding_put(s->store, &sf, supp ? 1 : 0, NULL);
     if (rc == VG_OK && s->opts.jsonl_path && !supp)
         rc = vg_store_outbox_add(s->store, "jsonl", f->id, is_new, s->json.data);
+    if (rc == VG_OK && s->opts.webhook && !supp)
+        rc = vg_store_outbox_add(s->store, "webhook", f->id, is_new, s->json.data);
     if (rc == VG_OK) {
         stat_add(is_new ? &s->stats.findings_new : &s->stats.findings_updated, 1);
         if (supp)
@@ -444,7 +446,7 @@ static int flush_jsonl(struct vg_service *s)
             break;
         }
         struct jsonl_ctx j = { fd, 0, VG_OK };
-        rc = vg_store_outbox_each(s->store, "jsonl", 256, jsonl_row, &j);
+        rc = vg_store_outbox_each(s->store, "jsonl", 256, false, jsonl_row, &j);
         if (rc == VG_OK)
             rc = j.rc;
         if (rc != VG_OK || j.last == 0)
@@ -819,6 +821,8 @@ static int process(struct vg_service *s, struct file_state *f, int64_t now)
     }
     f->done = end;
     f->finished = f->whole;
+    if (s->opts.on_commit)
+        s->opts.on_commit(s->opts.commit_ctx);
     int64_t done = wall_ms();
     record_latency(s, done - arrived);
     f->arrived_ms = done; /* bytes that arrive from now on */

@@ -38,9 +38,12 @@ struct vg_service_opts {
     int64_t settle_ms; /* unchanged this long = complete */
     int64_t order_wait_ms;
     int64_t lateness_ms;
-    int64_t retention_ms;   /* findings not updated for this long are dropped; 0 keeps them */
-    const char *jsonl_path; /* findings also go here as JSON lines; NULL for none */
-    bool once;              /* return once nothing is pending (tests, `make demo`) */
+    int64_t retention_ms;         /* findings not updated for this long are dropped; 0 keeps them */
+    const char *jsonl_path;       /* findings also go here as JSON lines; NULL for none */
+    bool webhook;                 /* queue findings for the webhook sender (pipeline/webhook.h) */
+    void (*on_commit)(void *ctx); /* after a piece committed (wakes the webhook sender) */
+    void *commit_ctx;
+    bool once; /* return once nothing is pending (tests, `make demo`) */
     struct vg_scan_opts scan;
     struct vg_render_opts render;
     volatile sig_atomic_t *stop; /* set by a signal handler: finish the piece, commit, return */

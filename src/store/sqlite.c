@@ -70,6 +70,7 @@ enum stmt {
     S_OUTBOX_ADD,
     S_OUTBOX_EACH,
     S_OUTBOX_DONE,
+    S_OUTBOX_REMOVE,
     S_COUNT
 };
 
@@ -120,8 +121,9 @@ static const char *const sql[S_COUNT] = {
     [S_AUDIT_EACH] = "SELECT at_ms, actor, action, object, detail FROM audit ORDER BY seq",
     [S_OUTBOX_ADD] = "INSERT INTO outbox(sink, finding_id, is_new, json) VALUES(?1, ?2, ?3, ?4)",
     [S_OUTBOX_EACH] = "SELECT seq, finding_id, is_new, json FROM outbox WHERE sink = ?1 "
-                      "ORDER BY seq LIMIT ?2",
+                      "ORDER BY (?3 AND NOT is_new), seq LIMIT ?2",
     [S_OUTBOX_DONE] = "DELETE FROM outbox WHERE sink = ?1 AND seq <= ?2",
+    [S_OUTBOX_REMOVE] = "DELETE FROM outbox WHERE sink = ?1 AND seq = ?2",
 };
 
 struct vg_store {
@@ -740,13 +742,22 @@ static int outbox_row(sqlite3_stmt *st, void *fn, void *ctx)
     return ((vg_outbox_fn)fn)(ctx, &r);
 }
 
-int vg_store_outbox_each(struct vg_store *s, const char *sink, size_t limit, vg_outbox_fn fn,
-                         void *ctx)
+int vg_store_outbox_each(struct vg_store *s, const char *sink, size_t limit, bool new_first,
+                         vg_outbox_fn fn, void *ctx)
 {
     sqlite3_stmt *st = stmt(s, S_OUTBOX_EACH);
     bind_text(st, 1, sink);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    sqlite3_bind_int(st, 3, new_first);
     return each_row(s, st, "reading the outbox", outbox_row, (void *)fn, ctx);
+}
+
+int vg_store_outbox_remove(struct vg_store *s, const char *sink, int64_t seq)
+{
+    sqlite3_stmt *st = stmt(s, S_OUTBOX_REMOVE);
+    bind_text(st, 1, sink);
+    sqlite3_bind_int64(st, 2, seq);
+    return exec(s, st, "clearing the outbox");
 }
 
 int vg_store_outbox_done(struct vg_store *s, const char *sink, int64_t seq)

@@ -234,14 +234,14 @@ static void test_store_filters_outbox_audit(void **state)
     assert_int_equal(vg_store_outbox_add(s, "jsonl", "f1", false, "{}"), VG_OK);
     assert_int_equal(vg_store_outbox_add(s, "webhook", "f1", true, "{}"), VG_OK);
     int64_t last = 0;
-    assert_int_equal(vg_store_outbox_each(s, "jsonl", 1, on_outbox, &last), VG_OK);
+    assert_int_equal(vg_store_outbox_each(s, "jsonl", 1, false, on_outbox, &last), VG_OK);
     assert_int_equal(vg_store_outbox_done(s, "jsonl", last), VG_OK);
     int64_t next = 0;
-    assert_int_equal(vg_store_outbox_each(s, "jsonl", 10, on_outbox, &next), VG_OK);
+    assert_int_equal(vg_store_outbox_each(s, "jsonl", 10, false, on_outbox, &next), VG_OK);
     assert_true(next > last);
     assert_int_equal(vg_store_outbox_done(s, "jsonl", next), VG_OK);
     next = 0;
-    assert_int_equal(vg_store_outbox_each(s, "jsonl", 10, on_outbox, &next), VG_OK);
+    assert_int_equal(vg_store_outbox_each(s, "jsonl", 10, false, on_outbox, &next), VG_OK);
     assert_int_equal(next, 0);
 
     /* names and details are data: quotes and SQL are stored as written */

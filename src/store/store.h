@@ -156,9 +156,12 @@ int vg_store_audit_each(struct vg_store *s, vg_audit_fn fn, void *ctx);
 /* The outbox: finding versions waiting to be published, by sink ("jsonl", "webhook"). */
 int vg_store_outbox_add(struct vg_store *s, const char *sink, const char *finding_id, bool is_new,
                         const char *json);
-/* Up to `limit` rows of a sink, oldest first. */
-int vg_store_outbox_each(struct vg_store *s, const char *sink, size_t limit, vg_outbox_fn fn,
-                         void *ctx);
+/* Up to `limit` rows of a sink, oldest first; with new_first, first versions of findings come
+ * before all updates (a sink that holds updates back must still see new findings at once). */
+int vg_store_outbox_each(struct vg_store *s, const char *sink, size_t limit, bool new_first,
+                         vg_outbox_fn fn, void *ctx);
+/* Remove one row (a sink that publishes rows out of order: the webhook holds updates back). */
+int vg_store_outbox_remove(struct vg_store *s, const char *sink, int64_t seq);
 /* Remove a sink's rows up to and including seq. */
 int vg_store_outbox_done(struct vg_store *s, const char *sink, int64_t seq);
 
