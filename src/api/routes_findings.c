@@ -202,7 +202,8 @@ void vg_api_list_findings(struct vg_api_req *req)
         release_selection(&sel);
         return;
     }
-    qsort_r(sel.rows, sel.count, sizeof(*sel.rows), cmp_rows, &desc);
+    if (sel.count) /* no rows: no array at all, which qsort may not be given */
+        qsort_r(sel.rows, sel.count, sizeof(*sel.rows), cmp_rows, &desc);
     size_t from = (size_t)offset < sel.count ? (size_t)offset : sel.count;
     size_t to = from + (size_t)max < sel.count ? from + (size_t)max : sel.count;
     vg_buf_adds(req->out, "{\"findingIds\":[");
@@ -418,7 +419,8 @@ static const struct group_shape *group_shape(const char *by)
 static void add_groups(struct vg_api_req *req, struct selection *sel, bool desc, int64_t max)
 {
     const struct group_shape *shape = group_shape(sel->group_by);
-    qsort(sel->rows, sel->count, sizeof(*sel->rows), cmp_groups);
+    if (sel->count)
+        qsort(sel->rows, sel->count, sizeof(*sel->rows), cmp_groups);
     struct group *groups = calloc(sel->count ? sel->count : 1, sizeof(*groups));
     size_t ng = 0;
     for (size_t i = 0; groups && i < sel->count; i++) {

@@ -916,7 +916,8 @@ int vg_service_run(struct vg_service *s)
             if (walk(s, s->opts.watch[i], now, 0) == VG_ENOMEM)
                 return VG_ENOMEM;
         s->last_pass_ms = now;
-        qsort(s->pending, s->npending, sizeof(*s->pending), cmp_pending);
+        if (s->npending) /* none yet: no array, which qsort may not be given */
+            qsort(s->pending, s->npending, sizeof(*s->pending), cmp_pending);
         size_t waiting = 0, scanned = 0;
         for (size_t i = 0; i < s->npending; i++) {
             if (s->opts.stop && *s->opts.stop)
