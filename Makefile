@@ -112,8 +112,8 @@ check-corpus: $(VIGIL)
 	@tests/parse/corpus.sh vpcflow $(VIGIL)
 	@tests/parse/corpus.sh route53 $(VIGIL)
 
-check-compat: $(VIGIL)
-	@tests/compat/run.sh $(VIGIL)
+check-compat: $(VIGIL) $(BUILD)/tests/findings/sample_test
+	@tests/compat/run.sh $(VIGIL) $(BUILD)/tests/findings/sample_test
 
 # vigild: the API through boto3, and kill -9 at 20 random points of a two-day corpus
 check-service: $(VIGIL) $(VIGILD)

@@ -1,12 +1,14 @@
 #!/bin/sh
 # GuardDuty compatibility test (make check-compat):
 #
-#   tests/compat/run.sh VIGIL
+#   tests/compat/run.sh VIGIL [SAMPLE_TEST]
 #
 # Scans the golden test inputs with `vigil scan --format json` (a GetFindings-style response):
 # each case on its own, then all of them in one run, plus an empty input, plus this folder's own
 # cases (cases/<name>/: input.*, optional args, as a golden case), each of which must yield a
-# network finding with instance details from an asset inventory (--inventory).  Then
+# network finding with instance details from an asset inventory (--inventory).  With SAMPLE_TEST
+# (build/tests/findings/sample_test), the sample finding of every type (CreateSampleFindings)
+# that the test writes to $VIGIL_SAMPLE_FINDINGS_OUT is one more response.  Then
 # botocore_check.py parses every response the way boto3 parses GuardDuty's GetFindings, with
 # botocore's rest-json parser and the GuardDuty model (Debian's python3-botocore), and checks the
 # findings against the model, the catalog and GuardDuty's sample finding.  See botocore_check.py.
@@ -19,19 +21,22 @@
 
 set -u
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 VIGIL_BINARY" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+    echo "usage: $0 VIGIL_BINARY [SAMPLE_TEST_BINARY]" >&2
     exit 2
 fi
 vigil=$1
+sample_test=${2:-}
+for bin in "$@"; do
+    if [ ! -x "$bin" ]; then
+        echo "$0: $bin is not an executable" >&2
+        exit 2
+    fi
+done
 case $vigil in
 /*) ;;
 *) vigil=$(pwd)/$vigil ;;
 esac
-if [ ! -x "$vigil" ]; then
-    echo "$0: $vigil is not an executable" >&2
-    exit 2
-fi
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -95,6 +100,12 @@ done
 required="$*"
 : >"$tmp/empty.jsonl"
 scan empty-input "$tmp" empty.jsonl
+if [ -n "$sample_test" ] &&
+    ! VIGIL_SAMPLE_FINDINGS_OUT=$out/samples.json "$sample_test" >"$tmp/err" 2>&1; then
+    sed 's/^/    /' "$tmp/err"
+    echo "FAIL samples: $sample_test failed"
+    scan_failed=$((scan_failed + 1))
+fi
 
 if ! "$vigil" types >"$tmp/types"; then
     echo "FAIL vigil types"
@@ -105,7 +116,7 @@ sample=${VIGIL_SAMPLE_FINDING:-$(cd "$repo/.." && pwd)/shared/reference/sample-f
 # shellcheck disable=SC2086 # "--require-inventory LABEL" pairs; labels have no blanks
 set -- $required
 if [ -f "$sample" ]; then
-    set -- --sample "$sample"
+    set -- "$@" --sample "$sample"
 else
     echo "skip sample-finding check: $sample not found (set VIGIL_SAMPLE_FINDING)"
 fi
