@@ -31,7 +31,9 @@ int vg_criteria_parse(const char *json, size_t len, struct vg_criteria **out, ch
 void vg_criteria_free(struct vg_criteria *c);
 
 /* Does the finding object in json[0..len) meet every condition?  A finding that is not valid
- * JSON matches nothing. */
+ * JSON matches nothing.  Not thread-safe: the finding is parsed with a parser kept inside c
+ * (so that, once warm, a call allocates nothing), and one criteria must be matched by one
+ * thread at a time; compile one per thread to filter in parallel. */
 bool vg_criteria_match(const struct vg_criteria *c, const char *json, size_t len);
 
 /* A sort key taken from a finding's JSON at a field path (ListFindings' sortCriteria
