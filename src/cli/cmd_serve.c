@@ -70,13 +70,15 @@ struct lists_ctx {
 static int add_stored_list(void *ctx, const struct vg_stored_list *l)
 {
     struct vg_cli_lists *all = ctx;
-    if (strcmp(l->status, "ACTIVE") != 0 || all->count == VG_ARRAY_LEN(all->items))
+    const char *loader; /* the API stores GuardDuty's format name (OTX_CSV); loaders have ours */
+    if (strcmp(l->status, "ACTIVE") != 0 || all->count == VG_ARRAY_LEN(all->items) ||
+        !vg_api_list_loader(l->format, &loader))
         return 0;
     struct vg_intel_source *src = &all->items[all->count++];
     memset(src, 0, sizeof(*src));
     src->name = strdup(l->name);
     src->path = strdup(strncmp(l->location, "file://", 7) == 0 ? l->location + 7 : l->location);
-    src->format = strcmp(l->format, "TXT") == 0 ? NULL : strdup(l->format);
+    src->format = loader ? strdup(loader) : NULL;
     src->kind = strcmp(l->kind, "TRUSTED") == 0 ? VG_INTEL_TRUSTED : VG_INTEL_THREAT;
     src->feed = VG_INTEL_FEED_CUSTOM;
     src->category = VG_INTEL_CAT_AUTO;

@@ -227,6 +227,14 @@ iid = admin.create_ip_set(DetectorId=det, Name="office", Format="TXT", Location=
 check(admin.get_ip_set(DetectorId=det, IpSetId=iid)["Name"] == "office", "get_ip_set")
 check(admin.list_ip_sets(DetectorId=det)["IpSetIds"] == [iid], "list_ip_sets")
 admin.delete_ip_set(DetectorId=det, IpSetId=iid)
+# a list in another of GuardDuty's formats stays active: run.sh checks vigild loaded it
+otx = list_file + ".otx.csv"
+with open(otx, "w") as f:
+    f.write("Indicator type,Indicator,Description\nIPv4,185.220.101.77,partner C2\n")
+oid = admin.create_threat_intel_set(DetectorId=det, Name="partner-otx", Format="OTX_CSV",
+                                    Location=otx, Activate=True)["ThreatIntelSetId"]
+check(admin.get_threat_intel_set(DetectorId=det, ThreatIntelSetId=oid)["Format"] == "OTX_CSV",
+      "an OTX_CSV threat intel set")
 
 # the evidence behind a finding: the log record itself
 status, body = raw("GET", "/v1/events?findingId=" + one["Id"], token=read_token)

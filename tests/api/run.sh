@@ -40,6 +40,10 @@ kill -TERM $pid
 wait $pid || fail "vigild did not stop cleanly on SIGTERM"
 pid=""
 grep -q "lists reloaded" "$W/vigild.log" || fail "the lists were not reloaded after the API changes"
+# the sets keep GuardDuty's format names; vigild must load them with its own loaders
+if grep -q "unknown threat list format" "$W/vigild.log"; then
+    fail "a threat intel set's format was not mapped to a vigil loader"
+fi
 
 # refusals at start
 mkdir -p "$W/empty"
