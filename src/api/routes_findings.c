@@ -587,22 +587,9 @@ void vg_api_create_samples(struct vg_api_req *req)
         vg_buf_reset(&json);
         rc = vg_render_json(&json, &f, &ro);
         char detector[33];
-        vg_render_detector_id(&f, detector);
-        struct vg_stored_finding sf = {
-            .id = f.id,
-            .detector_id = detector,
-            .type = vg_catalog[f.type].name,
-            .account_id = f.account_id,
-            .region = f.region,
-            .severity = f.severity,
-            .count = f.count,
-            .first_seen_ms = f.first_seen_ms,
-            .last_seen_ms = f.last_seen_ms,
-            .created_ms = now,
-            .updated_ms = now,
-            .sample = true,
-            .json = json.data,
-        };
+        struct vg_stored_finding sf;
+        vg_stored_finding_from(&sf, detector, &f, json.data, now, now);
+        sf.sample = true;
         if (rc == VG_OK)
             rc = vg_store_finding_put(req->store, &sf, -1, NULL);
         vg_finding_release(&f);

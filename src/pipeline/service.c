@@ -11,7 +11,6 @@
 
 #include "core/hash.h"
 #include "core/time.h"
-#include "findings/catalog.h"
 #include "findings/criteria.h"
 #include "findings/table.h"
 #include "ingest/input.h"
@@ -40,10 +39,6 @@ struct file_state {
     struct file_state *next; /* hash chain */
 };
 
-struct pending {
-    struct file_state *fs;
-};
-
 /* One ARCHIVE filter, compiled. */
 struct suppression {
     char name[65];
@@ -58,12 +53,11 @@ struct vg_service {
     char detector_id[33];
     struct file_state **buckets;
     size_t nbuckets, nfiles;
-    struct pending *pending;
+    struct file_state **pending; /* this pass's files with bytes to read */
     size_t npending, pending_cap;
     struct vg_input input; /* reused for every whole object */
     struct vg_buf piece;   /* reused for every plain piece */
     struct vg_buf json;    /* a rendered finding */
-    struct vg_buf created; /* a stored finding's createdAt */
     struct suppression *supp;
     size_t nsupp;
     int inotify_fd;
@@ -316,23 +310,10 @@ static int store_finding(struct vg_service *s, const struct vg_finding *f)
     vg_buf_reset(&s->json);
     if (vg_render_json(&s->json, f, &ro) != VG_OK)
         return VG_ENOMEM;
-    char detector[33];
-    vg_render_detector_id(f, detector);
     bool supp = suppressed(s, s->json.data, s->json.len);
-    struct vg_stored_finding sf = {
-        .id = f->id,
-        .detector_id = detector,
-        .type = vg_catalog[f->type].name,
-        .account_id = f->account_id ? f->account_id : "",
-        .region = f->region ? f->region : "",
-        .severity = f->severity,
-        .count = f->count,
-        .first_seen_ms = f->first_seen_ms,
-        .last_seen_ms = f->last_seen_ms,
-        .created_ms = ro.created_ms,
-        .updated_ms = s->commit_now_ms,
-        .json = s->json.data,
-    };
+    char detector[33];
+    struct vg_stored_finding sf;
+    vg_stored_finding_from(&sf, detector, f, s->json.data, ro.created_ms, s->commit_now_ms);
     /* new activity brings an archived finding back unless a suppression rule covers it, as
      * GuardDuty does */
     rc = vg_store_finding_put(s->store, &sf, supp ? 1 : 0, NULL);
@@ -568,7 +549,6 @@ int vg_service_new(struct vg_service **out, const struct vg_service_opts *opts)
     vg_diag_init(&s->diag, UINT32_MAX, opts->on_diag, opts->diag_ctx);
     vg_buf_init(&s->piece, 0);
     vg_buf_init(&s->json, 0);
-    vg_buf_init(&s->created, 0);
     s->nbuckets = 1024;
     s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
     struct vg_scan_opts so = opts->scan;
@@ -628,7 +608,6 @@ void vg_service_free(struct vg_service *s)
     vg_input_release(&s->input);
     vg_buf_release(&s->piece);
     vg_buf_release(&s->json);
-    vg_buf_release(&s->created);
     if (s->inotify_fd >= 0)
         close(s->inotify_fd);
     if (s->wake_fd >= 0)
@@ -662,14 +641,14 @@ static int want(struct vg_service *s, const char *path, const struct stat *st, i
         return VG_OK;
     if (s->npending == s->pending_cap) {
         size_t cap = s->pending_cap ? s->pending_cap * 2 : 256;
-        struct pending *p = realloc(s->pending, cap * sizeof(*p));
+        struct file_state **p = realloc(s->pending, cap * sizeof(*p));
         if (!p)
             return VG_ENOMEM;
         s->pending = p;
         s->pending_cap = cap;
     }
     f->name_time_ms = name_time_ms(path, f->mtime_ms);
-    s->pending[s->npending++].fs = f;
+    s->pending[s->npending++] = f;
     return VG_OK;
 }
 
@@ -726,8 +705,8 @@ static int walk(struct vg_service *s, const char *dir, int64_t now, int depth)
 
 static int cmp_pending(const void *a, const void *b)
 {
-    const struct file_state *x = ((const struct pending *)a)->fs;
-    const struct file_state *y = ((const struct pending *)b)->fs;
+    const struct file_state *x = *(struct file_state *const *)a;
+    const struct file_state *y = *(struct file_state *const *)b;
     if (x->name_time_ms != y->name_time_ms)
         return x->name_time_ms < y->name_time_ms ? -1 : 1;
     return strcmp(x->path, y->path);
@@ -922,7 +901,7 @@ int vg_service_run(struct vg_service *s)
         for (size_t i = 0; i < s->npending; i++) {
             if (s->opts.stop && *s->opts.stop)
                 break;
-            int prc = process(s, s->pending[i].fs, wall_ms());
+            int prc = process(s, s->pending[i], wall_ms());
             if (prc == NOT_YET)
                 waiting++;
             else if (prc == VG_OK)
@@ -930,7 +909,6 @@ int vg_service_run(struct vg_service *s)
             else if (prc == VG_EDB || prc == VG_ENOMEM)
                 return prc;
         }
-        stat_add(&s->stats.state_evictions, 0);
         __atomic_store_n(&s->stats.state_evictions, vg_scan_state_evictions(s->scan),
                          __ATOMIC_RELAXED);
         flush_jsonl(s);

@@ -19,6 +19,7 @@
 
 #include "core/compat.h"
 #include "core/buf.h"
+#include "core/finding.h"
 
 struct vg_store;
 
@@ -84,6 +85,12 @@ struct vg_outbox_row {
     bool is_new; /* a finding's first version; later versions are updates */
     const char *json;
 };
+
+/* Fill *sf for finding f rendered as `json` (vg_render_json): its columns point into f, json
+ * and `detector`, which receives the detector id f names, so all must outlive *sf. */
+void vg_stored_finding_from(struct vg_stored_finding *sf, char detector[33],
+                            const struct vg_finding *f, const char *json, int64_t created_ms,
+                            int64_t updated_ms);
 
 typedef int (*vg_ledger_fn)(void *ctx, const struct vg_ledger_entry *e);
 typedef int (*vg_finding_fn)(void *ctx, const struct vg_stored_finding *f);
