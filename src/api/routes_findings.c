@@ -25,9 +25,12 @@ struct row {
 
 struct selection {
     struct vg_api_req *req;
-    struct vg_criteria *criteria;
-    const char *sort_path; /* NULL: by id */
-    const char *group_by;  /* statistics: NULL or ACCOUNT|DATE|FINDING_TYPE|RESOURCE|SEVERITY */
+    struct vg_criteria *criteria; /* "{}" when the request gives none */
+    const char *group_by; /* statistics: NULL or ACCOUNT|DATE|FINDING_TYPE|RESOURCE|SEVERITY */
+    /* the keys each matched finding yields, from the parse that matched it: the sort attribute
+     * (keys[0]), or RESOURCE's resource_paths */
+    const char *const *paths;
+    size_t npaths;
     struct row *rows;
     size_t count, cap;
     int rc;
@@ -39,15 +42,16 @@ static void release_selection(struct selection *sel)
     free(sel->rows);
 }
 
-/* The findingCriteria member compiled, or NULL for none.  False after failing the request. */
+/* The findingCriteria member compiled ("{}", all findings, when there is none).  False after
+ * failing the request. */
 static bool read_criteria(struct vg_api_req *req, struct vg_criteria **out)
 {
     *out = NULL;
-    if (!vg_json_get(req->body, "findingCriteria"))
-        return true;
     struct vg_buf text = VG_BUF_INIT;
     char why[256];
-    bool ok = vg_api_member_text(req, "findingCriteria", &text);
+    bool ok = vg_json_get(req->body, "findingCriteria")
+                  ? vg_api_member_text(req, "findingCriteria", &text)
+                  : vg_buf_adds(&text, "{}") == VG_OK;
     int rc = ok ? vg_criteria_parse(text.data, text.len, out, why, sizeof(why)) : VG_ENOMEM;
     vg_buf_release(&text);
     if (rc == VG_EFORMAT)
@@ -89,11 +93,20 @@ static void copy_text(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-/* The group a finding falls in, for GetFindingsStatistics' groupBy. */
-static void group_of(const char *by, const struct vg_stored_finding *f, struct row *r)
+/* What GetFindingsStatistics' RESOURCE groups by: the instance, the access key or the bucket,
+ * then the resourceType reported beside it. */
+static const char *const resource_paths[] = {
+    "resource.instanceDetails.instanceId",
+    "resource.accessKeyDetails.accessKeyId",
+    "resource.s3BucketDetails.name",
+    "resource.resourceType",
+};
+
+/* The group a finding falls in, for GetFindingsStatistics' groupBy; keys are those of
+ * resource_paths for RESOURCE. */
+static void group_of(const char *by, const struct vg_stored_finding *f,
+                     const struct vg_sort_key *keys, struct row *r)
 {
-    struct vg_sort_key k;
-    size_t len = strlen(f->json);
     if (strcmp(by, "ACCOUNT") == 0) {
         copy_text(r->group, sizeof(r->group), f->account_id);
     } else if (strcmp(by, "FINDING_TYPE") == 0) {
@@ -104,18 +117,12 @@ static void group_of(const char *by, const struct vg_stored_finding *f, struct r
         char iso[40];
         vg_time_format_iso(f->updated_ms, iso, sizeof(iso));
         snprintf(r->group, sizeof(r->group), "%.10s", iso);
-    } else { /* RESOURCE: the instance, the access key or the bucket */
-        static const char *const paths[] = { "resource.instanceDetails.instanceId",
-                                             "resource.accessKeyDetails.accessKeyId",
-                                             "resource.s3BucketDetails.name" };
+    } else { /* RESOURCE */
         r->group[0] = '\0';
-        for (size_t i = 0; i < VG_ARRAY_LEN(paths) && !r->group[0]; i++) {
-            vg_sort_key_get(f->json, len, paths[i], &k);
-            if (k.present && !k.is_number)
-                copy_text(r->group, sizeof(r->group), k.text);
-        }
-        vg_sort_key_get(f->json, len, "resource.resourceType", &k);
-        copy_text(r->res_type, sizeof(r->res_type), k.present ? k.text : "");
+        for (size_t i = 0; i < 3 && !r->group[0]; i++)
+            if (keys[i].present && !keys[i].is_number)
+                copy_text(r->group, sizeof(r->group), keys[i].text);
+        copy_text(r->res_type, sizeof(r->res_type), keys[3].present ? keys[3].text : "");
         copy_text(r->account, sizeof(r->account), f->account_id);
     }
 }
@@ -123,8 +130,9 @@ static void group_of(const char *by, const struct vg_stored_finding *f, struct r
 static int select_row(void *ctx, const struct vg_stored_finding *f)
 {
     struct selection *sel = ctx;
-    size_t len = strlen(f->json);
-    if (sel->criteria && !vg_criteria_match(sel->criteria, f->json, len))
+    struct vg_sort_key keys[VG_ARRAY_LEN(resource_paths)];
+    if (!vg_criteria_match_keys(sel->criteria, f->json, strlen(f->json), sel->paths, sel->npaths,
+                                keys))
         return 0;
     if (sel->count == sel->cap) {
         size_t cap = sel->cap ? sel->cap * 2 : 256;
@@ -141,10 +149,10 @@ static int select_row(void *ctx, const struct vg_stored_finding *f)
     copy_text(r->id, sizeof(r->id), f->id);
     r->severity = f->severity;
     r->updated_ms = f->updated_ms;
-    if (sel->sort_path)
-        vg_sort_key_get(f->json, len, sel->sort_path, &r->key);
+    if (sel->npaths == 1)
+        r->key = keys[0];
     if (sel->group_by)
-        group_of(sel->group_by, f, r);
+        group_of(sel->group_by, f, keys, r);
     return 0;
 }
 
@@ -197,7 +205,9 @@ void vg_api_list_findings(struct vg_api_req *req)
     }
     if (!read_sort(req, path, sizeof(path), &desc) || !read_criteria(req, &sel.criteria))
         return;
-    sel.sort_path = path[0] ? path : NULL;
+    const char *sort_path = path;
+    sel.paths = &sort_path;
+    sel.npaths = path[0] ? 1 : 0;
     if (!select_findings(req, &sel)) {
         release_selection(&sel);
         return;
@@ -498,6 +508,10 @@ void vg_api_findings_statistics(struct vg_api_req *req)
     if (!read_criteria(req, &sel.criteria))
         return;
     sel.group_by = by[0] ? by : NULL;
+    if (strcmp(by, "RESOURCE") == 0) {
+        sel.paths = resource_paths;
+        sel.npaths = VG_ARRAY_LEN(resource_paths);
+    }
     if (!select_findings(req, &sel)) {
         release_selection(&sel);
         return;

@@ -484,7 +484,32 @@ static bool meets(void *ctx, const struct vg_json_value *v)
     return leaf_meets(ctx, v);
 }
 
-bool vg_criteria_match(const struct vg_criteria *cc, const char *json, size_t len)
+/* ---- sort keys ---- */
+
+static bool take_first(void *ctx, const struct vg_json_value *v)
+{
+    *(const struct vg_json_value **)ctx = v;
+    return true;
+}
+
+/* The first value at `path` below root as a sort key. */
+static void key_at(const struct vg_json_value *root, const char *path, struct vg_sort_key *out)
+{
+    const struct vg_json_value *leaf = NULL;
+    struct vg_str t;
+    memset(out, 0, sizeof(*out));
+    visit(root, path, take_first, &leaf);
+    if (!leaf || !value_text(leaf, &t))
+        return;
+    out->present = true;
+    out->is_number = as_number(leaf, &out->number);
+    size_t n = t.len < sizeof(out->text) - 1 ? t.len : sizeof(out->text) - 1;
+    memcpy(out->text, t.ptr, n);
+    out->text[n] = '\0';
+}
+
+bool vg_criteria_match_keys(const struct vg_criteria *cc, const char *json, size_t len,
+                            const char *const *paths, size_t npaths, struct vg_sort_key *keys)
 {
     struct vg_criteria *c = (struct vg_criteria *)cc; /* the parser is scratch space */
     size_t pos = 0;
@@ -501,39 +526,25 @@ bool vg_criteria_match(const struct vg_criteria *cc, const char *json, size_t le
         if (negative ? any : !any)
             return false;
     }
+    for (size_t i = 0; i < npaths; i++)
+        key_at(root, paths[i], &keys[i]);
     return true;
 }
 
-/* ---- sort keys ---- */
-
-static bool take_first(void *ctx, const struct vg_json_value *v)
+bool vg_criteria_match(const struct vg_criteria *c, const char *json, size_t len)
 {
-    *(const struct vg_json_value **)ctx = v;
-    return true;
+    return vg_criteria_match_keys(c, json, len, NULL, 0, NULL);
 }
 
 void vg_sort_key_get(const char *json, size_t len, const char *path, struct vg_sort_key *out)
 {
+    struct vg_criteria *all;
+    char why[64];
     memset(out, 0, sizeof(*out));
-    struct vg_arena arena;
-    struct vg_json_parser p;
-    vg_arena_init(&arena, 1 << 12, 0);
-    vg_json_parser_init(&p, &arena, VG_MAX_RECORD_BYTES);
-    size_t pos = 0;
-    const struct vg_json_value *root, *leaf = NULL;
-    struct vg_json_error err;
-    if (vg_json_parse(&p, json, len, &pos, &root, &err) == VG_JSON_OK)
-        visit(root, path, take_first, &leaf);
-    struct vg_str t;
-    if (leaf && value_text(leaf, &t)) {
-        out->present = true;
-        out->is_number = as_number(leaf, &out->number);
-        size_t n = t.len < sizeof(out->text) - 1 ? t.len : sizeof(out->text) - 1;
-        memcpy(out->text, t.ptr, n);
-        out->text[n] = '\0';
-    }
-    vg_json_parser_release(&p);
-    vg_arena_release(&arena);
+    if (vg_criteria_parse("{}", 2, &all, why, sizeof(why)) != VG_OK)
+        return;
+    vg_criteria_match_keys(all, json, len, &path, 1, out);
+    vg_criteria_free(all);
 }
 
 int vg_sort_key_cmp(const struct vg_sort_key *a, const struct vg_sort_key *b)

@@ -44,6 +44,12 @@ struct vg_sort_key {
     double number;
     char text[128]; /* truncated; enough to order by */
 };
+/* vg_criteria_match, and when the finding matches, the sort keys at npaths field paths, all from
+ * one parse of the finding with c's parser (an empty criteria, "{}", matches every finding): what a
+ * request that filters, sorts or groups many findings calls per finding. */
+bool vg_criteria_match_keys(const struct vg_criteria *c, const char *json, size_t len,
+                            const char *const *paths, size_t npaths, struct vg_sort_key *keys);
+/* One key from one finding, for one-off use: it compiles and frees a criteria per call. */
 void vg_sort_key_get(const char *json, size_t len, const char *path, struct vg_sort_key *out);
 int vg_sort_key_cmp(const struct vg_sort_key *a, const struct vg_sort_key *b);
 
