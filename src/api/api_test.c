@@ -64,7 +64,7 @@ static void put_finding(struct vg_store *s, const char *id, const char *detector
         .updated_ms = fixed_now() - 3600000,
         .json = json,
     };
-    assert_int_equal(vg_store_finding_put(s, &f, -1, NULL), VG_OK);
+    assert_int_equal(vg_store_finding_put(s, &f, -1, NULL, NULL), VG_OK);
 }
 
 static int start(const char *listen, const char *tokens_file, struct vg_api **out, char *why,

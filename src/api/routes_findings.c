@@ -605,7 +605,7 @@ void vg_api_create_samples(struct vg_api_req *req)
         vg_stored_finding_from(&sf, detector, &f, json.data, now, now);
         sf.sample = true;
         if (rc == VG_OK)
-            rc = vg_store_finding_put(req->store, &sf, -1, NULL);
+            rc = vg_store_finding_put(req->store, &sf, -1, NULL, NULL);
         vg_finding_release(&f);
     }
     if (rc == VG_OK)

@@ -803,7 +803,7 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg
                         or_unknown(f->partition), or_unknown(f->region), or_unknown(f->account_id),
                         detector_id, f->id);
     rc |= kv_str(b, &first, "arn", text.data);
-    rc |= kv_time(b, &first, "createdAt", opts->created_ms ? opts->created_ms : opts->now_ms);
+    rc |= kv_time(b, &first, "createdAt", opts->now_ms);
     vg_buf_reset(&text);
     rc |= vg_render_template(&text, vg_catalog[f->type].description, f);
     rc |= describe_passive_dns(&text, f, opts);

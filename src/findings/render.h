@@ -16,8 +16,7 @@ struct vg_inventory;
 struct vg_pdns;
 
 struct vg_render_opts {
-    int64_t now_ms;         /* stamps updatedAt (when vigil wrote the finding) */
-    int64_t created_ms;     /* stamps createdAt; 0 = now_ms (a finding written once) */
+    int64_t now_ms;         /* stamps createdAt/updatedAt (when vigil wrote the finding) */
     int64_t retro_added_ms; /* nonzero: a retro-hunt, with the list's time of addition */
     /* An asset inventory (enrich/inventory.h), frozen; borrowed, may be NULL.  With it, network
      * findings carry the instance's full instanceDetails. */

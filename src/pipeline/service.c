@@ -280,13 +280,6 @@ static int scan_piece(struct vg_service *s, struct file_state *f, uint64_t start
 
 /* ---- writing findings ---- */
 
-/* The createdAt of a stored finding, so an update keeps it. */
-static int created_row(void *ctx, const struct vg_stored_finding *f)
-{
-    *(int64_t *)ctx = f->created_ms;
-    return 0;
-}
-
 static bool suppressed(struct vg_service *s, const char *json, size_t len)
 {
     for (size_t i = 0; i < s->nsupp; i++)
@@ -295,32 +288,29 @@ static bool suppressed(struct vg_service *s, const char *json, size_t len)
     return false;
 }
 
-/* Render a finding and write it; in the piece's transaction. */
+/* Render a finding and write it; in the piece's transaction.  The store keeps its createdAt,
+ * archive state and feedback, and hands back the JSON as stored for the outputs. */
 static int store_finding(struct vg_service *s, const struct vg_finding *f)
 {
-    int64_t created = 0;
-    int rc = vg_store_finding_get(s->store, f->id, created_row, &created);
-    if (rc != VG_OK && rc != VG_ENOTFOUND)
-        return rc;
-    bool is_new = rc == VG_ENOTFOUND;
     struct vg_render_opts ro = s->opts.render;
     ro.now_ms = s->commit_now_ms;
-    ro.created_ms = is_new ? s->commit_now_ms : created;
     ro.pdns = vg_scan_pdns(s->scan);
     vg_buf_reset(&s->json);
     if (vg_render_json(&s->json, f, &ro) != VG_OK)
         return VG_ENOMEM;
-    bool supp = suppressed(s, s->json.data, s->json.len);
+    bool supp = suppressed(s, s->json.data, s->json.len), is_new;
     char detector[33];
     struct vg_stored_finding sf;
-    vg_stored_finding_from(&sf, detector, f, s->json.data, ro.created_ms, s->commit_now_ms);
+    const char *stored;
+    vg_stored_finding_from(&sf, detector, f, s->json.data, s->commit_now_ms, s->commit_now_ms);
     /* new activity brings an archived finding back unless a suppression rule covers it, as
      * GuardDuty does */
-    rc = vg_store_finding_put(s->store, &sf, supp ? 1 : 0, NULL);
+    int rc = vg_store_finding_put(s->store, &sf, supp ? 1 : 0, &is_new, &stored);
+    /* outbox_add copies the JSON before put can be called again */
     if (rc == VG_OK && s->opts.jsonl_path && !supp)
-        rc = vg_store_outbox_add(s->store, "jsonl", f->id, is_new, s->json.data);
+        rc = vg_store_outbox_add(s->store, "jsonl", f->id, is_new, stored);
     if (rc == VG_OK && s->opts.webhook && !supp)
-        rc = vg_store_outbox_add(s->store, "webhook", f->id, is_new, s->json.data);
+        rc = vg_store_outbox_add(s->store, "webhook", f->id, is_new, stored);
     if (rc == VG_OK) {
         stat_add(is_new ? &s->stats.findings_new : &s->stats.findings_updated, 1);
         if (supp)

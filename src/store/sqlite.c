@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "core/limits.h"
+#include "core/time.h"
 
 static const char *const migrations[] = {
     /* 1: the first schema */
@@ -366,27 +367,41 @@ int vg_store_ledger_each(struct vg_store *s, vg_ledger_fn fn, void *ctx)
     return each_row(s, stmt(s, S_LEDGER_EACH), "reading the ledger", ledger_row, (void *)fn, ctx);
 }
 
-/* Write the archive state and feedback into a finding's JSON.  vg_render_json writes
- * `"archived":false,"count"`; hostile text cannot fake that sequence because every quote inside a
- * JSON string is escaped, so the first unescaped match is the service member. */
-static int patch_json(struct vg_buf *out, const char *json, bool archived, const char *feedback)
+/* Write what the store keeps of a finding's life into its JSON: createdAt (when created_ms is
+ * nonzero), the archive state and the feedback.  vg_render_json writes `"createdAt":"...` near
+ * the start and `"archived":false,"count"` in service; hostile text cannot fake either sequence
+ * because every quote inside a JSON string is escaped, so the first unescaped match is the
+ * member. */
+static int patch_json(struct vg_buf *out, const char *json, int64_t created_ms, bool archived,
+                      const char *feedback)
 {
+    static const char created_mark[] = "\"createdAt\":\"";
     static const char *const marks[] = { "\"archived\":false", "\"archived\":true" };
+    vg_buf_reset(out);
+    int rc = 0;
+    const char *c = created_ms ? strstr(json, created_mark) : NULL;
+    const char *c_end = c ? strchr(c + sizeof(created_mark) - 1, '"') : NULL;
+    if (c_end) {
+        char iso[40];
+        vg_time_format_iso(created_ms, iso, sizeof(iso));
+        rc |= vg_buf_add(out, json, (size_t)(c - json) + sizeof(created_mark) - 1);
+        rc |= vg_buf_adds(out, iso);
+        json = c_end;
+    }
     const char *at = NULL, *after = NULL;
     for (size_t i = 0; i < VG_ARRAY_LEN(marks) && !at; i++) {
         at = strstr(json, marks[i]);
         after = at ? at + strlen(marks[i]) : NULL;
     }
-    vg_buf_reset(out);
     if (!at)
-        return vg_buf_adds(out, json);
+        return rc | vg_buf_adds(out, json) ? VG_ENOMEM : VG_OK;
     /* a feedback member written earlier follows the archive state */
     static const char fb[] = ",\"userFeedback\":\"";
     if (strncmp(after, fb, sizeof(fb) - 1) == 0) {
         const char *end = strchr(after + sizeof(fb) - 1, '"');
         after = end ? end + 1 : after;
     }
-    int rc = vg_buf_add(out, json, (size_t)(at - json));
+    rc |= vg_buf_add(out, json, (size_t)(at - json));
     rc |= vg_buf_adds(out, archived ? marks[1] : marks[0]);
     if (feedback)
         rc |= vg_buf_printf(out, "%s%s\"", fb, feedback);
@@ -395,7 +410,7 @@ static int patch_json(struct vg_buf *out, const char *json, bool archived, const
 }
 
 int vg_store_finding_put(struct vg_store *s, const struct vg_stored_finding *f, int rearchive,
-                         bool *created)
+                         bool *created, const char **stored_json)
 {
     sqlite3_stmt *st = stmt(s, S_FINDING_STATE);
     bind_text(st, 1, f->id);
@@ -411,8 +426,11 @@ int vg_store_finding_put(struct vg_store *s, const struct vg_stored_finding *f, 
     if (exists && col_text(st, 2))
         snprintf(feedback, sizeof(feedback), "%s", col_text(st, 2));
     sqlite3_reset(st);
-    if (patch_json(&s->scratch, f->json, archived, feedback[0] ? feedback : NULL) != VG_OK)
+    if (patch_json(&s->scratch, f->json, created_ms, archived, feedback[0] ? feedback : NULL) !=
+        VG_OK)
         return VG_ENOMEM;
+    if (stored_json)
+        *stored_json = s->scratch.data;
 
     st = stmt(s, S_FINDING_PUT);
     bind_text(st, 1, f->id);
@@ -516,7 +534,7 @@ static int update_one(struct vg_store *s, const char *id, int archived, const ch
     if (rc == VG_OK) {
         bool a = archived >= 0 ? archived == 1 : cur.archived;
         const char *fb = feedback ? feedback : cur.feedback[0] ? cur.feedback : NULL;
-        rc = patch_json(&s->scratch, json.data, a, fb);
+        rc = patch_json(&s->scratch, json.data, 0, a, fb);
     }
     if (rc == VG_OK) {
         sqlite3_stmt *st = stmt(s, archived >= 0 ? S_FINDING_ARCHIVE : S_FINDING_FEEDBACK);

@@ -82,7 +82,7 @@ static void test_store_findings_keep_state_across_updates(void **state)
     struct vg_store *s = open_store();
     struct vg_stored_finding f = finding(finding_json, 100);
     bool created;
-    assert_int_equal(vg_store_finding_put(s, &f, -1, &created), VG_OK);
+    assert_int_equal(vg_store_finding_put(s, &f, -1, &created, NULL), VG_OK);
     assert_true(created);
     const char *ids[] = { "f1", "absent" };
     assert_int_equal(vg_store_findings_archive(s, ids, 2, true), VG_OK);
@@ -98,17 +98,19 @@ static void test_store_findings_keep_state_across_updates(void **state)
     /* an update keeps createdAt, archive state (-1) and feedback */
     f = finding(finding_json, 200);
     f.count = 4;
-    assert_int_equal(vg_store_finding_put(s, &f, -1, &created), VG_OK);
+    assert_int_equal(vg_store_finding_put(s, &f, -1, &created, NULL), VG_OK);
     assert_false(created);
     memset(&g, 0, sizeof(g));
     assert_int_equal(vg_store_finding_get(s, "f1", on_finding, &g), VG_OK);
     assert_int_equal(g.f.created_ms, 100);
     assert_int_equal(g.f.updated_ms, 200);
+    /* the JSON says when the finding was created, not when this version was rendered */
+    assert_non_null(strstr(g.json, "\"createdAt\":\"1970-01-01T00:00:00.100Z\","));
     assert_int_equal(g.f.count, 4);
     assert_true(g.f.archived);
     assert_non_null(strstr(g.json, "\"archived\":true,\"userFeedback\":\"USEFUL\""));
     /* new activity unarchives (0) */
-    assert_int_equal(vg_store_finding_put(s, &f, 0, NULL), VG_OK);
+    assert_int_equal(vg_store_finding_put(s, &f, 0, NULL, NULL), VG_OK);
     memset(&g, 0, sizeof(g));
     assert_int_equal(vg_store_finding_get(s, "f1", on_finding, &g), VG_OK);
     assert_false(g.f.archived);
@@ -146,7 +148,7 @@ static void test_store_ledger_commits_with_findings(void **state)
     assert_int_equal(vg_store_begin(s), VG_OK);
     assert_int_equal(vg_store_ledger_add(s, &e), VG_OK);
     struct vg_stored_finding f = finding(finding_json, 1);
-    assert_int_equal(vg_store_finding_put(s, &f, -1, NULL), VG_OK);
+    assert_int_equal(vg_store_finding_put(s, &f, -1, NULL, NULL), VG_OK);
     vg_store_rollback(s); /* a crash before the commit */
     struct ledger_seen l = { 0 };
     assert_int_equal(vg_store_ledger_each(s, on_ledger, &l), VG_OK);

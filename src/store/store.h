@@ -119,11 +119,13 @@ int vg_store_ledger_add(struct vg_store *s, const struct vg_ledger_entry *e);
 /* Every entry in commit order. */
 int vg_store_ledger_each(struct vg_store *s, vg_ledger_fn fn, void *ctx);
 
-/* Findings.  put inserts or replaces by id, keeping created_ms, archived and feedback of an
- * existing row unless `rearchive` says otherwise: -1 keep, 0 unarchive, 1 archive.  *created
- * (may be NULL) tells whether the id was new. */
+/* Findings.  put inserts or replaces by id.  The store keeps a finding's life: an existing
+ * row's created_ms, archive state and feedback stay (unless `rearchive` says otherwise: -1 keep,
+ * 0 unarchive, 1 archive) and are written into the JSON it stores (createdAt, archived,
+ * userFeedback), whatever the caller rendered there.  *created (may be NULL) tells whether the id
+ * was new; *stored_json (may be NULL) is the JSON as stored, valid until the next call on s. */
 int vg_store_finding_put(struct vg_store *s, const struct vg_stored_finding *f, int rearchive,
-                         bool *created);
+                         bool *created, const char **stored_json);
 /* VG_ENOTFOUND when absent; the strings live until the next call on s. */
 int vg_store_finding_get(struct vg_store *s, const char *id, vg_finding_fn fn, void *ctx);
 /* All findings (detector_id NULL) or one detector's, in no particular order. */
