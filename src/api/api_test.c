@@ -598,6 +598,24 @@ static void test_api_filters(void **state)
     assert_string_equal(log, "local:CreateFilter;local:UpdateFilter;local:DeleteFilter;");
 }
 
+/* Every ARCHIVE filter runs against every finding written: their number is capped. */
+static void test_api_filters_are_capped(void **state)
+{
+    (void)state;
+    char body[256];
+    for (int i = 0; i <= 100; i++) {
+        snprintf(body, sizeof(body),
+                 "{\"name\":\"rule-%03d\",\"findingCriteria\":{\"criterion\":{\"severity\":"
+                 "{\"gte\":%d}}}}",
+                 i, i % 9);
+        struct reply r = request("POST", "/detector/" INSTANCE "/filter", body);
+        assert_int_equal(r.status, i < 100 ? 200 : 400);
+        if (i == 100)
+            assert_non_null(strstr(jstr(&r, "message"), "at most 100 filters"));
+        reply_free(&r);
+    }
+}
+
 /* ---- threat intel sets and IP sets ---- */
 
 static void test_api_lists(void **state)
@@ -781,6 +799,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_metrics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_filters_are_capped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_refuses_unsafe_starts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_tokens, setup, teardown),

@@ -135,10 +135,15 @@ static void save(struct vg_api_req *req, struct filter_in *in, const char *actio
 
 static int exists(void *ctx, const struct vg_stored_filter *f)
 {
-    (void)ctx;
     (void)f;
+    if (ctx)
+        ++*(size_t *)ctx;
     return 0;
 }
+
+/* GuardDuty's quota, kept for the same reason: every ARCHIVE filter is evaluated against every
+ * finding vigild writes, so their number bounds that cost. */
+#define MAX_FILTERS 100
 
 void vg_api_create_filter(struct vg_api_req *req)
 {
@@ -148,9 +153,16 @@ void vg_api_create_filter(struct vg_api_req *req)
         return;
     }
     in.f.name = in.name;
-    if (read_filter(req, &in, true)) {
+    size_t filters = 0;
+    int rc = read_filter(req, &in, true) ? vg_store_filters_each(req->store, exists, &filters)
+                                         : VG_EUSAGE;
+    if (rc != VG_OK && rc != VG_EUSAGE) {
+        vg_api_store_failed(req, rc);
+    } else if (rc == VG_OK) {
         if (vg_store_filter_get(req->store, in.name, exists, NULL) == VG_OK) {
             vg_api_bad(req, "a filter named %s exists", in.name);
+        } else if (filters >= MAX_FILTERS) {
+            vg_api_bad(req, "at most %d filters; delete one first", MAX_FILTERS);
         } else {
             in.f.created_ms = in.f.updated_ms = req->opts->now_ms();
             save(req, &in, "CreateFilter");
