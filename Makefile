@@ -47,7 +47,9 @@ endif
 
 STAGES := core ingest parse enrich detect findings store api pipeline simulate config
 LIB_SRC := $(filter-out %_test.c,$(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
-LIB_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/catalog_gen.o
+LIB_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/catalog_gen.o \
+           $(BUILD)/obj/gen/web_assets.o
+WEB_FILES := $(sort $(wildcard src/api/web/*))
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CLI_SRC))
 TEST_SRC := $(foreach s,$(STAGES),$(wildcard src/$(s)/*_test.c))
@@ -58,7 +60,7 @@ FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
 VIGIL := $(BUILD)/vigil
 VIGILD := $(BUILD)/vigild
 
-.PHONY: all check check-unit check-golden check-corpus check-fuzz-replay check-compat check-service \
+.PHONY: all check check-unit check-golden check-corpus check-fuzz-replay check-compat check-service check-web \
         service-kill9 bench-vigild check-san dga-eval \
         demo bench fuzz lint format format-check golden-update clean
 all: $(VIGIL) $(VIGILD)
@@ -68,7 +70,11 @@ $(BUILD)/gen/catalog_gen.h $(BUILD)/gen/catalog_gen.c: src/findings/catalog.tsv 
 	awk -f scripts/gen_catalog.awk -v out_h=$(BUILD)/gen/catalog_gen.h \
 	    -v out_c=$(BUILD)/gen/catalog_gen.c src/findings/catalog.tsv
 
-$(BUILD)/obj/gen/catalog_gen.o: $(BUILD)/gen/catalog_gen.c
+$(BUILD)/gen/web_assets.c: $(WEB_FILES) scripts/embed_web.sh
+	@mkdir -p $(BUILD)/gen
+	scripts/embed_web.sh $@ $(WEB_FILES)
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -125,10 +131,16 @@ check-service: $(VIGIL) $(VIGILD)
 service-kill9: $(VIGIL) $(VIGILD)
 	@tests/service/kill9.sh $(VIGILD) 40 --accounts 3 --principals 20 --days 3
 
+# the workbench in Chromium: list, detail, filters, archive, hostile log text; screenshots in
+# $(BUILD)/web
+check-web: $(VIGIL)
+	@tests/web/run.sh $(VIGIL) $(BUILD)/web
+
 check-san:
 	$(MAKE) SANITIZE=address,undefined CFLAGS="-O1 -g" check-unit check-golden check-fuzz-replay
 
-check: check-unit check-golden check-corpus check-fuzz-replay check-compat check-service check-san
+check: check-unit check-golden check-corpus check-fuzz-replay check-compat check-service check-web \
+       check-san
 	@echo "make check: all suites passed"
 
 golden-update: $(VIGIL)

@@ -514,6 +514,121 @@ static void test_api_events(void **state)
     reply_free(&r);
 }
 
+/* ---- GET /v1/activity: records naming a term, from the files of the ledger ---- */
+
+static void add_ledger(const char *path)
+{
+    struct vg_store *s;
+    const char *why;
+    assert_int_equal(vg_store_open(&s, db, &why), VG_OK);
+    struct vg_ledger_entry e = { .path = path, .status = "done", .end = 1 };
+    assert_int_equal(vg_store_ledger_add(s, &e), VG_OK);
+    vg_store_close(s);
+}
+
+static void test_api_activity(void **state)
+{
+    (void)state;
+    char flows[512], far[512];
+    snprintf(flows, sizeof(flows),
+             "%s/111122223333_vpcflowlogs_us-east-1_fl-1_20261101T0930Z_a.log", dir);
+    snprintf(far, sizeof(far), "%s/111122223333_vpcflowlogs_us-east-1_fl-1_20261105T0930Z_b.log",
+             dir);
+    static const char header[] = "version account-id interface-id srcaddr dstaddr srcport dstport "
+                                 "protocol packets bytes start end action log-status\n";
+    char text[2048];
+    /* 09:25, 09:26 and 09:40 (outside the window below); 10.0.0.55 is another address */
+    snprintf(text, sizeof(text),
+             "%s2 111122223333 eni-1 10.0.0.5 198.51.100.1 40000 443 6 3 300 1793525100 "
+             "1793525159 ACCEPT OK\n"
+             "2 111122223333 eni-1 10.0.0.55 198.51.100.1 40001 443 6 3 300 1793525100 "
+             "1793525159 ACCEPT OK\n"
+             "2 111122223333 eni-1 198.51.100.1 10.0.0.5 443 40000 6 4 400 1793525160 "
+             "1793525219 ACCEPT OK\n"
+             "2 111122223333 eni-1 10.0.0.5 198.51.100.2 40002 443 6 1 60 1793526000 "
+             "1793526059 ACCEPT OK\n",
+             header);
+    write_file(flows, text, 0600);
+    write_file(far, text, 0600); /* named four days later: not read at all */
+    add_ledger(flows);
+    add_ledger(far);
+    add_ledger(flows); /* a second piece of the same file: read once */
+    struct reply r = request(
+        "GET",
+        "/v1/activity?term=10.0.0.5&from=2026-11-01T09:20:00Z&to=2026-11-01T09:30:00Z&buckets=10",
+        NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "matched")), 2);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "filesRead")), 1);
+    assert_true(json_is_true(json_object_get(r.json, "complete")));
+    json_t *counts = json_object_get(r.json, "counts");
+    assert_int_equal(json_array_size(counts), 10);
+    assert_int_equal(json_integer_value(json_array_get(counts, 5)), 1); /* 09:25 */
+    assert_int_equal(json_integer_value(json_array_get(counts, 6)), 1); /* 09:26 */
+    json_t *first = json_array_get(json_object_get(r.json, "records"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "kind")), "vpcflow");
+    assert_int_equal(json_integer_value(json_object_get(first, "line")), 2);
+    assert_non_null(strstr(json_string_value(json_object_get(first, "record")), "eni-1 10.0.0.5 "));
+    reply_free(&r);
+    /* "and" narrows; limit caps what is listed, not what is counted */
+    r = request("GET",
+                "/v1/activity?term=10.0.0.5&and=198.51.100.2&from=2026-11-01T09:00:00Z"
+                "&to=2026-11-01T10:00:00Z&limit=0",
+                NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "matched")), 1);
+    assert_int_equal(json_array_size(json_object_get(r.json, "records")), 0);
+    reply_free(&r);
+    static const char *const bad[] = {
+        "/v1/activity?term=10.0.0.5",
+        "/v1/activity?term=ab&from=2026-11-01T09:00:00Z&to=2026-11-01T10:00:00Z",
+        "/v1/activity?term=10.0.0.5&from=2026-11-01T10:00:00Z&to=2026-11-01T09:00:00Z",
+        "/v1/activity?term=10.0.0.5&from=2026-11-01T00:00:00Z&to=2026-12-15T00:00:00Z",
+        "/v1/activity?term=10.0.0.5&from=2026-11-01T09:00:00Z&to=2026-11-01T10:00:00Z&limit=5000",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        r = request("GET", bad[i], NULL);
+        assert_int_equal(r.status, 400);
+        reply_free(&r);
+    }
+}
+
+/* ---- the workbench page, and what keeps other sites' pages out ---- */
+
+static void test_api_workbench_and_origins(void **state)
+{
+    (void)state;
+    struct reply r = request("GET", "/", NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.head, "Content-Type: text/html"));
+    assert_non_null(
+        strstr(r.head, "Content-Security-Policy: default-src 'none'; script-src 'self'"));
+    assert_non_null(strstr(r.body, "/ui/app.js"));
+    reply_free(&r);
+    r = request("GET", "/ui/app.js", NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.head, "Content-Type: text/javascript"));
+    reply_free(&r);
+    r = request("GET", "/ui/nothing.js", NULL);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+    /* a page of another site posting through the analyst's browser */
+    r = request_auth("POST", "/detector/" INSTANCE "/findings/archive", "{\"findingIds\":[\"f1\"]}",
+                     "Origin: http://evil.example");
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    r = request_auth("POST", "/detector/" INSTANCE "/findings/archive", "{\"findingIds\":[\"f1\"]}",
+                     "Origin: http://localhost");
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    /* DNS rebinding: a foreign name that resolves to loopback */
+    const char raw[] = "GET /detector HTTP/1.1\r\nHost: rebind.evil.example:8470\r\n"
+                       "Connection: close\r\n\r\n";
+    r = exchange(api, raw, sizeof(raw) - 1);
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+}
+
 static void test_api_metrics(void **state)
 {
     (void)state;
@@ -755,7 +870,7 @@ static void test_api_body_limits(void **state)
 {
     (void)state;
     /* declared too big: refused from the headers */
-    const char big_head[] = "POST /detector/" INSTANCE "/findings HTTP/1.1\r\nHost: x\r\n"
+    const char big_head[] = "POST /detector/" INSTANCE "/findings HTTP/1.1\r\nHost: localhost\r\n"
                             "Connection: close\r\nContent-Length: 1000000\r\n\r\n{";
     struct reply r = exchange(api, big_head, sizeof(big_head) - 1);
     assert_int_equal(r.status, 413);
@@ -763,7 +878,7 @@ static void test_api_body_limits(void **state)
     reply_free(&r);
     /* chunked, no length: counted while reading */
     struct vg_buf req = VG_BUF_INIT;
-    vg_buf_adds(&req, "POST /detector/" INSTANCE "/findings HTTP/1.1\r\nHost: x\r\n"
+    vg_buf_adds(&req, "POST /detector/" INSTANCE "/findings HTTP/1.1\r\nHost: localhost\r\n"
                       "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n");
     for (int i = 0; i < 3; i++) {
         vg_buf_adds(&req, "800\r\n");
@@ -797,6 +912,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_statistics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_sample_findings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_activity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_workbench_and_origins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_metrics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_filters_are_capped, setup, teardown),

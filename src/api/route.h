@@ -58,6 +58,11 @@ bool vg_api_ids(struct vg_api_req *req, const char *key, size_t max, char (*ids)
                 size_t *count);
 /* Append the raw JSON text of a body member (for findingCriteria kept as text). */
 bool vg_api_member_text(const struct vg_api_req *req, const char *key, struct vg_buf *out);
+/* The record at `offset` of a decompressed log object: the line for line formats, the balanced
+ * JSON value for a document; VG_STR_NULL past the end.  Answers quote at most
+ * VG_API_MAX_RECORD_BYTES of it. */
+struct vg_str vg_api_record_at(const char *data, size_t len, uint64_t offset);
+#define VG_API_MAX_RECORD_BYTES (64 * 1024)
 /* "2026-11-28T10:00:00.000Z" */
 int vg_api_add_time(struct vg_buf *out, int64_t ms);
 /* 32 random hex digits. */
@@ -76,6 +81,9 @@ void vg_api_findings_feedback(struct vg_api_req *req);
 void vg_api_findings_statistics(struct vg_api_req *req);
 void vg_api_create_samples(struct vg_api_req *req);
 void vg_api_events(struct vg_api_req *req);
+void vg_api_activity(struct vg_api_req *req);
+void vg_api_web_index(struct vg_api_req *req);
+void vg_api_web_asset(struct vg_api_req *req);
 void vg_api_create_filter(struct vg_api_req *req);
 void vg_api_list_filters(struct vg_api_req *req);
 void vg_api_get_filter(struct vg_api_req *req);

@@ -3,8 +3,11 @@
 
 const struct vg_api_route vg_api_routes[] = {
     { "GET", "/healthz", VG_API_PUBLIC, false, vg_api_healthz },
+    { "GET", "/", VG_API_PUBLIC, false, vg_api_web_index },
+    { "GET", "/ui/{}", VG_API_PUBLIC, false, vg_api_web_asset },
     { "GET", "/metrics", VG_API_READ, false, vg_api_metrics },
     { "GET", "/v1/events", VG_API_READ, false, vg_api_events },
+    { "GET", "/v1/activity", VG_API_READ, false, vg_api_activity },
     { "GET", "/detector", VG_API_READ, false, vg_api_list_detectors },
     { "GET", "/detector/{}", VG_API_READ, true, vg_api_get_detector },
     { "POST", "/detector/{}/findings", VG_API_READ, true, vg_api_list_findings },

@@ -10,7 +10,6 @@
 #include "ingest/input.h"
 
 #define MAX_IDS 50
-#define MAX_RECORD_BYTES (64 * 1024)
 
 /* The findings a request is about: criteria-matched rows of the detector in scope. */
 struct row {
@@ -631,20 +630,6 @@ static int evidence_row(void *ctx, const struct vg_stored_finding *f)
     return vg_buf_adds(&e->json, f->json);
 }
 
-/* The record at `offset` of a decompressed object: the line for line formats, the balanced JSON
- * value for a document. */
-static struct vg_str record_at(const char *data, size_t len, uint64_t offset)
-{
-    if (offset >= len)
-        return VG_STR_NULL;
-    const char *p = data + offset;
-    size_t rest = len - (size_t)offset, n;
-    if (*p == '{' && (n = vg_json_skip_value(p, rest, 0)) > 0)
-        return (struct vg_str){ p, n };
-    const char *nl = memchr(p, '\n', rest);
-    return (struct vg_str){ p, nl ? (size_t)(nl - p) : rest };
-}
-
 void vg_api_events(struct vg_api_req *req)
 {
     const char *id = req->query(req->conn, "findingId");
@@ -707,14 +692,14 @@ void vg_api_events(struct vg_api_req *req)
             if (vg_input_read(&in, loaded, &diag, &data, &len) != VG_OK)
                 data = NULL;
         }
-        struct vg_str rec = data ? record_at(data, len, (uint64_t)offset) : VG_STR_NULL;
+        struct vg_str rec = data ? vg_api_record_at(data, len, (uint64_t)offset) : VG_STR_NULL;
         if (!rec.ptr) {
             vg_buf_adds(o, ",\"error\":");
             vg_buf_add_json_str(o, vg_str_from(data ? "offset past the end of the file"
                                                     : "the file cannot be read"));
         } else {
-            bool cut = rec.len > MAX_RECORD_BYTES;
-            rec.len = cut ? MAX_RECORD_BYTES : rec.len;
+            bool cut = rec.len > VG_API_MAX_RECORD_BYTES;
+            rec.len = cut ? VG_API_MAX_RECORD_BYTES : rec.len;
             vg_buf_adds(o, ",\"record\":");
             vg_buf_add_json_str(o, rec);
             if (cut)

@@ -24,6 +24,7 @@ struct vg_api {
     struct token tokens[MAX_TOKENS];
     size_t token_count;
     uint16_t port;
+    bool loopback; /* listening on a loopback address */
     /* one request at a time (a single polling thread): parser and buffers are reused */
     struct vg_arena arena;
     struct vg_json_parser json;
@@ -318,6 +319,41 @@ static const char *query_value(void *conn, const char *name)
     return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* "localhost", "127.0.0.1", "[::1]", with or without ":port". */
+static bool loopback_host(const char *host)
+{
+    size_t n = strlen(host);
+    const char *colon = strrchr(host, ':');
+    if (colon && host[0] != '[')
+        n = (size_t)(colon - host);
+    else if (host[0] == '[')
+        return strncmp(host, "[::1]", 5) == 0 && (host[5] == '\0' || host[5] == ':');
+    char name[64];
+    if (n == 0 || n >= sizeof(name))
+        return false;
+    memcpy(name, host, n);
+    name[n] = '\0';
+    struct in_addr v4;
+    return strcmp(name, "localhost") == 0 ||
+           (inet_pton(AF_INET, name, &v4) == 1 && ntohl(v4.s_addr) >> 24 == 127);
+}
+
+/* A browser sends Origin with every cross-site write and with script requests, so a page of
+ * another site cannot drive this API through the analyst's browser (CSRF); a name that
+ * resolves to 127.0.0.1 (DNS rebinding) shows in Host, which a loopback server checks.
+ * Clients that are not browsers (boto3, curl) send neither header and pass. */
+static bool same_origin(const struct vg_api *a, struct MHD_Connection *c)
+{
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (a->loopback && host && !loopback_host(host))
+        return false;
+    if (!origin)
+        return true;
+    const char *o = strstr(origin, "://");
+    return host && o && strcmp(o + 3, host) == 0;
+}
+
 /* Route and authenticate a request from its headers.  False after failing req. */
 static bool admit(struct vg_api *a, struct MHD_Connection *c, const char *url, const char *method,
                   struct upload *up, struct vg_api_req *req)
@@ -337,6 +373,11 @@ static bool admit(struct vg_api *a, struct MHD_Connection *c, const char *url, c
     if (!up->route) {
         vg_api_fail(req, path_known ? 405 : 404, "BadRequestException", "no %s %s here",
                     path_known ? method : "route", url);
+        return false;
+    }
+    if (!same_origin(a, c)) {
+        vg_api_fail(req, 403, "AccessDeniedException",
+                    "cross-origin request refused (Origin or Host is not this server's)");
         return false;
     }
     up->actor = "local";
@@ -404,6 +445,14 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct vg_api *a, int s
         return MHD_NO;
     MHD_add_response_header(r, "Content-Type", type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    /* Everything the workbench shows was written by a log's author: no inline script, no
+     * foreign origin, no framing, so injected markup could not run even if it reached the DOM. */
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'none'; script-src 'self'; style-src 'self'; "
+                            "img-src 'self'; connect-src 'self'; base-uri 'none'; "
+                            "form-action 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
     if (error_type)
         MHD_add_response_header(r, "x-amzn-ErrorType", error_type);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
@@ -538,6 +587,7 @@ int vg_api_start(const struct vg_api_opts *o, struct vg_api **out, char *why, si
     if (!a)
         return VG_ENOMEM;
     a->opts = *o;
+    a->loopback = loopback;
     if (!a->opts.max_body)
         a->opts.max_body = 1 << 20;
     vg_arena_init(&a->arena, 1 << 16, 0);
@@ -586,6 +636,18 @@ void vg_api_stop(struct vg_api *a)
     vg_arena_release(&a->arena);
     vg_buf_release(&a->out);
     free(a);
+}
+
+struct vg_str vg_api_record_at(const char *data, size_t len, uint64_t offset)
+{
+    if (offset >= len)
+        return VG_STR_NULL;
+    const char *p = data + offset;
+    size_t rest = len - (size_t)offset, n;
+    if (*p == '{' && (n = vg_json_skip_value(p, rest, 0)) > 0)
+        return (struct vg_str){ p, n };
+    const char *nl = memchr(p, '\n', rest);
+    return (struct vg_str){ p, nl ? (size_t)(nl - p) : rest };
 }
 
 /* ---- the routes that are about the server itself ---- */

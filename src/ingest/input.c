@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "core/limits.h"
+#include "core/time.h"
 
 int vg_input_init(struct vg_input *in)
 {
@@ -272,4 +273,26 @@ out:
 int vg_input_walk(const char *path, struct vg_diag *diag, vg_walk_fn fn, void *ctx)
 {
     return walk(path, 0, diag, fn, ctx);
+}
+
+int64_t vg_input_name_time_ms(const char *path, int64_t mtime_ms)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (const char *p = base; *p; p++) {
+        if (p[0] != '_' || strlen(p) < 15)
+            continue;
+        bool ok = p[9] == 'T' && p[14] == 'Z';
+        for (int i = 1; ok && i < 14; i++)
+            ok = i == 9 || (p[i] >= '0' && p[i] <= '9');
+        if (!ok)
+            continue;
+        char iso[32];
+        snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2sT%.2s:%.2s:00Z", p + 1, p + 5, p + 7, p + 10,
+                 p + 12);
+        int64_t t;
+        if (vg_time_parse_iso(vg_str_from(iso), &t))
+            return t;
+    }
+    return mtime_ms;
 }

@@ -40,4 +40,8 @@ typedef int (*vg_walk_fn)(void *ctx, const char *path);
  * to diag and skipped.  Stops early and returns fn's result if fn returns non-zero. */
 int vg_input_walk(const char *path, struct vg_diag *diag, vg_walk_fn fn, void *ctx);
 
+/* The time AWS writes into log object names ("..._20250101T0005Z_..."), else `fallback`: the
+ * records of such an object lie within minutes of it. */
+int64_t vg_input_name_time_ms(const char *path, int64_t fallback);
+
 #endif

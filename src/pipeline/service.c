@@ -135,29 +135,6 @@ static struct file_state *file_find(struct vg_service *s, const char *path, bool
     return f;
 }
 
-/* The start time AWS writes into log object names ("..._20250101T0005Z_..."), else mtime. */
-static int64_t name_time_ms(const char *path, int64_t mtime_ms)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    for (const char *p = base; *p; p++) {
-        if (p[0] != '_' || strlen(p) < 15)
-            continue;
-        bool ok = p[9] == 'T' && p[14] == 'Z';
-        for (int i = 1; ok && i < 14; i++)
-            ok = i == 9 || (p[i] >= '0' && p[i] <= '9');
-        if (!ok)
-            continue;
-        char iso[32];
-        snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2sT%.2s:%.2s:00Z", p + 1, p + 5, p + 7, p + 10,
-                 p + 12);
-        int64_t t;
-        if (vg_time_parse_iso(vg_str_from(iso), &t))
-            return t;
-    }
-    return mtime_ms;
-}
-
 /* ---- reading pieces ---- */
 
 static int read_at(int fd, struct vg_buf *out, uint64_t start, uint64_t end)
@@ -465,7 +442,7 @@ static int replay_entry(void *ctx, const struct vg_ledger_entry *e)
     f->done = e->end;
     f->size = e->end;
     f->mtime_ms = e->mtime_ms;
-    f->name_time_ms = name_time_ms(e->path, e->mtime_ms);
+    f->name_time_ms = vg_input_name_time_ms(e->path, e->mtime_ms);
     if (!same) {
         stat_add(&s->stats.replay_missing, 1);
         say(s, e->path,
@@ -637,7 +614,7 @@ static int want(struct vg_service *s, const char *path, const struct stat *st, i
         s->pending = p;
         s->pending_cap = cap;
     }
-    f->name_time_ms = name_time_ms(path, f->mtime_ms);
+    f->name_time_ms = vg_input_name_time_ms(path, f->mtime_ms);
     s->pending[s->npending++] = f;
     return VG_OK;
 }

@@ -1,0 +1,212 @@
+// The workbench in a real browser: Debian's Chromium driven by playwright-core, against vigild
+// following a generated day of logs plus fixtures whose user agent, user name, bucket policy
+// and DNS name carry script payloads.
+//   usage: node workbench.test.mjs VIGIL_BINARY OUT_DIR
+// Screenshots of the overview and of a finding go to OUT_DIR; the page weights are printed.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const [vigil, out] = process.argv.slice(2);
+if (!vigil || !out) {
+  console.error('usage: node workbench.test.mjs VIGIL_BINARY OUT_DIR');
+  process.exit(2);
+}
+fs.rmSync(out, { recursive: true, force: true });
+fs.mkdirSync(out, { recursive: true });
+
+let failures = 0, checks = 0;
+function check(ok, what) {
+  checks++;
+  if (!ok) failures++;
+  console.log((ok ? 'ok   ' : 'FAIL ') + what);
+}
+
+// ---- data: a generated day with every attack, and the hostile fixtures ----
+const gen = path.join(out, 'gen'), inbox = path.join(out, 'inbox');
+execFileSync(vigil, ['simulate', '--out', gen, '--accounts', '1', '--days', '1', '--events-per-day', '2000',
+  '--flows-per-day', '10000', '--dns-per-day', '2000', '--attacks'], { stdio: ['ignore', 'ignore', 'inherit'] });
+fs.cpSync(path.join(gen, 'AWSLogs'), path.join(inbox, 'AWSLogs'), { recursive: true });
+
+const acct = '111122223333';
+const XSS_UA = '<img src=x onerror="window.__xss=1">';
+const XSS_USER = 'x<img src=x onerror=window.__xss=2>';
+const XSS_SID = '</script><script>window.__xss=3</script>';
+const XSS_UA2 = '"><svg onload=window.__xss=4>';
+const XSS_DNS = '<img src=x onerror=window.__xss=5>.example.';
+// The generated day's Tor client connects to this address at 09:25 (simulate is deterministic);
+// a resolver answer naming it earlier puts the hostile name into that finding's passive DNS.
+const TOR_IP = '204.8.99.81';
+const badIp = fs.readFileSync(path.join(gen, 'intel', 'custom-threats.txt'), 'utf8').split('\n').find((l) => /^\d/.test(l)).trim();
+const identity = { type: 'IAMUser', principalId: 'AIDAXSSFIXTURE00001', arn: `arn:aws:iam::${acct}:user/${XSS_USER}`, accountId: acct, accessKeyId: 'AKIAXSSFIXTURE000001', userName: XSS_USER };
+const ct = (time, name, source, ip, ua, params) => ({
+  eventVersion: '1.09', userIdentity: identity, eventTime: time, eventSource: source, eventName: name, awsRegion: 'us-east-1',
+  sourceIPAddress: ip, userAgent: ua, requestParameters: params, responseElements: null, requestID: 'r-' + name,
+  eventID: '00000000-0000-4000-8000-' + String(time.replace(/\D/g, '')).slice(-12), readOnly: false, eventType: 'AwsApiCall',
+  managementEvent: true, recipientAccountId: acct, eventCategory: 'Management',
+});
+const records = [
+  ct('2026-11-01T12:01:00Z', 'ListUsers', 'iam.amazonaws.com', badIp, XSS_UA, null),
+  ct('2026-11-01T12:02:00Z', 'PutBucketPolicy', 's3.amazonaws.com', '198.51.100.7', XSS_UA2, {
+    bucketName: 'xss-fixture-bucket', Host: 'xss-fixture-bucket.s3.amazonaws.com', policy: '',
+    bucketPolicy: { Version: '2012-10-17', Statement: [{ Sid: XSS_SID, Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::xss-fixture-bucket/*' }] },
+  }),
+];
+const ctDir = path.join(inbox, 'AWSLogs', acct, 'CloudTrail', 'us-east-1', '2026', '11', '01');
+fs.mkdirSync(ctDir, { recursive: true });
+fs.writeFileSync(path.join(ctDir, `${acct}_CloudTrail_us-east-1_20261101T1205Z_xssfixture.json.gz`), zlib.gzipSync(JSON.stringify({ Records: records })));
+const dnsDir = path.join(inbox, 'AWSLogs', acct, 'vpcdnsquerylogs', 'vpc-0a0a0a0a0a0a0a0a0', '2026', '11', '01');
+fs.mkdirSync(dnsDir, { recursive: true });
+fs.writeFileSync(path.join(dnsDir, `${acct}_vpcdnsquerylogs_vpc-0a0a0a0a0a0a0a0a0_20261101T0900Z_xssfixture.log.gz`), zlib.gzipSync(JSON.stringify({
+  version: '1.100000', account_id: acct, region: 'us-east-1', vpc_id: 'vpc-0a0a0a0a0a0a0a0a0', query_timestamp: '2026-11-01T09:00:00Z',
+  query_name: XSS_DNS, query_type: 'A', query_class: 'IN', rcode: 'NOERROR', answers: [{ Rdata: TOR_IP, Type: 'A', Class: 'IN' }],
+  srcaddr: '10.9.9.9', srcport: '40000', transport: 'UDP', srcids: { instance: 'i-0a0a0a0a0a0a0a0a0' },
+}) + '\n'));
+
+// Everything is in place before vigild starts and equally old, so vigild reads it all in the
+// event-time order of the names, as it would have read it live.
+const old = new Date(Date.now() - 3600e3);
+for (const f of fs.readdirSync(inbox, { recursive: true })) fs.utimesSync(path.join(inbox, f), old, old);
+
+// ---- vigild ----
+const lists = execFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'scripts', 'demo_lists.sh'), [gen], { encoding: 'utf8' }).trim().split(/\s+/);
+const logPath = path.join(out, 'vigild.log');
+const daemon = spawn(vigil, ['serve', '--listen', '127.0.0.1:0', '--watch', inbox, '--state', path.join(out, 'state'), ...lists],
+  { stdio: ['ignore', 'ignore', fs.openSync(logPath, 'w')] });
+let browser;
+async function finish(code) {
+  if (browser) await browser.close().catch(() => {});
+  daemon.kill('SIGTERM');
+  process.exit(code);
+}
+process.on('unhandledRejection', (e) => { console.error(e); console.error(fs.readFileSync(logPath, 'utf8').slice(-2000)); finish(1); });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let base = null;
+for (let i = 0; i < 100 && !base; i++) {
+  await sleep(100);
+  const m = /API on (http:\/\/[0-9.:]+)\//.exec(fs.readFileSync(logPath, 'utf8'));
+  if (m) base = m[1];
+}
+if (!base) throw new Error('vigild did not start: ' + fs.readFileSync(logPath, 'utf8'));
+const det = (await (await fetch(base + '/detector')).json()).detectorIds[0];
+const post = async (p, body) => (await fetch(base + '/detector/' + det + p, { method: 'POST', body: JSON.stringify(body) })).json();
+// wait until every file is read: the finding count stops changing
+let last = -1, same = 0;
+for (let i = 0; i < 600 && same < 4; i++) {
+  await sleep(250);
+  const c = (await post('/findings/statistics', { findingStatisticTypes: ['COUNT_BY_SEVERITY'] })).findingStatistics.countBySeverity;
+  const n = Object.values(c).reduce((a, b) => a + b, 0);
+  same = n === last && n > 0 ? same + 1 : 0;
+  last = n;
+}
+console.log(`vigild at ${base}: ${last} findings`);
+const typeIds = async (type, more) => (await post('/findings', { findingCriteria: { criterion: { type: { eq: [type] }, ...more } } })).findingIds;
+const fixture = { accountId: { eq: [acct] } };
+// the hostile texts and the findings that carry them
+const hostile = [
+  ['Recon:IAMUser/MaliciousIPCaller.Custom', fixture, [XSS_UA, XSS_USER]],
+  ['Policy:S3/BucketAnonymousAccessGranted', fixture, [XSS_SID, XSS_UA2]],
+  ['UnauthorizedAccess:EC2/TorClient', { 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4': { eq: [TOR_IP] } }, ['<img\\032src=x\\032onerror=window.__xss=5>.example']],
+];
+for (const [t, c] of hostile) check((await typeIds(t, c)).length > 0, 'fixture finding exists: ' + t);
+
+// ---- the browser ----
+browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+const problems = [], dialogs = [];
+page.on('pageerror', (e) => problems.push(e.message));
+page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+let bytes = 0;
+page.on('response', async (r) => { try { bytes += (await r.body()).length; } catch (e) { /* redirects have none */ } });
+const weigh = async (fn) => { bytes = 0; await fn(); await page.waitForLoadState('networkidle'); return bytes; };
+const xssFired = () => page.evaluate(() => window.__xss);
+
+// overview
+const overviewBytes = await weigh(async () => { await page.goto(base + '/#/'); await page.waitForSelector('[data-test=count-total]'); });
+const total = Number(await page.textContent('[data-test=count-total]'));
+check(total === last, `overview counts ${total} open findings, as the API does (${last})`);
+check((await page.locator('[data-test=ingest]').textContent()).includes('Records parsed'), 'overview shows ingest health');
+check(await page.locator('svg.chart rect').count() > 0, 'overview draws the findings-by-day chart');
+await page.screenshot({ path: path.join(out, 'overview.png'), fullPage: true });
+
+// list, filter
+const listBytes = await weigh(async () => { await page.goto(base + '/#/findings'); await page.waitForSelector('table.findings tbody tr[data-id]'); });
+const allRows = await page.locator('table.findings tbody tr[data-id]').count();
+check(allRows > 10, `the findings list loads (${allRows} rows on the first page)`);
+await page.selectOption('select[name=sev]', 'high');
+await page.waitForFunction(() => location.hash.includes('sev=high'));
+await page.waitForSelector('table.findings tbody tr[data-id]');
+const bands = await page.locator('table.findings tbody tr[data-id] .sev').evaluateAll((els) => els.map((e) => e.dataset.sev));
+check(bands.length > 0 && bands.every((b) => b === 'High'), `severity filter High shows only High findings (${bands.length})`);
+await page.goto(base + '/#/findings?q=AKIAXSSFIXTURE000001');
+await page.waitForSelector('table.findings tbody tr[data-id]');
+check(await page.locator('table.findings tbody tr[data-id]').count() === 2, 'search by access key finds the two fixture findings');
+
+// a Tor finding on an instance: explanation, evidence
+const torEc2 = (await typeIds('UnauthorizedAccess:EC2/TorClient'))[0];
+check(!!torEc2, 'the generated day has an EC2 Tor finding');
+const detailBytes = await weigh(async () => { await page.goto(base + '/#/finding/' + torEc2); await page.waitForSelector('[data-test=evidence] pre', { state: 'attached' }); });
+const expl = await page.textContent('[data-test=explanation]');
+check(/opened connections to|exchanged traffic with|accepted connections from/.test(expl) && /packets/.test(expl) && /Tor exit node/.test(expl), 'EC2 Tor finding explains the connections, packets and the Tor list: ' + expl.slice(0, 120));
+check((await page.textContent('[data-test=pivots]')).includes('All flows of'), 'EC2 Tor finding offers the flows pivot');
+check(await page.locator('[data-test=evidence] pre.raw').count() > 0, 'EC2 Tor finding shows its flow records');
+await page.screenshot({ path: path.join(out, 'finding.png'), fullPage: true });
+
+// a Tor finding on an IAM user: credentials explained, pivot runs the query
+const torIam = (await typeIds('UnauthorizedAccess:IAMUser/TorIPCaller'))[0];
+await page.goto(base + '/#/finding/' + torIam);
+await page.waitForSelector('[data-test=evidence] pre', { state: 'attached' });
+check((await page.textContent('[data-test=explanation]')).includes('Someone holding the credentials'), 'IAM Tor finding says someone holding the credentials called APIs');
+check(/long-lived IAM user access key|temporary session/.test(await page.textContent('[data-test=credentials]')), 'IAM Tor finding explains the credential type');
+await page.click('[data-test=pivots] a >> nth=0');
+await page.waitForSelector('[data-test=activity] table', { timeout: 15000 });
+const actRows = await page.locator('[data-test=activity] table tr').count();
+check(actRows > 1, `the access-key pivot lists the key's raw activity (${actRows - 1} records)`);
+
+// archive, then unarchive
+await page.goto(base + '/#/finding/' + torIam);
+await page.waitForSelector('[data-test=archive]');
+await page.click('[data-test=archive]');
+await page.waitForSelector('[data-test=action-msg]:has-text("Archived")');
+const archived = (await post('/findings/get', { findingIds: [torIam] })).findings[0].service.archived;
+check(archived === true, 'archiving from the page archives the finding');
+await page.waitForSelector('[data-test=archive]:has-text("Unarchive")');
+await page.click('[data-test=archive]');
+await page.waitForSelector('[data-test=action-msg]:has-text("Unarchived")');
+check((await post('/findings/get', { findingIds: [torIam] })).findings[0].service.archived === false, 'unarchiving from the page unarchives it');
+await page.fill('textarea[aria-label="feedback comment"]', 'expected: red team exercise <b>bold</b>');
+await page.click('[data-test=useful]');
+await page.waitForSelector('[data-test=action-msg]:has-text("Feedback recorded")');
+check(true, 'feedback is recorded');
+
+// the hostile fixtures: shown as text, never run
+for (const [t, c, payloads] of hostile) {
+  const id = (await typeIds(t, c))[0];
+  await page.goto(base + '/#/finding/' + id);
+  await page.waitForSelector('[data-test=evidence] pre', { state: 'attached' });
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+  const text = await page.textContent('main');
+  for (const p of payloads) check(text.includes(p), `${t}: ${JSON.stringify(p)} is shown as text`);
+  check(await page.locator('main img, main script, main svg:not(.chart), main b').count() === 0, `${t}: no element was made from log text`);
+}
+await page.goto(base + '/#/findings?q=AKIAXSSFIXTURE000001');
+await page.waitForSelector('table.findings tbody tr[data-id]');
+await page.goto(base + '/#/entity/accessKey/AKIAXSSFIXTURE000001?at=2026-11-01T12:01:00Z&span=1h');
+await page.waitForSelector('[data-test=activity] table');
+await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+// pretty-printed JSON escapes the payload's quotes: look for the part before them
+check((await page.textContent('[data-test=activity]')).includes('<img src=x onerror='), 'the fixture user agent shows in the raw activity as text');
+check(await xssFired() === undefined && dialogs.length === 0, 'no payload ran (window.__xss unset, no dialog)');
+const csp = (await fetch(base + '/')).headers.get('content-security-policy') || '';
+check(/script-src 'self'/.test(csp) && !/unsafe-inline/.test(csp), 'the page is served with a strict Content-Security-Policy');
+check((await fetch(base + '/detector/' + det + '/findings/archive', { method: 'POST', headers: { Origin: 'http://evil.example' }, body: JSON.stringify({ findingIds: [torIam] }) })).status === 403, 'a cross-origin write is refused');
+check(problems.length === 0, 'no script error or CSP violation in the console' + (problems.length ? ': ' + problems.join(' | ') : ''));
+
+console.log(`page weight: overview ${(overviewBytes / 1024).toFixed(1)} KB, list ${(listBytes / 1024).toFixed(1)} KB, detail ${(detailBytes / 1024).toFixed(1)} KB (bytes transferred, uncompressed)`);
+console.log(`screenshots: ${path.join(out, 'overview.png')} ${path.join(out, 'finding.png')}`);
+console.log(`${checks - failures}/${checks} workbench checks passed`);
+await finish(failures ? 1 : 0);
