@@ -1,20 +1,28 @@
 #!/bin/sh
 # The vigild half of `make demo`: start vigild on an empty folder, deliver the simulated logs
-# into it hour by hour as an S3 sync would, and watch findings arrive through the API.
+# into it hour by hour as an S3 sync would, and watch findings arrive through the API; then
+# leave vigild serving the workbench until Ctrl-C.
 # usage: scripts/demo_vigild.sh VIGILD DEMO_DIR
+#   DEMO_LISTEN  where vigild listens (default 127.0.0.1:8080)
+#   DEMO_SERVE   0: stop vigild once the logs are read instead of serving the workbench
 set -eu
 VIGILD=$1
 D=$2
+LISTEN=${DEMO_LISTEN:-127.0.0.1:8080}
 rm -rf "$D/inbox" "$D/state"
 mkdir -p "$D/inbox"
 # shellcheck disable=SC2046
 set -- $(scripts/demo_lists.sh "$D")
-"$VIGILD" --listen 127.0.0.1:0 --watch "$D/inbox" --state "$D/state" --jsonl "$D/findings.jsonl" \
+"$VIGILD" --listen "$LISTEN" --watch "$D/inbox" --state "$D/state" --jsonl "$D/findings.jsonl" \
     "$@" 2>"$D/vigild.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
-port=$(scripts/vigild_port.sh "$D/vigild.log") || { cat "$D/vigild.log" >&2; exit 1; }
-api="http://127.0.0.1:$port"
+port=$(scripts/vigild_port.sh "$D/vigild.log") || {
+    cat "$D/vigild.log" >&2
+    echo "demo: vigild could not listen on $LISTEN; set DEMO_LISTEN=127.0.0.1:PORT" >&2
+    exit 1
+}
+api="http://${LISTEN%:*}:$port"
 echo "vigild: API on $api, following $D/inbox (log: $D/vigild.log)"
 det=$(python3 -c 'import json,sys,urllib.request
 print(json.load(urllib.request.urlopen(sys.argv[1] + "/detector"))["detectorIds"][0])' "$api")
@@ -68,7 +76,16 @@ curl_metrics=$(python3 -c 'import sys,urllib.request
 print(urllib.request.urlopen(sys.argv[1] + "/metrics").read().decode())' "$api")
 echo "$curl_metrics" | grep -E '^vigil_(files|records|findings_new)_total|arrival_to_commit_seconds_(count|sum)' |
     sed 's/^/vigild: metrics: /'
-kill -TERM $pid
-wait $pid
+echo "vigild: findings also written to $D/findings.jsonl ($(wc -l <"$D/findings.jsonl") lines)"
+if [ "${DEMO_SERVE:-1}" = 0 ]; then
+    kill -TERM $pid
+    wait $pid
+    trap - EXIT
+    exit 0
+fi
+trap 'kill -TERM $pid 2>/dev/null; wait $pid; echo; echo "vigild: stopped"; exit 0' INT TERM
 trap - EXIT
-echo "vigild: stopped; findings also written to $D/findings.jsonl ($(wc -l <"$D/findings.jsonl") lines)"
+echo
+echo "The workbench: open $api/ in a browser (vigild keeps serving; Ctrl-C stops it)."
+echo "Start with a Tor finding: $api/#/findings?type=UnauthorizedAccess:EC2/TorClient"
+wait $pid

@@ -6,9 +6,12 @@ set -eu
 PKGS="build-essential pkg-config clang libdeflate-dev libdeflate-tools zlib1g-dev
       libyaml-dev libcmocka-dev libjansson-dev libpsl-dev publicsuffix libsqlite3-dev libmicrohttpd-dev sqlite3
       python3 python3-botocore python3-boto3
-      gzip bc"
+      gzip bc
+      chromium"
 
 missing=""
+# the browser tests run on Node.js and npm; the machines bring them, Debian's are the fallback
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
         missing="$missing $p"

@@ -372,7 +372,11 @@ int vg_cmd_serve(int argc, char **argv)
             fprintf(stderr, "vigild: API on %s: %s\n", listen, why);
             goto out;
         }
-        fprintf(stderr, "vigild: API on http://%s (port %u)\n", listen, (unsigned)vg_api_port(api));
+        /* the address as given, with the port actually bound (port 0 picks one) */
+        const char *colon = strrchr(listen, ':');
+        fprintf(stderr, "vigild: API on http://%.*s:%u/ (port %u); the workbench is its page\n",
+                (int)(colon - listen), listen, (unsigned)vg_api_port(api),
+                (unsigned)vg_api_port(api));
     }
     for (size_t i = 0; i < nwatch; i++)
         fprintf(stderr, "vigild: following %s\n", watch[i]);
