@@ -93,15 +93,16 @@ for (let i = 0; i < 100 && !base; i++) {
 if (!base) throw new Error('vigild did not start: ' + fs.readFileSync(logPath, 'utf8'));
 const det = (await (await fetch(base + '/detector')).json()).detectorIds[0];
 const post = async (p, body) => (await fetch(base + '/detector/' + det + p, { method: 'POST', body: JSON.stringify(body) })).json();
-// wait until every file is read: the finding count stops changing
-let last = -1, same = 0;
-for (let i = 0; i < 600 && same < 4; i++) {
-  await sleep(250);
-  const c = (await post('/findings/statistics', { findingStatisticTypes: ['COUNT_BY_SEVERITY'] })).findingStatistics.countBySeverity;
-  const n = Object.values(c).reduce((a, b) => a + b, 0);
-  same = n === last && n > 0 ? same + 1 : 0;
-  last = n;
+// wait until every file is read (each is at least one ledger piece)
+const files = fs.readdirSync(inbox, { recursive: true }).filter((f) => f.endsWith('.gz')).length;
+let read = 0;
+for (let i = 0; i < 1200 && read < files; i++) {
+  await sleep(100);
+  read = Number((/^vigil_files_total (\d+)/m.exec(await (await fetch(base + '/metrics')).text()) || [0, 0])[1]);
 }
+check(read >= files, `vigild read the ${files} files`);
+const sev = (await post('/findings/statistics', { findingStatisticTypes: ['COUNT_BY_SEVERITY'] })).findingStatistics.countBySeverity;
+const last = Object.values(sev).reduce((a, b) => a + b, 0);
 console.log(`vigild at ${base}: ${last} findings`);
 const typeIds = async (type, more) => (await post('/findings', { findingCriteria: { criterion: { type: { eq: [type] }, ...more } } })).findingIds;
 const fixture = { accountId: { eq: [acct] } };
@@ -122,7 +123,7 @@ page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); }
 page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
 let bytes = 0;
 page.on('response', async (r) => { try { bytes += (await r.body()).length; } catch (e) { /* redirects have none */ } });
-const weigh = async (fn) => { bytes = 0; await fn(); await page.waitForLoadState('networkidle'); return bytes; };
+const weigh = async (fn) => { bytes = 0; await fn(); await page.waitForLoadState('networkidle'); await page.waitForTimeout(300); return bytes; };
 const xssFired = () => page.evaluate(() => window.__xss);
 
 // overview
@@ -142,6 +143,14 @@ await page.waitForFunction(() => location.hash.includes('sev=high'));
 await page.waitForSelector('table.findings tbody tr[data-id]');
 const bands = await page.locator('table.findings tbody tr[data-id] .sev').evaluateAll((els) => els.map((e) => e.dataset.sev));
 check(bands.length > 0 && bands.every((b) => b === 'High'), `severity filter High shows only High findings (${bands.length})`);
+await page.fill('input[name=savename]', 'high-only');
+await page.click('.savefilter button');
+await page.waitForSelector('.savefilter .msg:has-text("Saved")');
+check(((await (await fetch(base + '/detector/' + det + '/filter')).json()).filterNames || []).includes('high-only'), 'the list saves its criteria as a filter');
+await page.goto(base + '/#/findings?filter=high-only&archived=all');
+await page.waitForSelector('table.findings tbody tr[data-id]');
+const saved = await page.locator('table.findings tbody tr[data-id] .sev').evaluateAll((els) => els.map((e) => e.dataset.sev));
+check(saved.length > 0 && saved.every((b) => b === 'High'), 'choosing the saved filter applies it');
 await page.goto(base + '/#/findings?q=AKIAXSSFIXTURE000001');
 await page.waitForSelector('table.findings tbody tr[data-id]');
 check(await page.locator('table.findings tbody tr[data-id]').count() === 2, 'search by access key finds the two fixture findings');
@@ -165,6 +174,7 @@ check(/long-lived IAM user access key|temporary session/.test(await page.textCon
 await page.click('[data-test=pivots] a >> nth=0');
 await page.waitForSelector('[data-test=activity] table', { timeout: 15000 });
 const actRows = await page.locator('[data-test=activity] table tr').count();
+check(await page.locator('[data-test=activity] svg line.mark').count() > 0, 'the timeline marks the findings on the activity chart');
 check(actRows > 1, `the access-key pivot lists the key's raw activity (${actRows - 1} records)`);
 
 // archive, then unarchive
@@ -190,7 +200,7 @@ for (const [t, c, payloads] of hostile) {
   await page.waitForSelector('[data-test=evidence] pre', { state: 'attached' });
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
   const text = await page.textContent('main');
-  for (const p of payloads) check(text.includes(p), `${t}: ${JSON.stringify(p)} is shown as text`);
+  for (const p of payloads) check(text.includes(p), `${t}: ${JSON.stringify(p)} is shown as text` + (text.includes(p) ? "" : " (finding " + id + ")"));
   check(await page.locator('main img, main script, main svg:not(.chart), main b').count() === 0, `${t}: no element was made from log text`);
 }
 await page.goto(base + '/#/findings?q=AKIAXSSFIXTURE000001');

@@ -371,6 +371,7 @@ views.findings = async (app, _parts, params, me) => {
     status.append('Showing findings whose ' + ENTITY[kind].label + ' is ' + value + '. ', entityLink(kind, value, null, 'Open its timeline'));
   }
   const sort = { attributeName: p.sort, orderBy: p.order };
+  if (!p.q) app.insertBefore(saveFilterForm(crit), status);
   let next = null, shown = [];
   const load = async (reset) => {
     const r = await findIds(list, sort, reset ? null : next);
@@ -394,6 +395,19 @@ views.findings = async (app, _parts, params, me) => {
     if (sig.join() !== shown.slice(0, sig.length).join()) { next = r.next; clear(body); shown = sig; fs.forEach((f) => body.append(findingRow(f, true))); more.hidden = !next; }
   };
 };
+
+/* Keep the list's criteria as a saved filter (a NOOP filter: it archives nothing). */
+function saveFilterForm(criterion) {
+  const name = h('input', { name: 'savename', placeholder: 'name for these criteria', maxlength: 64, 'aria-label': 'saved filter name' });
+  const msg = h('span', { class: 'msg', role: 'status' });
+  return h('form', { class: 'savefilter', onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await api.d('/filter', { name: name.value.trim(), action: 'NOOP', rank: 1, description: 'Saved from the workbench list.', findingCriteria: { criterion } });
+      clear(msg).append('Saved: it is in the "Saved filter" menu.');
+    } catch (err) { clear(msg).append(h('span', { class: 'error' }, err.message)); }
+  } }, name, ' ', h('button', { type: 'submit' }, 'Save as filter'), ' ', msg);
+}
 
 function findingRow(f, fresh) {
   const [kind, value, label] = resourceOf(f);
@@ -708,18 +722,21 @@ views.entity = async (app, parts, params, me) => {
   if (me !== current) return;
   card.lastChild.remove();
   card.append(h('p', null, plural(act.matched, 'record') + ' in ' + plural(act.filesRead, 'log file') + ' (' + fmtBytes(act.bytesRead) + ' read)' + (act.complete ? '' : ' — the search stopped at its read limit: narrow the window') + (act.returned < act.matched ? '; the first ' + act.returned + ' are listed' : '') + '.'),
-    activityChart(act, from));
+    activityChart(act, from, fs));
   const recs = act.records.slice().sort((x, y) => x.eventTime.localeCompare(y.eventTime));
   card.append(h('table', { class: 'grid activity' }, h('tr', null, h('th', null, 'Event time'), h('th', null, 'Log'), h('th', null, 'What')),
     recs.map((rec) => h('tr', null, h('td', { class: 'time' }, fmtTime(rec.eventTime)), h('td', null, rec.kind),
       h('td', null, h('details', null, h('summary', null, summarize(rec)), h('pre', { class: 'raw' }, pretty(rec.record)), h('p', { class: 'muted path' }, rec.source, rec.line ? ':' + rec.line : '')))))));
 };
 
-function activityChart(act, from) {
+/* Records per time bucket, with a red mark where a finding on the entity was last seen. */
+function activityChart(act, from, findings) {
   const W = 720, H = 120, n = act.counts.length, max = Math.max(1, ...act.counts);
   const bw = W / n;
-  const t0 = Date.parse(from);
+  const t0 = Date.parse(from), span = n * act.bucketMs;
+  const marks = findings.map((f) => [f, Date.parse(f.service.eventLastSeen) - t0]).filter(([, dt]) => dt >= 0 && dt < span);
   return h('svg', { class: 'chart', viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'activity over time' },
+    marks.map(([f, dt]) => h('line', { class: 'mark', x1: (dt / span * W).toFixed(1), x2: (dt / span * W).toFixed(1), y1: 12, y2: H - 14 }, h('title', { svg: true }, f.type + ' at ' + f.service.eventLastSeen))),
     h('line', { x1: 0, x2: W, y1: H - 14, y2: H - 14, stroke: '#999' }),
     h('text', { x: 2, y: 10, 'font-size': 10 }, 'max ' + max + ' per ' + Math.round(act.bucketMs / 60000) + ' min'),
     act.counts.map((c, i) => c ? h('rect', { class: 'bar-act', x: (i * bw).toFixed(1), y: (H - 14 - (c / max) * (H - 30)).toFixed(1), width: Math.max(1, bw - 1).toFixed(1), height: ((c / max) * (H - 30)).toFixed(1) },
