@@ -121,9 +121,15 @@ const problems = [], dialogs = [];
 page.on('pageerror', (e) => problems.push(e.message));
 page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
 page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
-let bytes = 0;
-page.on('response', async (r) => { try { bytes += (await r.body()).length; } catch (e) { /* redirects have none */ } });
-const weigh = async (fn) => { bytes = 0; await fn(); await page.waitForLoadState('networkidle'); await page.waitForTimeout(300); return bytes; };
+// page weight: headers and bodies of every response a view needed (vigild does not compress)
+let sizes = [];
+page.on('requestfinished', (r) => sizes.push(r.sizes().then((z) => z.responseBodySize + z.responseHeadersSize)));
+const weigh = async (fn) => {
+  sizes = [];
+  await fn();
+  await page.waitForLoadState('networkidle');
+  return (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+};
 const xssFired = () => page.evaluate(() => window.__xss);
 
 // overview
@@ -216,7 +222,37 @@ check(/script-src 'self'/.test(csp) && !/unsafe-inline/.test(csp), 'the page is 
 check((await fetch(base + '/detector/' + det + '/findings/archive', { method: 'POST', headers: { Origin: 'http://evil.example' }, body: JSON.stringify({ findingIds: [torIam] }) })).status === 403, 'a cross-origin write is refused');
 check(problems.length === 0, 'no script error or CSP violation in the console' + (problems.length ? ': ' + problems.join(' | ') : ''));
 
-console.log(`page weight: overview ${(overviewBytes / 1024).toFixed(1)} KB, list ${(listBytes / 1024).toFixed(1)} KB, detail ${(detailBytes / 1024).toFixed(1)} KB (bytes transferred, uncompressed)`);
+// a vigild with tokens: the page asks for one, keeps it out of the URL, and a read token
+// cannot archive
+const tokDir = path.join(out, 'tokens-state');
+fs.mkdirSync(tokDir, { recursive: true });
+const READ = 'analyst-read-token-0123456789';
+fs.writeFileSync(path.join(out, 'tokens'), `analyst read ${READ}\n`, { mode: 0o600 });
+const tokLog = path.join(out, 'vigild-tokens.log');
+const tokDaemon = spawn(vigil, ['serve', '--listen', '127.0.0.1:0', '--tokens', path.join(out, 'tokens'), '--watch', path.join(out, 'gen', 'intel'), '--state', tokDir],
+  { stdio: ['ignore', 'ignore', fs.openSync(tokLog, 'w')] });
+let tokBase = null;
+for (let i = 0; i < 100 && !tokBase; i++) {
+  await sleep(100);
+  const m = /API on (http:\/\/[0-9.:]+)\//.exec(fs.readFileSync(tokLog, 'utf8'));
+  if (m) tokBase = m[1];
+}
+const p2 = await browser.newPage();
+const urls = [];
+p2.on('request', (r) => urls.push(r.url()));
+await p2.goto(tokBase + '/#/');
+await p2.waitForSelector('#token');
+check(true, 'with tokens, the page asks for one');
+await p2.fill('#token', READ);
+await p2.click('button[type=submit]');
+await p2.waitForSelector('[data-test=count-total]');
+check(await p2.textContent('[data-test=count-total]') === '0', 'with a read token the overview loads');
+check(urls.every((u) => !u.includes(READ)), 'the token never appears in a URL');
+const denied = await p2.evaluate(async (t) => (await fetch('/detector', { headers: { 'X-Vigil-Token': t + 'x' } })).status, READ);
+check(denied === 401, 'a wrong token is refused');
+tokDaemon.kill('SIGTERM');
+
+console.log(`page weight: first load with the overview ${(overviewBytes / 1024).toFixed(1)} KB, then the list ${(listBytes / 1024).toFixed(1)} KB, a finding ${(detailBytes / 1024).toFixed(1)} KB (transferred: headers and bodies)`);
 console.log(`screenshots: ${path.join(out, 'overview.png')} ${path.join(out, 'finding.png')}`);
 console.log(`${checks - failures}/${checks} workbench checks passed`);
 await finish(failures ? 1 : 0);
