@@ -604,10 +604,17 @@ static void test_api_workbench_and_origins(void **state)
     assert_non_null(
         strstr(r.head, "Content-Security-Policy: default-src 'none'; script-src 'self'"));
     assert_non_null(strstr(r.body, "/ui/app.js"));
+    assert_null(strstr(r.head, "Content-Encoding"));
     reply_free(&r);
     r = request("GET", "/ui/app.js", NULL);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.head, "Content-Type: text/javascript"));
+    reply_free(&r);
+    /* compressed for a client that takes gzip */
+    r = request_auth("GET", "/ui/app.js", NULL, "Accept-Encoding: gzip, deflate");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.head, "Content-Encoding: gzip"));
+    assert_int_equal((unsigned char)r.body[0], 0x1f);
     reply_free(&r);
     r = request("GET", "/ui/nothing.js", NULL);
     assert_int_equal(r.status, 404);
