@@ -3,6 +3,7 @@
 #   make check      unit, golden, corpus, fuzz-replay, compatibility and vigild (boto3 API,
 #                   kill -9) tests, then the unit, golden and fuzz-replay tests again under
 #                   ASan+UBSan (build-san/)
+#   make enrich-data  fetch free address-owner data (ip-location-db, npm registry) into data/enrich
 #   make demo       generate two days of multi-account CloudTrail, VPC Flow Logs and Route 53
 #                   Resolver query logs with attacks injected, scan them, then deliver them to
 #                   vigild and read its findings through the API
@@ -16,7 +17,7 @@
 CC ?= cc
 SANITIZE ?=
 BUILD ?= $(if $(SANITIZE),build-san,build)
-PKGS := libdeflate zlib yaml-0.1 libpsl sqlite3 libmicrohttpd
+PKGS := libdeflate zlib yaml-0.1 libpsl sqlite3 libmicrohttpd libmaxminddb
 TEST_PKGS := cmocka jansson
 
 # Install missing Debian packages before the first compile (a no-op when they are present).
@@ -60,7 +61,7 @@ FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
 VIGIL := $(BUILD)/vigil
 VIGILD := $(BUILD)/vigild
 
-.PHONY: all check check-unit check-golden check-corpus check-fuzz-replay check-compat check-service check-web \
+.PHONY: enrich-data all check check-unit check-golden check-corpus check-fuzz-replay check-compat check-service check-web \
         service-kill9 bench-vigild check-san dga-eval \
         demo bench fuzz lint format format-check golden-update clean
 all: $(VIGIL) $(VIGILD)
@@ -139,9 +140,14 @@ check-web: $(VIGIL)
 check-san:
 	$(MAKE) SANITIZE=address,undefined CFLAGS="-O1 -g" check-unit check-golden check-fuzz-replay
 
-check: check-unit check-golden check-corpus check-fuzz-replay check-compat check-service check-web \
-       check-san
+check: enrich-data check-unit check-golden check-corpus check-fuzz-replay check-compat \
+       check-service check-web check-san
 	@echo "make check: all suites passed"
+
+# free address-owner data (ip-location-db, from the npm registry) for --ip-data: the unit
+# tests read it when present, the browser tests and the demo use it
+enrich-data:
+	@scripts/enrich_data.sh data/enrich
 
 golden-update: $(VIGIL)
 	@tests/golden/run.sh --update $(VIGIL)
@@ -153,6 +159,7 @@ DEMO_LISTS = $$(scripts/demo_lists.sh $(DEMO_DIR))
 # then vigild: the same logs delivered hour by hour into a followed folder, findings read
 # back through the API as they arrive
 demo: $(VIGIL) $(VIGILD)
+	@scripts/enrich_data.sh data/enrich || echo "demo: no address data (offline?): findings will lack AS and country"
 	@rm -rf $(DEMO_DIR)
 	$(VIGIL) simulate --out $(DEMO_DIR) --accounts 3 --principals 25 --days 2 --attacks
 	$(VIGIL) scan --format table $(DEMO_LISTS) $(DEMO_DIR)/AWSLogs; test $$? -le 1  # 1 means "findings", the point of a demo

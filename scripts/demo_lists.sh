@@ -1,6 +1,7 @@
 #!/bin/sh
 # The list options for the threat lists `vigil simulate --attacks` writes to DIR/intel/, as
-# `vigil simulate --help` says to load them: one place for `make demo` and the vigild tests.
+# `vigil simulate --help` says to load them, and --ip-data for the address data `make
+# enrich-data` fetched, when it is there: one place for `make demo` and the vigild tests.
 # usage: scripts/demo_lists.sh DIR
 set -eu
 i="$1/intel"
@@ -20,3 +21,5 @@ echo "--curated-list $i/malicious-ips.txt --threat-list $i/custom-threats.txt" \
      "--list-category driveby --curated-list $i/driveby-domains.txt" \
      "--list-category phishing --curated-list $i/phishing-domains.txt" \
      "--list-category suspicious --reputation-list $i/suspicious-domains.txt"
+[ -d data/enrich ] && echo "--ip-data $(pwd)/data/enrich"
+exit 0

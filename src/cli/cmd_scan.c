@@ -25,7 +25,7 @@
 enum out_format { OUT_TABLE, OUT_JSON, OUT_JSONL };
 
 /* getopt values of the long options that have no letter */
-enum { OPT_STATE_DIR = 256, OPT_LIST_MODIFIED, OPT_INVENTORY };
+enum { OPT_STATE_DIR = 256, OPT_LIST_MODIFIED, OPT_INVENTORY, OPT_IP_DATA };
 
 struct writer {
     enum out_format format;
@@ -99,6 +99,11 @@ static void usage(FILE *out)
         "                       describe-network-interfaces (a file or a folder; repeatable):\n"
         "                       findings describe the instance, and traffic between two\n"
         "                       instances gets its direction (also flow.inventory)\n"
+        "      --ip-data PATH   address owners: MaxMind .mmdb databases, ASN range CSV\n"
+        "                       (first,last,asn,org) and AWS ip-ranges.json, a file or a\n"
+        "                       folder (repeatable; 'make enrich-data' fetches free ones):\n"
+        "                       remote addresses get their AS, country and AWS range\n"
+        "                       (also enrich.ip_data)\n"
         "  -q, --quiet          no summary on stderr\n"
         "  -h, --help           this text\n");
 }
@@ -264,6 +269,7 @@ int vg_cmd_scan(int argc, char **argv)
         { "config", required_argument, NULL, 'G' },
         { "state-dir", required_argument, NULL, OPT_STATE_DIR },
         { "inventory", required_argument, NULL, OPT_INVENTORY },
+        { "ip-data", required_argument, NULL, OPT_IP_DATA },
         { "list-modified", required_argument, NULL, OPT_LIST_MODIFIED },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -286,8 +292,8 @@ int vg_cmd_scan(int argc, char **argv)
     char *state_dir = NULL; /* --state-dir, else intel.state_dir resolved against --config */
     int64_t list_modified = 0, max_public_prefix;
     bool want_state, watch_failed = false;
-    const char *inventory_paths[64];
-    size_t inventory_count = 0;
+    struct vg_cli_paths inventory_paths = { .n = 0 }, ipinfo_paths = { .n = 0 };
+    struct vg_ipinfo *ipinfo = NULL;
     struct vg_inventory *inventory = NULL;
 
     vg_config_init(&cfg);
@@ -339,12 +345,12 @@ int vg_cmd_scan(int argc, char **argv)
         case 'G': config = optarg; break;
         case OPT_STATE_DIR: state_dir_arg = optarg; break;
         case OPT_INVENTORY:
-            if (inventory_count == VG_ARRAY_LEN(inventory_paths)) {
-                fprintf(stderr, "vigil scan: at most %zu --inventory paths\n",
-                        VG_ARRAY_LEN(inventory_paths));
+            if (vg_cli_paths_add(&inventory_paths, optarg, "vigil scan", "--inventory"))
                 return 2;
-            }
-            inventory_paths[inventory_count++] = optarg;
+            break;
+        case OPT_IP_DATA:
+            if (vg_cli_paths_add(&ipinfo_paths, optarg, "vigil scan", "--ip-data"))
+                return 2;
             break;
         case OPT_LIST_MODIFIED:
             if (!parse_time_arg(optarg, &list_modified) || list_modified == 0) {
@@ -413,14 +419,17 @@ int vg_cmd_scan(int argc, char **argv)
         vg_intel_free(intel);
         return 2;
     }
-    if (vg_cli_load_inventory(inventory_paths, inventory_count, config, cfg.flow_inventory,
-                              &inventory, "vigil scan")) {
+    if (vg_cli_load_inventory(&inventory_paths, config, cfg.flow_inventory, &inventory,
+                              "vigil scan") ||
+        vg_cli_load_ipinfo(&ipinfo_paths, config, cfg.enrich_ip_data, &ipinfo, "vigil scan")) {
         vg_config_release(&cfg);
         vg_intel_free(intel);
+        vg_inventory_free(inventory);
         free(state_dir);
         return 2;
     }
     opts.inventory = w.render.inventory = inventory;
+    w.render.ipinfo = ipinfo;
     vg_buf_init(&w.buf, 0);
     opts.on_evict = write_finding;
     opts.evict_ctx = &w;
@@ -431,6 +440,7 @@ int vg_cmd_scan(int argc, char **argv)
         fprintf(stderr, "vigil scan: out of memory\n");
         free(state_dir);
         vg_inventory_free(inventory);
+        vg_ipinfo_free(ipinfo);
         return 2;
     }
     w.render.pdns = vg_scan_pdns(scan);
@@ -450,6 +460,7 @@ int vg_cmd_scan(int argc, char **argv)
             vg_intel_free(intel);
             free(state_dir);
             vg_inventory_free(inventory);
+            vg_ipinfo_free(ipinfo);
             return 2;
         }
         watch_failed = rc != VG_OK; /* the state directory: reported; exit 2 after the scan */
@@ -477,6 +488,8 @@ int vg_cmd_scan(int argc, char **argv)
     if (!quiet) {
         list_summary(intel);
         inventory_summary(inventory);
+        if (ipinfo)
+            vg_cli_ipinfo_summary(ipinfo, "vigil");
         summary(scan, &w, seconds);
     }
     if (status == 0)
@@ -485,6 +498,7 @@ int vg_cmd_scan(int argc, char **argv)
     vg_intel_free(intel);
     free(state_dir);
     vg_inventory_free(inventory);
+    vg_ipinfo_free(ipinfo);
     vg_buf_release(&w.buf);
     return status;
 

@@ -51,11 +51,14 @@ static void usage(FILE *out)
         "                       lists, as for 'vigil scan'; lists added through the API\n"
         "                       (threat intel sets, IP sets) are loaded too and reload live\n"
         "  --inventory PATH     describe-instances / describe-network-interfaces output\n"
+        "  --ip-data PATH       address owners (.mmdb, ASN CSV, AWS ip-ranges.json), as for\n"
+        "                       'vigil scan'\n"
         "  -h, --help           this text\n\n"
         "API: GET /detector, POST /detector/ID/findings (ListFindings), .../findings/get,\n"
         "archive, unarchive, feedback, statistics, create (samples); filters, threat intel\n"
         "sets and IP sets; GET /v1/events?findingId=ID (the log records behind a finding),\n"
-        "GET /metrics (Prometheus), GET /healthz.  See 'man vigil'.\n");
+        "GET /v1/activity (the records naming an entity), GET /metrics (Prometheus),\n"
+        "GET /healthz; GET / is the analyst's workbench.  See 'man vigil'.\n");
 }
 
 /* Everything the list reload needs: the configuration and command-line lists, and the store. */
@@ -166,6 +169,7 @@ int vg_cmd_serve(int argc, char **argv)
         OPT_ONCE,
         OPT_CONFIG,
         OPT_INVENTORY,
+        OPT_IP_DATA,
         OPT_WEBHOOK
     };
     static const struct option longopts[] = {
@@ -178,6 +182,7 @@ int vg_cmd_serve(int argc, char **argv)
         { "once", no_argument, NULL, OPT_ONCE },
         { "config", required_argument, NULL, OPT_CONFIG },
         { "inventory", required_argument, NULL, OPT_INVENTORY },
+        { "ip-data", required_argument, NULL, OPT_IP_DATA },
         VG_CLI_LIST_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -188,8 +193,8 @@ int vg_cmd_serve(int argc, char **argv)
     const char *state_arg = NULL, *listen_arg = NULL, *tokens_arg = NULL, *jsonl_arg = NULL;
     const char *webhook_arg = NULL;
     const char *config = NULL;
-    const char *inventory_paths[64];
-    size_t inventory_count = 0;
+    struct vg_cli_paths inventory_paths = { .n = 0 }, ipinfo_paths = { .n = 0 };
+    struct vg_ipinfo *ipinfo = NULL;
     bool once = false;
     int c;
     optind = 1;
@@ -215,12 +220,12 @@ int vg_cmd_serve(int argc, char **argv)
         case OPT_ONCE: once = true; break;
         case OPT_CONFIG: config = optarg; break;
         case OPT_INVENTORY:
-            if (inventory_count == VG_ARRAY_LEN(inventory_paths)) {
-                fprintf(stderr, "vigild: at most %zu --inventory paths\n",
-                        VG_ARRAY_LEN(inventory_paths));
+            if (vg_cli_paths_add(&inventory_paths, optarg, "vigild", "--inventory"))
                 return 2;
-            }
-            inventory_paths[inventory_count++] = optarg;
+            break;
+        case OPT_IP_DATA:
+            if (vg_cli_paths_add(&ipinfo_paths, optarg, "vigild", "--ip-data"))
+                return 2;
             break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -303,8 +308,8 @@ int vg_cmd_serve(int argc, char **argv)
     }
     intel = load_all_lists(&lc);
     lc.current = intel;
-    if (vg_cli_load_inventory(inventory_paths, inventory_count, config, cfg.flow_inventory,
-                              &inventory, "vigild"))
+    if (vg_cli_load_inventory(&inventory_paths, config, cfg.flow_inventory, &inventory, "vigild") ||
+        vg_cli_load_ipinfo(&ipinfo_paths, config, cfg.enrich_ip_data, &ipinfo, "vigild"))
         goto out;
 
     struct vg_service_opts so = {
@@ -327,6 +332,9 @@ int vg_cmd_serve(int argc, char **argv)
     };
     so.scan.intel = intel;
     so.scan.inventory = so.render.inventory = inventory;
+    so.render.ipinfo = ipinfo;
+    if (ipinfo)
+        vg_cli_ipinfo_summary(ipinfo, "vigild");
     struct sigaction sa = { .sa_handler = on_signal };
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -395,6 +403,7 @@ out:
     vg_intel_free(lc.current);
     vg_intel_free(lc.previous);
     vg_inventory_free(inventory);
+    vg_ipinfo_free(ipinfo);
     for (size_t i = 0; i < VG_ARRAY_LEN(watch_owned); i++)
         free(watch_owned[i]);
     free(state_dir);

@@ -141,21 +141,31 @@ int vg_cli_load_lists(const struct vg_config *cfg, const struct vg_intel_source 
     return 0;
 }
 
-int vg_cli_load_inventory(const char *const *paths, size_t count, const char *config_path,
+int vg_cli_paths_add(struct vg_cli_paths *p, const char *path, const char *cmd, const char *opt)
+{
+    if (p->n == VG_ARRAY_LEN(p->v)) {
+        fprintf(stderr, "%s: at most %zu %s paths\n", cmd, VG_ARRAY_LEN(p->v), opt);
+        return 2;
+    }
+    p->v[p->n++] = path;
+    return 0;
+}
+
+int vg_cli_load_inventory(const struct vg_cli_paths *paths, const char *config_path,
                           const char *configured, struct vg_inventory **out, const char *cmd)
 {
     static char warning[] = "warning: ";
     struct vg_diag diag;
     char *from_config = NULL;
     int rc = VG_OK;
-    if (count == 0 && !*configured)
+    if (paths->n == 0 && !*configured)
         return 0;
     vg_diag_init(&diag, 20, vg_cli_print_diag, warning);
     struct vg_inventory *inv = vg_inventory_new();
     if (inv && *configured && !(from_config = vg_intel_audit_dir_resolve(config_path, configured)))
         rc = VG_ENOMEM;
-    for (size_t i = 0; inv && i <= count && rc == VG_OK; i++) {
-        const char *path = i < count ? paths[i] : from_config;
+    for (size_t i = 0; inv && i <= paths->n && rc == VG_OK; i++) {
+        const char *path = i < paths->n ? paths->v[i] : from_config;
         if (path)
             rc = vg_inventory_load(inv, path, &diag);
     }
@@ -170,4 +180,49 @@ int vg_cli_load_inventory(const char *const *paths, size_t count, const char *co
     }
     *out = inv;
     return 0;
+}
+
+int vg_cli_load_ipinfo(const struct vg_cli_paths *paths, const char *config_path,
+                       const char *configured, struct vg_ipinfo **out, const char *cmd)
+{
+    static char warning[] = "warning: ";
+    struct vg_diag diag;
+    int rc = VG_OK;
+    if (paths->n == 0 && !*configured)
+        return 0;
+    vg_diag_init(&diag, 20, vg_cli_print_diag, warning);
+    struct vg_ipinfo *info = vg_ipinfo_new();
+    for (size_t i = 0; info && i < paths->n && rc == VG_OK; i++)
+        rc = vg_ipinfo_load(info, paths->v[i], &diag);
+    for (const char *p = configured; info && *p && rc == VG_OK;) {
+        size_t n = strcspn(p, ":");
+        char one[4096];
+        snprintf(one, sizeof(one), "%.*s", (int)n, p);
+        char *path = vg_intel_audit_dir_resolve(config_path, one);
+        rc = path ? vg_ipinfo_load(info, path, &diag) : VG_ENOMEM;
+        free(path);
+        p += n + (p[n] == ':');
+    }
+    if (!info || rc == VG_ENOMEM || (rc == VG_OK && vg_ipinfo_freeze(info) != VG_OK)) {
+        fprintf(stderr, "%s: out of memory loading address data\n", cmd);
+        rc = VG_ENOMEM;
+    }
+    if (rc != VG_OK) {
+        vg_ipinfo_free(info); /* unreadable: already reported */
+        return 2;
+    }
+    *out = info;
+    return 0;
+}
+
+void vg_cli_ipinfo_summary(const struct vg_ipinfo *info, const char *cmd)
+{
+    const struct vg_ipinfo_stats *st = vg_ipinfo_stats(info);
+    const char *token = vg_ipinfo_aws_sync_token(info);
+    fprintf(stderr,
+            "%s: address data: %" PRIu64 " ASN ranges, %" PRIu64 " MaxMind databases, %" PRIu64
+            " AWS prefixes%s%s%s, %" PRIu64 " bad entries\n",
+            cmd, st->asn_ranges_v4 + st->asn_ranges_v6, st->databases, st->aws_prefixes,
+            token ? " (ip-ranges.json syncToken " : "", token ? token : "", token ? ")" : "",
+            st->bad);
 }

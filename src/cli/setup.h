@@ -11,6 +11,7 @@
 #include "enrich/intel.h"
 #include "enrich/intel_load.h"
 #include "enrich/inventory.h"
+#include "enrich/ipinfo.h"
 #include "pipeline/scan.h"
 
 /* The list options of the command line (--threat-list, --curated-list, --reputation-list,
@@ -57,10 +58,26 @@ int vg_cli_load_lists(const struct vg_config *cfg, const struct vg_intel_source 
                       size_t count, size_t hunted, const char *baseline, struct vg_intel **out,
                       int64_t *retro_added_ms, const char *cmd);
 
+/* The paths a repeatable option names (--inventory, --ip-data). */
+struct vg_cli_paths {
+    const char *v[64];
+    size_t n;
+};
+/* Add one: 0, or 2 (reported) past 64. */
+int vg_cli_paths_add(struct vg_cli_paths *p, const char *path, const char *cmd, const char *opt);
+
 /* The inventories named on the command line, then the configuration's (relative to its file),
  * into one frozen inventory (*out stays NULL when there are none).  0, or 2 (reported). */
-int vg_cli_load_inventory(const char *const *paths, size_t count, const char *config_path,
+int vg_cli_load_inventory(const struct vg_cli_paths *paths, const char *config_path,
                           const char *configured, struct vg_inventory **out, const char *cmd);
+
+/* Address-owner data (enrich/ipinfo.h) from the command line's paths, then the
+ * configuration's ':'-separated ones (relative to its file), frozen (*out stays NULL when there
+ * are none).  0, or 2 (reported). */
+int vg_cli_load_ipinfo(const struct vg_cli_paths *paths, const char *config_path,
+                       const char *configured, struct vg_ipinfo **out, const char *cmd);
+/* "CMD: address data: N ASN ranges, ..." on stderr. */
+void vg_cli_ipinfo_summary(const struct vg_ipinfo *info, const char *cmd);
 
 /* The wall clock in ms (for createdAt/updatedAt, never for detection). */
 int64_t vg_cli_now_ms(void);

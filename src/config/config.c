@@ -63,6 +63,13 @@ static const struct vg_config_option options[] = {
       "load vigil's built-in lists of the amazon-guardduty-tester domains (vigil-test-indicators, "
       "vigil-test-reputation), so a tester run gives the findings GuardDuty gives it with no list "
       "of your own; findings name the list, so they read as tests; false to leave them out" },
+    { "enrich.ip_data", VG_CONFIG_STRING, OFF(enrich_ip_data), "", 0, 65536, NULL, false,
+      "address-owner data, files or folders separated by ':': MaxMind-format .mmdb databases "
+      "(country, city, ASN), ASN range CSV files (first,last,asn,organization, as "
+      "ip-location-db publishes them) and AWS's ip-ranges.json; remote addresses in findings "
+      "then carry their AS, country and AWS Region and service ('make enrich-data' fetches the "
+      "free ip-location-db files into data/enrich); empty for none; relative paths are read "
+      "from this file's directory" },
     { "flow.state_memory", VG_CONFIG_SIZE, OFF(flow.state_memory), "256MiB", 1 << 20, 1ll << 40,
       NULL, false,
       "memory for all flow detector state (windows, distinct counters, baselines, learned "

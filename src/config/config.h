@@ -78,6 +78,7 @@ struct vg_config {
     /* flow */
     char *flow_log_format; /* header-less flow logs' fields; "" for AWS's default */
     char *flow_inventory;  /* describe-instances/-network-interfaces output; "" for none */
+    char *enrich_ip_data;  /* address-owner files and folders, ':'-separated; "" for none */
     struct vg_flow_thresholds flow;
     /* dns */
     struct vg_dns_thresholds dns;

@@ -9,6 +9,7 @@
 #include "core/hash.h"
 #include "core/time.h"
 #include "enrich/inventory.h"
+#include "enrich/ipinfo.h"
 #include "enrich/pdns.h"
 #include "findings/catalog.h"
 
@@ -324,8 +325,68 @@ static int describe_passive_dns(struct vg_buf *text, const struct vg_finding *f,
     return rc | vg_buf_adds(text, ".");
 }
 
+/* GuardDuty's organization, country, city and geoLocation members, and vigil's awsIpRange
+ * (the AWS Region and services whose published range holds the address). */
+static int render_ip_owner(struct vg_buf *b, bool *first, const struct vg_ipinfo_result *r)
+{
+    int rc = 0;
+    if (r->asn) {
+        bool o = true;
+        char asn[16];
+        snprintf(asn, sizeof(asn), "%" PRIu32, r->asn);
+        rc |= key(b, first, "organization");
+        rc |= vg_buf_adds(b, "{");
+        rc |= kv_str(b, &o, "asn", asn);
+        if (r->asn_org[0]) {
+            rc |= kv_str(b, &o, "asnOrg", r->asn_org);
+            rc |= kv_str(b, &o, "isp", r->asn_org);
+            rc |= kv_str(b, &o, "org", r->asn_org);
+        }
+        rc |= vg_buf_adds(b, "}");
+    }
+    if (r->country[0]) {
+        bool c = true;
+        rc |= key(b, first, "country");
+        rc |= vg_buf_adds(b, "{");
+        rc |= kv_str(b, &c, "countryCode", r->country);
+        const char *name = vg_country_name(r->country);
+        if (name)
+            rc |= kv_str(b, &c, "countryName", name);
+        rc |= vg_buf_adds(b, "}");
+    }
+    if (r->city[0]) {
+        bool c = true;
+        rc |= key(b, first, "city");
+        rc |= vg_buf_adds(b, "{");
+        rc |= kv_str(b, &c, "cityName", r->city);
+        rc |= vg_buf_adds(b, "}");
+    }
+    if (r->has_location) {
+        rc |= key(b, first, "geoLocation");
+        rc |= vg_buf_printf(b, "{\"lat\":%.4f,\"lon\":%.4f}", r->lat, r->lon);
+    }
+    if (r->aws_region) {
+        bool a = true;
+        rc |= key(b, first, "awsIpRange");
+        rc |= vg_buf_adds(b, "{");
+        rc |= kv_str(b, &a, "prefix", r->aws_prefix);
+        rc |= kv_str(b, &a, "region", r->aws_region);
+        rc |= kv_str(b, &a, "networkBorderGroup", r->aws_border_group);
+        rc |= vg_buf_adds(b, ",\"services\":[");
+        for (unsigned i = 0; i < r->aws_service_count; i++) {
+            rc |= i ? vg_buf_addc(b, ',') : 0;
+            rc |= vg_buf_add_json_str(b, vg_str_from(r->aws_services[i]));
+        }
+        rc |= vg_buf_adds(b, "]}");
+    }
+    return rc;
+}
+
+/* An address's details: the address, and for a remote one (opts given) its owner and the
+ * names passive DNS holds for it. */
 static int render_ip_details(struct vg_buf *b, bool *first, const char *name,
-                             const struct vg_ip *ip, const struct vg_pdns_entry *passive)
+                             const struct vg_ip *ip, const struct vg_render_opts *opts,
+                             const struct vg_finding *f)
 {
     char text[64];
     if (!vg_ip_format(ip, text, sizeof(text)))
@@ -334,8 +395,12 @@ static int render_ip_details(struct vg_buf *b, bool *first, const char *name,
     int rc = key(b, first, name);
     rc |= vg_buf_adds(b, "{");
     rc |= kv_str(b, &inner, ip->family == 6 ? "ipAddressV6" : "ipAddressV4", text);
-    if (passive)
-        rc |= render_passive_dns(b, &inner, passive);
+    struct vg_ipinfo_result owner;
+    if (opts && opts->ipinfo && vg_ipinfo_lookup(opts->ipinfo, ip, &owner))
+        rc |= render_ip_owner(b, &inner, &owner);
+    struct vg_pdns_entry passive;
+    if (opts && passive_names(opts, f, ip, &passive))
+        rc |= render_passive_dns(b, &inner, &passive);
     return rc | vg_buf_adds(b, "}");
 }
 
@@ -630,11 +695,8 @@ static int render_api_action(struct vg_buf *b, const struct vg_finding *f,
         rc |= kv_str(b, &c, "errorCode", f->error_code);
         rc |= kv_str(b, &c, "userAgent", f->user_agent);
         struct vg_ip ip;
-        if (f->remote_ip && vg_ip_parse(vg_str_from(f->remote_ip), &ip)) {
-            struct vg_pdns_entry passive;
-            rc |= render_ip_details(b, &c, "remoteIpDetails", &ip,
-                                    passive_names(opts, f, &ip, &passive));
-        }
+        if (f->remote_ip && vg_ip_parse(vg_str_from(f->remote_ip), &ip))
+            rc |= render_ip_details(b, &c, "remoteIpDetails", &ip, opts, f);
         rc |= kv_str(b, &c, "serviceName", f->service_name);
         rc |= vg_buf_adds(b, "}}");
     }
@@ -655,13 +717,11 @@ static int render_network_action(struct vg_buf *b, const struct vg_finding *f,
     rc |= vg_buf_printf(b, "{\"blocked\":%s", net->blocked ? "true" : "false");
     c = false;
     rc |= kv_str(b, &c, "connectionDirection", direction_name(net->direction));
-    rc |= render_ip_details(b, &c, "localIpDetails", &net->local_ip, NULL);
+    rc |= render_ip_details(b, &c, "localIpDetails", &net->local_ip, NULL, f);
     rc |= kv_str(b, &c, "localNetworkInterface", f->interface_id);
     rc |= render_port_details(b, &c, "localPortDetails", net->local_port);
     rc |= kv_str(b, &c, "protocol", proto ? proto : num);
-    struct vg_pdns_entry passive;
-    rc |= render_ip_details(b, &c, "remoteIpDetails", &net->remote_ip,
-                            passive_names(opts, f, &net->remote_ip, &passive));
+    rc |= render_ip_details(b, &c, "remoteIpDetails", &net->remote_ip, opts, f);
     rc |= render_port_details(b, &c, "remotePortDetails", net->remote_port);
     return rc | vg_buf_adds(b, "}}");
 }
@@ -694,11 +754,9 @@ static int render_port_probe_action(struct vg_buf *b, const struct vg_finding *f
         const struct vg_finding_probe *p = &f->probes[i];
         bool d = true;
         rc |= vg_buf_adds(b, i ? ",{" : "{");
-        struct vg_pdns_entry passive;
-        rc |= render_ip_details(b, &d, "localIpDetails", &p->local_ip, NULL);
+        rc |= render_ip_details(b, &d, "localIpDetails", &p->local_ip, NULL, f);
         rc |= render_port_details(b, &d, "localPortDetails", p->local_port);
-        rc |= render_ip_details(b, &d, "remoteIpDetails", &p->remote_ip,
-                                passive_names(opts, f, &p->remote_ip, &passive));
+        rc |= render_ip_details(b, &d, "remoteIpDetails", &p->remote_ip, opts, f);
         rc |= vg_buf_adds(b, "}");
     }
     return rc | vg_buf_adds(b, "]}}");

@@ -13,6 +13,7 @@
 #include "core/finding.h"
 
 struct vg_inventory;
+struct vg_ipinfo;
 struct vg_pdns;
 
 struct vg_render_opts {
@@ -24,6 +25,9 @@ struct vg_render_opts {
     /* Passive DNS (enrich/pdns.h); may be NULL.  With it, a remote address's remoteIpDetails
      * names the domains it was an answer for, and the description says so. */
     struct vg_pdns *pdns;
+    /* Address owners (enrich/ipinfo.h), frozen; may be NULL.  With it, a remote address's
+     * remoteIpDetails carries its AS, country and AWS range. */
+    const struct vg_ipinfo *ipinfo;
     /* A sample finding (CreateSampleFindings): the title starts with "[SAMPLE] " and
      * additionalInfo says "sample": true, so no consumer mistakes it for an alert. */
     bool sample;

@@ -55,6 +55,11 @@ EXTENSIONS = {
     "service.action.networkConnectionAction.remoteIpDetails.passiveDns": "passive DNS names",
     "service.action.awsApiCallAction.remoteIpDetails.passiveDns": "passive DNS names",
     "service.action.portProbeAction.portProbeDetails.remoteIpDetails.passiveDns": "passive DNS",
+    # the AWS Region and services whose published range (ip-ranges.json) holds the address
+    # (enrich/ipinfo.h); organization, country, city and geoLocation are GuardDuty's own
+    "service.action.networkConnectionAction.remoteIpDetails.awsIpRange": "AWS range of the peer",
+    "service.action.awsApiCallAction.remoteIpDetails.awsIpRange": "AWS range of the caller",
+    "service.action.portProbeAction.portProbeDetails.remoteIpDetails.awsIpRange": "AWS range",
     # GuardDuty's own field (guardduty-notes.md section 2), newer than the 2022 model that
     # Debian 12's python3-botocore 1.29 carries
     "service.evidence.threatIntelligenceDetails.threatFileSha256": "sha256 of the matching list file",

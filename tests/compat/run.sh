@@ -52,6 +52,7 @@ trap 'exit 2' INT TERM HUP
 out=$tmp/out
 mkdir -p "$out"
 scan_failed=0
+extra=
 
 scan() { # label, directory to run in, glob of the inputs (expanded there)
     label=$1
@@ -72,7 +73,8 @@ scan() { # label, directory to run in, glob of the inputs (expanded there)
                 n=$((n - 1))
             done
         fi
-        exec "$vigil" scan --format json --quiet --fail-on critical "$@"
+        # shellcheck disable=SC2086 # $extra is options without blanks
+        exec "$vigil" scan --format json --quiet --fail-on critical $extra "$@"
     ) >"$out/$label.json" 2>"$tmp/err"
     rc=$?
     if { [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; } || [ -s "$tmp/err" ]; then
@@ -90,6 +92,17 @@ for dir in "$golden"/*/*/; do
     scan "golden/${dir#"$golden"/}" "$dir" 'input.*'
 done
 scan all-golden-inputs "$golden" './*/*/input.*'
+# the same with address-owner data covering every address: organization and awsIpRange must
+# parse as GuardDuty's model says (asn is a string there)
+extra="--ip-data $here/ip-data"
+scan all-golden-inputs-ip-data "$golden" './*/*/input.*'
+extra=
+for member in '"organization":{"asn":"64496","asnOrg":"vigil compat test org"' '"awsIpRange":{'; do
+    if ! grep -q "$member" "$out/all-golden-inputs-ip-data.json"; then
+        echo "FAIL all-golden-inputs-ip-data: no $member in the findings"
+        scan_failed=$((scan_failed + 1))
+    fi
+done
 set --
 for dir in "$here"/cases/*/; do
     [ -d "$dir" ] || continue

@@ -583,7 +583,7 @@ views.finding = async (app, parts, _params, me) => {
   const explanation = h('p', { class: 'what', 'data-test': 'explanation' }, whatHappened(f, null));
   const why = familyWhy(f.type);
   app.append(h('p', { class: 'crumbs' }, link('findings', null, 'Findings'), ' / ', f.id),
-    h('h1', null, sevBadge(f.severity), ' ', f.title),
+    h('h1', { 'data-id': f.id }, sevBadge(f.severity), ' ', f.title),
     h('p', { class: 'type' }, f.type, ' · ', f.accountId, ' · ', f.region, s.archived ? h('span', { class: 'tag' }, 'archived') : null),
     h('section', { class: 'card explain' }, h('h2', null, 'What happened'), explanation,
       why ? h('p', { 'data-test': 'why' }, h('strong', null, 'Why it matters: '), why) : null,
