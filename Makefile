@@ -220,10 +220,12 @@ fuzz: $(BUILD)/libvigil.a
 	        build/fuzz-work/$$t fuzz/corpus/$$t; done
 
 FUZZ_LIB_SRC := $(LIB_SRC)
-build/fuzz-bin/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(wildcard src/*/*.h) build/gen/catalog_gen.c
+build/fuzz-bin/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(wildcard src/*/*.h) build/gen/catalog_gen.c \
+                      build/gen/web_assets.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -Isrc -Ibuild/gen -DVG_ARENA_DEBUG -o $@ $< $(FUZZ_LIB_SRC) build/gen/catalog_gen.c $(LIBS)
+	    -Isrc -Ibuild/gen -DVG_ARENA_DEBUG -o $@ $< $(FUZZ_LIB_SRC) build/gen/catalog_gen.c \
+	    build/gen/web_assets.c $(LIBS)
 
 lint: $(BUILD)/gen/catalog_gen.h
 	@scripts/lint.sh

@@ -113,7 +113,7 @@ static int add_org(struct vg_ipinfo *info, struct vg_str org, uint32_t *off, uin
 {
     if (*last_off != UINT32_MAX) {
         const char *prev = info->orgs.data + *last_off;
-        if (strlen(prev) == org.len && memcmp(prev, org.ptr, org.len) == 0) {
+        if (strlen(prev) == org.len && (org.len == 0 || memcmp(prev, org.ptr, org.len) == 0)) {
             *off = *last_off;
             return VG_OK;
         }
@@ -128,7 +128,8 @@ static int add_org(struct vg_ipinfo *info, struct vg_str org, uint32_t *off, uin
 
 static bool parse_asn(struct vg_str s, uint32_t *asn)
 {
-    if (s.len >= 2 && (s.ptr[0] == 'A' || s.ptr[0] == 'a') && (s.ptr[1] == 'S' || s.ptr[1] == 's')) {
+    if (s.len >= 2 && (s.ptr[0] == 'A' || s.ptr[0] == 'a') &&
+        (s.ptr[1] == 'S' || s.ptr[1] == 's')) {
         s.ptr += 2;
         s.len -= 2;
     }
@@ -197,7 +198,8 @@ static int load_asn_csv(struct vg_ipinfo *info, const char *path, const char *da
 static int aws_string(struct vg_ipinfo *info, struct vg_str s, uint16_t *out)
 {
     for (unsigned i = 0; i < info->naws_strings; i++)
-        if (strlen(info->aws_strings[i]) == s.len && memcmp(info->aws_strings[i], s.ptr, s.len) == 0) {
+        if (strlen(info->aws_strings[i]) == s.len &&
+            memcmp(info->aws_strings[i], s.ptr, s.len) == 0) {
             *out = (uint16_t)i;
             return VG_OK;
         }
@@ -214,7 +216,7 @@ static int aws_string(struct vg_ipinfo *info, struct vg_str s, uint16_t *out)
 /* "3.5.140.0/22" or "2600:1f14::/35" into a network and length. */
 static bool parse_prefix(struct vg_str s, struct vg_ip *net, unsigned *len)
 {
-    const char *slash = memchr(s.ptr, '/', s.len);
+    const char *slash = s.ptr ? memchr(s.ptr, '/', s.len) : NULL;
     if (!slash)
         return false;
     char *end;
@@ -290,8 +292,10 @@ static int load_aws(struct vg_ipinfo *info, const char *path, const char *data, 
         }
     }
     if (rc == VG_EIO) {
-        vg_diag_report(diag, VG_DIAG_TOO_BIG, &loc, "more than %d distinct region and service "
-                       "names; the rest of the file is skipped", MAX_AWS_STRINGS);
+        vg_diag_report(diag, VG_DIAG_TOO_BIG, &loc,
+                       "more than %d distinct region and service "
+                       "names; the rest of the file is skipped",
+                       MAX_AWS_STRINGS);
         rc = VG_OK;
     }
 out:
@@ -350,8 +354,13 @@ static int load_file(struct vg_ipinfo *info, const char *path, struct vg_diag *d
     const char *data;
     size_t len;
     int rc = vg_input_read(&info->in, path, diag, &data, &len);
-    if (rc != VG_OK)
-        return rc;
+    return rc == VG_OK ? vg_ipinfo_load_buffer(info, path, data, len, diag) : rc;
+}
+
+int vg_ipinfo_load_buffer(struct vg_ipinfo *info, const char *path, const char *data, size_t len,
+                          struct vg_diag *diag)
+{
+    int rc;
     size_t start = vg_json_skip_ws(data, len, 0);
     if (start < len && data[start] == '{')
         return load_aws(info, path, data, len, diag);
@@ -469,8 +478,8 @@ static void lookup_mmdb(const struct vg_ipinfo *info, const struct vg_ip *ip,
     for (unsigned i = 0; i < info->ndb; i++) {
         int err;
         /* MMDB_s is only read by lookups; the library's signature predates const */
-        MMDB_lookup_result_s r = MMDB_lookup_sockaddr((MMDB_s *)&info->db[i],
-                                                      (const struct sockaddr *)&ss, &err);
+        MMDB_lookup_result_s r =
+            MMDB_lookup_sockaddr((MMDB_s *)&info->db[i], (const struct sockaddr *)&ss, &err);
         if (err != MMDB_SUCCESS || !r.found_entry)
             continue;
         MMDB_entry_data_s d;
@@ -480,7 +489,8 @@ static void lookup_mmdb(const struct vg_ipinfo *info, const struct vg_ip *ip,
              (MMDB_get_value(&r.entry, &d, "country", "iso_code", NULL) == MMDB_SUCCESS &&
               d.has_data && d.type == MMDB_DATA_TYPE_UTF8_STRING)))
             copy_entry_string(&d, out->country, sizeof(out->country));
-        if (!out->city[0] && MMDB_get_value(&r.entry, &d, "city", "names", "en", NULL) == MMDB_SUCCESS &&
+        if (!out->city[0] &&
+            MMDB_get_value(&r.entry, &d, "city", "names", "en", NULL) == MMDB_SUCCESS &&
             d.has_data && d.type == MMDB_DATA_TYPE_UTF8_STRING)
             copy_entry_string(&d, out->city, sizeof(out->city));
         MMDB_entry_data_s lat, lon;

@@ -57,6 +57,9 @@ void vg_ipinfo_free(struct vg_ipinfo *info);
  * Bad lines are reported to diag with file and line and skipped.  VG_OK; VG_EIO (reported) for
  * an unreadable path or a file of no kind it knows; VG_ENOMEM. */
 int vg_ipinfo_load(struct vg_ipinfo *info, const char *path, struct vg_diag *diag);
+/* The same for an ASN CSV or ip-ranges.json already in memory; `name` labels reports. */
+int vg_ipinfo_load_buffer(struct vg_ipinfo *info, const char *name, const char *data, size_t len,
+                          struct vg_diag *diag);
 /* End loading: sort the tables.  VG_OK or VG_ENOMEM. */
 int vg_ipinfo_freeze(struct vg_ipinfo *info);
 /* Fill *out; false when nothing at all is known of the address. */
