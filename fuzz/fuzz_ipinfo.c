@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_ipinfo: invariant failed: %s (%s:%d)\n", #cond, __FILE__,       \
+            fprintf(stderr, "fuzz_ipinfo: invariant failed: %s (%s:%d)\n", #cond, __FILE__,        \
                     __LINE__);                                                                     \
             abort();                                                                               \
         }                                                                                          \
@@ -69,8 +69,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int c = 0; c < VG_DIAG_COUNT; c++)
         reported += diag.counts[c];
     CHECK(reported >= vg_ipinfo_stats(info)->bad);
-    static const char *const fixed[] = { "0.0.0.0", "255.255.255.255", "1.0.0.1", "::", "::1",
-                                         "2600:1f14::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" };
+    static const char *const fixed[] = { "0.0.0.0",
+                                         "255.255.255.255",
+                                         "1.0.0.1",
+                                         "::",
+                                         "::1",
+                                         "2600:1f14::1",
+                                         "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" };
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
         struct vg_ip ip;
         CHECK(vg_ip_parse(vg_str_from(fixed[i]), &ip));

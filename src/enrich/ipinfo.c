@@ -44,6 +44,13 @@ struct vg_ipinfo {
     struct vg_buf orgs; /* NUL-terminated names */
     struct aws_prefix *aws;
     size_t naws, capaws;
+    /* the runs of aws of one family and length, longest first (set by freeze), so a lookup
+     * costs a binary search per length present rather than a walk of every prefix */
+    struct aws_run {
+        uint8_t family, len;
+        size_t start, end;
+    } aws_runs[33 + 129];
+    unsigned naws_runs;
     const char *aws_strings[MAX_AWS_STRINGS];
     unsigned naws_strings;
     struct vg_arena keep; /* aws strings, sync token */
@@ -257,6 +264,12 @@ static int load_aws(struct vg_ipinfo *info, const char *path, const char *data, 
         rc = VG_EIO;
         goto out;
     }
+    if (!vg_json_get(root, "prefixes") && !vg_json_get(root, "ipv6_prefixes")) {
+        vg_diag_report(diag, VG_DIAG_NOT_LOG, &loc,
+                       "a JSON document without prefixes: not an ip-ranges.json");
+        rc = VG_EIO;
+        goto out;
+    }
     struct vg_str token = vg_json_str(vg_json_get(root, "syncToken"));
     if (token.ptr)
         info->sync_token = vg_arena_strndup(&info->keep, token.ptr, token.len);
@@ -444,6 +457,15 @@ int vg_ipinfo_freeze(struct vg_ipinfo *info)
         qsort(info->v6, info->n6, sizeof(*info->v6), cmp6);
     if (info->naws)
         qsort(info->aws, info->naws, sizeof(*info->aws), cmp_aws);
+    info->naws_runs = 0;
+    for (size_t i = 0; i < info->naws; i++) {
+        struct aws_run *r = &info->aws_runs[info->naws_runs ? info->naws_runs - 1 : 0];
+        if (!info->naws_runs || r->family != info->aws[i].family || r->len != info->aws[i].len) {
+            r = &info->aws_runs[info->naws_runs++];
+            *r = (struct aws_run){ info->aws[i].family, info->aws[i].len, i, i };
+        }
+        r->end = i + 1;
+    }
     info->stats.asn_ranges_v4 = info->n4;
     info->stats.asn_ranges_v6 = info->n6;
     info->stats.aws_prefixes = info->naws;
@@ -455,11 +477,21 @@ int vg_ipinfo_freeze(struct vg_ipinfo *info)
 
 /* ---- lookups ---- */
 
+/* Copy text into out, cut at a UTF-8 character boundary when it does not fit, so the JSON
+ * that carries it holds no broken character. */
+static void copy_text(char *out, size_t cap, const char *text, size_t len)
+{
+    size_t n = len < cap - 1 ? len : cap - 1;
+    if (n < len)
+        while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+            n--;
+    memcpy(out, text, n);
+    out[n] = '\0';
+}
+
 static void copy_entry_string(const MMDB_entry_data_s *d, char *out, size_t cap)
 {
-    size_t n = d->data_size < cap - 1 ? d->data_size : cap - 1;
-    memcpy(out, d->utf8_string, n);
-    out[n] = '\0';
+    copy_text(out, cap, d->utf8_string, d->data_size);
 }
 
 static void lookup_mmdb(const struct vg_ipinfo *info, const struct vg_ip *ip,
@@ -550,25 +582,20 @@ static void lookup_asn(const struct vg_ipinfo *info, const struct vg_ip *ip,
     if (!asn)
         return;
     out->asn = asn;
-    snprintf(out->asn_org, sizeof(out->asn_org), "%s", info->orgs.data + org);
+    const char *name = info->orgs.data + org;
+    copy_text(out->asn_org, sizeof(out->asn_org), name, strlen(name));
 }
 
 static void lookup_aws(const struct vg_ipinfo *info, const struct vg_ip *ip,
                        struct vg_ipinfo_result *out)
 {
     u128 k = ip->family == 4 ? key4(ip->addr) : key6(ip->addr);
-    /* entries run by family, then length (longest first), then network: one binary search
-     * per length present */
-    size_t i = 0;
-    while (i < info->naws && info->aws[i].family != ip->family)
-        i++;
-    while (i < info->naws && info->aws[i].family == ip->family) {
-        unsigned len = info->aws[i].len;
-        size_t end = i;
-        while (end < info->naws && info->aws[end].family == ip->family && info->aws[end].len == len)
-            end++;
-        u128 net = k & mask_of(ip->family, len);
-        size_t lo = i, hi = end;
+    for (unsigned r = 0; r < info->naws_runs; r++) {
+        const struct aws_run *run = &info->aws_runs[r];
+        if (run->family != ip->family)
+            continue;
+        u128 net = k & mask_of(ip->family, run->len);
+        size_t lo = run->start, hi = run->end;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
             if (info->aws[mid].net < net)
@@ -576,11 +603,12 @@ static void lookup_aws(const struct vg_ipinfo *info, const struct vg_ip *ip,
             else
                 hi = mid;
         }
-        if (lo < end && info->aws[lo].net == net) {
+        if (lo < run->end && info->aws[lo].net == net) {
             const struct aws_prefix *p = &info->aws[lo];
             out->aws_region = info->aws_strings[p->region];
+            out->aws_sync_token = info->sync_token;
             out->aws_border_group = info->aws_strings[p->border];
-            for (size_t j = lo; j < end && info->aws[j].net == net; j++)
+            for (size_t j = lo; j < run->end && info->aws[j].net == net; j++)
                 if (out->aws_service_count < VG_IPINFO_MAX_SERVICES)
                     out->aws_services[out->aws_service_count++] =
                         info->aws_strings[info->aws[j].service];
@@ -589,10 +617,9 @@ static void lookup_aws(const struct vg_ipinfo *info, const struct vg_ip *ip,
                 n.addr[b] = (uint8_t)net;
             char text[64];
             snprintf(out->aws_prefix, sizeof(out->aws_prefix), "%s/%u",
-                     vg_ip_format(&n, text, sizeof(text)), len);
+                     vg_ip_format(&n, text, sizeof(text)), run->len);
             return;
         }
-        i = end;
     }
 }
 

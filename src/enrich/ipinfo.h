@@ -30,9 +30,9 @@
 struct vg_ipinfo;
 
 struct vg_ipinfo_result {
-    uint32_t asn; /* 0: unknown */
-    char asn_org[128];
-    char country[3]; /* ISO 3166-1 alpha-2, "" when unknown */
+    uint32_t asn;      /* 0: unknown */
+    char asn_org[256]; /* cut at a character boundary if longer */
+    char country[3];   /* ISO 3166-1 alpha-2, "" when unknown */
     char city[96];
     bool has_location;
     double lat, lon;
@@ -42,6 +42,7 @@ struct vg_ipinfo_result {
     const char *aws_services[VG_IPINFO_MAX_SERVICES];
     unsigned aws_service_count;
     char aws_prefix[64];
+    const char *aws_sync_token; /* the loaded ip-ranges.json's publication time, or NULL */
 };
 
 struct vg_ipinfo_stats {

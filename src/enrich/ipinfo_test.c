@@ -51,6 +51,21 @@ static const char asn_csv[] =
     "1.0.9.0,1.0.9.255,AS64500,\"Says \"\"hi\"\"\"\n"
     "1.0.20.0,1.0.10.0,1,backwards\n"
     "2001:200::,2001:200:ffff:ffff:ffff:ffff:ffff:ffff,2500,WIDE Project\n"
+    "1.0.30.0,1.0.30.255,64501,"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "X\n"
     "\n";
 
 static void test_ipinfo_asn_csv(void **state)
@@ -64,7 +79,7 @@ static void test_ipinfo_asn_csv(void **state)
     assert_int_equal(vg_ipinfo_load(info, path, &diag), VG_OK);
     assert_int_equal(vg_ipinfo_freeze(info), VG_OK);
     const struct vg_ipinfo_stats *st = vg_ipinfo_stats(info);
-    assert_int_equal(st->asn_ranges_v4, 4);
+    assert_int_equal(st->asn_ranges_v4, 5);
     assert_int_equal(st->asn_ranges_v6, 1);
     assert_int_equal(st->bad, 2);
     assert_non_null(strstr(diag.last, "asn.csv:6:")); /* the last bad line, by file and line */
@@ -85,6 +100,10 @@ static void test_ipinfo_asn_csv(void **state)
     assert_true(vg_ipinfo_lookup(info, &a, &r));
     assert_int_equal(r.asn, 64500);
     assert_string_equal(r.asn_org, "Says \"hi\"");
+    a = ip("1.0.30.9"); /* 130 two-byte characters and an X: cut whole, before the X */
+    assert_true(vg_ipinfo_lookup(info, &a, &r));
+    assert_int_equal(strlen(r.asn_org), 254);
+    assert_int_equal((unsigned char)r.asn_org[253], 0xa9);
     a = ip("2001:200:1::5");
     assert_true(vg_ipinfo_lookup(info, &a, &r));
     assert_int_equal(r.asn, 2500);
@@ -130,6 +149,7 @@ static void test_ipinfo_aws_ranges(void **state)
     assert_int_equal(r.aws_service_count, 2);
     assert_string_equal(r.aws_services[0], "AMAZON");
     assert_string_equal(r.aws_services[1], "S3");
+    assert_string_equal(r.aws_sync_token, "1764547200");
     a = ip("3.100.0.1"); /* only the /9 */
     assert_true(vg_ipinfo_lookup(info, &a, &r));
     assert_string_equal(r.aws_region, "GLOBAL");

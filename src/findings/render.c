@@ -372,6 +372,7 @@ static int render_ip_owner(struct vg_buf *b, bool *first, const struct vg_ipinfo
         rc |= kv_str(b, &a, "prefix", r->aws_prefix);
         rc |= kv_str(b, &a, "region", r->aws_region);
         rc |= kv_str(b, &a, "networkBorderGroup", r->aws_border_group);
+        rc |= kv_str(b, &a, "syncToken", r->aws_sync_token);
         rc |= vg_buf_adds(b, ",\"services\":[");
         for (unsigned i = 0; i < r->aws_service_count; i++) {
             rc |= i ? vg_buf_addc(b, ',') : 0;

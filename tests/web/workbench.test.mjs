@@ -213,6 +213,25 @@ await page.click('[data-test=useful]');
 await page.waitForSelector('[data-test=action-msg]:has-text("Feedback recorded")');
 check(true, 'feedback is recorded');
 
+// a suppression rule from the finding: owner, reason and expiry go to vigild's filter
+await page.click('details.suppress summary');
+await page.fill('input[name=owner]', 'soc-oncall');
+await page.fill('input[name=reason]', 'red team exercise');
+await page.fill('input[name=expiry]', '2027-01-31');
+await page.click('form[data-test=suppress] button');
+await page.waitForSelector('[data-test=action-msg]:has-text("Suppression rule")');
+const ruleName = await page.inputValue('input[name=filtername]');
+const rule = await (await fetch(base + '/detector/' + det + '/filter/' + encodeURIComponent(ruleName))).json();
+check(rule.action === 'ARCHIVE' && rule.owner === 'soc-oncall' && rule.reason === 'red team exercise' && /^2027-01-31/.test(rule.expiresAt || '') &&
+  JSON.stringify(rule.findingCriteria).includes('UnauthorizedAccess:IAMUser/TorIPCaller'), 'a suppression rule is made from the finding with owner, reason and expiry: ' + JSON.stringify(rule).slice(0, 160));
+
+// live: findings written while the list is open appear without a reload
+await page.goto(base + '/#/findings?account=000000000000&archived=all');
+await page.waitForSelector('table.findings td.muted:has-text("No findings match")');
+await post('/findings/create', { findingTypes: ['Recon:EC2/Portscan'] });
+await page.waitForSelector('table.findings tbody tr[data-id]', { timeout: 15000 });
+check((await page.textContent('table.findings tbody')).includes('[SAMPLE]'), 'the list shows new findings as vigild writes them');
+
 // the hostile fixtures: shown as text, never run
 for (const [t, c, payloads] of hostile) {
   const id = (await typeIds(t, c))[0];

@@ -646,7 +646,12 @@ function actions(f) {
   const done = (t) => { clear(msg).append(t); };
   const fail = (e) => { clear(msg).append(h('span', { class: 'error' }, e.message)); };
   const archive = h('button', { type: 'button', 'data-test': 'archive', onclick: async () => {
-    try { await api.d(s.archived ? '/findings/unarchive' : '/findings/archive', { findingIds: [f.id] }); done(s.archived ? 'Unarchived.' : 'Archived.'); setTimeout(render, 400); } catch (e) { fail(e); }
+    try {
+      await api.d(s.archived ? '/findings/unarchive' : '/findings/archive', { findingIds: [f.id] });
+      s.archived = !s.archived;
+      clear(archive).append(s.archived ? 'Unarchive' : 'Archive');
+      done(s.archived ? 'Archived.' : 'Unarchived.');
+    } catch (e) { fail(e); }
   } }, s.archived ? 'Unarchive' : 'Archive');
   const comment = h('textarea', { rows: 2, cols: 50, maxlength: 2048, placeholder: 'Comment (optional): why useful or not', 'aria-label': 'feedback comment' });
   const feedback = (v) => async () => {
@@ -658,8 +663,8 @@ function actions(f) {
 }
 
 /* A suppression rule from this finding: an ARCHIVE filter whose criteria start from the
- * finding's own type, resource and remote address.  Expiry is a criterion too (updatedAt before
- * the date), so after it the rule stops matching new occurrences without anyone deleting it. */
+ * finding's own type, resource and remote address, with vigild's owner, reason and expiresAt
+ * (after which the rule stops archiving, without anyone deleting it). */
 function suppressForm(f, done, fail) {
   const [kind, value] = resourceOf(f);
   const crit = ENTITY[kind] ? ENTITY[kind].criteria(value)[0] : {};
@@ -678,10 +683,10 @@ function suppressForm(f, done, fail) {
     boxes.forEach((l) => { const b = l.querySelector('input'); if (b.checked) Object.assign(criterion, b.crit); });
     if (!Object.keys(criterion).length) { fail(new Error('choose at least one condition')); return; }
     if (!owner.value.trim() || !reason.value.trim()) { fail(new Error('a suppression rule needs an owner and a reason')); return; }
-    if (expiry.value) criterion.updatedAt = { lt: Date.parse(expiry.value + 'T00:00:00Z') };
-    const description = 'Owner: ' + owner.value.trim() + '. Reason: ' + reason.value.trim() + '.' + (expiry.value ? ' Expires: ' + expiry.value + '.' : '') + ' From finding ' + f.id + '.';
+    const body = { name: name.value.trim(), action: 'ARCHIVE', rank: 1, description: 'Made from finding ' + f.id + ' in the workbench.', owner: owner.value.trim(), reason: reason.value.trim(), findingCriteria: { criterion } };
+    if (expiry.value) body.expiresAt = expiry.value + 'T00:00:00Z';
     try {
-      await api.d('/filter', { name: name.value.trim(), action: 'ARCHIVE', rank: 1, description: description.slice(0, 512), findingCriteria: { criterion } });
+      await api.d('/filter', body);
       done('Suppression rule "' + name.value.trim() + '" created: matching findings vigild writes from now on are archived.');
     } catch (err) { fail(err); }
   };
