@@ -547,36 +547,38 @@ static void lookup_mmdb(const struct vg_ipinfo *info, const struct vg_ip *ip,
     }
 }
 
+/* The index just past the last of n sorted ranges that starts at or before the key: the range
+ * holding it, if any, is the one before. */
+#define LAST_START_AT_OR_BEFORE(table, n, k)                                                       \
+    ({                                                                                             \
+        size_t lo_ = 0, hi_ = (n);                                                                 \
+        while (lo_ < hi_) {                                                                        \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                                   \
+            if ((table)[mid_].first <= (k))                                                        \
+                lo_ = mid_ + 1;                                                                    \
+            else                                                                                   \
+                hi_ = mid_;                                                                        \
+        }                                                                                          \
+        lo_;                                                                                       \
+    })
+
 static void lookup_asn(const struct vg_ipinfo *info, const struct vg_ip *ip,
                        struct vg_ipinfo_result *out)
 {
-    size_t lo = 0, hi = ip->family == 4 ? info->n4 : info->n6;
     uint32_t asn = 0, org = 0;
     if (ip->family == 4) {
         uint32_t k = key4(ip->addr);
-        while (lo < hi) { /* the last range starting at or before k */
-            size_t mid = lo + (hi - lo) / 2;
-            if (info->v4[mid].first <= k)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo && k <= info->v4[lo - 1].last) {
-            asn = info->v4[lo - 1].asn;
-            org = info->v4[lo - 1].org;
+        size_t i = LAST_START_AT_OR_BEFORE(info->v4, info->n4, k);
+        if (i && k <= info->v4[i - 1].last) {
+            asn = info->v4[i - 1].asn;
+            org = info->v4[i - 1].org;
         }
     } else {
         u128 k = key6(ip->addr);
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (info->v6[mid].first <= k)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo && k <= info->v6[lo - 1].last) {
-            asn = info->v6[lo - 1].asn;
-            org = info->v6[lo - 1].org;
+        size_t i = LAST_START_AT_OR_BEFORE(info->v6, info->n6, k);
+        if (i && k <= info->v6[i - 1].last) {
+            asn = info->v6[i - 1].asn;
+            org = info->v6[i - 1].org;
         }
     }
     if (!asn)

@@ -36,6 +36,19 @@ static int teardown(void **state)
     return 0;
 }
 
+/* One file of `text` loaded (a folder when as_folder) and frozen. */
+static struct vg_ipinfo *load(const char *name, const char *text, bool as_folder,
+                              struct vg_diag *diag)
+{
+    char path[256];
+    write_file(name, text, path, sizeof(path));
+    vg_diag_init(diag, 10, NULL, NULL);
+    struct vg_ipinfo *info = vg_ipinfo_new();
+    assert_int_equal(vg_ipinfo_load(info, as_folder ? dir : path, diag), VG_OK);
+    assert_int_equal(vg_ipinfo_freeze(info), VG_OK);
+    return info;
+}
+
 static struct vg_ip ip(const char *text)
 {
     struct vg_ip a;
@@ -71,13 +84,8 @@ static const char asn_csv[] =
 static void test_ipinfo_asn_csv(void **state)
 {
     (void)state;
-    char path[256];
-    write_file("asn.csv", asn_csv, path, sizeof(path));
     struct vg_diag diag;
-    vg_diag_init(&diag, 10, NULL, NULL);
-    struct vg_ipinfo *info = vg_ipinfo_new();
-    assert_int_equal(vg_ipinfo_load(info, path, &diag), VG_OK);
-    assert_int_equal(vg_ipinfo_freeze(info), VG_OK);
+    struct vg_ipinfo *info = load("asn.csv", asn_csv, false, &diag);
     const struct vg_ipinfo_stats *st = vg_ipinfo_stats(info);
     assert_int_equal(st->asn_ranges_v4, 5);
     assert_int_equal(st->asn_ranges_v6, 1);
@@ -131,13 +139,8 @@ static const char ranges_json[] =
 static void test_ipinfo_aws_ranges(void **state)
 {
     (void)state;
-    char path[256];
-    write_file("ip-ranges.json", ranges_json, path, sizeof(path));
     struct vg_diag diag;
-    vg_diag_init(&diag, 10, NULL, NULL);
-    struct vg_ipinfo *info = vg_ipinfo_new();
-    assert_int_equal(vg_ipinfo_load(info, dir, &diag), VG_OK); /* the folder: found by name */
-    assert_int_equal(vg_ipinfo_freeze(info), VG_OK);
+    struct vg_ipinfo *info = load("ip-ranges.json", ranges_json, true, &diag); /* by content */
     assert_int_equal(vg_ipinfo_stats(info)->aws_prefixes, 5);
     assert_int_equal(vg_ipinfo_stats(info)->bad, 1);
     assert_string_equal(vg_ipinfo_aws_sync_token(info), "1764547200");

@@ -349,16 +349,13 @@ static int render_ip_owner(struct vg_buf *b, bool *first, const struct vg_ipinfo
         rc |= key(b, first, "country");
         rc |= vg_buf_adds(b, "{");
         rc |= kv_str(b, &c, "countryCode", r->country);
-        const char *name = vg_country_name(r->country);
-        if (name)
-            rc |= kv_str(b, &c, "countryName", name);
+        rc |= kv_str(b, &c, "countryName", vg_country_name(r->country)); /* NULL: left out */
         rc |= vg_buf_adds(b, "}");
     }
     if (r->city[0]) {
-        bool c = true;
         rc |= key(b, first, "city");
-        rc |= vg_buf_adds(b, "{");
-        rc |= kv_str(b, &c, "cityName", r->city);
+        rc |= vg_buf_adds(b, "{\"cityName\":");
+        rc |= vg_buf_add_json_str(b, vg_str_from(r->city));
         rc |= vg_buf_adds(b, "}");
     }
     if (r->has_location) {
