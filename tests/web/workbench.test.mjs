@@ -76,6 +76,9 @@ const logPath = path.join(out, 'vigild.log');
 const daemon = spawn(vigil, ['serve', '--listen', '127.0.0.1:0', '--watch', inbox, '--state', path.join(out, 'state'), ...lists],
   { stdio: ['ignore', 'ignore', fs.openSync(logPath, 'w')] });
 let browser;
+// whatever way the test ends (a failed wait throws), no vigild outlives it
+const daemons = [daemon];
+process.on('exit', () => daemons.forEach((d) => d.kill('SIGTERM')));
 async function finish(code) {
   if (browser) await browser.close().catch(() => {});
   daemon.kill('SIGTERM');
@@ -267,6 +270,7 @@ fs.writeFileSync(path.join(out, 'tokens'), `analyst read ${READ}\n`, { mode: 0o6
 const tokLog = path.join(out, 'vigild-tokens.log');
 const tokDaemon = spawn(vigil, ['serve', '--listen', '127.0.0.1:0', '--tokens', path.join(out, 'tokens'), '--watch', path.join(out, 'gen', 'intel'), '--state', tokDir],
   { stdio: ['ignore', 'ignore', fs.openSync(tokLog, 'w')] });
+daemons.push(tokDaemon);
 let tokBase = null;
 for (let i = 0; i < 100 && !tokBase; i++) {
   await sleep(100);
