@@ -105,13 +105,17 @@ static enum vg_flow_local by_repeat(const struct interface_state *st, const stru
     return src_seen ? VG_FLOW_LOCAL_SRC : VG_FLOW_LOCAL_DST;
 }
 
+/* *key: the interface id's key, made here when a rule needs it (else left unset) and
+ * *have_key set; a record with flow-direction never needs it. */
 static enum vg_flow_local decide(struct vg_flow_sides *s, struct vg_flow *f,
-                                 const struct interface_key *key)
+                                 struct interface_key *key, bool *have_key)
 {
     if (f->direction == VG_FLOW_INGRESS)
         return VG_FLOW_LOCAL_DST;
     if (f->direction == VG_FLOW_EGRESS)
         return VG_FLOW_LOCAL_SRC;
+    *key = key_of(f->interface_id);
+    *have_key = true;
     struct interface_key k = *key;
     if (s->declared) {
         const struct interface_state *inv = vg_keyed_find(s->declared, &k);
@@ -174,9 +178,11 @@ void vg_flow_sides_resolve(struct vg_flow_sides *s, struct vg_event *ev)
     f->local = VG_FLOW_LOCAL_UNKNOWN;
     if (f->status != VG_FLOW_OK || !f->src.family || !f->dst.family)
         return;
-    struct interface_key k = key_of(f->interface_id);
-    f->local = decide(s, f, &k);
-    annotate(f, &k);
+    /* hashed only when needed: records with flow-direction and an instance id never need it */
+    struct interface_key k;
+    bool have_key = false;
+    f->local = decide(s, f, &k, &have_key);
+    annotate(f, have_key ? &k : NULL);
 }
 
 void vg_flow_sides_annotate(struct vg_flow *f)

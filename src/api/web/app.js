@@ -468,6 +468,14 @@ function whatHappened(f, volume) {
   const [, , res] = resourceOf(f);
   const threat = threatPhrase(f);
   const when = s.count > 1 ? ' ' + s.count + ' times between ' + fmtTime(s.eventFirstSeen) + ' and ' + fmtTime(s.eventLastSeen) : ' at ' + fmtTime(s.eventLastSeen);
+  if (a.actionType === 'NETWORK_CONNECTION' && info.threshold !== undefined && info.windowSeconds) {
+    /* a counting detector (scan, sweep, brute force, DoS, spam): what it counted says more than
+     * the one connection kept as the action */
+    const measure = ['distinctPorts', 'distinctHosts', 'attempts', 'packets', 'connections'].find((k) => info[k] !== undefined);
+    const [, , res2] = resourceOf(f);
+    return 'Instance ' + res2 + ' reached ' + (measure ? info[measure] + ' ' + words(measure) : 'the detector\'s count') + ' within ' + duration(info.windowSeconds) +
+      ' (the threshold is ' + info.threshold + ')' + when + '. The connection shown is the latest one counted. This comes from VPC flow logs.';
+  }
   if (a.actionType === 'NETWORK_CONNECTION') {
     const n = a.networkConnectionAction, rip = remoteIpOf(f);
     const out = n.connectionDirection === 'OUTBOUND';
@@ -502,6 +510,10 @@ function whatHappened(f, volume) {
   }
   return f.description;
 }
+
+/* "distinctPorts" -> "distinct ports" */
+function words(key) { return key.replace(/([A-Z])/g, ' $1').toLowerCase(); }
+function duration(seconds) { return seconds % 3600 === 0 ? plural(seconds / 3600, 'hour') : seconds % 60 === 0 ? plural(seconds / 60, 'minute') : plural(seconds, 'second'); }
 
 /* What the kind of credential says about how it was obtained. */
 function credentials(f) {
@@ -618,7 +630,7 @@ views.finding = async (app, parts, _params, me) => {
   if (info.apiCalls && info.apiCalls.length) ctx.append(h('table', { class: 'grid' }, h('tr', null, h('th', null, 'API'), h('th', { class: 'num' }, 'Calls'), h('th', null, 'First'), h('th', null, 'Last')),
     info.apiCalls.map((x) => h('tr', null, h('td', null, x.name), h('td', { class: 'num' }, x.count), h('td', null, fmtTime(new Date(x.firstSeen * 1000).toISOString())), h('td', null, fmtTime(new Date(x.lastSeen * 1000).toISOString()))))));
   const other = Object.entries(info).filter(([k]) => !['apiCalls', 'nextSteps', 'threatListName', 'threatName', 'credentialType', 'principalArn', 'sample'].includes(k));
-  if (other.length) ctx.append(h('h3', null, 'More from the detector'), kv(other.map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)])));
+  if (other.length) ctx.append(h('h3', null, 'More from the detector'), kv(other.map(([k, v]) => [words(k), typeof v === 'object' ? JSON.stringify(v) : String(v)])));
   app.append(ctx);
 
   const ev = h('section', { class: 'card', 'data-test': 'evidence' }, h('h2', null, 'Evidence: the log records'), h('p', { class: 'muted' }, 'Loading...'));
