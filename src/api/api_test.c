@@ -628,6 +628,16 @@ static void test_api_workbench_and_origins(void **state)
                      "Origin: http://localhost");
     assert_int_equal(r.status, 200);
     reply_free(&r);
+    /* an <img> of another site's page: no Origin, but Sec-Fetch-Site says where it comes from */
+    r = request_auth("GET", "/detector", NULL, "Sec-Fetch-Site: cross-site");
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    r = request_auth("GET", "/detector", NULL, "Sec-Fetch-Site: same-origin");
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    r = request_auth("GET", "/", NULL, "Sec-Fetch-Site: none"); /* typed into the address bar */
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
     /* DNS rebinding: a foreign name that resolves to loopback */
     const char raw[] = "GET /detector HTTP/1.1\r\nHost: rebind.evil.example:8470\r\n"
                        "Connection: close\r\n\r\n";

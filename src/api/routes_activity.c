@@ -7,10 +7,14 @@
  * vigil keeps no event index: the logs vigild has read are the index.  The files its ledger
  * names are read again, those whose AWS name time lies outside the window (with an hour's
  * slack) skipped unread, and every record in the window that holds the term as a whole token is
- * kept.  A request reads at most MAX_PLAIN_BYTES and answers "complete": false past it, so one
- * question cannot stall the API for long.
+ * kept.  A request reads at most MAX_PLAIN_BYTES (a file that would cross it, judged by its
+ * stored size, is not read) and quotes at most MAX_ANSWER_BYTES of records, and answers
+ * "complete": false past either, so one question can neither stall the API for long nor
+ * balloon its memory.
  */
 #include "api/route.h"
+
+#include <sys/stat.h>
 
 #include "core/limits.h"
 #include "core/time.h"
@@ -21,6 +25,7 @@
 #define MAX_SPAN_MS (31LL * 24 * 3600 * 1000)
 #define NAME_SLACK_MS (3600LL * 1000)
 #define MAX_PLAIN_BYTES ((uint64_t)512 << 20)
+#define MAX_ANSWER_BYTES ((size_t)8 << 20)
 #define MAX_LIMIT 1000
 #define DEFAULT_LIMIT 200
 #define MAX_BUCKETS 200
@@ -85,6 +90,10 @@ static void on_event(void *ctx, struct vg_event *ev)
     a->counts[(ev->time_ms - a->from_ms) / a->bucket_ms]++;
     if (a->returned >= a->limit)
         return;
+    if (a->out->len >= MAX_ANSWER_BYTES) {
+        a->complete = false;
+        return;
+    }
     struct vg_buf *o = a->out;
     bool cut = rec.len > VG_API_MAX_RECORD_BYTES;
     rec.len = cut ? VG_API_MAX_RECORD_BYTES : rec.len;
@@ -221,7 +230,10 @@ void vg_api_activity(struct vg_api_req *req)
         if (named != INT64_MIN &&
             (named < a.from_ms - NAME_SLACK_MS || named >= a.to_ms + NAME_SLACK_MS))
             continue;
-        if (a.bytes >= MAX_PLAIN_BYTES) {
+        struct stat st;
+        if (stat(paths.v[i], &st) != 0)
+            continue; /* rotated away since: what is left is still answered */
+        if (a.bytes + (uint64_t)st.st_size > MAX_PLAIN_BYTES) {
             a.complete = false;
             break;
         }

@@ -10,6 +10,7 @@
 #include "core/time.h"
 
 #define MAX_TOKENS 64
+#define BIG_ANSWER_BYTES ((size_t)4 << 20)
 
 struct token {
     char name[64];
@@ -343,14 +344,20 @@ static bool loopback_host(const char *host)
            (inet_pton(AF_INET, name, &v4) == 1 && ntohl(v4.s_addr) >> 24 == 127);
 }
 
-/* A browser sends Origin with every cross-site write and with script requests, so a page of
- * another site cannot drive this API through the analyst's browser (CSRF); a name that
+/* A browser sends Origin with every cross-site write and with script requests, and
+ * Sec-Fetch-Site with every request, so a page of another site cannot drive this API through
+ * the analyst's browser (CSRF); a name that
  * resolves to 127.0.0.1 (DNS rebinding) shows in Host, which a loopback server checks.
  * Clients that are not browsers (boto3, curl) send neither header and pass. */
 static bool same_origin(const struct vg_api *a, struct MHD_Connection *c)
 {
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
     const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    /* Browsers send no Origin with an <img> or <script> GET, but they do send Sec-Fetch-Site:
+     * without this, any page could make the analyst's browser run costly reads here */
+    const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+        return false;
     if (a->loopback && host && !loopback_host(host))
         return false;
     if (!origin)
@@ -530,7 +537,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         snprintf(type, sizeof(type), "%.*s", t ? (int)strcspn(t + 10, "\"") : 0, t ? t + 10 : "");
         error_type = type;
     }
-    return respond(c, a, req.status, req.content_type, &a->out, error_type);
+    enum MHD_Result ok = respond(c, a, req.status, req.content_type, &a->out, error_type);
+    /* an answer of many megabytes (an activity search) should not stay allocated for good */
+    if (a->out.alloc > BIG_ANSWER_BYTES) {
+        vg_buf_release(&a->out);
+        vg_buf_init(&a->out, 0);
+    }
+    if (a->gzipped.alloc > BIG_ANSWER_BYTES) {
+        vg_buf_release(&a->gzipped);
+        vg_buf_init(&a->gzipped, 0);
+    }
+    return ok;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,

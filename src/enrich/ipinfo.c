@@ -19,11 +19,13 @@
 typedef unsigned __int128 u128;
 
 /* An ASN range; addresses as integers (IPv4 in the low 32 bits of its own table). */
+/* reach: the highest last address of this range and every range sorted before it, so a lookup
+ * finds a wider range that encloses a narrower one (registries nest them) */
 struct asn4 {
-    uint32_t first, last, asn, org; /* org: offset into orgs */
+    uint32_t first, last, reach, asn, org; /* org: offset into orgs */
 };
 struct asn6 {
-    u128 first, last;
+    u128 first, last, reach;
     uint32_t asn, org;
 };
 
@@ -189,10 +191,12 @@ static int load_asn_csv(struct vg_ipinfo *info, const char *path, const char *da
         uint32_t org = 0;
         rc = add_org(info, c.count > 3 ? c.field[3] : VG_STR_NULL, &org, &last_off);
         if (rc == VG_OK && v4 && grow((void **)&info->v4, &info->cap4, info->n4, sizeof(*info->v4)))
-            info->v4[info->n4++] = (struct asn4){ key4(first.addr), key4(lastip.addr), asn, org };
+            info->v4[info->n4++] =
+                (struct asn4){ key4(first.addr), key4(lastip.addr), 0, asn, org };
         else if (rc == VG_OK && !v4 &&
                  grow((void **)&info->v6, &info->cap6, info->n6, sizeof(*info->v6)))
-            info->v6[info->n6++] = (struct asn6){ key6(first.addr), key6(lastip.addr), asn, org };
+            info->v6[info->n6++] =
+                (struct asn6){ key6(first.addr), key6(lastip.addr), 0, asn, org };
         else
             rc = VG_ENOMEM;
     }
@@ -455,6 +459,12 @@ int vg_ipinfo_freeze(struct vg_ipinfo *info)
         qsort(info->v4, info->n4, sizeof(*info->v4), cmp4);
     if (info->n6)
         qsort(info->v6, info->n6, sizeof(*info->v6), cmp6);
+    for (size_t i = 0; i < info->n4; i++)
+        info->v4[i].reach = i && info->v4[i - 1].reach > info->v4[i].last ? info->v4[i - 1].reach
+                                                                          : info->v4[i].last;
+    for (size_t i = 0; i < info->n6; i++)
+        info->v6[i].reach = i && info->v6[i - 1].reach > info->v6[i].last ? info->v6[i - 1].reach
+                                                                          : info->v6[i].last;
     if (info->naws)
         qsort(info->aws, info->naws, sizeof(*info->aws), cmp_aws);
     info->naws_runs = 0;
@@ -547,9 +557,11 @@ static void lookup_mmdb(const struct vg_ipinfo *info, const struct vg_ip *ip,
     }
 }
 
-/* The index just past the last of n sorted ranges that starts at or before the key: the range
- * holding it, if any, is the one before. */
-#define LAST_START_AT_OR_BEFORE(table, n, k)                                                       \
+/* The index + 1 of the range of `table` (n entries sorted by first, with reach set) that holds
+ * k and starts last, i.e. the narrowest of nested ones; 0 when none holds it.  A binary search
+ * finds the last range starting at or before k; ranges before it can still hold k only while
+ * their reach does, which in registry data is rarely more than one step back. */
+#define RANGE_HOLDING(table, n, k)                                                                 \
     ({                                                                                             \
         size_t lo_ = 0, hi_ = (n);                                                                 \
         while (lo_ < hi_) {                                                                        \
@@ -559,7 +571,9 @@ static void lookup_mmdb(const struct vg_ipinfo *info, const struct vg_ip *ip,
             else                                                                                   \
                 hi_ = mid_;                                                                        \
         }                                                                                          \
-        lo_;                                                                                       \
+        while (lo_ > 0 && (table)[lo_ - 1].reach >= (k) && (table)[lo_ - 1].last < (k))            \
+            lo_--;                                                                                 \
+        lo_ > 0 && (table)[lo_ - 1].last >= (k) ? lo_ : 0;                                         \
     })
 
 static void lookup_asn(const struct vg_ipinfo *info, const struct vg_ip *ip,
@@ -567,16 +581,14 @@ static void lookup_asn(const struct vg_ipinfo *info, const struct vg_ip *ip,
 {
     uint32_t asn = 0, org = 0;
     if (ip->family == 4) {
-        uint32_t k = key4(ip->addr);
-        size_t i = LAST_START_AT_OR_BEFORE(info->v4, info->n4, k);
-        if (i && k <= info->v4[i - 1].last) {
+        size_t i = RANGE_HOLDING(info->v4, info->n4, key4(ip->addr));
+        if (i) {
             asn = info->v4[i - 1].asn;
             org = info->v4[i - 1].org;
         }
     } else {
-        u128 k = key6(ip->addr);
-        size_t i = LAST_START_AT_OR_BEFORE(info->v6, info->n6, k);
-        if (i && k <= info->v6[i - 1].last) {
+        size_t i = RANGE_HOLDING(info->v6, info->n6, key6(ip->addr));
+        if (i) {
             asn = info->v6[i - 1].asn;
             org = info->v6[i - 1].org;
         }
@@ -631,6 +643,15 @@ bool vg_ipinfo_lookup(const struct vg_ipinfo *info, const struct vg_ip *ip,
     memset(out, 0, sizeof(*out));
     if (!info || (ip->family != 4 && ip->family != 6))
         return false;
+    /* ::ffff:a.b.c.d is the IPv4 address (dual-stack sockets log it so) */
+    static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    struct vg_ip v4;
+    if (ip->family == 6 && memcmp(ip->addr, mapped, sizeof(mapped)) == 0) {
+        memset(&v4, 0, sizeof(v4));
+        v4.family = 4;
+        memcpy(v4.addr, ip->addr + 12, 4);
+        ip = &v4;
+    }
     lookup_asn(info, ip, out);
     lookup_mmdb(info, ip, out);
     lookup_aws(info, ip, out);

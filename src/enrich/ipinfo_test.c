@@ -59,6 +59,7 @@ static struct vg_ip ip(const char *text)
 static const char asn_csv[] =
     "1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n"
     "1.0.4.0,1.0.7.255,38803,Gtelecom Pty Ltd\n"
+    "1.0.5.0,1.0.5.127,64510,Nested Customer\n"
     "1.0.8.0,1.0.8.255,38803,Gtelecom Pty Ltd\n"
     "not,a,range\n"
     "1.0.9.0,1.0.9.255,AS64500,\"Says \"\"hi\"\"\"\n"
@@ -87,10 +88,10 @@ static void test_ipinfo_asn_csv(void **state)
     struct vg_diag diag;
     struct vg_ipinfo *info = load("asn.csv", asn_csv, false, &diag);
     const struct vg_ipinfo_stats *st = vg_ipinfo_stats(info);
-    assert_int_equal(st->asn_ranges_v4, 5);
+    assert_int_equal(st->asn_ranges_v4, 6);
     assert_int_equal(st->asn_ranges_v6, 1);
     assert_int_equal(st->bad, 2);
-    assert_non_null(strstr(diag.last, "asn.csv:6:")); /* the last bad line, by file and line */
+    assert_non_null(strstr(diag.last, "asn.csv:7:")); /* the last bad line, by file and line */
     struct vg_ipinfo_result r;
     struct vg_ip a = ip("1.0.0.0");
     assert_true(vg_ipinfo_lookup(info, &a, &r));
@@ -101,6 +102,18 @@ static void test_ipinfo_asn_csv(void **state)
     assert_int_equal(r.asn, 13335);
     a = ip("1.0.1.0"); /* between ranges */
     assert_false(vg_ipinfo_lookup(info, &a, &r));
+    a = ip("1.0.5.5"); /* a customer range nested in its provider's */
+    assert_true(vg_ipinfo_lookup(info, &a, &r));
+    assert_int_equal(r.asn, 64510);
+    a = ip("1.0.5.200"); /* past the nested one, still the provider's */
+    assert_true(vg_ipinfo_lookup(info, &a, &r));
+    assert_int_equal(r.asn, 38803);
+    a = ip("1.0.6.1");
+    assert_true(vg_ipinfo_lookup(info, &a, &r));
+    assert_int_equal(r.asn, 38803);
+    a = ip("::ffff:1.0.0.7"); /* IPv4-mapped */
+    assert_true(vg_ipinfo_lookup(info, &a, &r));
+    assert_int_equal(r.asn, 13335);
     a = ip("1.0.8.7");
     assert_true(vg_ipinfo_lookup(info, &a, &r));
     assert_string_equal(r.asn_org, "Gtelecom Pty Ltd");

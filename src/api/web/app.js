@@ -168,6 +168,10 @@ function resourceOf(f) {
   return ['account', f.accountId, 'account ' + f.accountId];
 }
 
+function localIp(n) { const d = n.localIpDetails || {}; return d.ipAddressV4 || d.ipAddressV6 || ''; }
+/* epoch seconds as the list's time, '' when absent */
+function epochTime(sec) { return Number.isFinite(sec) ? fmtTime(new Date(sec * 1000).toISOString()) : ''; }
+
 function remoteIpOf(f) {
   const a = (f.service || {}).action || {};
   const d = (a.networkConnectionAction || a.awsApiCallAction || {}).remoteIpDetails;
@@ -180,18 +184,28 @@ function infoOf(f) {
 
 /* ---------- finding search ---------- */
 
-/* Finding ids for one or more criteria (several are OR-ed: each is asked, ids merged). */
+/* Finding ids for one or more criteria.  Several are OR-ed (an address is a field of several
+ * kinds of finding): each is asked for its first 50, and `capped` says when one had more. */
 async function findIds(criteriaList, sort, token) {
   if (criteriaList.length === 1) {
     const r = await api.d('/findings', { findingCriteria: { criterion: criteriaList[0] }, sortCriteria: sort, maxResults: 50, nextToken: token || undefined });
-    return { ids: r.findingIds, next: r.nextToken || null };
+    return { ids: r.findingIds, next: r.nextToken || null, capped: false };
   }
   const seen = new Set();
+  let capped = false;
   for (const c of criteriaList) {
     const r = await api.d('/findings', { findingCriteria: { criterion: c }, sortCriteria: sort, maxResults: 50 });
     r.findingIds.forEach((id) => seen.add(id));
+    capped = capped || !!r.nextToken;
   }
-  return { ids: [...seen], next: null };
+  return { ids: [...seen], next: null, capped };
+}
+
+/* The merged findings of an OR search in the list's order. */
+function sortFindings(fs, sort) {
+  const key = (f) => sort.attributeName.split('.').reduce((o, k) => (o == null ? o : o[k]), f);
+  const dir = sort.orderBy === 'ASC' ? 1 : -1;
+  return fs.sort((x, y) => { const a = key(x), b = key(y); return (a < b ? -1 : a > b ? 1 : 0) * dir; });
 }
 
 function baseCriteria(p) {
@@ -214,7 +228,8 @@ let current = null;
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
   const [path, query] = raw.split('?');
-  return { parts: path.split('/').map(decodeURIComponent), params: Object.fromEntries(new URLSearchParams(query || '')) };
+  const decode = (x) => { try { return decodeURIComponent(x); } catch (e) { return x; } };
+  return { parts: path.split('/').map(decode), params: Object.fromEntries(new URLSearchParams(query || '')) };
 }
 
 async function render() {
@@ -222,7 +237,7 @@ async function render() {
   const name = parts[0] || 'overview';
   document.querySelectorAll('[data-nav]').forEach((a) => a.classList.toggle('on', a.dataset.nav === name || (name === 'finding' && a.dataset.nav === 'findings')));
   const app = clear(document.getElementById('app'));
-  const view = views[name] || views.overview;
+  const view = Object.hasOwn(views, name) ? views[name] : views.overview;
   current = { name, refresh: null };
   const mine = current;
   try {
@@ -301,11 +316,10 @@ function typeBars(rows) {
 
 function topResources(rows) {
   if (!rows.length) return h('p', { class: 'muted' }, 'No findings yet.');
-  const kinds = { AccessKey: 'accessKey', Instance: 'instance', S3Bucket: 'bucket' };
   return h('table', { class: 'grid' }, h('tr', null, h('th', null, 'Resource'), h('th', null, 'Type'), h('th', null, 'Account'), h('th', { class: 'num' }, 'Findings')),
     rows.map((r) => {
-      let kind = kinds[r.resourceType] || 'user';
-      if (kind === 'instance' && /^eni-/.test(r.resourceId)) kind = 'eni';
+      /* the server names the access key of an S3 finding made with one, so go by the id */
+      const kind = entityOf(r.resourceId || '')[0];
       return h('tr', null, h('td', null, r.resourceId ? entityLink(kind, r.resourceId) : h('span', { class: 'muted' }, '(not named in the logs)')), h('td', null, r.resourceType), h('td', null, r.accountId), h('td', { class: 'num' }, r.totalFindings));
     }));
 }
@@ -339,6 +353,7 @@ views.findings = async (app, _parts, params, me) => {
     api.d('/findings/statistics', { groupBy: 'ACCOUNT', maxResults: 100 }).then((r) => r.findingStatistics.groupedByAccount || []).catch(() => []),
     api.get('/detector/' + await api.det() + '/filter').then((r) => r.filterNames || []).catch(() => []),
   ]);
+  if (me !== current) return;
   const select = (name, label, options) => h('label', null, label + ' ', h('select', { name, 'aria-label': label, onchange: (e) => go({ [name]: e.target.value }) },
     options.map(([v, t]) => h('option', { value: v, selected: p[name] === v }, t))));
   const search = h('input', { type: 'search', name: 'q', value: p.q, placeholder: 'access key, instance, IP, domain, user, account', 'aria-label': 'search' });
@@ -362,11 +377,13 @@ views.findings = async (app, _parts, params, me) => {
   let crit = baseCriteria(p);
   if (p.filter) {
     const f = await api.get('/detector/' + await api.det() + '/filter/' + encodeURIComponent(p.filter));
-    crit = { ...crit, ...((f.findingCriteria || {}).criterion || {}) };
+    if (me !== current) return;
+    /* what the menus say wins over what the filter says of the same field */
+    crit = { ...((f.findingCriteria || {}).criterion || {}), ...crit };
   }
   let list = [crit];
   if (p.q) {
-    const [kind, value] = entityOf(p.q);
+    const [kind, value] = Object.hasOwn(ENTITY, p.kind || '') ? [p.kind, p.q] : entityOf(p.q);
     list = ENTITY[kind].criteria(value).map((c) => ({ ...crit, ...c }));
     status.append('Showing findings whose ' + ENTITY[kind].label + ' is ' + value + '. ', entityLink(kind, value, null, 'Open its timeline'));
   }
@@ -375,9 +392,10 @@ views.findings = async (app, _parts, params, me) => {
   let next = null, shown = [];
   const load = async (reset) => {
     const r = await findIds(list, sort, reset ? null : next);
-    const fs = await api.findings(r.ids);
+    const fs = sortFindings(await api.findings(r.ids), sort);
     if (me !== current) return;
     next = r.next;
+    if (r.capped) status.append(' Only the first 50 findings of each kind are shown: narrow the search with the menus.');
     if (reset) { clear(body); shown = []; }
     shown.push(...fs.map((f) => f.id + f.updatedAt));
     fs.forEach((f) => body.append(findingRow(f)));
@@ -389,7 +407,7 @@ views.findings = async (app, _parts, params, me) => {
   /* live: redraw when the first page changed (a new finding, a new occurrence) */
   me.refresh = async () => {
     const r = await findIds(list, sort, null);
-    const fs = await api.findings(r.ids);
+    const fs = sortFindings(await api.findings(r.ids), sort);
     if (me !== current) return;
     const sig = fs.map((f) => f.id + f.updatedAt);
     if (sig.join() !== shown.slice(0, sig.length).join()) { next = r.next; clear(body); shown = sig; fs.forEach((f) => body.append(findingRow(f, true))); more.hidden = !next; }
@@ -414,13 +432,13 @@ function findingRow(f, fresh) {
   const s = f.service || {};
   return h('tr', { class: fresh ? 'fresh' : '', 'data-id': f.id },
     h('td', null, sevBadge(f.severity)),
-    h('td', { class: 'type' }, link('finding/' + f.id, null, f.type), s.archived ? h('span', { class: 'tag' }, 'archived') : null),
+    h('td', { class: 'type' }, link('finding/' + encodeURIComponent(f.id), null, f.type), s.archived ? h('span', { class: 'tag' }, 'archived') : null),
     h('td', null, entityLink(kind, value, s.eventLastSeen, label)),
     h('td', null, f.accountId, h('br'), h('span', { class: 'muted' }, f.region)),
     h('td', { class: 'num' }, s.count),
     h('td', { class: 'time' }, fmtTime(s.eventFirstSeen)),
     h('td', { class: 'time' }, fmtTime(s.eventLastSeen)),
-    h('td', null, link('finding/' + f.id, null, f.title)));
+    h('td', null, link('finding/' + encodeURIComponent(f.id), null, f.title)));
 }
 
 /* ---- one finding ---- */
@@ -578,7 +596,7 @@ function pretty(text) {
   const f = t.split(/\s+/);
   if (f.length === 14 && f[0] === '2') {
     const names = ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status'];
-    return t + '\n' + names.map((n, i) => n.padEnd(13) + f[i] + (n === 'start' || n === 'end' ? '  (' + new Date(Number(f[i]) * 1000).toISOString() + ')' : '')).join('\n');
+    return t + '\n' + names.map((n, i) => n.padEnd(13) + f[i] + ((n === 'start' || n === 'end') && /^\d{1,11}$/.test(f[i]) ? '  (' + epochTime(Number(f[i])) + ')' : '')).join('\n');
   }
   return t;
 }
@@ -610,7 +628,7 @@ views.finding = async (app, parts, _params, me) => {
   if (host && rip) steps.append(h('li', null, link('entity/' + (kind === 'instance' ? 'instance' : 'eni') + '/' + encodeURIComponent(host), { at, span: '1h', and: rip }, 'All flows of ' + host + ' with ' + rip + ' within an hour')));
   if (rip) steps.append(h('li', null, entityLink('ip', rip, at, 'Everything vigil saw from or to ' + rip)));
   if (a.dnsRequestAction) steps.append(h('li', null, entityLink('domain', a.dnsRequestAction.domain, at, 'Every query for ' + a.dnsRequestAction.domain)));
-  steps.append(h('li', null, link('findings', { q: value, archived: 'all' }, 'Other findings on ' + label)));
+  steps.append(h('li', null, link('findings', { q: value, kind, archived: 'all' }, 'Other findings on ' + label)));
   if (host && kind !== 'accessKey') steps.append(h('li', null, 'On the host: find the process behind the connections (ss -tnp, lsof -i), when it started and who started it; compare with the instance\'s image.'));
   app.append(h('section', { class: 'card' }, h('h2', null, 'Next steps'), steps));
   const cred = credentials(f);
@@ -620,7 +638,7 @@ views.finding = async (app, parts, _params, me) => {
   const ti = (s.evidence || {}).threatIntelligenceDetails || [];
   if (ti.length) ctx.append(h('h3', null, 'Threat intelligence'), kv(ti.map((t) => [t.threatListName, (t.threatNames || []).join(', ') + (t.threatFileSha256 ? '  (list sha256 ' + t.threatFileSha256.slice(0, 12) + '...)' : '')])));
   const n = a.networkConnectionAction, c = a.awsApiCallAction;
-  if (n) ctx.append(ipContext('Remote address', n.remoteIpDetails, at), kv([['Direction', n.connectionDirection], ['Protocol', n.protocol], ['Local', (n.localIpDetails || {}).ipAddressV4 + ':' + (n.localPortDetails || {}).port], ['Remote port', (n.remotePortDetails || {}).port + ' (' + (n.remotePortDetails || {}).portName + ')'], ['Blocked', String(n.blocked)]]));
+  if (n) ctx.append(ipContext('Remote address', n.remoteIpDetails, at), kv([['Direction', n.connectionDirection], ['Protocol', n.protocol], ['Local', localIp(n) + ':' + (n.localPortDetails || {}).port], ['Remote port', (n.remotePortDetails || {}).port + ' (' + (n.remotePortDetails || {}).portName + ')'], ['Blocked', String(n.blocked)]]));
   if (c) ctx.append(ipContext('Caller address', c.remoteIpDetails, at), kv([['API', c.api], ['Service', c.serviceName], ['User agent', c.userAgent], ['Error', c.errorCode], ['Caller type', c.callerType]]));
   if (a.dnsRequestAction) ctx.append(kv([['Domain', entityLink('domain', a.dnsRequestAction.domain, at)], ['With suffix', a.dnsRequestAction.domainWithSuffix], ['Protocol', a.dnsRequestAction.protocol], ['Blocked', String(a.dnsRequestAction.blocked)]]));
   if (a.portProbeAction) ctx.append(h('h3', null, 'Probes (every distinct source and port kept)'), h('table', { class: 'grid' }, h('tr', null, h('th', null, 'Source'), h('th', null, 'AS / country'), h('th', null, 'Local port')),
@@ -628,7 +646,7 @@ views.finding = async (app, parts, _params, me) => {
   const agg = [['Occurrences', s.count], ['First seen', fmtTime(s.eventFirstSeen)], ['Last seen', fmtTime(s.eventLastSeen)], ['Resource', entityLink(kind, value, at, label)], ['Finding created', fmtTime(f.createdAt)], ['Updated', fmtTime(f.updatedAt)]];
   ctx.append(h('h3', null, 'Aggregation'), kv(agg));
   if (info.apiCalls && info.apiCalls.length) ctx.append(h('table', { class: 'grid' }, h('tr', null, h('th', null, 'API'), h('th', { class: 'num' }, 'Calls'), h('th', null, 'First'), h('th', null, 'Last')),
-    info.apiCalls.map((x) => h('tr', null, h('td', null, x.name), h('td', { class: 'num' }, x.count), h('td', null, fmtTime(new Date(x.firstSeen * 1000).toISOString())), h('td', null, fmtTime(new Date(x.lastSeen * 1000).toISOString()))))));
+    info.apiCalls.map((x) => h('tr', null, h('td', null, x.name), h('td', { class: 'num' }, x.count), h('td', null, epochTime(x.firstSeen)), h('td', null, epochTime(x.lastSeen))))));
   const other = Object.entries(info).filter(([k]) => !['apiCalls', 'nextSteps', 'threatListName', 'threatName', 'credentialType', 'principalArn', 'sample'].includes(k));
   if (other.length) ctx.append(h('h3', null, 'More from the detector'), kv(other.map(([k, v]) => [words(k), typeof v === 'object' ? JSON.stringify(v) : String(v)])));
   app.append(ctx);
@@ -645,7 +663,7 @@ views.finding = async (app, parts, _params, me) => {
         h('p', { class: 'muted path' }, rec.source),
         rec.record ? h('pre', { class: 'raw' }, pretty(rec.record)) : null));
     }
-    const volume = n ? flowVolume(r.records, (n.localIpDetails || {}).ipAddressV4) : null;
+    const volume = n ? flowVolume(r.records, localIp(n)) : null;
     if (volume) clear(explanation).append(whatHappened(f, volume));
   } catch (e) {
     clear(ev).append(h('h2', null, 'Evidence'), h('p', { class: 'error' }, 'Could not read the records: ' + e.message));
@@ -679,7 +697,7 @@ function actions(f) {
  * (after which the rule stops archiving, without anyone deleting it). */
 function suppressForm(f, done, fail) {
   const [kind, value] = resourceOf(f);
-  const crit = ENTITY[kind] ? ENTITY[kind].criteria(value)[0] : {};
+  const crit = Object.hasOwn(ENTITY, kind) ? ENTITY[kind].criteria(value)[0] : {};
   const rip = remoteIpOf(f);
   const options = [['type', 'Type is ' + f.type, { type: { eq: [f.type] } }], ['resource', 'Resource is ' + value, crit], ['account', 'Account is ' + f.accountId, { accountId: { eq: [f.accountId] } }]];
   if (rip) options.push(['remote', 'Remote address is ' + rip, ENTITY.ip.criteria(rip)[(((f.service || {}).action || {}).actionType === 'AWS_API_CALL') ? 1 : 0]]);
@@ -712,8 +730,9 @@ const SPANS = { '1h': 3600e3, '6h': 6 * 3600e3, '24h': 24 * 3600e3, '7d': 7 * 24
 
 views.entity = async (app, parts, params, me) => {
   const [kind, value] = [parts[0], parts.slice(1).join('/')];
-  const ent = ENTITY[kind];
+  const ent = Object.hasOwn(ENTITY, kind) ? ENTITY[kind] : null;
   if (!ent || !value) { app.append(h('p', { class: 'error' }, 'Unknown entity.')); return; }
+  if (value.length < 3) { app.append(h('p', { class: 'error' }, 'Give at least 3 characters to look for.')); return; }
   const span = SPANS[params.span] ? params.span : '24h';
   app.append(h('p', { class: 'crumbs' }, link('findings', null, 'Findings'), ' / ', ent.label),
     h('h1', null, value, ' ', h('span', { class: 'muted' }, ent.label)));
@@ -725,6 +744,7 @@ views.entity = async (app, parts, params, me) => {
   let at = params.at;
   if (!at && fs.length) at = fs[0].service.eventLastSeen;
   if (!at) { const m = await api.metrics().catch(() => ({})); at = m.vigil_watermark_seconds ? new Date(m.vigil_watermark_seconds * 1000).toISOString() : new Date().toISOString(); }
+  if (me !== current) return;
   const half = SPANS[span] / 2;
   const from = isoPlus(at, -half), to = isoPlus(at, half);
   app.append(h('section', { class: 'card' }, h('h2', null, plural(fs.length, 'finding') + ' on this ' + ent.label),
