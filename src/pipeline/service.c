@@ -692,16 +692,17 @@ static void record_latency(struct vg_service *s, int64_t ms)
 
 /* What process() says of a file it did not scan: come back in a moment (to settle, or to let
  * files arriving with it join), or when its writer ends the line it is writing. */
-enum { NOT_YET = 1, INCOMPLETE = 2 };
+enum { NOT_YET = 1, INCOMPLETE = 2, ORDER_WAIT = 3 };
 
-/* Scan one pending file's new bytes and commit them with their findings.  VG_OK, NOT_YET,
+/* Scan one pending file's new bytes and commit them with their findings.  VG_OK, ORDER_WAIT
+ * (too new: others arriving with it may come first), NOT_YET,
  * INCOMPLETE, VG_EDB when the store failed, VG_ENOMEM. */
 static int process(struct vg_service *s, struct file_state *f, int64_t now)
 {
     bool settled =
         now - f->mtime_ms >= s->opts.settle_ms || (f->closed && f->closed_size == f->size);
     if (now - f->arrived_ms < s->opts.order_wait_ms)
-        return NOT_YET;
+        return ORDER_WAIT;
     if (!f->kind_known) {
         int fd = open(f->path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
@@ -865,11 +866,16 @@ int vg_service_run(struct vg_service *s)
         if (s->npending) /* none yet: no array, which qsort may not be given */
             qsort(s->pending, s->npending, sizeof(*s->pending), cmp_pending);
         size_t waiting = 0, scanned = 0;
+        bool order_held = false;
         for (size_t i = 0; i < s->npending; i++) {
             if (s->opts.stop && *s->opts.stop)
                 break;
-            int prc = process(s, s->pending[i], wall_ms());
-            if (prc == NOT_YET)
+            /* Once one file waits for its companions, the files after it in name order wait
+             * too: taking them now, because the clock ticked past order_wait while walking the
+             * list, would read a later file before an earlier one found with it. */
+            int prc = order_held ? ORDER_WAIT : process(s, s->pending[i], wall_ms());
+            order_held = order_held || prc == ORDER_WAIT;
+            if (prc == NOT_YET || prc == ORDER_WAIT)
                 waiting++;
             else if (prc == VG_OK)
                 scanned++;
