@@ -275,21 +275,29 @@ int vg_input_walk(const char *path, struct vg_diag *diag, vg_walk_fn fn, void *c
     return walk(path, 0, diag, fn, ctx);
 }
 
+/* The digits of p[from..to) are all digits. */
+static bool digits(const char *p, int from, int to)
+{
+    for (int i = from; i < to; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+    return true;
+}
+
 int64_t vg_input_name_time_ms(const char *path, int64_t mtime_ms)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     for (const char *p = base; *p; p++) {
-        if (p[0] != '_' || strlen(p) < 15)
+        if (p[0] != '_' || strlen(p) < 15 || p[9] != 'T' || !digits(p, 1, 9) || !digits(p, 10, 14))
             continue;
-        bool ok = p[9] == 'T' && p[14] == 'Z';
-        for (int i = 1; ok && i < 14; i++)
-            ok = i == 9 || (p[i] >= '0' && p[i] <= '9');
-        if (!ok)
+        /* log objects say _YYYYMMDDTHHMMZ_, CloudTrail digest files _YYYYMMDDTHHMMSSZ */
+        bool seconds = p[14] != 'Z' && strlen(p) >= 17 && digits(p, 14, 16) && p[16] == 'Z';
+        if (p[14] != 'Z' && !seconds)
             continue;
         char iso[32];
-        snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2sT%.2s:%.2s:00Z", p + 1, p + 5, p + 7, p + 10,
-                 p + 12);
+        snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", p + 1, p + 5, p + 7, p + 10,
+                 p + 12, seconds ? p + 14 : "00");
         int64_t t;
         if (vg_time_parse_iso(vg_str_from(iso), &t))
             return t;

@@ -260,6 +260,10 @@ views.overview = async (app, _parts, _params, me) => {
     Promise.all([['High', { gte: 7 }], ['Medium', { gte: 4, lt: 7 }], ['Low', { lt: 4 }]].map(async ([band, sev]) =>
       [band, (await stats({ groupBy: 'DATE', findingCriteria: { criterion: { ...live, severity: sev } }, maxResults: 100 })).findingStatistics.groupedByDate || []])),
   ]);
+  /* the five most frequent types, day by day, for their sparklines */
+  const top = (byType.findingStatistics.groupedByFindingType || []).slice(0, 5);
+  const typeDays = Object.fromEntries(await Promise.all(top.map(async (t) =>
+    [t.findingType, (await stats({ groupBy: 'DATE', findingCriteria: { criterion: { ...live, type: { eq: [t.findingType] } } }, maxResults: 100 })).findingStatistics.groupedByDate || []])));
   if (me !== current) return;
   const bands = { High: 0, Medium: 0, Low: 0 };
   for (const [k, n] of Object.entries(sevStats.findingStatistics.countBySeverity || {})) bands[sevBand(Number(k))] += n;
@@ -270,7 +274,7 @@ views.overview = async (app, _parts, _params, me) => {
       link('findings', null, h('div', { class: 'card stat' }, h('div', { class: 'big', 'data-test': 'count-total' }, total), h('div', null, 'open findings')))),
     h('section', { class: 'card' }, h('h2', null, 'Findings by day and severity'), dayChart(days)),
     h('div', { class: 'cols' },
-      h('section', { class: 'card' }, h('h2', null, 'By type'), typeBars(byType.findingStatistics.groupedByFindingType || [])),
+      h('section', { class: 'card' }, h('h2', null, 'By type'), typeBars(byType.findingStatistics.groupedByFindingType || [], typeDays, chartDates(days))),
       h('section', { class: 'card' }, h('h2', null, 'Most affected resources'), topResources(byRes.findingStatistics.groupedByResource || []))),
     h('section', { class: 'card' }, h('h2', null, 'Ingest health'), ingestHealth(metrics)));
   me.refresh = async () => {
@@ -280,10 +284,17 @@ views.overview = async (app, _parts, _params, me) => {
   };
 };
 
+/* The days the by-day chart shows: the last 30 with findings. */
+function chartDates(days) {
+  const all = new Set();
+  for (const [, rows] of days) for (const r of rows) all.add(r.date);
+  return [...all].sort().slice(-30);
+}
+
 function dayChart(days) {
   const byDay = {};
   for (const [band, rows] of days) for (const r of rows) (byDay[r.date] = byDay[r.date] || { High: 0, Medium: 0, Low: 0 })[band] += r.totalFindings;
-  const dates = Object.keys(byDay).sort().slice(-30);
+  const dates = chartDates(days);
   if (!dates.length) return h('p', { class: 'muted' }, 'No findings yet.');
   const W = 720, H = 180, pad = 28, bw = Math.max(6, Math.min(40, (W - pad) / dates.length - 4));
   const max = Math.max(...dates.map((d) => byDay[d].High + byDay[d].Medium + byDay[d].Low));
@@ -305,13 +316,23 @@ function dayChart(days) {
   h('p', { class: 'legend' }, h('span', { class: 'key key-high' }), 'High ', h('span', { class: 'key key-medium' }), 'Medium ', h('span', { class: 'key key-low' }), 'Low (by the day a finding was last updated)'));
 }
 
-function typeBars(rows) {
+/* Types by count; the top ones with a sparkline of their findings per day. */
+function typeBars(rows, typeDays, dates) {
   if (!rows.length) return h('p', { class: 'muted' }, 'No findings yet.');
   const max = Math.max(...rows.map((r) => r.totalFindings));
   return h('table', { class: 'bars' }, rows.map((r) => h('tr', null,
     h('td', null, link('findings', { type: r.findingType }, r.findingType)),
     h('td', { class: 'num' }, r.totalFindings),
-    h('td', { class: 'barcell' }, h('span', { class: 'hbar', title: r.totalFindings + ' findings' }, ''.padEnd(Math.max(1, Math.round(20 * r.totalFindings / max)), ' '))))));
+    h('td', { class: 'barcell' }, h('span', { class: 'hbar', title: r.totalFindings + ' findings' }, ''.padEnd(Math.max(1, Math.round(20 * r.totalFindings / max)), ' '))),
+    h('td', null, Object.hasOwn(typeDays, r.findingType) ? sparkline(typeDays[r.findingType], dates) : null))));
+}
+
+function sparkline(rows, dates) {
+  const per = Object.fromEntries(rows.map((r) => [r.date, r.totalFindings]));
+  const max = Math.max(1, ...dates.map((d) => per[d] || 0));
+  const W = 90, H = 16, bw = W / Math.max(1, dates.length);
+  return h('svg', { class: 'spark', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'per day' },
+    dates.map((d, i) => (per[d] ? h('rect', { class: 'bar-act', x: (i * bw).toFixed(1), y: (H - (per[d] / max) * H).toFixed(1), width: Math.max(1, bw - 1).toFixed(1), height: ((per[d] / max) * H).toFixed(1) }, h('title', { svg: true }, d + ': ' + per[d])) : null)));
 }
 
 function topResources(rows) {
