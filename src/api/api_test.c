@@ -441,6 +441,7 @@ static void test_api_statistics(void **state)
         { "ACCOUNT", "groupedByAccount", "accountId", "111122223333", 2 },
         { "RESOURCE", "groupedByResource", "resourceId", NULL, 3 },
         { "DATE", "groupedByDate", "date", "2025-11-28", 1 },
+        { "EVENT_DATE", "groupedByEventDate", "date", "1970-01-01", 1 },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char body[128];

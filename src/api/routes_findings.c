@@ -112,9 +112,9 @@ static void group_of(const char *by, const struct vg_stored_finding *f,
         copy_text(r->group, sizeof(r->group), f->type);
     } else if (strcmp(by, "SEVERITY") == 0) {
         snprintf(r->group, sizeof(r->group), "%.1f", f->severity);
-    } else if (strcmp(by, "DATE") == 0) {
+    } else if (strcmp(by, "DATE") == 0 || strcmp(by, "EVENT_DATE") == 0) {
         char iso[40];
-        vg_time_format_iso(f->updated_ms, iso, sizeof(iso));
+        vg_time_format_iso(by[0] == 'D' ? f->updated_ms : f->last_seen_ms, iso, sizeof(iso));
         snprintf(r->group, sizeof(r->group), "%.10s", iso);
     } else { /* RESOURCE */
         r->group[0] = '\0';
@@ -412,6 +412,9 @@ static const struct group_shape {
 } group_shapes[] = {
     { "ACCOUNT", "groupedByAccount", "accountId" },
     { "DATE", "groupedByDate", "date" },
+    /* vigil's: the day of a finding's latest activity in event time, which is what a chart of
+     * replayed logs should show (DATE is the day vigil last wrote it) */
+    { "EVENT_DATE", "groupedByEventDate", "date" },
     { "FINDING_TYPE", "groupedByFindingType", "findingType" },
     { "RESOURCE", "groupedByResource", "resourceId" },
     { "SEVERITY", "groupedBySeverity", "severity" },
@@ -459,7 +462,7 @@ static void add_groups(struct vg_api_req *req, struct selection *sel, bool desc,
             vg_buf_add_json_str(o, vg_str_from(r->res_type));
             vg_buf_adds(o, ",\"accountId\":");
             vg_buf_add_json_str(o, vg_str_from(r->account));
-        } else if (strcmp(sel->group_by, "DATE") == 0) {
+        } else if (strcmp(sel->group_by, "DATE") == 0 || strcmp(sel->group_by, "EVENT_DATE") == 0) {
             vg_buf_printf(o, ",\"severity\":%.1f", groups[g].max_severity);
         }
         vg_buf_adds(o, ",\"lastGeneratedAt\":");
@@ -485,7 +488,8 @@ void vg_api_findings_statistics(struct vg_api_req *req)
     char by[16] = "", order[8] = "DESC";
     if (vg_json_get(req->body, "groupBy") &&
         (!vg_api_str(req, "groupBy", by, sizeof(by)) || !group_shape(by))) {
-        vg_api_bad(req, "groupBy must be ACCOUNT, DATE, FINDING_TYPE, RESOURCE or SEVERITY");
+        vg_api_bad(req, "groupBy must be ACCOUNT, DATE, EVENT_DATE, FINDING_TYPE, RESOURCE or "
+                        "SEVERITY");
         return;
     }
     if (vg_json_get(req->body, "orderBy") &&

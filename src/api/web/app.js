@@ -258,12 +258,12 @@ views.overview = async (app, _parts, _params, me) => {
     stats({ groupBy: 'RESOURCE', findingCriteria: { criterion: live }, orderBy: 'DESC', maxResults: 10 }),
     api.metrics().catch(() => ({})),
     Promise.all([['High', { gte: 7 }], ['Medium', { gte: 4, lt: 7 }], ['Low', { lt: 4 }]].map(async ([band, sev]) =>
-      [band, (await stats({ groupBy: 'DATE', findingCriteria: { criterion: { ...live, severity: sev } }, maxResults: 100 })).findingStatistics.groupedByDate || []])),
+      [band, (await stats({ groupBy: 'EVENT_DATE', findingCriteria: { criterion: { ...live, severity: sev } }, maxResults: 100 })).findingStatistics.groupedByEventDate || []])),
   ]);
   /* the five most frequent types, day by day, for their sparklines */
   const top = (byType.findingStatistics.groupedByFindingType || []).slice(0, 5);
   const typeDays = Object.fromEntries(await Promise.all(top.map(async (t) =>
-    [t.findingType, (await stats({ groupBy: 'DATE', findingCriteria: { criterion: { ...live, type: { eq: [t.findingType] } } }, maxResults: 100 })).findingStatistics.groupedByDate || []])));
+    [t.findingType, (await stats({ groupBy: 'EVENT_DATE', findingCriteria: { criterion: { ...live, type: { eq: [t.findingType] } } }, maxResults: 100 })).findingStatistics.groupedByEventDate || []])));
   if (me !== current) return;
   const bands = { High: 0, Medium: 0, Low: 0 };
   for (const [k, n] of Object.entries(sevStats.findingStatistics.countBySeverity || {})) bands[sevBand(Number(k))] += n;
@@ -313,7 +313,7 @@ function dayChart(days) {
   });
   return h('div', null, h('svg', { class: 'chart', viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'findings per day by severity' },
     h('text', { x: 0, y: 12, 'font-size': 10 }, String(max)), h('line', { x1: pad - 4, x2: W, y1: H - 20, y2: H - 20, stroke: '#999' }), bars),
-  h('p', { class: 'legend' }, h('span', { class: 'key key-high' }), 'High ', h('span', { class: 'key key-medium' }), 'Medium ', h('span', { class: 'key key-low' }), 'Low (by the day a finding was last updated)'));
+  h('p', { class: 'legend' }, h('span', { class: 'key key-high' }), 'High ', h('span', { class: 'key key-medium' }), 'Medium ', h('span', { class: 'key key-low' }), 'Low (by the day of each finding\'s latest activity, in event time)'));
 }
 
 /* Types by count; the top ones with a sparkline of their findings per day. */
