@@ -28,6 +28,32 @@ void vg_keyed_free(struct vg_keyed *k);
 
 /* The value stored under key, created zeroed when absent (*created tells which). */
 void *vg_keyed_get(struct vg_keyed *k, const void *key, bool *created);
+/* A one-entry memo in front of vg_keyed_get, for an owner whose consecutive gets often repeat a
+ * key (flow records come grouped by interface): a repeat skips the hash and the probe, and
+ * nothing else differs, since a get that finds its key in the current generation changes
+ * nothing and the last get always leaves its entry there.  Valid only while every get on the
+ * table goes through the memo (vg_keyed_find is fine); zero-initialised means empty. */
+#define VG_KEYED_MEMO_KEY 16
+
+struct vg_keyed_memo {
+    unsigned char key[VG_KEYED_MEMO_KEY];
+    void *value; /* NULL: nothing remembered */
+};
+
+static inline void *vg_keyed_get_memo(struct vg_keyed *k, struct vg_keyed_memo *m, const void *key,
+                                      size_t key_size, bool *created)
+{
+    if (key_size > VG_KEYED_MEMO_KEY)
+        return vg_keyed_get(k, key, created);
+    if (m->value && memcmp(m->key, key, key_size) == 0) {
+        *created = false;
+        return m->value;
+    }
+    m->value = vg_keyed_get(k, key, created);
+    memcpy(m->key, key, key_size);
+    return m->value;
+}
+
 /* The value stored under key, or NULL; never creates or evicts. */
 void *vg_keyed_find(struct vg_keyed *k, const void *key);
 

@@ -434,7 +434,7 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     struct vg_flow_view view;
     /* a reply record always comes with its connection's request record (same capture
      * interval), so requests alone see each instance's first connection: half the lookups */
-    if (!vg_flow_view(ev, &view) || !view.request || ev->time_ms == 0)
+    if (!vg_flow_may_be_request(ev) || !vg_flow_view(ev, &view) || ev->time_ms == 0)
         return;
     struct obs o = { .ev = ev, .view = &view, .emit = emit, .cfg = s->env->flow };
     struct instance_key key;

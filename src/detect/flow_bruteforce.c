@@ -104,7 +104,7 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     struct vg_flow_state *s = state;
     const struct vg_flow_thresholds *t = s->env->flow;
     struct vg_flow_view v;
-    if (!vg_flow_view(ev, &v) || !v.request || v.net.protocol != 6 ||
+    if (!vg_flow_may_be_request(ev) || !vg_flow_view(ev, &v) || v.net.protocol != 6 ||
         ev->flow.packets > (uint64_t)t->bruteforce_max_packets)
         return;
     bool outbound = v.net.direction == VG_NET_OUTBOUND;

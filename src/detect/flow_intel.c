@@ -290,8 +290,8 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     struct vg_flow_state *s = state;
     struct vg_flow_view v;
     struct vg_intel_match m;
-    if (!s->env->intel || !vg_flow_view(ev, &v) || !v.request || !v.remote_public ||
-        (v.net.direction == VG_NET_INBOUND && v.net.blocked) ||
+    if (!s->env->intel || !vg_flow_may_be_request(ev) || !vg_flow_view(ev, &v) ||
+        !v.remote_public || (v.net.direction == VG_NET_INBOUND && v.net.blocked) ||
         !vg_intel_match_ip(s->env->intel, &v.net.remote_ip, &m) || m.trusted)
         return;
     enum vg_finding_type types[VG_INTEL_MAX_HITS];

@@ -169,8 +169,8 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
 {
     struct vg_flow_state *s = state;
     struct vg_flow_view v;
-    if (!vg_flow_view(ev, &v) || !v.request || v.net.direction != VG_NET_OUTBOUND ||
-        (v.net.protocol != 6 && v.net.protocol != 17) ||
+    if (!vg_flow_may_be_request(ev) || !vg_flow_view(ev, &v) ||
+        v.net.direction != VG_NET_OUTBOUND || (v.net.protocol != 6 && v.net.protocol != 17) ||
         ev->flow.packets > (uint64_t)s->env->flow->probe_max_packets || is_traceroute(&v.net))
         return;
     struct vg_flow_key host = vg_flow_key_make(ev, &v.net.remote_ip, 0, 0);

@@ -43,6 +43,13 @@ static inline bool vg_flow_view(const struct vg_event *ev, struct vg_flow_view *
     return true;
 }
 
+/* False when the record cannot give a view with `request` set: one field read, so detectors that
+ * look only at requests skip the replies (half the records) before building the view. */
+static inline bool vg_flow_may_be_request(const struct vg_event *ev)
+{
+    return ev->source == VG_SOURCE_VPCFLOW && ev->flow.src_initiated;
+}
+
 /* A draft for a network finding on the record's instance. */
 struct vg_finding_draft vg_flow_draft(enum vg_finding_type type, const struct vg_event *ev,
                                       const struct vg_finding_net *net);

@@ -18,6 +18,7 @@ struct interface_key {
 
 struct vg_flow_sides {
     struct vg_keyed *interfaces;
+    struct vg_keyed_memo last; /* the interface of the previous record, usually this one's */
     /* the inventory is small and must never be evicted, so it has its own table */
     struct vg_keyed *declared;
 };
@@ -124,7 +125,8 @@ static enum vg_flow_local decide(struct vg_flow_sides *s, struct vg_flow *f,
             return side;
     }
     bool created;
-    struct interface_state *st = vg_keyed_get(s->interfaces, &k, &created);
+    struct interface_state *st =
+        vg_keyed_get_memo(s->interfaces, &s->last, &k, sizeof(k), &created);
     enum vg_flow_local side = by_known(st, f);
     if (side == VG_FLOW_LOCAL_UNKNOWN) {
         bool src_private = vg_ip_is_private(&f->src), dst_private = vg_ip_is_private(&f->dst);
