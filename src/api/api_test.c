@@ -501,6 +501,7 @@ static void test_api_events(void **state)
     assert_int_equal(json_array_size(recs), 3);
     json_t *line = json_array_get(recs, 0), *doc = json_array_get(recs, 1);
     assert_string_equal(json_string_value(json_object_get(line, "record")), "second \"line\"");
+    assert_null(json_object_get(line, "fields")); /* no header line in that file */
     assert_int_equal(json_integer_value(json_object_get(line, "line")), 2);
     assert_string_equal(json_string_value(json_object_get(doc, "record")), "{\"a\":{\"b\":1}}");
     json_t *gone = json_array_get(recs, 2);
@@ -570,6 +571,8 @@ static void test_api_activity(void **state)
     assert_string_equal(json_string_value(json_object_get(first, "kind")), "vpcflow");
     assert_int_equal(json_integer_value(json_object_get(first, "line")), 2);
     assert_non_null(strstr(json_string_value(json_object_get(first, "record")), "eni-1 10.0.0.5 "));
+    /* the file's header names the record's fields, whatever the format */
+    assert_non_null(strstr(json_string_value(json_object_get(first, "fields")), " srcaddr "));
     reply_free(&r);
     /* "and" narrows; limit caps what is listed, not what is counted */
     r = request("GET",

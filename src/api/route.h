@@ -63,6 +63,10 @@ bool vg_api_member_text(const struct vg_api_req *req, const char *key, struct vg
  * VG_API_MAX_RECORD_BYTES of it. */
 struct vg_str vg_api_record_at(const char *data, size_t len, uint64_t offset);
 #define VG_API_MAX_RECORD_BYTES (64 * 1024)
+/* The header line of a flow log object (its field names, in the order its records give them),
+ * or VG_STR_NULL when the object has none: answers give it beside flow records, so a reader
+ * can name the fields of any format. */
+struct vg_str vg_api_flow_header(const char *data, size_t len);
 /* "2026-11-28T10:00:00.000Z" */
 int vg_api_add_time(struct vg_buf *out, int64_t ms);
 /* 32 random hex digits. */

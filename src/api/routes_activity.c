@@ -104,6 +104,12 @@ static void on_event(void *ctx, struct vg_event *ev)
     a->rc |= vg_buf_printf(o, ",\"offset\":%" PRIu64, ev->ref.offset);
     if (ev->ref.line)
         a->rc |= vg_buf_printf(o, ",\"line\":%" PRIu64, ev->ref.line);
+    struct vg_str fields =
+        ev->source == VG_SOURCE_VPCFLOW ? vg_api_flow_header(a->data, a->len) : VG_STR_NULL;
+    if (fields.ptr) {
+        a->rc |= vg_buf_adds(o, ",\"fields\":");
+        a->rc |= vg_buf_add_json_str(o, fields);
+    }
     a->rc |= vg_buf_adds(o, ",\"record\":");
     a->rc |= vg_buf_add_json_str(o, rec);
     a->rc |= vg_buf_adds(o, cut ? ",\"truncated\":true}" : "}");

@@ -704,6 +704,11 @@ void vg_api_events(struct vg_api_req *req)
         } else {
             bool cut = rec.len > VG_API_MAX_RECORD_BYTES;
             rec.len = cut ? VG_API_MAX_RECORD_BYTES : rec.len;
+            struct vg_str fields = rec.ptr[0] != '{' ? vg_api_flow_header(data, len) : VG_STR_NULL;
+            if (fields.ptr) {
+                vg_buf_adds(o, ",\"fields\":");
+                vg_buf_add_json_str(o, fields);
+            }
             vg_buf_adds(o, ",\"record\":");
             vg_buf_add_json_str(o, rec);
             if (cut)

@@ -696,6 +696,14 @@ struct vg_str vg_api_record_at(const char *data, size_t len, uint64_t offset)
     return (struct vg_str){ p, nl ? (size_t)(nl - p) : rest };
 }
 
+struct vg_str vg_api_flow_header(const char *data, size_t len)
+{
+    const char *nl = memchr(data, '\n', len);
+    struct vg_str line = { data, nl ? (size_t)(nl - data) : len };
+    /* every flow log header names the source address; no record holds that word */
+    return line.len < 4096 && memmem(line.ptr, line.len, "srcaddr", 7) ? line : VG_STR_NULL;
+}
+
 /* ---- the routes that are about the server itself ---- */
 
 void vg_api_healthz(struct vg_api_req *req)

@@ -189,6 +189,14 @@ if (lists.includes('--ip-data')) {
 }
 await page.screenshot({ path: path.join(out, 'finding.png'), fullPage: true });
 
+// a flow log in a custom format (version-5 fields): its records are read by their file's header
+const tor = (await post('/findings/get', { findingIds: await typeIds('UnauthorizedAccess:EC2/TorClient') })).findings;
+const custom = tor.find((f) => f.resource.instanceDetails.instanceId);
+check(!!custom, 'the generated day has a Tor finding from the custom-format flow log');
+await openFinding(custom.id);
+check((await page.textContent('[data-test=evidence]')).includes('instance-id') &&
+  /packets/.test(await page.textContent('[data-test=explanation]')), 'its records are shown by field name and counted');
+
 // a Tor finding on an IAM user: credentials explained, pivot runs the query
 const torIam = (await typeIds('UnauthorizedAccess:IAMUser/TorIPCaller'))[0];
 await openFinding(torIam);

@@ -598,28 +598,36 @@ function ipContext(label, d, at) {
     !o.asn && !c.countryCode ? h('p', { class: 'muted' }, 'No ASN or country data loaded (see `make enrich-data` in the README).') : null);
 }
 
-/* Flow records in the default (version 2) layout: packets and bytes are fields 9 and 10. */
+/* Packets, bytes and distinct remote ends of the flow records a finding kept. */
 function flowVolume(records, local) {
   let packets = 0, bytes = 0, n = 0;
   const remotes = new Set();
   for (const r of records) {
-    const f = (r.record || '').trim().split(/\s+/);
-    if (f.length < 14 || f[0] !== '2' || !/^\d+$/.test(f[8])) continue;
-    packets += Number(f[8]); bytes += Number(f[9]); n++;
-    remotes.add(f[3] === local ? f[4] : f[3]);
+    const f = flowFields(r.record, r.fields);
+    if (!f || !/^\d+$/.test(f.packets || '') || !/^\d+$/.test(f.bytes || '')) continue;
+    packets += Number(f.packets); bytes += Number(f.bytes); n++;
+    remotes.add(f.srcaddr === local ? f.dstaddr : f.srcaddr);
   }
   return n ? { records: n, packets, bytes, remotes: remotes.size } : null;
 }
 
-function pretty(text) {
+const V2_FIELDS = ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status'];
+
+/* A flow record's fields by name: from its file's header when the answer gives it, else the
+ * default (version 2) layout; null when neither fits. */
+function flowFields(text, header) {
+  const f = (text || '').trim().split(/\s+/);
+  const names = header ? header.trim().split(/\s+/).map((n) => n.replace(/^\$\{|\}$/g, '')) : V2_FIELDS;
+  if (f.length !== names.length || (!header && f[0] !== '2')) return null;
+  return Object.fromEntries(names.map((n, i) => [n, f[i]]));
+}
+
+function pretty(text, header) {
   const t = (text || '').trim();
   if (t.startsWith('{')) { try { return JSON.stringify(JSON.parse(t), null, 2); } catch (e) { return t; } }
-  const f = t.split(/\s+/);
-  if (f.length === 14 && f[0] === '2') {
-    const names = ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status'];
-    return t + '\n' + names.map((n, i) => n.padEnd(13) + f[i] + ((n === 'start' || n === 'end') && /^\d{1,11}$/.test(f[i]) ? '  (' + epochTime(Number(f[i])) + ')' : '')).join('\n');
-  }
-  return t;
+  const f = flowFields(t, header);
+  if (!f) return t;
+  return t + '\n' + Object.entries(f).map(([n, v]) => n.padEnd(13) + v + ((n === 'start' || n === 'end') && /^\d{1,11}$/.test(v) ? '  (' + epochTime(Number(v)) + ')' : '')).join('\n');
 }
 
 views.finding = async (app, parts, _params, me) => {
@@ -682,7 +690,7 @@ views.finding = async (app, parts, _params, me) => {
       ev.append(h('details', { class: 'record', open: r.records.length <= 3 },
         h('summary', null, (rec.source || '').split('/').pop(), rec.line ? ' line ' + rec.line : ' @' + rec.offset, rec.error ? ' — ' + rec.error : ''),
         h('p', { class: 'muted path' }, rec.source),
-        rec.record ? h('pre', { class: 'raw' }, pretty(rec.record)) : null));
+        rec.record ? h('pre', { class: 'raw' }, pretty(rec.record, rec.fields)) : null));
     }
     const volume = n ? flowVolume(r.records, localIp(n)) : null;
     if (volume) clear(explanation).append(whatHappened(f, volume));
@@ -784,7 +792,7 @@ views.entity = async (app, parts, params, me) => {
   const recs = act.records.slice().sort((x, y) => x.eventTime.localeCompare(y.eventTime));
   card.append(h('table', { class: 'grid activity' }, h('tr', null, h('th', null, 'Event time'), h('th', null, 'Log'), h('th', null, 'What')),
     recs.map((rec) => h('tr', null, h('td', { class: 'time' }, fmtTime(rec.eventTime)), h('td', null, rec.kind),
-      h('td', null, h('details', null, h('summary', null, summarize(rec)), h('pre', { class: 'raw' }, pretty(rec.record)), h('p', { class: 'muted path' }, rec.source, rec.line ? ':' + rec.line : '')))))));
+      h('td', null, h('details', null, h('summary', null, summarize(rec)), h('pre', { class: 'raw' }, pretty(rec.record, rec.fields)), h('p', { class: 'muted path' }, rec.source, rec.line ? ':' + rec.line : '')))))));
 };
 
 /* Records per time bucket, with a red mark where a finding on the entity was last seen. */
@@ -806,8 +814,8 @@ function activityChart(act, from, findings) {
 function summarize(rec) {
   const t = (rec.record || '').trim();
   if (rec.kind === 'vpcflow') {
-    const f = t.split(/\s+/);
-    return f.length >= 14 ? f[3] + ':' + f[5] + ' → ' + f[4] + ':' + f[6] + ' proto ' + f[7] + ', ' + f[8] + ' packets, ' + fmtBytes(f[9]) + ', ' + f[12] : t.slice(0, 160);
+    const f = flowFields(t, rec.fields);
+    return f && f.srcaddr ? f.srcaddr + ':' + f.srcport + ' → ' + f.dstaddr + ':' + f.dstport + ' proto ' + f.protocol + ', ' + f.packets + ' packets, ' + fmtBytes(f.bytes) + ', ' + f.action : t.slice(0, 160);
   }
   try {
     const j = JSON.parse(t);
