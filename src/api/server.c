@@ -644,15 +644,14 @@ int vg_api_start(const struct vg_api_opts *o, struct vg_api **out, char *why, si
         unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
         if (ss.ss_family == AF_INET6)
             flags |= MHD_USE_IPv6;
-        a->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, a, MHD_OPTION_SOCK_ADDR,
-                                     (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED,
-                                     on_completed, a, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-                                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                                     /* on a shared network one host, with or without a token,
-                                      * must not hold every connection; loopback clients are
-                                      * all one address, so there the total is the limit */
-                                     MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                                     (unsigned)(loopback ? 0 : 16), MHD_OPTION_END);
+        /* on a shared network one host, with or without a token, must not hold every
+         * connection; loopback clients are all one address, so there the total is the limit */
+        unsigned per_client = loopback ? 0 : 16;
+        a->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, a, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, a, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+            per_client, MHD_OPTION_END);
         if (!a->daemon) {
             snprintf(why, why_len, "cannot listen (address in use or not ours?)");
             rc = VG_EIO;
