@@ -67,6 +67,9 @@ struct vg_str vg_api_record_at(const char *data, size_t len, uint64_t offset);
  * or VG_STR_NULL when the object has none: answers give it beside flow records, so a reader
  * can name the fields of any format. */
 struct vg_str vg_api_flow_header(const char *data, size_t len);
+/* Append a record's members to an answer's object: "fields" (the object's flow header, when
+ * fields.ptr), "record" (at most VG_API_MAX_RECORD_BYTES of it) and "truncated" when cut. */
+int vg_api_add_record(struct vg_buf *out, struct vg_str record, struct vg_str fields);
 /* "2026-11-28T10:00:00.000Z" */
 int vg_api_add_time(struct vg_buf *out, int64_t ms);
 /* 32 random hex digits. */

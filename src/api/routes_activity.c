@@ -20,6 +20,7 @@
 #include "core/time.h"
 #include "ingest/input.h"
 #include "parse/format.h"
+#include "parse/vpcflow.h"
 
 #define MAX_TERM 256
 #define MAX_SPAN_MS (31LL * 24 * 3600 * 1000)
@@ -40,9 +41,10 @@ struct activity {
     uint64_t counts[MAX_BUCKETS];
     uint64_t matched, returned, files, bytes;
     bool complete;
-    /* the object being read */
+    /* the object being read, and its flow header if it is a flow log with one */
     const char *data;
     size_t len;
+    struct vg_str fields;
     struct vg_buf *out;
     int rc;
 };
@@ -95,8 +97,6 @@ static void on_event(void *ctx, struct vg_event *ev)
         return;
     }
     struct vg_buf *o = a->out;
-    bool cut = rec.len > VG_API_MAX_RECORD_BYTES;
-    rec.len = cut ? VG_API_MAX_RECORD_BYTES : rec.len;
     a->rc |= vg_buf_adds(o, a->returned++ ? ",{\"eventTime\":" : "{\"eventTime\":");
     a->rc |= vg_api_add_time(o, ev->time_ms);
     a->rc |= vg_buf_printf(o, ",\"kind\":\"%s\",\"source\":", kind_name(ev->source));
@@ -104,15 +104,8 @@ static void on_event(void *ctx, struct vg_event *ev)
     a->rc |= vg_buf_printf(o, ",\"offset\":%" PRIu64, ev->ref.offset);
     if (ev->ref.line)
         a->rc |= vg_buf_printf(o, ",\"line\":%" PRIu64, ev->ref.line);
-    struct vg_str fields =
-        ev->source == VG_SOURCE_VPCFLOW ? vg_api_flow_header(a->data, a->len) : VG_STR_NULL;
-    if (fields.ptr) {
-        a->rc |= vg_buf_adds(o, ",\"fields\":");
-        a->rc |= vg_buf_add_json_str(o, fields);
-    }
-    a->rc |= vg_buf_adds(o, ",\"record\":");
-    a->rc |= vg_buf_add_json_str(o, rec);
-    a->rc |= vg_buf_adds(o, cut ? ",\"truncated\":true}" : "}");
+    a->rc |= vg_api_add_record(o, rec, a->fields);
+    a->rc |= vg_buf_addc(o, '}');
 }
 
 struct paths {
@@ -250,6 +243,7 @@ void vg_api_activity(struct vg_api_req *req)
         a.bytes += a.len;
         if (!fmt)
             continue;
+        a.fields = fmt == &vg_format_vpcflow ? vg_api_flow_header(a.data, a.len) : VG_STR_NULL;
         struct vg_parse_ctx ctx = {
             .source = paths.v[i],
             .arena = &arena,

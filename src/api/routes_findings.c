@@ -114,7 +114,8 @@ static void group_of(const char *by, const struct vg_stored_finding *f,
         snprintf(r->group, sizeof(r->group), "%.1f", f->severity);
     } else if (strcmp(by, "DATE") == 0 || strcmp(by, "EVENT_DATE") == 0) {
         char iso[40];
-        vg_time_format_iso(by[0] == 'D' ? f->updated_ms : f->last_seen_ms, iso, sizeof(iso));
+        bool event_time = strcmp(by, "EVENT_DATE") == 0;
+        vg_time_format_iso(event_time ? f->last_seen_ms : f->updated_ms, iso, sizeof(iso));
         snprintf(r->group, sizeof(r->group), "%.10s", iso);
     } else { /* RESOURCE */
         r->group[0] = '\0';
@@ -673,6 +674,7 @@ void vg_api_events(struct vg_api_req *req)
     char loaded[4096] = "";
     const char *data = NULL;
     size_t len = 0;
+    struct vg_str fields = VG_STR_NULL; /* the loaded file's flow header */
     bool first = true;
     for (const struct vg_json_value *r = vg_json_first(records); r; r = vg_json_next(records, r)) {
         struct vg_str source = vg_json_str(vg_json_get(r, "source"));
@@ -695,6 +697,7 @@ void vg_api_events(struct vg_api_req *req)
             loaded[source.len] = '\0';
             if (vg_input_read(&in, loaded, &diag, &data, &len) != VG_OK)
                 data = NULL;
+            fields = data ? vg_api_flow_header(data, len) : VG_STR_NULL;
         }
         struct vg_str rec = data ? vg_api_record_at(data, len, (uint64_t)offset) : VG_STR_NULL;
         if (!rec.ptr) {
@@ -702,17 +705,8 @@ void vg_api_events(struct vg_api_req *req)
             vg_buf_add_json_str(o, vg_str_from(data ? "offset past the end of the file"
                                                     : "the file cannot be read"));
         } else {
-            bool cut = rec.len > VG_API_MAX_RECORD_BYTES;
-            rec.len = cut ? VG_API_MAX_RECORD_BYTES : rec.len;
-            struct vg_str fields = rec.ptr[0] != '{' ? vg_api_flow_header(data, len) : VG_STR_NULL;
-            if (fields.ptr) {
-                vg_buf_adds(o, ",\"fields\":");
-                vg_buf_add_json_str(o, fields);
-            }
-            vg_buf_adds(o, ",\"record\":");
-            vg_buf_add_json_str(o, rec);
-            if (cut)
-                vg_buf_adds(o, ",\"truncated\":true");
+            /* a JSON record is no flow line, whatever its file's first line says */
+            vg_api_add_record(o, rec, rec.ptr[0] != '{' ? fields : VG_STR_NULL);
         }
         vg_buf_adds(o, "}");
     }

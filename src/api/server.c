@@ -325,23 +325,47 @@ static const char *query_value(void *conn, const char *name)
     return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* "localhost", "127.0.0.1", "[::1]", with or without ":port". */
-static bool loopback_host(const char *host)
+/* Split "host:port", "[v6]:port", a bare v6 address with its port ("::1:8470"), or, when the
+ * port is optional, a bare "host" or "[v6]": the host into out without brackets and *port at
+ * the port's digits (NULL without one).  False when the text is not of that shape. */
+static bool split_host_port(const char *text, bool port_optional, char *out, size_t cap,
+                            const char **port)
 {
-    size_t n = strlen(host);
-    const char *colon = strrchr(host, ':');
-    if (colon && host[0] != '[')
-        n = (size_t)(colon - host);
-    else if (host[0] == '[')
-        return strncmp(host, "[::1]", 5) == 0 && (host[5] == '\0' || host[5] == ':');
-    char name[64];
-    if (n == 0 || n >= sizeof(name))
+    const char *host = text, *end, *colon;
+    if (text[0] == '[') {
+        const char *close = strchr(text, ']');
+        if (!close || (close[1] && close[1] != ':'))
+            return false;
+        host = text + 1;
+        end = close;
+        colon = close[1] ? close + 1 : NULL;
+    } else {
+        colon = strrchr(text, ':');
+        end = colon ? colon : text + strlen(text);
+    }
+    if ((!colon && !port_optional) || (size_t)(end - host) >= cap)
         return false;
-    memcpy(name, host, n);
-    name[n] = '\0';
+    if (colon && (colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1)))
+        return false;
+    memcpy(out, host, (size_t)(end - host));
+    out[end - host] = '\0';
+    *port = colon ? colon + 1 : NULL;
+    return true;
+}
+
+/* "localhost", "127.0.0.1", "[::1]", with or without ":port". */
+static bool loopback_host(const char *host_header)
+{
+    char name[64];
+    const char *port;
     struct in_addr v4;
+    struct in6_addr v6;
+    if (!split_host_port(host_header, true, name, sizeof(name), &port))
+        return false;
     return strcmp(name, "localhost") == 0 ||
-           (inet_pton(AF_INET, name, &v4) == 1 && ntohl(v4.s_addr) >> 24 == 127);
+           (inet_pton(AF_INET, name, &v4) == 1 && ntohl(v4.s_addr) >> 24 == 127) ||
+           (host_header[0] == '[' && inet_pton(AF_INET6, name, &v6) == 1 &&
+            IN6_IS_ADDR_LOOPBACK(&v6));
 }
 
 /* A browser sends Origin with every cross-site write and with script requests, and
@@ -568,20 +592,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static bool parse_listen(const char *listen, struct sockaddr_storage *ss, bool *loopback)
 {
     char host[256];
-    const char *colon = strrchr(listen, ':');
-    if (!colon || (size_t)(colon - listen) >= sizeof(host))
+    const char *digits;
+    if (!split_host_port(listen, false, host, sizeof(host), &digits))
         return false;
-    const char *h = listen;
-    size_t hl = (size_t)(colon - listen);
-    if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
-        h++;
-        hl -= 2;
-    }
-    memcpy(host, h, hl);
-    host[hl] = '\0';
-    char *end;
-    unsigned long port = strtoul(colon + 1, &end, 10);
-    if (*end || port > 65535 || colon[1] == '\0')
+    unsigned long port = strtoul(digits, NULL, 10);
+    if (port > 65535)
         return false;
     memset(ss, 0, sizeof(*ss));
     struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
@@ -706,6 +721,20 @@ struct vg_str vg_api_flow_header(const char *data, size_t len)
     struct vg_str line = { data, nl ? (size_t)(nl - data) : len };
     /* every flow log header names the source address; no record holds that word */
     return line.len < 4096 && memmem(line.ptr, line.len, "srcaddr", 7) ? line : VG_STR_NULL;
+}
+
+int vg_api_add_record(struct vg_buf *out, struct vg_str record, struct vg_str fields)
+{
+    int rc = 0;
+    if (fields.ptr) {
+        rc |= vg_buf_adds(out, ",\"fields\":");
+        rc |= vg_buf_add_json_str(out, fields);
+    }
+    bool cut = record.len > VG_API_MAX_RECORD_BYTES;
+    record.len = cut ? VG_API_MAX_RECORD_BYTES : record.len;
+    rc |= vg_buf_adds(out, ",\"record\":");
+    rc |= vg_buf_add_json_str(out, record);
+    return rc | (cut ? vg_buf_adds(out, ",\"truncated\":true") : 0);
 }
 
 /* ---- the routes that are about the server itself ---- */
