@@ -72,28 +72,30 @@ for (const f of fs.readdirSync(inbox, { recursive: true })) fs.utimesSync(path.j
 
 // ---- vigild ----
 const lists = execFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'scripts', 'demo_lists.sh'), [gen], { encoding: 'utf8' }).trim().split(/\s+/);
-const logPath = path.join(out, 'vigild.log');
-const daemon = spawn(vigil, ['serve', '--listen', '127.0.0.1:0', '--watch', inbox, '--state', path.join(out, 'state'), ...lists],
-  { stdio: ['ignore', 'ignore', fs.openSync(logPath, 'w')] });
-let browser;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // whatever way the test ends (a failed wait throws), no vigild outlives it
-const daemons = [daemon];
+const daemons = [];
 process.on('exit', () => daemons.forEach((d) => d.kill('SIGTERM')));
+/* Start `vigil serve` with args on a free port, its stderr in logPath; its address. */
+async function startVigild(args, logPath) {
+  const d = spawn(vigil, ['serve', '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'ignore', fs.openSync(logPath, 'w')] });
+  daemons.push(d);
+  for (let i = 0; i < 100; i++) {
+    await sleep(100);
+    const m = /API on (http:\/\/[0-9.:]+)\//.exec(fs.readFileSync(logPath, 'utf8'));
+    if (m) return m[1];
+  }
+  throw new Error('vigild did not start: ' + fs.readFileSync(logPath, 'utf8'));
+}
+const logPath = path.join(out, 'vigild.log');
+let browser;
 async function finish(code) {
   if (browser) await browser.close().catch(() => {});
-  daemon.kill('SIGTERM');
   process.exit(code);
 }
 process.on('unhandledRejection', (e) => { console.error(e); console.error(fs.readFileSync(logPath, 'utf8').slice(-2000)); finish(1); });
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-let base = null;
-for (let i = 0; i < 100 && !base; i++) {
-  await sleep(100);
-  const m = /API on (http:\/\/[0-9.:]+)\//.exec(fs.readFileSync(logPath, 'utf8'));
-  if (m) base = m[1];
-}
-if (!base) throw new Error('vigild did not start: ' + fs.readFileSync(logPath, 'utf8'));
+const base = await startVigild(['--watch', inbox, '--state', path.join(out, 'state'), ...lists], logPath);
 const det = (await (await fetch(base + '/detector')).json()).detectorIds[0];
 const post = async (p, body) => (await fetch(base + '/detector/' + det + p, { method: 'POST', body: JSON.stringify(body) })).json();
 // wait until every file is read (each is at least one ledger piece)
@@ -275,16 +277,8 @@ const tokDir = path.join(out, 'tokens-state');
 fs.mkdirSync(tokDir, { recursive: true });
 const READ = 'analyst-read-token-0123456789';
 fs.writeFileSync(path.join(out, 'tokens'), `analyst read ${READ}\n`, { mode: 0o600 });
-const tokLog = path.join(out, 'vigild-tokens.log');
-const tokDaemon = spawn(vigil, ['serve', '--listen', '127.0.0.1:0', '--tokens', path.join(out, 'tokens'), '--watch', path.join(out, 'gen', 'intel'), '--state', tokDir],
-  { stdio: ['ignore', 'ignore', fs.openSync(tokLog, 'w')] });
-daemons.push(tokDaemon);
-let tokBase = null;
-for (let i = 0; i < 100 && !tokBase; i++) {
-  await sleep(100);
-  const m = /API on (http:\/\/[0-9.:]+)\//.exec(fs.readFileSync(tokLog, 'utf8'));
-  if (m) tokBase = m[1];
-}
+const tokBase = await startVigild(['--tokens', path.join(out, 'tokens'), '--watch', path.join(out, 'gen', 'intel'), '--state', tokDir],
+  path.join(out, 'vigild-tokens.log'));
 const p2 = await browser.newPage();
 const urls = [];
 p2.on('request', (r) => urls.push(r.url()));
@@ -298,7 +292,6 @@ check(await p2.textContent('[data-test=count-total]') === '0', 'with a read toke
 check(urls.every((u) => !u.includes(READ)), 'the token never appears in a URL');
 const denied = await p2.evaluate(async (t) => (await fetch('/detector', { headers: { 'X-Vigil-Token': t + 'x' } })).status, READ);
 check(denied === 401, 'a wrong token is refused');
-tokDaemon.kill('SIGTERM');
 
 console.log(`page weight: first load with the overview ${(overviewBytes / 1024).toFixed(1)} KB, then the list ${(listBytes / 1024).toFixed(1)} KB, a finding ${(detailBytes / 1024).toFixed(1)} KB (transferred: headers and bodies)`);
 console.log(`screenshots: ${path.join(out, 'overview.png')} ${path.join(out, 'finding.png')}`);

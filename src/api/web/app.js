@@ -189,7 +189,7 @@ function infoOf(f) {
 async function findIds(criteriaList, sort, token) {
   if (criteriaList.length === 1) {
     const r = await api.d('/findings', { findingCriteria: { criterion: criteriaList[0] }, sortCriteria: sort, maxResults: 50, nextToken: token || undefined });
-    return { ids: r.findingIds, next: r.nextToken || null, capped: false };
+    return { ids: r.findingIds, next: r.nextToken || null, capped: false, merged: false };
   }
   const seen = new Set();
   let capped = false;
@@ -198,11 +198,14 @@ async function findIds(criteriaList, sort, token) {
     r.findingIds.forEach((id) => seen.add(id));
     capped = capped || !!r.nextToken;
   }
-  return { ids: [...seen], next: null, capped };
+  return { ids: [...seen], next: null, capped, merged: true };
 }
 
-/* The merged findings of an OR search in the list's order. */
-function sortFindings(fs, sort) {
+/* The findings of findIds' answer in the list's order: GetFindings keeps the order of the ids
+ * it is given, which is ListFindings' own unless several answers were merged. */
+async function findingsOf(r, sort) {
+  const fs = await api.findings(r.ids);
+  if (!r.merged) return fs;
   const key = (f) => sort.attributeName.split('.').reduce((o, k) => (o == null ? o : o[k]), f);
   const dir = sort.orderBy === 'ASC' ? 1 : -1;
   return fs.sort((x, y) => { const a = key(x), b = key(y); return (a < b ? -1 : a > b ? 1 : 0) * dir; });
@@ -413,7 +416,7 @@ views.findings = async (app, _parts, params, me) => {
   let next = null, shown = [];
   const load = async (reset) => {
     const r = await findIds(list, sort, reset ? null : next);
-    const fs = sortFindings(await api.findings(r.ids), sort);
+    const fs = await findingsOf(r, sort);
     if (me !== current) return;
     next = r.next;
     if (r.capped) status.append(' Only the first 50 findings of each kind are shown: narrow the search with the menus.');
@@ -428,7 +431,7 @@ views.findings = async (app, _parts, params, me) => {
   /* live: redraw when the first page changed (a new finding, a new occurrence) */
   me.refresh = async () => {
     const r = await findIds(list, sort, null);
-    const fs = sortFindings(await api.findings(r.ids), sort);
+    const fs = await findingsOf(r, sort);
     if (me !== current) return;
     const sig = fs.map((f) => f.id + f.updatedAt);
     if (sig.join() !== shown.slice(0, sig.length).join()) { next = r.next; clear(body); shown = sig; fs.forEach((f) => body.append(findingRow(f, true))); more.hidden = !next; }
