@@ -1,8 +1,8 @@
 # vigil: one non-recursive makefile (STYLE.md §10).
 #   make            build build/vigil (and build/vigild, the same program under its service name)
-#   make check      unit, golden, corpus, fuzz-replay, compatibility and vigild (boto3 API,
-#                   kill -9) tests, then the unit, golden and fuzz-replay tests again under
-#                   ASan+UBSan (build-san/)
+#   make check      unit, golden, corpus, fuzz-replay, compatibility, vigild (boto3 API,
+#                   kill -9) and workbench (Chromium) tests, then the unit, golden and
+#                   fuzz-replay tests again under ASan+UBSan (build-san/)
 #   make enrich-data  fetch free address-owner data (ip-location-db, npm registry) into data/enrich
 #   make demo       generate two days of multi-account CloudTrail, VPC Flow Logs and Route 53
 #                   Resolver query logs with attacks injected, scan them, then deliver them to
