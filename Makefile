@@ -17,7 +17,7 @@
 CC ?= cc
 SANITIZE ?=
 BUILD ?= $(if $(SANITIZE),build-san,build)
-PKGS := libdeflate zlib yaml-0.1 libpsl sqlite3 libmicrohttpd libmaxminddb
+PKGS := libdeflate zlib yaml-0.1 libpsl sqlite3 libmicrohttpd libmaxminddb libhs
 TEST_PKGS := cmocka jansson
 
 # Install missing Debian packages before the first compile (a no-op when they are present).
@@ -46,11 +46,12 @@ ifneq ($(SANITIZE),)
   LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-STAGES := core ingest parse enrich detect findings store api pipeline simulate config
+STAGES := core ingest parse enrich rules detect findings store api pipeline simulate config
 LIB_SRC := $(filter-out %_test.c,$(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
 LIB_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/catalog_gen.o \
-           $(BUILD)/obj/gen/web_assets.o
+           $(BUILD)/obj/gen/web_assets.o $(BUILD)/obj/gen/rule_files.o
 WEB_FILES := $(sort $(wildcard src/api/web/*))
+RULE_FILES := $(sort $(wildcard rules/*.yml))
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CLI_SRC))
 TEST_SRC := $(foreach s,$(STAGES),$(wildcard src/$(s)/*_test.c))
@@ -71,9 +72,13 @@ $(BUILD)/gen/catalog_gen.h $(BUILD)/gen/catalog_gen.c: src/findings/catalog.tsv 
 	awk -f scripts/gen_catalog.awk -v out_h=$(BUILD)/gen/catalog_gen.h \
 	    -v out_c=$(BUILD)/gen/catalog_gen.c src/findings/catalog.tsv
 
-$(BUILD)/gen/web_assets.c: $(WEB_FILES) scripts/embed_web.sh
+$(BUILD)/gen/web_assets.c: $(WEB_FILES) scripts/embed.sh
 	@mkdir -p $(BUILD)/gen
-	scripts/embed_web.sh $@ $(WEB_FILES)
+	scripts/embed.sh $@ api/web.h vg_web_assets $(WEB_FILES)
+
+$(BUILD)/gen/rule_files.c: $(RULE_FILES) scripts/embed.sh
+	@mkdir -p $(BUILD)/gen
+	scripts/embed.sh $@ rules/builtin.h vg_rule_files $(RULE_FILES)
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
@@ -225,11 +230,11 @@ fuzz: $(BUILD)/libvigil.a
 
 FUZZ_LIB_SRC := $(LIB_SRC)
 build/fuzz-bin/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(wildcard src/*/*.h) build/gen/catalog_gen.c \
-                      build/gen/web_assets.c
+                      build/gen/web_assets.c build/gen/rule_files.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    -Isrc -Ibuild/gen -DVG_ARENA_DEBUG -o $@ $< $(FUZZ_LIB_SRC) build/gen/catalog_gen.c \
-	    build/gen/web_assets.c $(LIBS)
+	    build/gen/web_assets.c build/gen/rule_files.c $(LIBS)
 
 lint: $(BUILD)/gen/catalog_gen.h
 	@scripts/lint.sh

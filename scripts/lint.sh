@@ -9,7 +9,7 @@ fail=0
 say() { echo "lint: $*" >&2; fail=1; }
 
 # Layering: a stage may include itself and the stages after it in this list.
-ORDER="cli pipeline config api store findings detect enrich parse ingest core"
+ORDER="cli pipeline config api store findings detect rules enrich parse ingest core"
 later_than() { # prints the stages a given stage may include
     seen=0
     for s in $ORDER; do

@@ -4,8 +4,9 @@
 
 static void serve(struct vg_api_req *req, const char *name)
 {
-    for (size_t i = 0; i < vg_web_asset_count; i++) {
-        if (strcmp(vg_web_assets[i].name, name) != 0)
+    for (size_t i = 0; i < vg_web_assets_count; i++) {
+        const char *base = strrchr(vg_web_assets[i].name, '/');
+        if (strcmp(base ? base + 1 : vg_web_assets[i].name, name) != 0)
             continue;
         req->content_type = vg_web_assets[i].type;
         if (vg_buf_add(req->out, vg_web_assets[i].data, vg_web_assets[i].len) != VG_OK)

@@ -1,5 +1,5 @@
 /*
- * The workbench's static files (src/api/web), compiled into the binary by scripts/embed_web.sh.
+ * The workbench's static files (src/api/web), compiled into the binary by scripts/embed.sh.
  * The page holds no data of its own: it reads everything through the API with the analyst's
  * token, so serving it needs none.
  */
@@ -7,15 +7,9 @@
 #define VG_API_WEB_H
 
 #include "core/compat.h"
+#include "core/embed.h"
 
-struct vg_web_asset {
-    const char *name; /* "index.html", "app.js" */
-    const char *type; /* its Content-Type */
-    const char *data;
-    size_t len;
-};
-
-extern const struct vg_web_asset vg_web_assets[];
-extern const size_t vg_web_asset_count;
+extern const struct vg_embedded_file vg_web_assets[];
+extern const size_t vg_web_assets_count;
 
 #endif

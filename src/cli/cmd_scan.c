@@ -25,7 +25,14 @@
 enum out_format { OUT_TABLE, OUT_JSON, OUT_JSONL };
 
 /* getopt values of the long options that have no letter */
-enum { OPT_STATE_DIR = 256, OPT_LIST_MODIFIED, OPT_INVENTORY, OPT_IP_DATA };
+enum {
+    OPT_STATE_DIR = 256,
+    OPT_LIST_MODIFIED,
+    OPT_INVENTORY,
+    OPT_IP_DATA,
+    OPT_RULES,
+    OPT_ENABLE_OPT_IN,
+};
 
 struct writer {
     enum out_format format;
@@ -104,6 +111,13 @@ static void usage(FILE *out)
         "                       folder (repeatable; 'make enrich-data' fetches free ones):\n"
         "                       remote addresses get their AS, country and AWS range\n"
         "                       (also enrich.ip_data)\n"
+        "      --rules PATH     your detection rules: a rule file or a folder of them\n"
+        "                       (repeatable; docs/rules.md; also rules.paths), run with\n"
+        "                       the rules shipped with vigil; 'vigil rules import-sigma'\n"
+        "                       converts Sigma rules for CloudTrail\n"
+        "      --enable-opt-in SEL  switch on opt-in rules (GuardDuty's rule-library\n"
+        "                       types, off by default): all, a group, a rule id or a\n"
+        "                       type; ','-separated, repeatable ('vigil rules list')\n"
         "  -q, --quiet          no summary on stderr\n"
         "  -h, --help           this text\n");
 }
@@ -270,6 +284,8 @@ int vg_cmd_scan(int argc, char **argv)
         { "state-dir", required_argument, NULL, OPT_STATE_DIR },
         { "inventory", required_argument, NULL, OPT_INVENTORY },
         { "ip-data", required_argument, NULL, OPT_IP_DATA },
+        { "rules", required_argument, NULL, OPT_RULES },
+        { "enable-opt-in", required_argument, NULL, OPT_ENABLE_OPT_IN },
         { "list-modified", required_argument, NULL, OPT_LIST_MODIFIED },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -295,6 +311,8 @@ int vg_cmd_scan(int argc, char **argv)
     struct vg_cli_paths inventory_paths = { .n = 0 }, ipinfo_paths = { .n = 0 };
     struct vg_ipinfo *ipinfo = NULL;
     struct vg_inventory *inventory = NULL;
+    struct vg_cli_rules rule_opts = { .builtin = true };
+    struct vg_rules *rules = NULL;
 
     vg_config_init(&cfg);
     vg_scan_opts_init(&opts);
@@ -350,6 +368,14 @@ int vg_cmd_scan(int argc, char **argv)
             break;
         case OPT_IP_DATA:
             if (vg_cli_paths_add(&ipinfo_paths, optarg, "vigil scan", "--ip-data"))
+                return 2;
+            break;
+        case OPT_RULES:
+            if (vg_cli_paths_add(&rule_opts.paths, optarg, "vigil scan", "--rules"))
+                return 2;
+            break;
+        case OPT_ENABLE_OPT_IN:
+            if (vg_cli_paths_add(&rule_opts.enable, optarg, "vigil scan", "--enable-opt-in"))
                 return 2;
             break;
         case OPT_LIST_MODIFIED:
@@ -421,13 +447,16 @@ int vg_cmd_scan(int argc, char **argv)
     }
     if (vg_cli_load_inventory(&inventory_paths, config, cfg.flow_inventory, &inventory,
                               "vigil scan") ||
-        vg_cli_load_ipinfo(&ipinfo_paths, config, cfg.enrich_ip_data, &ipinfo, "vigil scan")) {
+        vg_cli_load_ipinfo(&ipinfo_paths, config, cfg.enrich_ip_data, &ipinfo, "vigil scan") ||
+        vg_cli_load_rules(&rule_opts, config, &cfg, &rules, "vigil scan")) {
         vg_config_release(&cfg);
         vg_intel_free(intel);
         vg_inventory_free(inventory);
+        vg_ipinfo_free(ipinfo);
         free(state_dir);
         return 2;
     }
+    opts.rules = rules;
     opts.inventory = w.render.inventory = inventory;
     w.render.ipinfo = ipinfo;
     vg_buf_init(&w.buf, 0);
@@ -438,6 +467,7 @@ int vg_cmd_scan(int argc, char **argv)
     vg_config_release(&cfg); /* applied, its lists loaded, its strings copied by the scan */
     if (!scan) {
         fprintf(stderr, "vigil scan: out of memory\n");
+        vg_rules_free(rules);
         free(state_dir);
         vg_inventory_free(inventory);
         vg_ipinfo_free(ipinfo);
@@ -457,6 +487,7 @@ int vg_cmd_scan(int argc, char **argv)
         if (rc == VG_ENOMEM) {
             fprintf(stderr, "vigil scan: out of memory\n");
             vg_scan_free(scan);
+            vg_rules_free(rules);
             vg_intel_free(intel);
             free(state_dir);
             vg_inventory_free(inventory);
@@ -490,11 +521,13 @@ int vg_cmd_scan(int argc, char **argv)
         inventory_summary(inventory);
         if (ipinfo)
             vg_cli_ipinfo_summary(ipinfo, "vigil");
+        vg_cli_rules_summary(rules, "vigil");
         summary(scan, &w, seconds);
     }
     if (status == 0)
         status = vg_scan_diag(scan)->counts[VG_DIAG_IO] || watch_failed ? 2 : w.failing ? 1 : 0;
     vg_scan_free(scan);
+    vg_rules_free(rules);
     vg_intel_free(intel);
     free(state_dir);
     vg_inventory_free(inventory);

@@ -37,8 +37,9 @@ int vg_cmd_types(int argc, char **argv)
     }
     for (int i = 0; i < VG_FT_COUNT; i++) {
         char src[64];
-        printf("%s\t%s\t%s\n", vg_catalog[i].name, vg_severity_label(vg_catalog[i].severity),
-               source_names(vg_catalog[i].sources, src, sizeof(src)));
+        printf("%s\t%s\t%s\n", vg_catalog_get(i)->name,
+               vg_severity_label(vg_catalog_get(i)->severity),
+               source_names(vg_catalog_get(i)->sources, src, sizeof(src)));
     }
     return 0;
 }

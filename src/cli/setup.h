@@ -13,6 +13,7 @@
 #include "enrich/inventory.h"
 #include "enrich/ipinfo.h"
 #include "pipeline/scan.h"
+#include "rules/rules.h"
 
 /* The list options of the command line (--threat-list, --curated-list, --reputation-list,
  * --trusted-list, with --list-format and --list-category applying to the lists after them). */
@@ -78,6 +79,22 @@ int vg_cli_load_ipinfo(const struct vg_cli_paths *paths, const char *config_path
                        const char *configured, struct vg_ipinfo **out, const char *cmd);
 /* "CMD: address data: N ASN ranges, ..." on stderr. */
 void vg_cli_ipinfo_summary(const struct vg_ipinfo *info, const char *cmd);
+
+/* The rule options: --rules PATH and --enable-opt-in SEL (each repeatable). */
+struct vg_cli_rules {
+    struct vg_cli_paths paths;
+    struct vg_cli_paths enable;
+    bool builtin; /* load the rules shipped with vigil (false only for `vigil rules test FILE`) */
+};
+/* The shipped rules, then the command line's files, then the configuration's rules.paths
+ * (relative to its file); opt-in rules enabled by rules.enable_opt_in and --enable-opt-in; then
+ * frozen, every new type declared in the catalog.  Bad rules are reported and left out.  0, or
+ * 2 (reported) when a path cannot be read or a selector names nothing.  cfg may be NULL. */
+int vg_cli_load_rules(const struct vg_cli_rules *opts, const char *config_path,
+                      const struct vg_config *cfg, struct vg_rules **out, const char *cmd);
+
+/* On stderr: how many rules ran, and each dry-run rule's matches with the first few records. */
+void vg_cli_rules_summary(const struct vg_rules *rs, const char *cmd);
 
 /* The wall clock in ms (for createdAt/updatedAt, never for detection). */
 int64_t vg_cli_now_ms(void);

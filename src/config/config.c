@@ -70,6 +70,15 @@ static const struct vg_config_option options[] = {
       "then carry their AS, country and AWS Region and service ('make enrich-data' fetches the "
       "free ip-location-db files into data/enrich); empty for none; relative paths are read "
       "from this file's directory" },
+    { "rules.paths", VG_CONFIG_STRING, OFF(rules_paths), "", 0, 65536, NULL, false,
+      "your detection rules (docs/rules.md): rule files or folders of them (*.yml, *.yaml), "
+      "separated by ':', loaded besides the rules shipped with vigil; a bad rule is reported "
+      "with its file and line and left out, the others still run; relative paths are read "
+      "from this file's directory" },
+    { "rules.enable_opt_in", VG_CONFIG_STRING, OFF(rules_enable_opt_in), "", 0, 4096, NULL, false,
+      "opt-in rules to switch on, separated by ',': all, a group (iam, ec2, s3, rds, lambda, "
+      "ses, organizations, ...), a rule id or a finding type; the opt-in rules are GuardDuty's "
+      "rule-library types, off by default as they are there ('vigil rules list' shows them)" },
     { "flow.state_memory", VG_CONFIG_SIZE, OFF(flow.state_memory), "256MiB", 1 << 20, 1ll << 40,
       NULL, false,
       "memory for all flow detector state (windows, distinct counters, baselines, learned "

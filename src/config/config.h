@@ -76,9 +76,11 @@ struct vg_config {
     char *intel_state_dir;      /* "" for none; relative to the file (vg_intel_audit_dir_resolve) */
     bool intel_test_indicators; /* load enrich/intel_builtin.h's lists */
     /* flow */
-    char *flow_log_format; /* header-less flow logs' fields; "" for AWS's default */
-    char *flow_inventory;  /* describe-instances/-network-interfaces output; "" for none */
-    char *enrich_ip_data;  /* address-owner files and folders, ':'-separated; "" for none */
+    char *flow_log_format;     /* header-less flow logs' fields; "" for AWS's default */
+    char *flow_inventory;      /* describe-instances/-network-interfaces output; "" for none */
+    char *enrich_ip_data;      /* address-owner files and folders, ':'-separated; "" for none */
+    char *rules_paths;         /* rule files and folders, ':'-separated; "" for none */
+    char *rules_enable_opt_in; /* ','-separated selectors (rules/rules.h); "" for none */
     struct vg_flow_thresholds flow;
     /* dns */
     struct vg_dns_thresholds dns;

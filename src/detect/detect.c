@@ -23,6 +23,11 @@ struct vg_detect {
     void *state[];
 };
 
+static unsigned sources_of(const struct vg_detector *det, const void *state)
+{
+    return det->state_sources ? det->sources & det->state_sources(state) : det->sources;
+}
+
 struct vg_detect *vg_detect_new(const struct vg_detect_env *env)
 {
     size_t n = 0;
@@ -45,7 +50,7 @@ struct vg_detect *vg_detect_new(const struct vg_detect_env *env)
             return NULL;
         }
         for (size_t i = 0; i < n; i++)
-            if (vg_detectors[i]->sources & 1u << k)
+            if (sources_of(vg_detectors[i], d->state[i]) & 1u << k)
                 d->hooks[k][d->hook_count[k]++] =
                     (struct hook){ vg_detectors[i]->on_event, d->state[i] };
     }

@@ -15,6 +15,8 @@
 #include "core/finding.h"
 #include "enrich/intel.h"
 
+struct vg_rules;
+
 /* Thresholds and windows of the flow detectors.  The option table (config/config.c, `flow.*`)
  * holds the defaults and the reasoning behind each; findings quote the values they used in
  * additionalInfo.  Durations in ms of event time, sizes in bytes. */
@@ -74,6 +76,7 @@ struct vg_detect_env {
     const struct vg_intel *intel; /* NULL when no list is loaded */
     const struct vg_flow_thresholds *flow;
     const struct vg_dns_thresholds *dns;
+    const struct vg_rules *rules; /* frozen rule set (rules/rules.h); NULL for none */
 };
 
 struct vg_detector {
@@ -84,6 +87,9 @@ struct vg_detector {
     /* optional: allocate state (it may keep the env pointer); VG_OK or VG_ENOMEM */
     int (*state_new)(void **out, const struct vg_detect_env *env);
     void (*state_free)(void *state);
+    /* optional: the sources this run's state reads, when fewer than `sources` (the rule
+     * engine reads only what its rules do); a state of NULL with 0 here is never called */
+    unsigned (*state_sources)(const void *state);
     /* optional: evictions so far, for the summary and /stats */
     uint64_t (*state_evictions)(const void *state);
     void (*on_event)(void *state, const struct vg_event *ev, const struct vg_emit *emit);

@@ -17,6 +17,7 @@
 #include "detect/password_policy.h"
 #include "detect/pentest.h"
 #include "detect/root_usage.h"
+#include "detect/rule_engine.h"
 #include "detect/s3_public.h"
 
 /* one detector per line, so adding one is a one-line change */
@@ -38,6 +39,7 @@ const struct vg_detector *const vg_detectors[] = {
     &vg_detector_dns_dga,
     &vg_detector_dns_exfil,
     &vg_detector_dns_reputation,
+    &vg_detector_rule_engine,
     NULL,
 };
 /* clang-format on */

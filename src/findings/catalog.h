@@ -27,7 +27,20 @@ struct vg_catalog_entry {
 
 extern const struct vg_catalog_entry vg_catalog[VG_FT_COUNT];
 
+/* Types declared at run time by user rules (rules/rules.h) number from VG_FT_COUNT + 1 up;
+ * VG_FT_COUNT itself stays "no type". */
+#define VG_CATALOG_MAX_CUSTOM 1024
+
+/* The entry of a built-in or declared type. */
+const struct vg_catalog_entry *vg_catalog_get(enum vg_finding_type type);
 /* Look a type up by name; VG_FT_COUNT when unknown. */
 enum vg_finding_type vg_catalog_find(const char *name);
+/* Declare a type for the rest of the process (strings are copied).  Call before any scan
+ * starts: the table is read without a lock.  VG_FT_COUNT when the table is full or memory ran
+ * out. */
+enum vg_finding_type vg_catalog_add(const struct vg_catalog_entry *entry);
+/* Built-in and declared types: iterate with vg_catalog_type(i) for i below this. */
+size_t vg_catalog_count(void);
+enum vg_finding_type vg_catalog_type(size_t i);
 
 #endif

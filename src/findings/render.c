@@ -576,7 +576,7 @@ static int render_resource(struct vg_buf *b, const struct vg_finding *f,
                            const struct vg_inventory *inventory)
 {
     bool first = true;
-    const char *rtype = vg_catalog[f->type].resource_type;
+    const char *rtype = vg_catalog_get(f->type)->resource_type;
     int rc = vg_buf_adds(b, "{");
     rc |=
         on_instance(f) ? render_instance(b, &first, f, inventory) : render_access_key(b, &first, f);
@@ -657,7 +657,7 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f,
     if (opts->sample) /* consumers must be able to tell a sample from an alert (§4 of the notes) */
         rc |= key(&v, &first, "sample") | vg_buf_adds(&v, "true");
     struct vg_buf steps = VG_BUF_INIT;
-    rc |= vg_render_template(&steps, vg_catalog[f->type].next_steps, f);
+    rc |= vg_render_template(&steps, vg_catalog_get(f->type)->next_steps, f);
     rc |= kv_str(&v, &first, "nextSteps", steps.data);
     vg_buf_release(&steps);
     rc |= vg_buf_adds(&v, "}");
@@ -861,7 +861,7 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg
     rc |= kv_str(b, &first, "arn", text.data);
     rc |= kv_time(b, &first, "createdAt", opts->now_ms);
     vg_buf_reset(&text);
-    rc |= vg_render_template(&text, vg_catalog[f->type].description, f);
+    rc |= vg_render_template(&text, vg_catalog_get(f->type)->description, f);
     rc |= describe_passive_dns(&text, f, opts);
     rc |= kv_str(b, &first, "description", text.data);
     rc |= kv_str(b, &first, "id", f->id);
@@ -876,9 +876,9 @@ int vg_render_json(struct vg_buf *b, const struct vg_finding *f, const struct vg
     vg_buf_reset(&text);
     if (opts->sample)
         rc |= vg_buf_adds(&text, "[SAMPLE] ");
-    rc |= vg_render_template(&text, vg_catalog[f->type].title, f);
+    rc |= vg_render_template(&text, vg_catalog_get(f->type)->title, f);
     rc |= kv_str(b, &first, "title", text.data);
-    rc |= kv_str(b, &first, "type", vg_catalog[f->type].name);
+    rc |= kv_str(b, &first, "type", vg_catalog_get(f->type)->name);
     rc |= kv_time(b, &first, "updatedAt", opts->now_ms);
     rc |= vg_buf_adds(b, "}");
     vg_buf_release(&text);
@@ -916,10 +916,10 @@ int vg_render_table_row(struct vg_buf *out, const struct vg_finding *f, bool col
     }
     rc |= vg_buf_printf(out, "%s%-8s%s %-45s %-28s %6" PRIu64 "  %-20s %-20s ",
                         color ? sev_color(f->severity) : "", vg_severity_label(f->severity),
-                        color ? "\033[0m" : "", vg_catalog[f->type].name,
+                        color ? "\033[0m" : "", vg_catalog_get(f->type)->name,
                         cell.data ? cell.data : "", f->count, first, last);
     vg_buf_reset(&cell);
-    rc |= vg_render_template(&cell, vg_catalog[f->type].title, f);
+    rc |= vg_render_template(&cell, vg_catalog_get(f->type)->title, f);
     rc |= vg_buf_add_printable(out, (struct vg_str){ cell.data, cell.len });
     rc |= vg_buf_addc(out, '\n');
     vg_buf_release(&cell);

@@ -121,7 +121,7 @@ static bool fill_api_call(struct vg_finding *f, const struct vg_catalog_entry *c
 int vg_sample_finding(enum vg_finding_type type, const char *account_id, const char *region,
                       int64_t now_ms, uint64_t nonce, struct vg_finding *out)
 {
-    const struct vg_catalog_entry *c = &vg_catalog[type];
+    const struct vg_catalog_entry *c = vg_catalog_get(type);
     struct vg_finding *f = out;
     memset(f, 0, sizeof(*f));
 

@@ -32,7 +32,8 @@ static json_t *render_sample(enum vg_finding_type type, uint64_t nonce, struct v
     json_error_t err;
     json_t *j = json_loadb(text->data + start, text->len - start, 0, &err);
     if (!j)
-        fail_msg("%s: sample is not JSON: %s at %d", vg_catalog[type].name, err.text, err.position);
+        fail_msg("%s: sample is not JSON: %s at %d", vg_catalog_get(type)->name, err.text,
+                 err.position);
     return j;
 }
 
@@ -50,7 +51,7 @@ static const char *str_at(json_t *j, const char *path)
 /* The action a type's real findings carry, from the catalog: what the sample must match. */
 static const char *expected_action(enum vg_finding_type type)
 {
-    const struct vg_catalog_entry *c = &vg_catalog[type];
+    const struct vg_catalog_entry *c = vg_catalog_get(type);
     if (c->sources & VG_FT_SRC_VPCFLOW)
         return strstr(c->name, "/PortProbe") ? "PORT_PROBE" : "NETWORK_CONNECTION";
     return c->sources & VG_FT_SRC_DNS ? "DNS_REQUEST" : "AWS_API_CALL";
@@ -58,7 +59,7 @@ static const char *expected_action(enum vg_finding_type type)
 
 static void check_sample(enum vg_finding_type type, json_t *j)
 {
-    const struct vg_catalog_entry *c = &vg_catalog[type];
+    const struct vg_catalog_entry *c = vg_catalog_get(type);
     assert_string_equal(str_at(j, "type"), c->name);
     assert_string_equal(str_at(j, "accountId"), ACCOUNT);
     assert_string_equal(str_at(j, "region"), REGION);
@@ -210,7 +211,7 @@ static void test_sample_type_names(void **state)
 {
     (void)state;
     for (int t = 0; t < VG_FT_COUNT; t++)
-        assert_int_equal(vg_catalog_find(vg_catalog[t].name), t);
+        assert_int_equal(vg_catalog_find(vg_catalog_get(t)->name), t);
     assert_int_equal(vg_catalog_find("Recon:EC2/NoSuchType"), VG_FT_COUNT);
     assert_int_equal(vg_catalog_find(""), VG_FT_COUNT);
 }

@@ -91,7 +91,7 @@ static struct vg_str resource_id(const struct vg_finding_draft *d)
 void vg_findings_key_id(const struct vg_finding_draft *d, char out[33])
 {
     struct vg_hash128 h;
-    const char *type = vg_catalog[d->type].name;
+    const char *type = vg_catalog_get(d->type)->name;
     struct vg_str rid = resource_id(d);
     vg_hash128_init(&h);
     vg_hash128_field(&h, d->event->account_id.ptr, d->event->account_id.len);
@@ -401,7 +401,7 @@ void vg_findings_add(void *table, const struct vg_finding_draft *d)
         lru_unlink(t, e);
     }
     struct vg_finding *f = &e->f;
-    double sev = d->severity > 0 ? d->severity : vg_catalog[d->type].severity;
+    double sev = d->severity > 0 ? d->severity : vg_catalog_get(d->type)->severity;
     if (sev > f->severity)
         f->severity = sev;
     f->count++;

@@ -65,6 +65,7 @@ struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
     s->env.intel = opts->intel;
     s->env.flow = &s->opts.flow;
     s->env.dns = &s->opts.dns;
+    s->env.rules = opts->rules;
     /* learned interface addresses: a small share of the flow state budget */
     s->flow_sides = vg_flow_sides_new((size_t)opts->flow.state_memory / 16);
     s->pdns = vg_pdns_new(opts->pdns_memory);

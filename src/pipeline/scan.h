@@ -15,6 +15,7 @@
 
 struct vg_inventory;
 struct vg_pdns;
+struct vg_rules;
 
 struct vg_scan_opts {
     int64_t since_ms;              /* events before this are skipped; INT64_MIN for none */
@@ -36,6 +37,8 @@ struct vg_scan_opts {
      * flow-side resolver which end is ours, and name the instance of flow records that lack
      * it.  Borrowed, may be NULL. */
     const struct vg_inventory *inventory;
+    /* Detection rules (rules/rules.h), frozen; borrowed, may be NULL. */
+    const struct vg_rules *rules;
 };
 
 struct vg_scan_stats {

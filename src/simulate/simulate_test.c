@@ -1037,9 +1037,10 @@ static void scan_and_check(const char *out, const struct vg_simulate_stats *st,
                 what = m->rows[r].what;
             }
         if (!known)
-            PROBLEM("background instance %s got %s\n", res ? res : "-", vg_catalog[f->type].name);
+            PROBLEM("background instance %s got %s\n", res ? res : "-",
+                    vg_catalog_get(f->type)->name);
         else if (!fires)
-            PROBLEM("near miss \"%s\" (%s) got %s\n", what, res, vg_catalog[f->type].name);
+            PROBLEM("near miss \"%s\" (%s) got %s\n", what, res, vg_catalog_get(f->type)->name);
     }
     for (size_t r = 0; r < m->n; r++) {
         const struct scen_row *row = &m->rows[r];
@@ -1081,7 +1082,7 @@ static const char *flow_resource(const struct vg_finding *f)
 
 static bool dns_judged(const struct vg_finding *f)
 {
-    return (vg_catalog[f->type].sources & VG_FT_SRC_DNS) != 0;
+    return (vg_catalog_get(f->type)->sources & VG_FT_SRC_DNS) != 0;
 }
 
 static const char *dns_resource(const struct vg_finding *f)
@@ -1131,7 +1132,7 @@ static void test_simulate_background_quiet(void **state)
     size_t n;
     const struct vg_finding *const *fs = vg_findings_sorted(vg_scan_findings(scan), &n);
     for (size_t i = 0; i < n; i++)
-        print_message("background finding: %s on %s (%s)\n", vg_catalog[fs[i]->type].name,
+        print_message("background finding: %s on %s (%s)\n", vg_catalog_get(fs[i]->type)->name,
                       fs[i]->interface_id ? fs[i]->interface_id : "-",
                       fs[i]->instance_id ? fs[i]->instance_id : "-");
     assert_int_equal(n, 0);

@@ -12,7 +12,7 @@ void vg_stored_finding_from(struct vg_stored_finding *sf, char detector[33],
     *sf = (struct vg_stored_finding){
         .id = f->id,
         .detector_id = detector,
-        .type = vg_catalog[f->type].name,
+        .type = vg_catalog_get(f->type)->name,
         .account_id = f->account_id ? f->account_id : "",
         .region = f->region ? f->region : "",
         .severity = f->severity,
