@@ -31,7 +31,7 @@ static void list(const struct vg_rules *rs)
         struct vg_rule_info r;
         vg_rules_info(rs, i, &r);
         printf("%s\t%s\t%s\t%s\t%s\t%s:%u\n", r.id, r.type,
-               !r.enabled ? "opt-in off"
+               !r.enabled  ? "opt-in off"
                : r.dry_run ? "dry-run"
                            : "live",
                r.groups[0] ? r.groups : "-", source_name(r.sources), r.file, r.line);

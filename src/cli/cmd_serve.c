@@ -56,6 +56,8 @@ static void usage(FILE *out)
         "  --inventory PATH     describe-instances / describe-network-interfaces output\n"
         "  --ip-data PATH       address owners (.mmdb, ASN CSV, AWS ip-ranges.json), as for\n"
         "                       'vigil scan'\n"
+        "  --rules PATH, --enable-opt-in SEL\n"
+        "                       detection rules, as for 'vigil scan' (docs/rules.md)\n"
         "  -h, --help           this text\n\n"
         "API: GET /detector, POST /detector/ID/findings (ListFindings), .../findings/get,\n"
         "archive, unarchive, feedback, statistics, create (samples); filters, threat intel\n"
@@ -173,7 +175,9 @@ int vg_cmd_serve(int argc, char **argv)
         OPT_CONFIG,
         OPT_INVENTORY,
         OPT_IP_DATA,
-        OPT_WEBHOOK
+        OPT_WEBHOOK,
+        OPT_RULES,
+        OPT_ENABLE_OPT_IN,
     };
     static const struct option longopts[] = {
         { "watch", required_argument, NULL, OPT_WATCH },
@@ -186,6 +190,8 @@ int vg_cmd_serve(int argc, char **argv)
         { "config", required_argument, NULL, OPT_CONFIG },
         { "inventory", required_argument, NULL, OPT_INVENTORY },
         { "ip-data", required_argument, NULL, OPT_IP_DATA },
+        { "rules", required_argument, NULL, OPT_RULES },
+        { "enable-opt-in", required_argument, NULL, OPT_ENABLE_OPT_IN },
         VG_CLI_LIST_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -198,6 +204,8 @@ int vg_cmd_serve(int argc, char **argv)
     const char *config = NULL;
     struct vg_cli_paths inventory_paths = { .n = 0 }, ipinfo_paths = { .n = 0 };
     struct vg_ipinfo *ipinfo = NULL;
+    struct vg_cli_rules rule_opts = { .builtin = true };
+    struct vg_rules *rules = NULL;
     bool once = false;
     int c;
     optind = 1;
@@ -224,6 +232,14 @@ int vg_cmd_serve(int argc, char **argv)
         case OPT_CONFIG: config = optarg; break;
         case OPT_INVENTORY:
             if (vg_cli_paths_add(&inventory_paths, optarg, "vigild", "--inventory"))
+                return 2;
+            break;
+        case OPT_RULES:
+            if (vg_cli_paths_add(&rule_opts.paths, optarg, "vigild", "--rules"))
+                return 2;
+            break;
+        case OPT_ENABLE_OPT_IN:
+            if (vg_cli_paths_add(&rule_opts.enable, optarg, "vigild", "--enable-opt-in"))
                 return 2;
             break;
         case OPT_IP_DATA:
@@ -312,7 +328,8 @@ int vg_cmd_serve(int argc, char **argv)
     intel = load_all_lists(&lc);
     lc.current = intel;
     if (vg_cli_load_inventory(&inventory_paths, config, cfg.flow_inventory, &inventory, "vigild") ||
-        vg_cli_load_ipinfo(&ipinfo_paths, config, cfg.enrich_ip_data, &ipinfo, "vigild"))
+        vg_cli_load_ipinfo(&ipinfo_paths, config, cfg.enrich_ip_data, &ipinfo, "vigild") ||
+        vg_cli_load_rules(&rule_opts, config, &cfg, &rules, "vigild"))
         goto out;
 
     struct vg_service_opts so = {
@@ -334,6 +351,7 @@ int vg_cmd_serve(int argc, char **argv)
         .on_diag = vg_cli_print_diag,
     };
     so.scan.intel = intel;
+    so.scan.rules = rules;
     so.scan.inventory = so.render.inventory = inventory;
     so.render.ipinfo = ipinfo;
     if (ipinfo)
@@ -407,6 +425,7 @@ out:
     vg_intel_free(lc.previous);
     vg_inventory_free(inventory);
     vg_ipinfo_free(ipinfo);
+    vg_rules_free(rules);
     for (size_t i = 0; i < VG_ARRAY_LEN(watch_owned); i++)
         free(watch_owned[i]);
     free(state_dir);

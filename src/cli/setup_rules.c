@@ -7,7 +7,8 @@
 #include "enrich/intel_audit.h"
 #include "findings/catalog.h"
 
-/* A GuardDuty-style type name: ThreatPurpose:ResourceTypeAffected/ThreatFamilyName.Variant!Artifact */
+/* A GuardDuty-style type name: ThreatPurpose:ResourceTypeAffected/ThreatFamilyName.Variant!Artifact
+ */
 static bool type_name_ok(const char *name)
 {
     const char *colon = strchr(name, ':'), *slash = strchr(name, '/');
@@ -21,8 +22,8 @@ static bool type_name_ok(const char *name)
 }
 
 /* Rule types: the catalog's own, else declared here for the process (a user's new type). */
-static enum vg_finding_type resolve_type(void *ctx, const struct vg_rule_type_decl *decl,
-                                         char *why, size_t why_cap)
+static enum vg_finding_type resolve_type(void *ctx, const struct vg_rule_type_decl *decl, char *why,
+                                         size_t why_cap)
 {
     (void)ctx;
     enum vg_finding_type t = vg_catalog_find(decl->name);

@@ -77,8 +77,7 @@ static bool is_null(const yaml_node_t *n)
     if (!n || n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return false;
     const char *v = (const char *)n->data.scalar.value;
-    return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
-           !strcmp(v, "NULL");
+    return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") || !strcmp(v, "NULL");
 }
 
 static bool parse_bool(struct loader *ld, const yaml_node_t *n, const char *what, bool *out)
@@ -213,9 +212,8 @@ static bool leaf_values(struct loader *ld, const yaml_node_t *v, struct cond *c,
     if (!c->values)
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        const yaml_node_t *item = v->type == YAML_SEQUENCE_NODE
-                                      ? node(ld, v->data.sequence.items.start[i])
-                                      : v;
+        const yaml_node_t *item =
+            v->type == YAML_SEQUENCE_NODE ? node(ld, v->data.sequence.items.start[i]) : v;
         const char *s = scalar(ld, item, op);
         if (!s)
             return false;
@@ -224,29 +222,6 @@ static bool leaf_values(struct loader *ld, const yaml_node_t *v, struct cond *c,
             return false;
         c->values[c->nvalues++] = vg_str_from(copy);
     }
-    return true;
-}
-
-static bool parse_net(const char *s, struct rule_net *out)
-{
-    char addr[64];
-    const char *slash = strchr(s, '/');
-    size_t len = slash ? (size_t)(slash - s) : strlen(s);
-    if (len >= sizeof(addr))
-        return false;
-    memcpy(addr, s, len);
-    addr[len] = '\0';
-    if (!vg_ip_parse(vg_str_from(addr), &out->base))
-        return false;
-    unsigned max = out->base.family == 4 ? 32 : 128, bits = max;
-    if (slash) {
-        char *end;
-        unsigned long b = strtoul(slash + 1, &end, 10);
-        if (*end || end == slash + 1 || b > max)
-            return false;
-        bits = (unsigned)b;
-    }
-    out->bits = (uint8_t)bits;
     return true;
 }
 
@@ -302,7 +277,8 @@ static struct cond *leaf(struct loader *ld, const struct rule_path *path, const 
         if (nocase)
             for (uint32_t i = 0; i < c->nvalues; i++)
                 for (size_t k = 0; k < c->values[i].len; k++)
-                    ((char *)c->values[i].ptr)[k] = (char)tolower((unsigned char)c->values[i].ptr[k]);
+                    ((char *)c->values[i].ptr)[k] =
+                        (char)tolower((unsigned char)c->values[i].ptr[k]);
         return c;
     case OP_REGEX: {
         const char *pattern = scalar(ld, v, "regex");
@@ -322,7 +298,7 @@ static struct cond *leaf(struct loader *ld, const struct rule_path *path, const 
         if (!c->nets)
             return NULL;
         for (uint32_t i = 0; i < c->nvalues; i++) {
-            if (!parse_net(c->values[i].ptr, &c->nets[i])) {
+            if (!vg_rule_net_parse(c->values[i], &c->nets[i])) {
                 reject(ld, v, "'%.60s' is no address or network", c->values[i].ptr);
                 return NULL;
             }
@@ -364,8 +340,7 @@ static struct cond *leaf(struct loader *ld, const struct rule_path *path, const 
             return NULL;
         return c;
     }
-    case OP_ABSENT:
-        break;
+    case OP_ABSENT: break;
     }
     return NULL;
 }
@@ -425,7 +400,8 @@ static struct cond *field_cond(struct loader *ld, const char *key, const yaml_no
 static struct cond *compile_list(struct loader *ld, const yaml_node_t *n, enum cond_kind kind,
                                  unsigned source, unsigned depth, const char *what)
 {
-    if (n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.top == n->data.sequence.items.start) {
+    if (n->type != YAML_SEQUENCE_NODE ||
+        n->data.sequence.items.top == n->data.sequence.items.start) {
         reject(ld, n, "'%s' takes a non-empty list of conditions", what);
         return NULL;
     }
@@ -475,7 +451,8 @@ static struct cond *compile_some(struct loader *ld, const yaml_node_t *n, unsign
 }
 
 /* A condition: a mapping (all of its entries), or a list (all of its items). */
-static struct cond *compile(struct loader *ld, const yaml_node_t *n, unsigned source, unsigned depth)
+static struct cond *compile(struct loader *ld, const yaml_node_t *n, unsigned source,
+                            unsigned depth)
 {
     if (!n || !spend(ld, n, depth))
         return NULL;
@@ -539,8 +516,8 @@ static bool to_json(struct loader *ld, const yaml_node_t *n, struct vg_buf *out,
         if (is_json_literal(n))
             rc = vg_buf_adds(out, (const char *)n->data.scalar.value);
         else
-            rc = vg_buf_add_json_str(out, (struct vg_str){ (const char *)n->data.scalar.value,
-                                                           n->data.scalar.length });
+            rc = vg_buf_add_json_str(
+                out, (struct vg_str){ (const char *)n->data.scalar.value, n->data.scalar.length });
         break;
     case YAML_SEQUENCE_NODE:
         rc = vg_buf_addc(out, '[');
@@ -564,16 +541,15 @@ static bool to_json(struct loader *ld, const yaml_node_t *n, struct vg_buf *out,
             }
             if (p != n->data.mapping.pairs.start)
                 rc |= vg_buf_addc(out, ',');
-            rc |= vg_buf_add_json_str(out, (struct vg_str){ (const char *)k->data.scalar.value,
-                                                            k->data.scalar.length });
+            rc |= vg_buf_add_json_str(
+                out, (struct vg_str){ (const char *)k->data.scalar.value, k->data.scalar.length });
             rc |= vg_buf_addc(out, ':');
             if (!to_json(ld, node(ld, p->value), out, depth + 1))
                 return false;
         }
         rc |= vg_buf_addc(out, '}');
         break;
-    default:
-        break;
+    default: break;
     }
     return rc == 0;
 }
@@ -589,7 +565,7 @@ static bool parse_tests(struct loader *ld, struct rule *r, const yaml_node_t *n)
     if (!r->tests)
         return false;
     struct vg_buf json;
-    vg_buf_init(&json, 1024);
+    vg_buf_init(&json, RULE_FILE_MAX); /* a test event is part of its file */
     bool ok = true;
     for (uint32_t i = 0; ok && i < count; i++) {
         const yaml_node_t *t = node(ld, n->data.sequence.items.start[i]);
@@ -688,7 +664,8 @@ static bool parse_severity(struct loader *ld, struct rule *r, const yaml_node_t 
     }
     if (map) {
         uint32_t count = (uint32_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
-        r->severity_map = vg_arena_alloc(&ld->rs->arena, (count ? count : 1) * sizeof(*r->severity_map));
+        r->severity_map =
+            vg_arena_alloc(&ld->rs->arena, (count ? count : 1) * sizeof(*r->severity_map));
         if (!r->severity_map)
             return false;
         for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
@@ -726,7 +703,7 @@ static bool parse_aggregate(struct loader *ld, struct rule *r, const yaml_node_t
 static bool parse_groups(struct loader *ld, struct rule *r, const yaml_node_t *n)
 {
     struct vg_buf b;
-    vg_buf_init(&b, 64);
+    vg_buf_init(&b, 4096);
     uint32_t count = n->type == YAML_SEQUENCE_NODE
                          ? (uint32_t)(n->data.sequence.items.top - n->data.sequence.items.start)
                          : 1;
@@ -784,8 +761,8 @@ static bool seen_id(const struct vg_rules *rs, const char *id)
 }
 
 /* Keys a rule may carry that vigil does not act on: provenance and notes for people. */
-static const char *const NOTE_KEYS[] = { "references", "author", "notes", "falsepositives",
-                                         "sigma", "tags", "status", "date", "modified" };
+static const char *const NOTE_KEYS[] = { "references", "author", "notes", "falsepositives", "sigma",
+                                         "tags",       "status", "date",  "modified" };
 
 static bool store_rule(struct vg_rules *rs, struct rule *r)
 {
@@ -815,8 +792,11 @@ static int load_rule(struct loader *ld, const yaml_node_t *root)
     struct rule *r = vg_arena_alloc(&ld->rs->arena, sizeof(*r));
     if (!r)
         return VG_ENOMEM;
-    *r = (struct rule){ .file = ld->file, .line = root->start_mark.line + 1,
-                        .source = VG_SOURCE_CLOUDTRAIL, .groups = "", .enabled = true };
+    *r = (struct rule){ .file = ld->file,
+                        .line = root->start_mark.line + 1,
+                        .source = VG_SOURCE_CLOUDTRAIL,
+                        .groups = "",
+                        .enabled = true };
     /* the id and the source first: messages name the rule, and paths depend on the source */
     const yaml_node_t *match = NULL, *tests = NULL, *severity = NULL, *aggregate = NULL;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
@@ -945,8 +925,8 @@ int vg_rules_load_text(struct vg_rules *rs, const char *name, const char *text, 
 static bool rule_file_name(const char *name)
 {
     size_t n = strlen(name);
-    return name[0] != '.' && ((n > 4 && !strcmp(name + n - 4, ".yml")) ||
-                              (n > 5 && !strcmp(name + n - 5, ".yaml")));
+    return name[0] != '.' &&
+           ((n > 4 && !strcmp(name + n - 4, ".yml")) || (n > 5 && !strcmp(name + n - 5, ".yaml")));
 }
 
 static int load_file(struct vg_rules *rs, const char *path, struct vg_diag *diag)
@@ -958,14 +938,13 @@ static int load_file(struct vg_rules *rs, const char *path, struct vg_diag *diag
         return VG_EIO;
     }
     struct vg_buf b;
-    vg_buf_init(&b, 4096);
+    vg_buf_init(&b, 0); /* RULE_FILE_MAX is checked below, with a message */
     char chunk[8192];
     size_t n;
     int rc = VG_OK;
     while (rc == VG_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (b.len + n > RULE_FILE_MAX) {
-            vg_diag_report(diag, VG_DIAG_TOO_BIG, &loc, "a rule file over %u bytes",
-                           RULE_FILE_MAX);
+            vg_diag_report(diag, VG_DIAG_TOO_BIG, &loc, "a rule file over %u bytes", RULE_FILE_MAX);
             rc = VG_EIO;
         } else if (vg_buf_add(&b, chunk, n) != 0)
             rc = VG_ENOMEM;

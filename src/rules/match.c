@@ -170,9 +170,8 @@ static struct vg_str flow_value(struct vg_rules_run *run, const struct vg_flow *
 typedef bool (*visit_fn)(struct vg_rules_run *run, const struct cond *c,
                          const struct vg_json_value *v, const void *arg);
 
-static bool walk(struct vg_rules_run *run, const struct vg_json_value *v,
-                 const struct rule_path *p, uint32_t i, const struct cond *c, visit_fn visit,
-                 const void *arg)
+static bool walk(struct vg_rules_run *run, const struct vg_json_value *v, const struct rule_path *p,
+                 uint32_t i, const struct cond *c, visit_fn visit, const void *arg)
 {
     if (!v || v->type == VG_JSON_NULL)
         return false;
@@ -196,8 +195,9 @@ static bool each_value(struct vg_rules_run *run, const struct vg_json_value *her
         struct vg_str s = flow_value(run, &run->ev->flow, p->flow_field);
         if (!s.len)
             return false;
-        struct vg_json_value v = { .ptr = s.ptr, .len = (uint32_t)s.len, .skip = 1,
-                                   .type = VG_JSON_STRING };
+        struct vg_json_value v = {
+            .ptr = s.ptr, .len = (uint32_t)s.len, .skip = 1, .type = VG_JSON_STRING
+        };
         return visit(run, c, &v, arg);
     }
     return walk(run, p->from_root ? run->ev->raw : here, p, 0, c, visit, arg);
@@ -252,6 +252,35 @@ static bool in_net(const struct vg_ip *ip, const struct rule_net *net)
         return true;
     uint8_t mask = (uint8_t)(0xff << (8 - rest));
     return (ip->addr[full] & mask) == (net->base.addr[full] & mask);
+}
+
+bool vg_rule_net_parse(struct vg_str s, struct rule_net *out)
+{
+    char addr[64];
+    const char *slash = s.len ? memchr(s.ptr, '/', s.len) : NULL;
+    size_t len = slash ? (size_t)(slash - s.ptr) : s.len;
+    if (len >= sizeof(addr) || s.len >= sizeof(addr))
+        return false;
+    memcpy(addr, s.ptr, len);
+    addr[len] = '\0';
+    if (!vg_ip_parse(vg_str_from(addr), &out->base))
+        return false;
+    unsigned max = out->base.family == 4 ? 32 : 128, bits = max;
+    if (slash) {
+        size_t digits = s.len - len - 1;
+        if (digits == 0 || digits > 3)
+            return false;
+        bits = 0;
+        for (size_t i = 0; i < digits; i++) {
+            if (!isdigit((unsigned char)slash[1 + i]))
+                return false;
+            bits = bits * 10 + (unsigned)(slash[1 + i] - '0');
+        }
+        if (bits > max)
+            return false;
+    }
+    out->bits = (uint8_t)bits;
+    return true;
 }
 
 static int on_regex_match(unsigned id, unsigned long long from, unsigned long long to,
@@ -325,7 +354,7 @@ static bool leaf_value(struct vg_rules_run *run, const struct cond *c,
         double d = strtod(num, &end);
         if (*end)
             return false;
-        return c->op == OP_GT ? d > c->number
+        return c->op == OP_GT   ? d > c->number
                : c->op == OP_GE ? d >= c->number
                : c->op == OP_LT ? d < c->number
                                 : d <= c->number;
@@ -335,24 +364,27 @@ static bool leaf_value(struct vg_rules_run *run, const struct cond *c,
     if (!scalar_text(v, &s))
         return false;
     if (c->op == OP_CIDR) {
-        struct vg_ip ip;
-        if (!vg_ip_parse(s, &ip))
+        /* an address inside the network, or a network within it (security group rules,
+         * policies' aws:SourceIp conditions write networks) */
+        struct rule_net value;
+        if (!vg_rule_net_parse(s, &value))
             return false;
         for (uint32_t i = 0; i < c->nnets; i++)
-            if ((only < 0 || (uint32_t)only == i) && in_net(&ip, &c->nets[i]))
+            if ((only < 0 || (uint32_t)only == i) && value.bits >= c->nets[i].bits &&
+                in_net(&value.base, &c->nets[i]))
                 return true;
         return false;
     }
     if (c->op == OP_REGEX) {
         bool hit = false;
-        hs_scan(c->re, s.ptr ? s.ptr : "", (unsigned)(s.len > UINT32_MAX ? UINT32_MAX : s.len),
-                0, run->scratch, on_regex_match, &hit);
+        hs_scan(c->re, s.ptr ? s.ptr : "", (unsigned)(s.len > UINT32_MAX ? UINT32_MAX : s.len), 0,
+                run->scratch, on_regex_match, &hit);
         return hit;
     }
     if (c->op == OP_EQUALS_FIELD || c->op == OP_CONTAINS_FIELD) {
         struct vg_str other = value_at(run, run->ev->raw, &c->other);
-        return other.len && (c->op == OP_EQUALS_FIELD ? vg_str_eq(s, other)
-                                                      : has_substring(s, other));
+        return other.len &&
+               (c->op == OP_EQUALS_FIELD ? vg_str_eq(s, other) : has_substring(s, other));
     }
     if (c->nocase)
         s = lowered(run, s);
@@ -452,7 +484,8 @@ static int render_template(struct vg_rules_run *run, const char *t, struct vg_bu
         struct rule_path p = { .segs = segs, .flow_field = -1 };
         if (run->ev->source == VG_SOURCE_VPCFLOW)
             p.flow_field = vg_rule_flow_field(path_text);
-        for (char *s = path_text, *dot; s && p.nseg < VG_ARRAY_LEN(segs); s = dot ? dot + 1 : NULL) {
+        for (char *s = path_text, *dot; s && p.nseg < VG_ARRAY_LEN(segs);
+             s = dot ? dot + 1 : NULL) {
             dot = strchr(s, '.');
             if (dot)
                 *dot = '\0';
@@ -483,8 +516,7 @@ static double severity_of(struct vg_rules_run *run, const struct rule *r)
     return r->severity;
 }
 
-static void emit_finding(struct vg_rules_run *run, const struct rule *r,
-                         const struct vg_emit *emit)
+static void emit_finding(struct vg_rules_run *run, const struct rule *r, const struct vg_emit *emit)
 {
     const struct vg_event *ev = run->ev;
     vg_buf_reset(&run->detail);
@@ -550,11 +582,13 @@ static void sample(struct vg_rules_run *run, struct rule *r)
     if (r->sample_count < VG_RULES_DRY_RUN_SAMPLES) {
         struct vg_rule_sample *s = &r->samples[r->sample_count++];
         const struct vg_event *ev = run->ev;
-        *s = (struct vg_rule_sample){ .source = ev->ref.source, .line = ev->ref.line,
-                                      .offset = ev->ref.offset, .time_ms = ev->time_ms };
+        *s = (struct vg_rule_sample){ .source = ev->ref.source,
+                                      .line = ev->ref.line,
+                                      .offset = ev->ref.offset,
+                                      .time_ms = ev->time_ms };
         if (ev->source == VG_SOURCE_CLOUDTRAIL) {
             size_t n = ev->ct.event_id.len < sizeof(s->event_id) - 1 ? ev->ct.event_id.len
-                                                                      : sizeof(s->event_id) - 1;
+                                                                     : sizeof(s->event_id) - 1;
             memcpy(s->event_id, ev->ct.event_id.ptr ? ev->ct.event_id.ptr : "", n);
             s->event_id[n] = '\0';
         }
@@ -608,7 +642,8 @@ void vg_rules_event(struct vg_rules_run *run, const struct vg_event *ev, const s
     try_rules(run, rs->unindexed[k], rs->unindexed_count[k], emit);
 }
 
-/* --- Hyperscan --------------------------------------------------------------------------------- */
+/* --- Hyperscan ---------------------------------------------------------------------------------
+ */
 
 int vg_rule_regex_compile(const char *pattern, bool nocase, hs_database_t **out, char *why,
                           size_t why_cap)
@@ -623,7 +658,8 @@ int vg_rule_regex_compile(const char *pattern, bool nocase, hs_database_t **out,
     return VG_OK;
 }
 
-/* --- the set ------------------------------------------------------------------------------------ */
+/* --- the set ------------------------------------------------------------------------------------
+ */
 
 static void free_conds(struct cond *c)
 {
@@ -768,12 +804,10 @@ int vg_rules_freeze(struct vg_rules *rs, vg_rule_type_fn resolve, void *ctx, str
         if (!r->enabled)
             continue;
         rs->sources |= r->source;
-        const struct cond *names = r->source == VG_SOURCE_CLOUDTRAIL
-                                       ? pinned(r->match, "eventName")
-                                       : NULL;
-        const struct cond *srcs = r->source == VG_SOURCE_CLOUDTRAIL && !names
-                                      ? pinned(r->match, "eventSource")
-                                      : NULL;
+        const struct cond *names =
+            r->source == VG_SOURCE_CLOUDTRAIL ? pinned(r->match, "eventName") : NULL;
+        const struct cond *srcs =
+            r->source == VG_SOURCE_CLOUDTRAIL && !names ? pinned(r->match, "eventSource") : NULL;
         const struct cond *keyed = names ? names : srcs;
         if (keyed) {
             for (uint32_t v = 0; v < keyed->nvalues; v++)
@@ -811,10 +845,11 @@ struct vg_rules_run *vg_rules_run_new(const struct vg_rules *rs)
     vg_arena_init(&run->json_arena, 64 * 1024, 64u << 20);
     for (unsigned i = 0; i < JSON_NESTING; i++)
         vg_json_parser_init(&run->json[i], &run->json_arena, JSON_FIELD_MAX);
-    vg_buf_init(&run->lower, 256);
-    vg_buf_init(&run->detail, 512);
-    vg_buf_init(&run->counter, 128);
-    vg_buf_init(&run->additional, 128);
+    vg_buf_init(&run->lower, JSON_FIELD_MAX); /* a longer value matches no nocase rule */
+    /* a description quotes each value cut to TEMPLATE_VALUE_MAX: these never fill */
+    vg_buf_init(&run->detail, 64 * 1024);
+    vg_buf_init(&run->counter, 16 * 1024);
+    vg_buf_init(&run->additional, 4096);
     return run;
 }
 

@@ -116,7 +116,7 @@ struct rule_index {
         struct vg_str key;
         struct rule **rules;
         uint32_t count;
-    } *slots;
+    } * slots;
     size_t mask; /* slots - 1, a power of two */
 };
 
@@ -139,6 +139,8 @@ struct vg_rules {
 /* Compile a regex for a condition (match.c keeps the Hyperscan side in one place). */
 int vg_rule_regex_compile(const char *pattern, bool nocase, hs_database_t **out, char *why,
                           size_t why_cap);
+/* "10.0.0.0/8", "2001:db8::/32" or a bare address (a /32 or /128). */
+bool vg_rule_net_parse(struct vg_str s, struct rule_net *out);
 /* The vpcflow field a name means, or -1. */
 int vg_rule_flow_field(const char *name);
 

@@ -86,7 +86,8 @@ struct vg_rules_run *vg_rules_run_new(const struct vg_rules *rs);
 void vg_rules_run_free(struct vg_rules_run *run);
 const struct vg_rules *vg_rules_run_set(const struct vg_rules_run *run);
 /* Test ev against the enabled rules: live ones emit findings, dry-run ones are counted. */
-void vg_rules_event(struct vg_rules_run *run, const struct vg_event *ev, const struct vg_emit *emit);
+void vg_rules_event(struct vg_rules_run *run, const struct vg_event *ev,
+                    const struct vg_emit *emit);
 
 size_t vg_rules_count(const struct vg_rules *rs);
 void vg_rules_info(const struct vg_rules *rs, size_t i, struct vg_rule_info *out);

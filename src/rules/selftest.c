@@ -49,8 +49,8 @@ static int flow_test(struct vg_parse_ctx *pc, const struct rule_test *test, stru
     if (vg_json_parse(pc->json, test->record, test->record_len, &pos, &root, &err) != VG_JSON_OK)
         return VG_EFORMAT;
     struct vg_buf fields, line;
-    vg_buf_init(&fields, 256);
-    vg_buf_init(&line, 256);
+    vg_buf_init(&fields, 0); /* both are bounded by the test's record */
+    vg_buf_init(&line, 0);
     int rc = 0;
     for (const struct vg_json_value *v = vg_json_first(root); v; v = vg_json_next(root, v)) {
         struct vg_str key = vg_json_str(v - 1), text = vg_json_text(v);
@@ -88,8 +88,7 @@ static int run_test(struct vg_parse_ctx *pc, const struct rule_test *test, struc
     return VG_OK;
 }
 
-int vg_rules_self_test(struct vg_rules *rs, struct vg_diag *diag, size_t *run_count,
-                       size_t *failed)
+int vg_rules_self_test(struct vg_rules *rs, struct vg_diag *diag, size_t *run_count, size_t *failed)
 {
     *run_count = *failed = 0;
     struct vg_arena arena;
@@ -103,8 +102,9 @@ int vg_rules_self_test(struct vg_rules *rs, struct vg_diag *diag, size_t *run_co
         const struct rule *r = rs->rules[i];
         for (uint32_t k = 0; k < r->test_count; k++) {
             const struct rule_test *test = &r->tests[k];
-            struct vg_parse_ctx pc = { .source = r->file, .arena = &arena, .json = &json,
-                                       .diag = diag, .stats = &stats };
+            struct vg_parse_ctx pc = {
+                .source = r->file, .arena = &arena, .json = &json, .diag = diag, .stats = &stats
+            };
             struct test_ctx t = { .run = run, .rule = r };
             rc = run_test(&pc, test, &t);
             if (rc == VG_ENOMEM)
