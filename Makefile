@@ -9,7 +9,8 @@
 #                   vigild and read its findings through the API
 #   make bench-vigild  vigild at 50,000 CloudTrail events/s + 500,000 flow records/s
 #   make bench      end-to-end throughput (CloudTrail, flow logs, DNS query logs) next to
-#                   libdeflate-gunzip, jansson, gzip and wc on the same files
+#                   libdeflate-gunzip, jansson, gzip and wc on the same files; CloudTrail with
+#                   every shipped rule and 500 generated user rules against the detectors alone
 #   make fuzz       libFuzzer targets (clang); FUZZ_SECONDS=N per target
 #   make lint       layering, event-time and header-alone checks
 #   make format / format-check
@@ -193,6 +194,7 @@ $(BUILD)/bench_psl: bench/bench_psl.c $(BUILD)/libvigil.a
 bench: $(VIGIL) $(BUILD)/bench_jansson $(BUILD)/bench_intel $(BUILD)/bench_parse_vpcflow \
        $(BUILD)/bench_parse_route53 $(BUILD)/bench_psl
 	@bench/bench_cloudtrail.sh $(VIGIL)
+	@bench/bench_rules.sh $(VIGIL)
 	@bench/bench_vpcflow.sh $(VIGIL)
 	@echo "== route 53 resolver query logs, end to end"
 	@bench/bench_dns.sh $(VIGIL)

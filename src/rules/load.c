@@ -28,7 +28,8 @@ struct loader {
     yaml_document_t *doc;
     const char *rule_id; /* for messages; "?" until the id is read */
     unsigned budget;
-    bool failed; /* the current rule has an error (the first one is reported) */
+    unsigned nested; /* inside some:/json:, where paths start at an element, not the record */
+    bool failed;     /* the current rule has an error (the first one is reported) */
 };
 
 static void reject(struct loader *ld, const yaml_node_t *at, const char *fmt, ...) VG_PRINTF(3, 4);
@@ -104,7 +105,7 @@ static char *keep(struct loader *ld, const char *s)
 static bool parse_path(struct loader *ld, const yaml_node_t *at, const char *text, unsigned source,
                        struct rule_path *out)
 {
-    *out = (struct rule_path){ .flow_field = -1, .text = keep(ld, text) };
+    *out = (struct rule_path){ .flow_field = -1, .ct_field = -1, .text = keep(ld, text) };
     const char *p = text;
     if (p[0] == '$' && p[1] == '.') {
         out->from_root = true;
@@ -131,6 +132,8 @@ static bool parse_path(struct loader *ld, const yaml_node_t *at, const char *tex
         p += len + 1;
     }
     out->nseg = n;
+    if (source == VG_SOURCE_CLOUDTRAIL && (ld->nested == 0 || out->from_root))
+        out->ct_field = vg_rule_ct_field(p);
     if (source == VG_SOURCE_VPCFLOW && !out->from_root) {
         out->flow_field = n == 1 ? vg_rule_flow_field(out->segs[0]) : -1;
         if (out->flow_field < 0) {
@@ -328,7 +331,9 @@ static struct cond *leaf(struct loader *ld, const struct rule_path *path, const 
         return c;
     }
     case OP_JSON: {
+        ld->nested++;
         struct cond *inner = compile(ld, v, VG_SOURCE_CLOUDTRAIL, depth + 1);
+        ld->nested--;
         if (!inner || !add_kid(ld, c, inner, 1))
             return NULL;
         return c;
@@ -444,7 +449,9 @@ static struct cond *compile_some(struct loader *ld, const yaml_node_t *n, unsign
     const char *p = scalar(ld, path_node, "path");
     if (!c || !p || !parse_path(ld, path_node, p, source, &c->path))
         return NULL;
+    ld->nested++;
     struct cond *inner = compile(ld, match_node, VG_SOURCE_CLOUDTRAIL, depth + 1);
+    ld->nested--;
     if (!inner || !add_kid(ld, c, inner, 1))
         return NULL;
     return c;
@@ -784,6 +791,7 @@ static int load_rule(struct loader *ld, const yaml_node_t *root)
     ld->rule_id = "?";
     ld->failed = false;
     ld->budget = RULE_NODE_BUDGET;
+    ld->nested = 0;
     if (root->type != YAML_MAPPING_NODE) {
         reject(ld, root, "a rule is a mapping (id, type, match, ...)");
         ld->rs->rejected++;

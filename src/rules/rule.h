@@ -22,6 +22,7 @@ struct rule_path {
     uint32_t nseg;
     bool from_root;
     int flow_field; /* vpcflow rules: the field (match.c's FLOW_FIELDS index); -1 otherwise */
+    int ct_field;   /* a CloudTrail field the parser already holds (match.c's CT_FIELDS); -1 */
     const char *text;
 };
 
@@ -105,6 +106,9 @@ struct rule {
     struct rule_test *tests;
     uint32_t test_count;
     enum vg_finding_type type; /* set by vg_rules_freeze */
+    /* the top-level conditions the index answers (eventName / eventSource equality): a rule
+     * reached through the index has them true already */
+    const struct cond *pinned_name, *pinned_source;
     _Atomic uint64_t matches;
     struct vg_rule_sample samples[VG_RULES_DRY_RUN_SAMPLES];
     unsigned sample_count;
@@ -141,6 +145,8 @@ int vg_rule_regex_compile(const char *pattern, bool nocase, hs_database_t **out,
                           size_t why_cap);
 /* "10.0.0.0/8", "2001:db8::/32" or a bare address (a /32 or /128). */
 bool vg_rule_net_parse(struct vg_str s, struct rule_net *out);
+/* The parsed CloudTrail field a record-root path means ("userAgent"), or -1. */
+int vg_rule_ct_field(const char *path);
 /* The vpcflow field a name means, or -1. */
 int vg_rule_flow_field(const char *name);
 

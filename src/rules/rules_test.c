@@ -309,8 +309,9 @@ static void run_record(struct vg_rules *rs, const char *json, struct emitted *ou
     vg_diag_init(&diag, 0, NULL, NULL);
     vg_arena_init(&arena, 4096, 1 << 20);
     vg_json_parser_init(&parser, &arena, 1 << 20);
-    struct vg_parse_ctx pc = { .source = "t", .arena = &arena, .json = &parser, .diag = &diag,
-                               .stats = &stats };
+    struct vg_parse_ctx pc = {
+        .source = "t", .arena = &arena, .json = &parser, .diag = &diag, .stats = &stats
+    };
     size_t pos = 0;
     const struct vg_json_value *root;
     struct vg_json_error err;
@@ -327,9 +328,9 @@ static void run_record(struct vg_rules *rs, const char *json, struct emitted *ou
 }
 
 #define RECORD(name, extra)                                                                        \
-    "{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-05-01T10:00:00Z\",\"eventSource\":"          \
+    "{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-05-01T10:00:00Z\",\"eventSource\":"           \
     "\"iam.amazonaws.com\",\"eventName\":\"" name "\",\"awsRegion\":\"us-east-1\","                \
-    "\"sourceIPAddress\":\"198.51.100.7\",\"userIdentity\":{\"type\":\"IAMUser\",\"accountId\":"    \
+    "\"sourceIPAddress\":\"198.51.100.7\",\"userIdentity\":{\"type\":\"IAMUser\",\"accountId\":"   \
     "\"111122223333\"}" extra "}"
 
 static void test_rules_findings_index_and_dry_run(void **state)
@@ -441,8 +442,7 @@ static void test_rules_regex_is_linear(void **state)
     memset(ua, 'a', sizeof(ua) - 1);
     ua[sizeof(ua) - 1] = '\0';
     struct loaded l;
-    load(&l, "id: re\ntype: X:Y/Z\ndescription: d\nmatch: {userAgent: {regex: '^(a+)+$'}}\n",
-         true);
+    load(&l, "id: re\ntype: X:Y/Z\ndescription: d\nmatch: {userAgent: {regex: '^(a+)+$'}}\n", true);
     snprintf(event, sizeof(event), RECORD("X", ",\"userAgent\":\"%s!\""), ua);
     struct emitted e = { 0 };
     run_record(l.rs, event, &e);
