@@ -292,6 +292,14 @@ static struct cond *leaf(struct loader *ld, const struct rule_path *path, const 
             reject(ld, v, "regex '%.80s': %s", pattern, why);
             return NULL;
         }
+        hs_database_t **grown =
+            realloc(ld->rs->regexes, (ld->rs->regex_count + 1) * sizeof(*grown));
+        if (!grown) {
+            hs_free_database(c->re);
+            return NULL;
+        }
+        ld->rs->regexes = grown;
+        ld->rs->regexes[ld->rs->regex_count++] = c->re;
         return c;
     }
     case OP_CIDR:

@@ -764,16 +764,6 @@ int vg_rule_regex_compile(const char *pattern, bool nocase, hs_database_t **out,
 /* --- the set ------------------------------------------------------------------------------------
  */
 
-static void free_conds(struct cond *c)
-{
-    if (!c)
-        return;
-    if (c->re)
-        hs_free_database(c->re);
-    for (uint32_t i = 0; i < c->nkids; i++)
-        free_conds(c->kids[i]);
-}
-
 static void free_index(struct rule_index *ix)
 {
     if (ix->slots)
@@ -787,8 +777,9 @@ void vg_rules_free(struct vg_rules *rs)
 {
     if (!rs)
         return;
-    for (size_t i = 0; i < rs->count; i++)
-        free_conds(rs->rules[i]->match);
+    for (size_t i = 0; i < rs->regex_count; i++)
+        hs_free_database(rs->regexes[i]);
+    free(rs->regexes);
     free_index(&rs->by_name);
     free_index(&rs->by_source);
     for (unsigned k = 0; k < 3; k++)

@@ -131,6 +131,8 @@ struct vg_rules {
     uint64_t rejected;
     bool frozen;
     hs_scratch_t *scratch_proto; /* sized for every regex; runs clone it */
+    hs_database_t **regexes;     /* every compiled regex, kept rules' or not: freed with the set */
+    size_t regex_count;
     pthread_mutex_t sample_lock;
     /* per source kind bit (0 CloudTrail, 1 flow, 2 DNS): */
     struct rule_index by_name;   /* CloudTrail rules pinned to eventName values */
