@@ -42,8 +42,8 @@ static const char *const RECORDS[] = {
     "\"0.0.0.0/0\"}]}},[1,[2]],null]}},\"resources\":[{\"ARN\":\"x\"},7]}",
 };
 
-static enum vg_finding_type accept_any(void *ctx, const struct vg_rule_type_decl *decl, char *why,
-                                   size_t why_cap)
+static enum vg_finding_type accept_any(void *ctx, struct vg_rule_type_decl *decl, char *why,
+                                       size_t why_cap)
 {
     (void)ctx, (void)why, (void)why_cap;
     CHECK(decl->name && decl->name[0]);
@@ -86,8 +86,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t findings = 0;
     struct vg_emit emit = { on_finding, &findings };
     for (size_t i = 0; i < VG_ARRAY_LEN(RECORDS); i++) {
-        struct vg_parse_ctx pc = { .source = "r", .arena = &arena, .json = &parser,
-                                   .diag = &diag, .stats = &stats };
+        struct vg_parse_ctx pc = {
+            .source = "r", .arena = &arena, .json = &parser, .diag = &diag, .stats = &stats
+        };
         size_t pos = 0;
         const struct vg_json_value *root;
         struct vg_json_error err;

@@ -22,13 +22,15 @@ static bool type_name_ok(const char *name)
 }
 
 /* Rule types: the catalog's own, else declared here for the process (a user's new type). */
-static enum vg_finding_type resolve_type(void *ctx, const struct vg_rule_type_decl *decl, char *why,
+static enum vg_finding_type resolve_type(void *ctx, struct vg_rule_type_decl *decl, char *why,
                                          size_t why_cap)
 {
     (void)ctx;
     enum vg_finding_type t = vg_catalog_find(decl->name);
-    if (t != VG_FT_COUNT)
+    if (t != VG_FT_COUNT) {
+        decl->resource = vg_catalog_get(t)->resource_type;
         return t;
+    }
     if (!type_name_ok(decl->name)) {
         snprintf(why, why_cap,
                  "type '%.120s' is not of the form ThreatPurpose:ResourceType/ThreatFamily "
@@ -62,6 +64,7 @@ static enum vg_finding_type resolve_type(void *ctx, const struct vg_rule_type_de
                       "review the events behind it, and the rule's own references.",
     };
     t = vg_catalog_add(&e);
+    decl->resource = t == VG_FT_COUNT ? resource : vg_catalog_get(t)->resource_type;
     if (t == VG_FT_COUNT)
         snprintf(why, why_cap, "no room for another new finding type (at most %d)",
                  VG_CATALOG_MAX_CUSTOM);

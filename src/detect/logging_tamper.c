@@ -1,11 +1,8 @@
 /*
- * Logging tampering: turning off the records an investigation would need.
- *   Stealth:IAMUser/CloudTrailLoggingDisabled   StopLogging, DeleteTrail, and DeleteBucket of a
- *                                               bucket a trail was seen delivering to
- *   Stealth:S3/ServerAccessLoggingDisabled      PutBucketLogging with no LoggingEnabled
- *   DefenseEvasion:IAMUser/BedrockLoggingDisabled DeleteModelInvocationLoggingConfiguration
- * Only successful calls made by a principal count: a denied attempt changed nothing, and an AWS
- * service acting on its own (e.g. a stack deletion) is not an intruder hiding.
+ * Stealth:IAMUser/CloudTrailLoggingDisabled by DeleteBucket of a bucket a trail was seen
+ * delivering to.  The stateless cases (StopLogging, DeleteTrail, PutBucketLogging off, Bedrock
+ * invocation logging deleted) are rules in rules/logging.yml; this one needs what was learned
+ * of the trails.  Only successful calls made by a principal count, as there.
  *
  * State: the set of trail buckets learned from CreateTrail/UpdateTrail, capped; the oldest is
  * overwritten when full and counted as an eviction.
@@ -65,80 +62,32 @@ static uint64_t state_evictions(const void *state)
     return ((const struct trail_buckets *)state)->evictions;
 }
 
-static void emit_with_detail(const struct vg_emit *emit, enum vg_finding_type type,
-                             const struct vg_event *ev, struct vg_str bucket, const char *detail)
-{
-    struct vg_finding_draft d = vg_ct_draft(type, ev);
-    d.bucket = bucket;
-    d.detail = vg_str_from(detail);
-    vg_emit_finding(emit, &d);
-}
-
-static void trail_event(struct trail_buckets *s, const struct vg_event *ev,
-                        const struct vg_emit *emit)
-{
-    const struct vg_json_value *rp = ev->ct.request_parameters;
-    if (vg_str_eq_lit(ev->ct.event_name, "CreateTrail") ||
-        vg_str_eq_lit(ev->ct.event_name, "UpdateTrail")) {
-        struct vg_str bucket = vg_json_str(vg_json_get(rp, "s3BucketName"));
-        if (bucket.len && vg_ct_succeeded(ev))
-            remember_bucket(s, bucket_key(bucket));
-        return;
-    }
-    if (!vg_ct_succeeded(ev) || vg_ct_by_aws_service(ev))
-        return;
-    bool stop = vg_str_eq_lit(ev->ct.event_name, "StopLogging");
-    if (!stop && !vg_str_eq_lit(ev->ct.event_name, "DeleteTrail"))
-        return;
-    /* The trail is named by name or ARN; quote it (cut short: it is the caller's text). */
-    struct vg_str trail = vg_json_str(vg_json_get(rp, "name"));
-    int n = (int)(trail.len > 200 ? 200 : trail.len);
-    char detail[320];
-    if (stop)
-        snprintf(detail, sizeof(detail),
-                 "Logging was stopped on trail '%.*s'; it records nothing "
-                 "until StartLogging.",
-                 n, trail.ptr ? trail.ptr : "");
-    else
-        snprintf(detail, sizeof(detail), "Trail '%.*s' was deleted.", n,
-                 trail.ptr ? trail.ptr : "");
-    emit_with_detail(emit, VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, ev, VG_STR_NULL,
-                     detail);
-}
-
+/* CreateTrail/UpdateTrail teach the trails' buckets; deleting one is the finding. */
 static void on_event(void *state, const struct vg_event *ev, const struct vg_emit *emit)
 {
     struct trail_buckets *s = state;
     const struct vg_cloudtrail *ct = &ev->ct;
-    if (vg_str_eq_lit(ct->event_source, "cloudtrail.amazonaws.com")) {
-        trail_event(s, ev, emit);
+    if (vg_ct_is(ev, "cloudtrail.amazonaws.com", "CreateTrail") ||
+        vg_ct_is(ev, "cloudtrail.amazonaws.com", "UpdateTrail")) {
+        struct vg_str bucket = vg_json_str(vg_json_get(ct->request_parameters, "s3BucketName"));
+        if (bucket.len && vg_ct_succeeded(ev))
+            remember_bucket(s, bucket_key(bucket));
         return;
     }
-    if (!vg_ct_succeeded(ev) || vg_ct_by_aws_service(ev))
+    if (!vg_ct_is(ev, "s3.amazonaws.com", "DeleteBucket") || !vg_ct_succeeded(ev) ||
+        vg_ct_by_aws_service(ev))
         return;
-    if (vg_ct_is(ev, "s3.amazonaws.com", "DeleteBucket")) {
-        struct vg_str bucket = vg_ct_bucket(ev);
-        if (bucket.len && known_bucket(s, bucket_key(bucket)))
-            emit_with_detail(emit, VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, ev, bucket,
-                             "The deleted bucket received a trail's log files, so that trail can "
-                             "no longer deliver.");
-    } else if (vg_ct_is(ev, "s3.amazonaws.com", "PutBucketLogging")) {
-        const struct vg_json_value *status =
-            vg_json_get(ct->request_parameters, "BucketLoggingStatus");
-        struct vg_str bucket = vg_ct_bucket(ev);
-        if (status && !vg_json_get(status, "LoggingEnabled") && bucket.len)
-            emit_with_detail(emit, VG_FT_STEALTH_S3_SERVERACCESSLOGGINGDISABLED, ev, bucket, NULL);
-    } else if (vg_ct_is(ev, "bedrock.amazonaws.com", "DeleteModelInvocationLoggingConfiguration")) {
-        emit_with_detail(emit, VG_FT_DEFENSEEVASION_IAMUSER_BEDROCKLOGGINGDISABLED, ev, VG_STR_NULL,
-                         NULL);
-    }
+    struct vg_str bucket = vg_ct_bucket(ev);
+    if (!bucket.len || !known_bucket(s, bucket_key(bucket)))
+        return;
+    struct vg_finding_draft d = vg_ct_draft(VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED, ev);
+    d.bucket = bucket;
+    d.detail = VG_STR("The deleted bucket received a trail's log files, so that trail can no "
+                      "longer deliver.");
+    vg_emit_finding(emit, &d);
 }
 
-static const enum vg_finding_type types[] = {
-    VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED,
-    VG_FT_STEALTH_S3_SERVERACCESSLOGGINGDISABLED,
-    VG_FT_DEFENSEEVASION_IAMUSER_BEDROCKLOGGINGDISABLED,
-};
+static const enum vg_finding_type types[] = { VG_FT_STEALTH_IAMUSER_CLOUDTRAILLOGGINGDISABLED };
 
 const struct vg_detector vg_detector_logging_tamper = {
     .name = "logging-tamper",

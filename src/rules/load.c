@@ -20,6 +20,7 @@
 #define RULE_MAX_DEPTH 48
 #define RULE_FILE_MAX (4u << 20) /* bytes: rule files are hand-written or converted, not logs */
 #define RULES_ARENA_CAP ((size_t)1 << 30)
+#define NAMED_CONDITIONS_MAX 64 /* per file */
 
 struct loader {
     struct vg_rules *rs;
@@ -29,7 +30,14 @@ struct loader {
     const char *rule_id; /* for messages; "?" until the id is read */
     unsigned budget;
     unsigned nested; /* inside some:/json:, where paths start at an element, not the record */
-    bool failed;     /* the current rule has an error (the first one is reported) */
+    /* `conditions:` documents of this file: CloudTrail conditions rules take with `use: NAME`
+     * (YAML anchors end with their document, and rules are one per document) */
+    struct named_condition {
+        const char *name;
+        struct cond *cond;
+    } named[NAMED_CONDITIONS_MAX];
+    unsigned named_count;
+    bool failed; /* the current rule has an error (the first one is reported) */
 };
 
 static void reject(struct loader *ld, const yaml_node_t *at, const char *fmt, ...) VG_PRINTF(3, 4);
@@ -465,6 +473,51 @@ static struct cond *compile_some(struct loader *ld, const yaml_node_t *n, unsign
     return c;
 }
 
+static struct cond *named_condition(struct loader *ld, const yaml_node_t *v, unsigned source)
+{
+    const char *name = scalar(ld, v, "use");
+    if (!name)
+        return NULL;
+    if (source != VG_SOURCE_CLOUDTRAIL || ld->nested) {
+        reject(ld, v, "'use' works at the top of CloudTrail rules");
+        return NULL;
+    }
+    for (unsigned i = 0; i < ld->named_count; i++)
+        if (!strcmp(ld->named[i].name, name))
+            return ld->named[i].cond;
+    reject(ld, v, "no condition named '%.60s' earlier in this file (conditions: NAME: ...)", name);
+    return NULL;
+}
+
+/* A `conditions:` document: named CloudTrail conditions for the rules after it in the file. */
+static int load_conditions(struct loader *ld, const yaml_node_t *map)
+{
+    ld->rule_id = "conditions";
+    if (map->type != YAML_MAPPING_NODE) {
+        reject(ld, map, "'conditions' maps names to conditions");
+        ld->rs->rejected++;
+        return VG_OK;
+    }
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
+        ld->failed = false;
+        ld->budget = RULE_NODE_BUDGET;
+        const char *name = scalar(ld, node(ld, p->key), "a condition name");
+        struct cond *c = name ? compile(ld, node(ld, p->value), VG_SOURCE_CLOUDTRAIL, 0) : NULL;
+        if (c && ld->named_count == NAMED_CONDITIONS_MAX)
+            reject(ld, node(ld, p->key), "more than %d named conditions in one file",
+                   NAMED_CONDITIONS_MAX);
+        if (ld->failed || !c) {
+            if (!ld->failed)
+                return VG_ENOMEM;
+            ld->rs->rejected++;
+            continue;
+        }
+        ld->named[ld->named_count++] = (struct named_condition){ keep(ld, name), c };
+    }
+    return VG_OK;
+}
+
 /* A condition: a mapping (all of its entries), or a list (all of its items). */
 static struct cond *compile(struct loader *ld, const yaml_node_t *n, unsigned source,
                             unsigned depth)
@@ -496,6 +549,8 @@ static struct cond *compile(struct loader *ld, const yaml_node_t *n, unsigned so
                 c = NULL;
         } else if (!strcmp(k, "some"))
             c = compile_some(ld, v, source, depth);
+        else if (!strcmp(k, "use"))
+            c = named_condition(ld, v, source);
         else
             c = field_cond(ld, k, v, source, depth);
         if (!c || !add_kid(ld, all, c, count))
@@ -805,6 +860,12 @@ static int load_rule(struct loader *ld, const yaml_node_t *root)
         ld->rs->rejected++;
         return VG_OK;
     }
+    if (root->data.mapping.pairs.top - root->data.mapping.pairs.start == 1) {
+        const yaml_node_t *k = node(ld, root->data.mapping.pairs.start->key);
+        if (k->type == YAML_SCALAR_NODE &&
+            !strcmp((const char *)k->data.scalar.value, "conditions"))
+            return load_conditions(ld, node(ld, root->data.mapping.pairs.start->value));
+    }
     struct rule *r = vg_arena_alloc(&ld->rs->arena, sizeof(*r));
     if (!r)
         return VG_ENOMEM;
@@ -863,10 +924,15 @@ static int load_rule(struct loader *ld, const yaml_node_t *root)
             severity = v;
         else if (!strcmp(ks, "aggregate"))
             aggregate = v;
-        else
+        else if (!strcmp(ks, "bucket")) {
+            const char *path = scalar(ld, v, "bucket");
+            if (path)
+                parse_path(ld, v, path, r->source, &r->bucket);
+        } else
             reject(ld, k,
                    "unknown key '%.40s' (id, title, type, source, signal, severity, opt_in, "
-                   "groups, mode, resource, description, aggregate, match, tests, references)",
+                   "groups, mode, resource, bucket, description, aggregate, match, tests, "
+                   "references)",
                    ks);
     }
     if (!ld->failed && (!r->id || !valid_id(r->id)))

@@ -629,7 +629,9 @@ static void emit_finding(struct vg_rules_run *run, const struct rule *r, const s
         .counterpart = (struct vg_str){ run->counter.data, run->counter.len },
         .additional = (struct vg_str){ run->additional.data, run->additional.len },
     };
-    if (ev->source == VG_SOURCE_CLOUDTRAIL && r->resource && !strcmp(r->resource, "S3Bucket"))
+    if (r->bucket.nseg)
+        d.bucket = value_at(run, ev->raw, &r->bucket);
+    else if (ev->source == VG_SOURCE_CLOUDTRAIL && r->resource && !strcmp(r->resource, "S3Bucket"))
         d.bucket = vg_json_str(vg_json_path(ev->ct.request_parameters, "bucketName"));
     struct vg_finding_net net;
     if (ev->source == VG_SOURCE_VPCFLOW) {
@@ -877,6 +879,7 @@ int vg_rules_freeze(struct vg_rules *rs, vg_rule_type_fn resolve, void *ctx, str
         char why[200] = "";
         struct vg_rule_type_decl decl = { r->type_name, r->title, r->resource, r->severity };
         r->type = resolve(ctx, &decl, why, sizeof(why));
+        r->resource = decl.resource;
         if (r->type == VG_FT_COUNT) {
             struct vg_diag_loc loc = { .source = r->file, .line = r->line };
             vg_diag_report(diag, VG_DIAG_FIELD, &loc, "rule %s: %s", r->id, why);

@@ -100,6 +100,7 @@ struct rule {
     struct rule_path severity_field; /* nseg 0 when fixed */
     struct rule_severity_map *severity_map;
     uint32_t severity_map_count;
+    struct rule_path bucket; /* the finding's S3 bucket; nseg 0: bucketName for S3Bucket types */
     struct rule_path *aggregate;
     uint32_t aggregate_count;
     struct cond *match;

@@ -25,11 +25,12 @@ struct vg_rules;
 struct vg_rule_type_decl {
     const char *name;     /* "Persistence:IAM/AccountManipulation" */
     const char *title;    /* the rule's title: a custom type's title */
-    const char *resource; /* AccessKey, S3Bucket or Instance */
+    const char *resource; /* AccessKey, S3Bucket or Instance; the resolver sets the type's own
+                           * (a string that lives as long as the process) */
     double severity;      /* the rule's fixed severity, or its default one */
 };
 /* Returns the type, or VG_FT_COUNT to refuse it (the rule is then reported and left out). */
-typedef enum vg_finding_type (*vg_rule_type_fn)(void *ctx, const struct vg_rule_type_decl *decl,
+typedef enum vg_finding_type (*vg_rule_type_fn)(void *ctx, struct vg_rule_type_decl *decl,
                                                 char *why, size_t why_cap);
 
 /* Per-rule figures, for the scan summary and `vigil rules list`. */

@@ -11,7 +11,7 @@
 #include "parse/cloudtrail.h"
 #include "parse/json.h"
 
-static enum vg_finding_type accept_all(void *ctx, const struct vg_rule_type_decl *decl, char *why,
+static enum vg_finding_type accept_all(void *ctx, struct vg_rule_type_decl *decl, char *why,
                                        size_t why_cap)
 {
     (void)decl, (void)why, (void)why_cap;
@@ -408,7 +408,7 @@ static void test_rules_findings_index_and_dry_run(void **state)
 }
 
 /* A rule whose type the resolver refuses is reported and left out. */
-static enum vg_finding_type refuse(void *ctx, const struct vg_rule_type_decl *decl, char *why,
+static enum vg_finding_type refuse(void *ctx, struct vg_rule_type_decl *decl, char *why,
                                    size_t why_cap)
 {
     (void)ctx;
