@@ -138,12 +138,32 @@ static void on_lists_changed(void *ctx)
 struct outputs {
     struct vg_service *service;
     struct vg_webhook *webhook; /* NULL without service.webhook */
+    const struct vg_rules *rules;
 };
+
+/* Each enabled rule's matches: how a dry-run rule shows what it would have found. */
+static int rule_metrics(const struct vg_rules *rs, struct vg_buf *out)
+{
+    int rc = vg_buf_adds(out, "# HELP vigil_rule_matches_total events each enabled detection "
+                              "rule matched (dry-run rules create no findings)\n"
+                              "# TYPE vigil_rule_matches_total counter\n");
+    for (size_t i = 0; i < vg_rules_count(rs) && rc == VG_OK; i++) {
+        struct vg_rule_info r;
+        vg_rules_info(rs, i, &r);
+        if (r.enabled) /* ids are [A-Za-z0-9._-]: nothing to escape in a label */
+            rc = vg_buf_printf(out,
+                               "vigil_rule_matches_total{rule=\"%s\",mode=\"%s\"} %" PRIu64 "\n",
+                               r.id, r.dry_run ? "dry-run" : "live", r.matches);
+    }
+    return rc;
+}
 
 static int metrics(void *ctx, struct vg_buf *out)
 {
     struct outputs *o = ctx;
     int rc = vg_service_metrics(o->service, out);
+    if (rc == VG_OK && o->rules)
+        rc = rule_metrics(o->rules, out);
     return rc == VG_OK && o->webhook ? vg_webhook_metrics(o->webhook, out) : rc;
 }
 
@@ -282,7 +302,7 @@ int vg_cmd_serve(int argc, char **argv)
     const char *listen = listen_arg ? listen_arg : cfg.service_listen;
     const char *webhook_url = webhook_arg ? webhook_arg : cfg.service_webhook;
     static const int64_t publish_ms[] = { 15 * 60000, 60 * 60000, 6 * 60 * 60000 };
-    struct outputs outputs = { NULL, NULL };
+    struct outputs outputs = { NULL, NULL, NULL };
     int status = 2, lock_fd = -1;
     struct vg_intel *intel = NULL;
     struct vg_inventory *inventory = NULL;
@@ -351,7 +371,7 @@ int vg_cmd_serve(int argc, char **argv)
         .on_diag = vg_cli_print_diag,
     };
     so.scan.intel = intel;
-    so.scan.rules = rules;
+    so.scan.rules = outputs.rules = rules;
     so.scan.inventory = so.render.inventory = inventory;
     so.render.ipinfo = ipinfo;
     if (ipinfo)

@@ -95,6 +95,13 @@ tor = reader.list_findings(DetectorId=det, FindingCriteria={"Criterion": {
 got = reader.get_findings(DetectorId=det, FindingIds=tor)["Findings"]
 check(tor and all(f["Type"] == "UnauthorizedAccess:IAMUser/TorIPCaller" for f in got),
       "type criterion")
+# a type declared by a user rule (tests/api/rules.yml) goes through boto3's model like any other
+own = reader.list_findings(DetectorId=det, FindingCriteria={"Criterion": {
+    "type": {"Equals": ["Discovery:IAMUser/InstanceInventory"]}}})["FindingIds"]
+own_got = reader.get_findings(DetectorId=det, FindingIds=own)["Findings"]
+check(own and all(f["Type"] == "Discovery:IAMUser/InstanceInventory" and
+                  f["Title"] == "Instances listed" and "listed the instances" in f["Description"]
+                  for f in own_got), "a user rule's own finding type")
 by_sev = reader.list_findings(DetectorId=det, SortCriteria={
     "AttributeName": "severity", "OrderBy": "DESC"}, MaxResults=50)["FindingIds"]
 sevs = [f["Severity"] for f in reader.get_findings(DetectorId=det, FindingIds=by_sev,
@@ -263,6 +270,12 @@ check(status == 200 and body == "ok\n", "healthz needs no token")
 status, body = raw("GET", "/metrics", token=read_token)
 check(status == 200 and "vigil_files_total" in body and
       "vigil_arrival_to_commit_seconds_bucket" in body, "metrics")
+dry = [ln for ln in body.splitlines()
+       if ln.startswith('vigil_rule_matches_total{rule="decrypt-watch",mode="dry-run"}')]
+check(dry and int(dry[0].split()[-1]) > 0, "a dry-run rule's matches in /metrics")
+check(not reader.list_findings(DetectorId=det, FindingCriteria={"Criterion": {
+    "type": {"Equals": ["Discovery:IAMUser/DecryptWatch"]}}})["FindingIds"],
+      "a dry-run rule creates no finding")
 
 print("boto3_test: ok: %d checks against %s with boto3 %s" % (checks, endpoint,
                                                              boto3.__version__))

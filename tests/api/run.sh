@@ -15,7 +15,7 @@ fail() { echo "api: FAIL: $*" >&2; [ -f "$W/vigild.log" ] && tail -5 "$W/vigild.
 "${VIGILD%d}" simulate --out "$W/logs" --attacks --accounts 2 --principals 8 --days 2 \
     --events-per-day 4000 --flows-per-day 30000 --dns-per-day 6000 >/dev/null 2>&1
 # shellcheck disable=SC2046
-set -- $(scripts/demo_lists.sh "$W/logs")
+set -- $(scripts/demo_lists.sh "$W/logs") --rules tests/api/rules.yml
 "$VIGILD" --once --listen '' --watch "$W/logs/AWSLogs" --state "$W/state" "$@" 2>"$W/fill.log" ||
     fail "filling the store: $(tail -3 "$W/fill.log")"
 
