@@ -66,10 +66,9 @@ int vg_cmd_rules(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    enum { OPT_RULES = 256, OPT_ENABLE, OPT_NO_BUILTIN, OPT_CONFIG };
+    enum { OPT_NO_BUILTIN = 256, OPT_CONFIG };
     static const struct option longopts[] = {
-        { "rules", required_argument, NULL, OPT_RULES },
-        { "enable-opt-in", required_argument, NULL, OPT_ENABLE },
+        VG_CLI_RULE_LONGOPTS,
         { "no-builtin", no_argument, NULL, OPT_NO_BUILTIN },
         { "config", required_argument, NULL, OPT_CONFIG },
         { "help", no_argument, NULL, 'h' },
@@ -81,12 +80,9 @@ int vg_cmd_rules(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc - 1, argv + 1, "h", longopts, NULL)) != -1) {
         switch (c) {
-        case OPT_RULES:
-            if (vg_cli_paths_add(&opts.paths, optarg, "vigil rules", "--rules"))
-                return 2;
-            break;
-        case OPT_ENABLE:
-            if (vg_cli_paths_add(&opts.enable, optarg, "vigil rules", "--enable-opt-in"))
+        case VG_OPT_RULES:
+        case VG_OPT_ENABLE_OPT_IN:
+            if (vg_cli_rules_arg(&opts, c, optarg, "vigil rules") < 0)
                 return 2;
             break;
         case OPT_NO_BUILTIN: opts.builtin = false; break;

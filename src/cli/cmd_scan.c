@@ -30,8 +30,6 @@ enum {
     OPT_LIST_MODIFIED,
     OPT_INVENTORY,
     OPT_IP_DATA,
-    OPT_RULES,
-    OPT_ENABLE_OPT_IN,
 };
 
 struct writer {
@@ -284,8 +282,7 @@ int vg_cmd_scan(int argc, char **argv)
         { "state-dir", required_argument, NULL, OPT_STATE_DIR },
         { "inventory", required_argument, NULL, OPT_INVENTORY },
         { "ip-data", required_argument, NULL, OPT_IP_DATA },
-        { "rules", required_argument, NULL, OPT_RULES },
-        { "enable-opt-in", required_argument, NULL, OPT_ENABLE_OPT_IN },
+        VG_CLI_RULE_LONGOPTS,
         { "list-modified", required_argument, NULL, OPT_LIST_MODIFIED },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -370,12 +367,9 @@ int vg_cmd_scan(int argc, char **argv)
             if (vg_cli_paths_add(&ipinfo_paths, optarg, "vigil scan", "--ip-data"))
                 return 2;
             break;
-        case OPT_RULES:
-            if (vg_cli_paths_add(&rule_opts.paths, optarg, "vigil scan", "--rules"))
-                return 2;
-            break;
-        case OPT_ENABLE_OPT_IN:
-            if (vg_cli_paths_add(&rule_opts.enable, optarg, "vigil scan", "--enable-opt-in"))
+        case VG_OPT_RULES:
+        case VG_OPT_ENABLE_OPT_IN:
+            if (vg_cli_rules_arg(&rule_opts, c, optarg, "vigil scan") < 0)
                 return 2;
             break;
         case OPT_LIST_MODIFIED:

@@ -196,8 +196,6 @@ int vg_cmd_serve(int argc, char **argv)
         OPT_INVENTORY,
         OPT_IP_DATA,
         OPT_WEBHOOK,
-        OPT_RULES,
-        OPT_ENABLE_OPT_IN,
     };
     static const struct option longopts[] = {
         { "watch", required_argument, NULL, OPT_WATCH },
@@ -210,8 +208,7 @@ int vg_cmd_serve(int argc, char **argv)
         { "config", required_argument, NULL, OPT_CONFIG },
         { "inventory", required_argument, NULL, OPT_INVENTORY },
         { "ip-data", required_argument, NULL, OPT_IP_DATA },
-        { "rules", required_argument, NULL, OPT_RULES },
-        { "enable-opt-in", required_argument, NULL, OPT_ENABLE_OPT_IN },
+        VG_CLI_RULE_LONGOPTS,
         VG_CLI_LIST_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -254,12 +251,9 @@ int vg_cmd_serve(int argc, char **argv)
             if (vg_cli_paths_add(&inventory_paths, optarg, "vigild", "--inventory"))
                 return 2;
             break;
-        case OPT_RULES:
-            if (vg_cli_paths_add(&rule_opts.paths, optarg, "vigild", "--rules"))
-                return 2;
-            break;
-        case OPT_ENABLE_OPT_IN:
-            if (vg_cli_paths_add(&rule_opts.enable, optarg, "vigild", "--enable-opt-in"))
+        case VG_OPT_RULES:
+        case VG_OPT_ENABLE_OPT_IN:
+            if (vg_cli_rules_arg(&rule_opts, c, optarg, "vigild") < 0)
                 return 2;
             break;
         case OPT_IP_DATA:

@@ -86,6 +86,14 @@ struct vg_cli_rules {
     struct vg_cli_paths enable;
     bool builtin; /* load the rules shipped with vigil (false only for `vigil rules test FILE`) */
 };
+enum { VG_OPT_RULES = 310, VG_OPT_ENABLE_OPT_IN };
+#define VG_CLI_RULE_LONGOPTS                                                                       \
+    { "rules", required_argument, NULL, VG_OPT_RULES },                                            \
+    {                                                                                              \
+        "enable-opt-in", required_argument, NULL, VG_OPT_ENABLE_OPT_IN                             \
+    }
+/* Take one rule option: 1 taken, 0 not a rule option, -1 too many (reported). */
+int vg_cli_rules_arg(struct vg_cli_rules *r, int opt, const char *arg, const char *cmd);
 /* The shipped rules, then the command line's files, then the configuration's rules.paths
  * (relative to its file); opt-in rules enabled by rules.enable_opt_in and --enable-opt-in; then
  * frozen, every new type declared in the catalog.  Bad rules are reported and left out.  0, or

@@ -114,6 +114,17 @@ static int enable(void *ctx, const char *selector)
     return 2;
 }
 
+int vg_cli_rules_arg(struct vg_cli_rules *r, int opt, const char *arg, const char *cmd)
+{
+    if (opt != VG_OPT_RULES && opt != VG_OPT_ENABLE_OPT_IN)
+        return 0;
+    bool rules = opt == VG_OPT_RULES;
+    return vg_cli_paths_add(rules ? &r->paths : &r->enable, arg, cmd,
+                            rules ? "--rules" : "--enable-opt-in")
+               ? -1
+               : 1;
+}
+
 int vg_cli_load_rules(const struct vg_cli_rules *opts, const char *config_path,
                       const struct vg_config *cfg, struct vg_rules **out, const char *cmd)
 {
