@@ -63,7 +63,7 @@ FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
 VIGIL := $(BUILD)/vigil
 VIGILD := $(BUILD)/vigild
 
-.PHONY: enrich-data check-enrich-data all check check-unit check-golden check-corpus check-fuzz-replay check-compat check-service check-web \
+.PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-fuzz-replay check-compat check-service check-web \
         service-kill9 bench-vigild check-san dga-eval \
         demo bench fuzz lint format format-check golden-update clean
 all: $(VIGIL) $(VIGILD)
@@ -116,6 +116,11 @@ check-unit: $(TEST_BIN)
 check-golden: $(VIGIL)
 	@tests/golden/run.sh $(VIGIL)
 
+# every rule's own tests, and the opt-in rules against the Stratus Red Team detonations
+check-rules: $(VIGIL)
+	@$(VIGIL) rules test
+	@tests/rules/stratus.sh $(VIGIL)
+
 check-fuzz-replay: $(FUZZ_REPLAY)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    $(BUILD)/fuzz/replay_$$t fuzz/corpus/$$t; done
@@ -146,8 +151,8 @@ check-web: $(VIGIL)
 check-san:
 	$(MAKE) SANITIZE=address,undefined CFLAGS="-O1 -g" check-unit check-golden check-fuzz-replay
 
-check: check-enrich-data check-unit check-golden check-corpus check-fuzz-replay check-compat \
-       check-service check-web check-san
+check: check-enrich-data check-unit check-golden check-rules check-corpus check-fuzz-replay \
+       check-compat check-service check-web check-san
 	@echo "make check: all suites passed"
 
 # free address-owner data (ip-location-db, from the npm registry) for --ip-data: the unit

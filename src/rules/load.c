@@ -20,7 +20,6 @@
 #define RULE_MAX_DEPTH 48
 #define RULE_FILE_MAX (4u << 20) /* bytes: rule files are hand-written or converted, not logs */
 #define RULES_ARENA_CAP ((size_t)1 << 30)
-#define NAMED_CONDITIONS_MAX 64 /* per file */
 
 struct loader {
     struct vg_rules *rs;
@@ -30,14 +29,7 @@ struct loader {
     const char *rule_id; /* for messages; "?" until the id is read */
     unsigned budget;
     unsigned nested; /* inside some:/json:, where paths start at an element, not the record */
-    /* `conditions:` documents of this file: CloudTrail conditions rules take with `use: NAME`
-     * (YAML anchors end with their document, and rules are one per document) */
-    struct named_condition {
-        const char *name;
-        struct cond *cond;
-    } named[NAMED_CONDITIONS_MAX];
-    unsigned named_count;
-    bool failed; /* the current rule has an error (the first one is reported) */
+    bool failed;     /* the current rule has an error (the first one is reported) */
 };
 
 static void reject(struct loader *ld, const yaml_node_t *at, const char *fmt, ...) VG_PRINTF(3, 4);
@@ -123,6 +115,14 @@ static bool parse_path(struct loader *ld, const yaml_node_t *at, const char *tex
         reject(ld, at, "an empty field path");
         return false;
     }
+    if (!strcmp(p, ".")) { /* the value itself: an element some: is at, a string of a list */
+        if (ld->nested == 0 || out->from_root) {
+            reject(ld, at, "'.' (the element itself) works inside some: and json:");
+            return false;
+        }
+        return true;
+    }
+    const char *start = p;
     uint32_t n = 1;
     for (const char *c = p; *c; c++)
         n += *c == '.';
@@ -141,7 +141,7 @@ static bool parse_path(struct loader *ld, const yaml_node_t *at, const char *tex
     }
     out->nseg = n;
     if (source == VG_SOURCE_CLOUDTRAIL && (ld->nested == 0 || out->from_root))
-        out->ct_field = vg_rule_ct_field(p);
+        out->ct_field = vg_rule_ct_field(start);
     if (source == VG_SOURCE_VPCFLOW && !out->from_root) {
         out->flow_field = n == 1 ? vg_rule_flow_field(out->segs[0]) : -1;
         if (out->flow_field < 0) {
@@ -482,14 +482,16 @@ static struct cond *named_condition(struct loader *ld, const yaml_node_t *v, uns
         reject(ld, v, "'use' works at the top of CloudTrail rules");
         return NULL;
     }
-    for (unsigned i = 0; i < ld->named_count; i++)
-        if (!strcmp(ld->named[i].name, name))
-            return ld->named[i].cond;
-    reject(ld, v, "no condition named '%.60s' earlier in this file (conditions: NAME: ...)", name);
+    for (unsigned i = 0; i < ld->rs->named_count; i++)
+        if (!strcmp(ld->rs->named[i].name, name))
+            return ld->rs->named[i].cond;
+    reject(ld, v, "no condition named '%.60s' is loaded before this rule (conditions: NAME: ...)",
+           name);
     return NULL;
 }
 
-/* A `conditions:` document: named CloudTrail conditions for the rules after it in the file. */
+/* A `conditions:` document: named CloudTrail conditions for the rules loaded after it (the
+ * shipped rules/_common.yml loads first, so every rule file may use its names). */
 static int load_conditions(struct loader *ld, const yaml_node_t *map)
 {
     ld->rule_id = "conditions";
@@ -504,16 +506,18 @@ static int load_conditions(struct loader *ld, const yaml_node_t *map)
         ld->budget = RULE_NODE_BUDGET;
         const char *name = scalar(ld, node(ld, p->key), "a condition name");
         struct cond *c = name ? compile(ld, node(ld, p->value), VG_SOURCE_CLOUDTRAIL, 0) : NULL;
-        if (c && ld->named_count == NAMED_CONDITIONS_MAX)
-            reject(ld, node(ld, p->key), "more than %d named conditions in one file",
-                   NAMED_CONDITIONS_MAX);
+        for (unsigned i = 0; c && i < ld->rs->named_count; i++)
+            if (!strcmp(ld->rs->named[i].name, name))
+                reject(ld, node(ld, p->key), "a condition named '%.60s' is already loaded", name);
+        if (c && ld->rs->named_count == VG_RULES_NAMED_MAX)
+            reject(ld, node(ld, p->key), "more than %d named conditions", VG_RULES_NAMED_MAX);
         if (ld->failed || !c) {
             if (!ld->failed)
                 return VG_ENOMEM;
             ld->rs->rejected++;
             continue;
         }
-        ld->named[ld->named_count++] = (struct named_condition){ keep(ld, name), c };
+        ld->rs->named[ld->rs->named_count++] = (struct rule_named){ keep(ld, name), c };
     }
     return VG_OK;
 }

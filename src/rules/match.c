@@ -541,6 +541,25 @@ static int add_quoted(struct vg_buf *b, struct vg_str s)
     return rc;
 }
 
+/* The value of one template path as written ("requestParameters.name"), or empty. */
+static struct vg_str template_value(struct vg_rules_run *run, char *path_text)
+{
+    const char *segs[16];
+    struct rule_path p = { .segs = segs, .flow_field = -1, .ct_field = -1 };
+    if (run->ev->source == VG_SOURCE_VPCFLOW)
+        p.flow_field = vg_rule_flow_field(path_text);
+    else if (run->ev->source == VG_SOURCE_CLOUDTRAIL)
+        p.ct_field = vg_rule_ct_field(path_text);
+    for (char *s = path_text, *dot; s && p.nseg < VG_ARRAY_LEN(segs); s = dot ? dot + 1 : NULL) {
+        dot = strchr(s, '.');
+        if (dot)
+            *dot = '\0';
+        segs[p.nseg++] = s;
+    }
+    return value_at(run, run->ev->raw, &p);
+}
+
+/* {a.b} quotes the event's value, {a|b} the first of them the event has; {{ }} are braces. */
 static int render_template(struct vg_rules_run *run, const char *t, struct vg_buf *out)
 {
     int rc = 0;
@@ -554,27 +573,20 @@ static int render_template(struct vg_rules_run *run, const char *t, struct vg_bu
             continue;
         }
         const char *end = strchr(c, '}');
-        char path_text[200];
+        char text[200];
         size_t n = (size_t)(end - c - 1);
-        if (n >= sizeof(path_text))
-            n = sizeof(path_text) - 1;
-        memcpy(path_text, c + 1, n);
-        path_text[n] = '\0';
+        if (n >= sizeof(text))
+            n = sizeof(text) - 1;
+        memcpy(text, c + 1, n);
+        text[n] = '\0';
         c = end;
-        const char *segs[16];
-        struct rule_path p = { .segs = segs, .flow_field = -1, .ct_field = -1 };
-        if (run->ev->source == VG_SOURCE_VPCFLOW)
-            p.flow_field = vg_rule_flow_field(path_text);
-        else if (run->ev->source == VG_SOURCE_CLOUDTRAIL)
-            p.ct_field = vg_rule_ct_field(path_text);
-        for (char *s = path_text, *dot; s && p.nseg < VG_ARRAY_LEN(segs);
-             s = dot ? dot + 1 : NULL) {
-            dot = strchr(s, '.');
-            if (dot)
-                *dot = '\0';
-            segs[p.nseg++] = s;
+        struct vg_str v = VG_STR_NULL;
+        for (char *alt = text, *bar; alt && !v.len; alt = bar ? bar + 1 : NULL) {
+            bar = strchr(alt, '|');
+            if (bar)
+                *bar = '\0';
+            v = template_value(run, alt);
         }
-        struct vg_str v = value_at(run, run->ev->raw, &p);
         rc = v.len ? add_quoted(out, v) : vg_buf_adds(out, "(none)");
     }
     return rc;

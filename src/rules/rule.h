@@ -125,8 +125,17 @@ struct rule_index {
     size_t mask; /* slots - 1, a power of two */
 };
 
+#define VG_RULES_NAMED_MAX 256
+
 struct vg_rules {
     struct vg_arena arena;
+    /* `conditions:` documents: named conditions rules take with `use: NAME` (YAML anchors end
+     * with their document, and rules are one per document) */
+    struct rule_named {
+        const char *name;
+        struct cond *cond;
+    } named[VG_RULES_NAMED_MAX];
+    unsigned named_count;
     struct rule **rules;
     size_t count, cap;
     uint64_t rejected;

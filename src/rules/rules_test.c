@@ -140,9 +140,11 @@ static void test_rules_some_json_and_fields(void **state)
         "          any:\n"
         "            - Principal: '*'\n"
         "            - Principal.AWS: '*'\n"
-        "            - all:\n"
-        "                - Principal.AWS: {regex: '^(arn:aws:iam::)?[0-9]{12}'}\n"
-        "                - not: {Principal.AWS: {contains_field: $.recipientAccountId}}\n"
+        "            - some:\n"
+        "                path: Principal.AWS\n"
+        "                match:\n"
+        "                  .: {regex: '^(arn:aws:iam::)?[0-9]{12}'}\n"
+        "                  not: {.: {contains_field: $.recipientAccountId}}\n"
         "tests:\n"
         "  - name: trust opened to another account\n    expect: true\n    event:\n" EVENT_HEAD
         "      eventSource: iam.amazonaws.com\n      eventName: UpdateAssumeRolePolicy\n"
@@ -161,10 +163,20 @@ static void test_rules_some_json_and_fields(void **state)
         "      eventSource: iam.amazonaws.com\n      eventName: UpdateAssumeRolePolicy\n"
         "      requestParameters: {roleName: r, policyDocument: '{\"Statement\":{\"Effect\":"
         "\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::111122223333:root\",\"*\"]}}}'}\n"
+        "  - name: own and a foreign account in one list\n    expect: true\n    event:\n" EVENT_HEAD
+        "      eventSource: iam.amazonaws.com\n      eventName: UpdateAssumeRolePolicy\n"
+        "      requestParameters: {roleName: r, policyDocument: '{\"Statement\":{\"Effect\":"
+        "\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::111122223333:root\",\"444455556666\"]}}}'"
+        "}\n"
+        "  - name: own accounts only, in a list\n    expect: false\n    event:\n" EVENT_HEAD
+        "      eventSource: iam.amazonaws.com\n      eventName: UpdateAssumeRolePolicy\n"
+        "      requestParameters: {roleName: r, policyDocument: '{\"Statement\":{\"Effect\":"
+        "\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::111122223333:root\",\"111122223333\"]}}}'"
+        "}\n"
         "  - name: not JSON\n    expect: false\n    event:\n" EVENT_HEAD
         "      eventSource: iam.amazonaws.com\n      eventName: UpdateAssumeRolePolicy\n"
         "      requestParameters: {roleName: r, policyDocument: '{\"Statement\":'}\n",
-        5);
+        7);
 }
 
 static void test_rules_numbers_cidr_exists(void **state)
@@ -253,6 +265,10 @@ static void test_rules_refusals_name_file_and_line(void **state)
     assert_refused("id: a\ntype: X:Y/Z\nmatch: {a: {regex: '(a)\\1'}}\n", "regex '(a)\\1'");
     assert_refused("id: a\ntype: X:Y/Z\nmatch: {a: {cidr: 10.0.0.0/33}}\n", "no address");
     assert_refused("id: a\ntype: X:Y/Z\nmatch: {a: {gt: many}}\n", "takes a number");
+    assert_refused("id: a\ntype: X:Y/Z\nmatch: {.: b}\n", "works inside some:");
+    assert_refused("id: a\ntype: X:Y/Z\nmatch: {use: nope}\n", "no condition named 'nope'");
+    assert_refused("conditions: {x: {a: b}}\n---\nconditions: {x: {a: c}}\n",
+                   "a condition named 'x' is already loaded");
     assert_refused("id: a\ntype: X:Y/Z\ndescription: 'x {b'\nmatch: {a: b}\n", "unpaired");
     assert_refused("id: a\ntype: X:Y/Z\nsource: vpcflow\nmatch: {dst: b}\n",
                    "no VPC Flow Logs field");
@@ -342,7 +358,7 @@ static void test_rules_findings_index_and_dry_run(void **state)
          "severity: {field: requestParameters.tier, map: {gold: high, tin: low}, default: "
          "medium}\n"
          "description: 'Key made for {requestParameters.userName} ({requestParameters.gone}) "
-         "{{literal}}'\n"
+         "{{literal}} tier {requestParameters.gone|requestParameters.tier}'\n"
          "aggregate: [requestParameters.userName]\n"
          "match: {eventName: CreateAccessKey}\n"
          "---\n"
@@ -368,7 +384,7 @@ static void test_rules_findings_index_and_dry_run(void **state)
     assert_int_equal(e.count, 1); /* the opt-in rule stays off */
     assert_true(e.severity == 8);
     assert_non_null(strstr(e.detail, "Key made for a??[31mnnnn"));
-    assert_non_null(strstr(e.detail, "n... ((none)) {literal}"));
+    assert_non_null(strstr(e.detail, "n... ((none)) {literal} tier gold"));
     assert_null(strchr(e.detail, '\n'));
     assert_string_equal(e.additional, "\"rule\":\"key\",\"signal\":\"KeyMade\"");
     assert_int_equal(strlen(e.counterpart), 203);
