@@ -63,7 +63,7 @@ FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
 VIGIL := $(BUILD)/vigil
 VIGILD := $(BUILD)/vigild
 
-.PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-fuzz-replay check-compat check-service check-web \
+.PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-fuzz-replay check-compat check-sigma check-service check-web \
         service-kill9 bench-vigild check-san dga-eval \
         demo bench fuzz lint format format-check golden-update clean
 all: $(VIGIL) $(VIGILD)
@@ -148,11 +148,15 @@ service-kill9: $(VIGIL) $(VIGILD)
 check-web: $(VIGIL)
 	@tests/web/run.sh $(VIGIL) $(BUILD)/web
 
+# Sigma rules through `vigil rules import-sigma`: counts, refusal reasons, the output loads
+check-sigma: $(VIGIL)
+	@tests/sigma/run.sh $(VIGIL)
+
 check-san:
 	$(MAKE) SANITIZE=address,undefined CFLAGS="-O1 -g" check-unit check-golden check-fuzz-replay
 
-check: check-enrich-data check-unit check-golden check-rules check-corpus check-fuzz-replay \
-       check-compat check-service check-web check-san
+check: check-enrich-data check-unit check-golden check-rules check-sigma check-corpus \
+       check-fuzz-replay check-compat check-service check-web check-san
 	@echo "make check: all suites passed"
 
 # free address-owner data (ip-location-db, from the npm registry) for --ip-data: the unit

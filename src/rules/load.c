@@ -287,9 +287,7 @@ static struct cond *leaf(struct loader *ld, const struct rule_path *path, const 
             return NULL;
         if (nocase)
             for (uint32_t i = 0; i < c->nvalues; i++)
-                for (size_t k = 0; k < c->values[i].len; k++)
-                    ((char *)c->values[i].ptr)[k] =
-                        (char)tolower((unsigned char)c->values[i].ptr[k]);
+                vg_rule_ascii_lower((char *)c->values[i].ptr, c->values[i].ptr, c->values[i].len);
         return c;
     case OP_REGEX: {
         const char *pattern = scalar(ld, v, "regex");

@@ -13,6 +13,10 @@
  */
 #include "rules/rules.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/hash.h"
@@ -269,6 +273,28 @@ static bool scalar_text(const struct vg_json_value *v, struct vg_str *out)
     return true;
 }
 
+/* nocase is ASCII case: what AWS's own names and user agents use, and the same in every
+ * locale.  Sixteen bytes at a time: a user agent is lowered on most events (1.2k instructions
+ * an event byte by byte). */
+void vg_rule_ascii_lower(char *dst, const char *src, size_t n)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i before_a = _mm_set1_epi8('A' - 1), after_z = _mm_set1_epi8('Z' + 1);
+    const __m128i bit = _mm_set1_epi8(0x20);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+        /* signed compares: bytes >= 0x80 are negative, so never taken for letters */
+        __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmplt_epi8(v, after_z));
+        _mm_storeu_si128((__m128i *)(void *)(dst + i), _mm_or_si128(v, _mm_and_si128(upper, bit)));
+    }
+#endif
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c);
+    }
+}
+
 /* Rules test the same field case-blind one after another: lowercase it once per event. */
 static struct vg_str lowered(struct vg_rules_run *run, struct vg_str s)
 {
@@ -281,39 +307,74 @@ static struct vg_str lowered(struct vg_rules_run *run, struct vg_str s)
         run->lower_of = VG_STR_NULL;
         return VG_STR_NULL;
     }
-    for (size_t i = 0; i < s.len; i++)
-        run->lower.data[i] = (char)tolower((unsigned char)s.ptr[i]);
+    vg_rule_ascii_lower(run->lower.data, s.ptr, s.len);
     run->lower.len = s.len;
     return (struct vg_str){ run->lower.data, s.len };
 }
 
-/* First byte by memchr, then compare: rule values and the fields they meet are short, and
- * glibc's memmem sets up a two-way search per call that cost more than the search itself
- * (7% of a scan with 500 rules). */
+/* Rule values are a few to a few dozen bytes: compared here a word at a time rather than by
+ * a call into the C library per comparison (memcmp was 6% of a scan with 500 rules). */
+static bool same_bytes(const char *a, const char *b, size_t n)
+{
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    for (; n; a++, b++, n--)
+        if (*a != *b)
+            return false;
+    return true;
+}
+
+/* Substring search for short needles in short fields (user agents, ARNs): sixteen positions at a
+ * time, a candidate where both the needle's first and last bytes are in place, then a compare.
+ * glibc's memmem sets up a two-way search per call, and a memchr loop restarts on every common
+ * first letter; each cost more than the search (7% and 5% of a scan with 500 rules). */
 static bool has_substring(struct vg_str hay, struct vg_str needle)
 {
-    if (needle.len == 0)
+    size_t n = needle.len;
+    if (n == 0)
         return true;
-    const char *p = hay.ptr, *end = hay.ptr + hay.len;
-    while ((size_t)(end - p) >= needle.len) {
-        p = memchr(p, needle.ptr[0], (size_t)(end - p) - needle.len + 1);
-        if (!p)
-            return false;
-        if (memcmp(p + 1, needle.ptr + 1, needle.len - 1) == 0)
-            return true;
-        p++;
+    if (hay.len < n)
+        return false;
+    const char *p = hay.ptr;
+    size_t last = hay.len - n; /* the last start position */
+    size_t i = 0;
+#ifdef __SSE2__
+    if (n > 1) {
+        const __m128i first = _mm_set1_epi8(needle.ptr[0]);
+        const __m128i final = _mm_set1_epi8(needle.ptr[n - 1]);
+        for (; i + 16 <= last + 1; i += 16) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i + n - 1));
+            unsigned mask = (unsigned)_mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, final)));
+            while (mask) {
+                unsigned bit = (unsigned)__builtin_ctz(mask);
+                if (same_bytes(p + i + bit + 1, needle.ptr + 1, n - 2))
+                    return true;
+                mask &= mask - 1;
+            }
+        }
     }
+#endif
+    for (; i <= last; i++)
+        if (p[i] == needle.ptr[0] && same_bytes(p + i + 1, needle.ptr + 1, n - 1))
+            return true;
     return false;
 }
 
 static bool string_op(enum leaf_op op, struct vg_str s, struct vg_str pattern)
 {
     switch (op) {
-    case OP_EQUALS: return vg_str_eq(s, pattern);
-    case OP_PREFIX: return s.len >= pattern.len && memcmp(s.ptr, pattern.ptr, pattern.len) == 0;
+    case OP_EQUALS: return s.len == pattern.len && same_bytes(s.ptr, pattern.ptr, s.len);
+    case OP_PREFIX: return s.len >= pattern.len && same_bytes(s.ptr, pattern.ptr, pattern.len);
     case OP_SUFFIX:
         return s.len >= pattern.len &&
-               memcmp(s.ptr + s.len - pattern.len, pattern.ptr, pattern.len) == 0;
+               same_bytes(s.ptr + s.len - pattern.len, pattern.ptr, pattern.len);
     case OP_CONTAINS: return has_substring(s, pattern);
     default: return false;
     }
@@ -474,9 +535,25 @@ static bool leaf_value(struct vg_rules_run *run, const struct cond *c,
     return false;
 }
 
+/* The common leaf: a string operator on a field the parser holds, compared in place. */
+static bool parsed_field_leaf(struct vg_rules_run *run, const struct cond *c)
+{
+    struct vg_str s = ct_value(run->ev, c->path.ct_field);
+    if (!s.len)
+        return false;
+    if (c->nocase)
+        s = lowered(run, s);
+    for (uint32_t i = 0; i < c->nvalues; i++)
+        if (string_op(c->op, s, c->values[i]))
+            return true;
+    return false;
+}
+
 static bool leaf_true(struct vg_rules_run *run, const struct cond *c,
                       const struct vg_json_value *here)
 {
+    if (c->path.ct_field >= 0 && c->op <= OP_CONTAINS && !c->all_values)
+        return parsed_field_leaf(run, c);
     if (c->all_values && c->nvalues > 1) {
         for (uint32_t i = 0; i < c->nvalues; i++) {
             int only = (int)i;

@@ -29,6 +29,7 @@ struct rule_path {
 enum cond_kind { COND_ALL, COND_ANY, COND_NOT, COND_SOME, COND_LEAF };
 
 enum leaf_op {
+    /* the string operators first: match.c tests `op <= OP_CONTAINS` */
     OP_EQUALS,
     OP_PREFIX,
     OP_SUFFIX,
@@ -157,6 +158,8 @@ int vg_rule_regex_compile(const char *pattern, bool nocase, hs_database_t **out,
                           size_t why_cap);
 /* "10.0.0.0/8", "2001:db8::/32" or a bare address (a /32 or /128). */
 bool vg_rule_net_parse(struct vg_str s, struct rule_net *out);
+/* ASCII lowercase of n bytes (nocase; dst may be src). */
+void vg_rule_ascii_lower(char *dst, const char *src, size_t n);
 /* The parsed CloudTrail field a record-root path means ("userAgent"), or -1. */
 int vg_rule_ct_field(const char *path);
 /* The vpcflow field a name means, or -1. */
