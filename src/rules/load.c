@@ -288,6 +288,8 @@ static struct cond *leaf(struct loader *ld, const struct rule_path *path, const 
         if (nocase)
             for (uint32_t i = 0; i < c->nvalues; i++)
                 vg_rule_ascii_lower((char *)c->values[i].ptr, c->values[i].ptr, c->values[i].len);
+        if (c->op == OP_CONTAINS)
+            c->verdict = ld->rs->verdict_count++;
         return c;
     case OP_REGEX: {
         const char *pattern = scalar(ld, v, "regex");
@@ -305,6 +307,11 @@ static struct cond *leaf(struct loader *ld, const struct rule_path *path, const 
             return NULL;
         }
         ld->rs->regexes = grown;
+        c->values = vg_arena_alloc(&ld->rs->arena, sizeof(*c->values));
+        if (!c->values)
+            return NULL;
+        c->values[0] = vg_str_from(keep(ld, pattern)); /* for the slot's joint database */
+        c->verdict = ld->rs->verdict_count++;
         ld->rs->regexes[ld->rs->regex_count++] = c->re;
         return c;
     }

@@ -37,6 +37,11 @@ struct vg_rules_run {
     struct vg_buf lower;       /* nocase: the value lowercased */
     struct vg_str lower_of;    /* ... of this slice of event number lower_seq */
     uint64_t lower_seq, seq;
+    /* regexes answered by their slot's joint scan, for event number `seq` */
+    struct regex_verdict {
+        uint64_t seq;
+        bool hit;
+    } * verdicts;
     const struct vg_ip *value_ip;  /* the visited value, parsed, when the event holds it so */
     struct vg_buf detail, counter; /* what a finding quotes */
     struct vg_buf additional;
@@ -552,6 +557,9 @@ static bool parsed_field_leaf(struct vg_rules_run *run, const struct cond *c)
 static bool leaf_true(struct vg_rules_run *run, const struct cond *c,
                       const struct vg_json_value *here)
 {
+    if ((c->op == OP_REGEX || c->op == OP_CONTAINS) && c->path.ct_field >= 0 &&
+        run->verdicts[c->verdict].seq == run->seq)
+        return run->verdicts[c->verdict].hit;
     if (c->path.ct_field >= 0 && c->op <= OP_CONTAINS && !c->all_values)
         return parsed_field_leaf(run, c);
     if (c->all_values && c->nvalues > 1) {
@@ -784,6 +792,29 @@ static bool rule_true(struct vg_rules_run *run, const struct rule *r, const stru
     return true;
 }
 
+static int on_group_match(unsigned id, unsigned long long from, unsigned long long to,
+                          unsigned flags, void *ctx)
+{
+    (void)from, (void)to, (void)flags;
+    struct vg_rules_run *run = ctx;
+    run->verdicts[id].hit = true;
+    return 0; /* go on: the other patterns are other rules' */
+}
+
+/* One scan per field for the slot's regexes; their leaves then read the verdicts. */
+static void scan_groups(struct vg_rules_run *run, const struct index_slot *s)
+{
+    for (uint32_t g = 0; g < s->group_count; g++) {
+        const struct regex_group *grp = &s->groups[g];
+        for (uint32_t i = 0; i < grp->count; i++)
+            run->verdicts[grp->members[i]->verdict] = (struct regex_verdict){ run->seq, false };
+        struct vg_str v = ct_value(run->ev, grp->ct_field);
+        if (v.len) /* absent: no regex matches */
+            hs_scan(grp->db, v.ptr, (unsigned)(v.len > UINT32_MAX ? UINT32_MAX : v.len), 0,
+                    run->scratch, on_group_match, run);
+    }
+}
+
 enum via { VIA_NONE, VIA_NAME, VIA_SOURCE };
 
 static void try_rules(struct vg_rules_run *run, struct rule *const *rules, uint32_t count,
@@ -827,11 +858,15 @@ void vg_rules_event(struct vg_rules_run *run, const struct vg_event *ev, const s
     unsigned k = (unsigned)__builtin_ctz(ev->source);
     if (ev->source == VG_SOURCE_CLOUDTRAIL) {
         const struct index_slot *s = index_find(&rs->by_name, ev->ct.event_name);
-        if (s)
+        if (s) {
+            scan_groups(run, s);
             try_rules(run, s->rules, s->count, VIA_NAME, emit);
+        }
         s = index_find(&rs->by_source, ev->ct.event_source);
-        if (s)
+        if (s) {
+            scan_groups(run, s);
             try_rules(run, s->rules, s->count, VIA_SOURCE, emit);
+        }
     }
     try_rules(run, rs->unindexed[k], rs->unindexed_count[k], VIA_NONE, emit);
 }
@@ -858,8 +893,14 @@ int vg_rule_regex_compile(const char *pattern, bool nocase, hs_database_t **out,
 static void free_index(struct rule_index *ix)
 {
     if (ix->slots)
-        for (size_t i = 0; i <= ix->mask; i++)
+        for (size_t i = 0; i <= ix->mask; i++) {
+            for (uint32_t g = 0; g < ix->slots[i].group_count; g++) {
+                hs_free_database(ix->slots[i].groups[g].db);
+                free(ix->slots[i].groups[g].members);
+            }
+            free(ix->slots[i].groups);
             free(ix->slots[i].rules);
+        }
     free(ix->slots);
     *ix = (struct rule_index){ 0 };
 }
@@ -960,6 +1001,126 @@ static int collect_scratch(struct vg_rules *rs, const struct cond *c)
     return VG_OK;
 }
 
+/* A top-level regex or substring leaf on a parsed field: one the slot's joint scan can answer. */
+static bool groupable(const struct cond *c)
+{
+    return c->kind == COND_LEAF && (c->op == OP_REGEX || c->op == OP_CONTAINS) &&
+           c->path.ct_field >= 0 && !c->all_values;
+}
+
+/* A substring as a Hyperscan expression: every byte escaped, so none is an operator. */
+static char *literal_pattern(struct vg_rules *rs, struct vg_str s)
+{
+    char *p = vg_arena_alloc(&rs->arena, s.len * 4 + 1);
+    if (!p)
+        return NULL;
+    for (size_t i = 0; i < s.len; i++)
+        snprintf(p + i * 4, 5, "\\x%02x", (unsigned char)s.ptr[i]);
+    p[s.len * 4] = '\0';
+    return p;
+}
+
+/* The leaves of the slot's rules a joint scan can answer, in rule order (out may be NULL to
+ * count them); *patterns gets how many expressions they make. */
+static uint32_t slot_leaves(const struct index_slot *s, const struct cond **out, uint32_t *patterns)
+{
+    uint32_t n = 0;
+    *patterns = 0;
+    for (uint32_t i = 0; i < s->count; i++) {
+        const struct cond *m = s->rules[i]->match;
+        uint32_t kids = m->kind == COND_ALL ? m->nkids : 1;
+        for (uint32_t k = 0; k < kids; k++) {
+            const struct cond *c = m->kind == COND_ALL ? m->kids[k] : m;
+            if (!groupable(c))
+                continue;
+            if (out)
+                out[n] = c;
+            n++;
+            *patterns += c->op == OP_REGEX ? 1 : c->nvalues;
+        }
+    }
+    return n;
+}
+
+/* One group: the leaves on `field` not yet taken, compiled into one database.  VG_OK also when
+ * there is nothing worth a joint scan (fewer than two leaves) or Hyperscan refuses the union
+ * (the leaves then scan on their own). */
+static int build_group(struct vg_rules *rs, struct index_slot *s, const struct cond **leaves,
+                       bool *taken, uint32_t n, int field, const char **patterns, unsigned *flags,
+                       unsigned *ids)
+{
+    const struct cond **members = malloc(n * sizeof(*members));
+    if (!members)
+        return VG_ENOMEM;
+    uint32_t count = 0, np = 0;
+    for (uint32_t j = 0; j < n; j++) {
+        const struct cond *c = leaves[j];
+        if (taken[j] || c->path.ct_field != field)
+            continue;
+        taken[j] = true;
+        members[count++] = c;
+        unsigned f = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY | (c->nocase ? HS_FLAG_CASELESS : 0);
+        for (uint32_t v = 0; v < (c->op == OP_REGEX ? 1 : c->nvalues); v++) {
+            patterns[np] = c->op == OP_REGEX ? c->values[0].ptr : literal_pattern(rs, c->values[v]);
+            if (!patterns[np]) {
+                free(members);
+                return VG_ENOMEM;
+            }
+            flags[np] = f;
+            ids[np++] = c->verdict;
+        }
+    }
+    hs_database_t *db = NULL;
+    hs_compile_error_t *err = NULL;
+    struct regex_group *grown = NULL;
+    if (count >= 2 &&
+        hs_compile_multi(patterns, flags, ids, np, HS_MODE_BLOCK, NULL, &db, &err) == HS_SUCCESS &&
+        hs_alloc_scratch(db, &rs->scratch_proto) == HS_SUCCESS &&
+        (grown = realloc(s->groups, (s->group_count + 1) * sizeof(*grown))) != NULL) {
+        s->groups = grown;
+        s->groups[s->group_count++] = (struct regex_group){ field, db, members, count };
+        return VG_OK;
+    }
+    hs_free_compile_error(err);
+    if (db)
+        hs_free_database(db);
+    free(members);
+    return count >= 2 && db && !grown ? VG_ENOMEM : VG_OK;
+}
+
+/* The slot's joint scans: one per parsed field its rules search. */
+static int build_groups(struct vg_rules *rs, struct index_slot *s)
+{
+    uint32_t np, n = slot_leaves(s, NULL, &np);
+    if (n < 2)
+        return VG_OK;
+    const struct cond **leaves = malloc(n * sizeof(*leaves));
+    bool *taken = calloc(n, sizeof(*taken));
+    const char **patterns = malloc(np * sizeof(*patterns));
+    unsigned *flags = malloc(np * sizeof(*flags)), *ids = malloc(np * sizeof(*ids));
+    int rc = leaves && taken && patterns && flags && ids ? VG_OK : VG_ENOMEM;
+    if (rc == VG_OK)
+        slot_leaves(s, leaves, &np);
+    for (uint32_t i = 0; rc == VG_OK && i < n; i++)
+        if (!taken[i])
+            rc = build_group(rs, s, leaves, taken, n, leaves[i]->path.ct_field, patterns, flags,
+                             ids);
+    free(leaves);
+    free(taken);
+    free(patterns);
+    free(flags);
+    free(ids);
+    return rc;
+}
+
+static int build_all_groups(struct vg_rules *rs, struct rule_index *ix)
+{
+    for (size_t i = 0; ix->slots && i <= ix->mask; i++)
+        if (ix->slots[i].key.ptr && build_groups(rs, &ix->slots[i]) != VG_OK)
+            return VG_ENOMEM;
+    return VG_OK;
+}
+
 int vg_rules_freeze(struct vg_rules *rs, vg_rule_type_fn resolve, void *ctx, struct vg_diag *diag)
 {
     size_t keys = 0, kept = 0;
@@ -1011,6 +1172,9 @@ int vg_rules_freeze(struct vg_rules *rs, vg_rule_type_fn resolve, void *ctx, str
         rs->unindexed[k] = grown;
         rs->unindexed[k][rs->unindexed_count[k]++] = r;
     }
+    if (build_all_groups(rs, &rs->by_name) != VG_OK ||
+        build_all_groups(rs, &rs->by_source) != VG_OK)
+        return VG_ENOMEM;
     rs->frozen = true;
     return VG_OK;
 }
@@ -1027,6 +1191,13 @@ struct vg_rules_run *vg_rules_run_new(const struct vg_rules *rs)
         return NULL;
     run->rs = rs;
     if (rs->scratch_proto && hs_clone_scratch(rs->scratch_proto, &run->scratch) != HS_SUCCESS) {
+        free(run);
+        return NULL;
+    }
+    run->verdicts = calloc(rs->verdict_count ? rs->verdict_count : 1, sizeof(*run->verdicts));
+    if (!run->verdicts) {
+        if (run->scratch)
+            hs_free_scratch(run->scratch);
         free(run);
         return NULL;
     }
@@ -1047,6 +1218,7 @@ void vg_rules_run_free(struct vg_rules_run *run)
         return;
     if (run->scratch)
         hs_free_scratch(run->scratch);
+    free(run->verdicts);
     for (unsigned i = 0; i < JSON_NESTING; i++)
         vg_json_parser_release(&run->json[i]);
     vg_arena_release(&run->json_arena);

@@ -66,6 +66,9 @@ struct cond {
     uint32_t nnets;
     double number;
     hs_database_t *re;
+    /* OP_REGEX and OP_CONTAINS: where a run keeps the leaf's answer when a joint scan of its
+     * index slot has given it (match.c's regex_group) */
+    uint32_t verdict;
     struct rule_path other;
 };
 
@@ -122,6 +125,16 @@ struct rule_index {
         struct vg_str key;
         struct rule **rules;
         uint32_t count;
+        /* the slot's rules' regexes and substrings on one parsed field, in one database: one
+         * scan of the field answers them all (one Hyperscan scan costs some 500 instructions to
+         * start, a substring search some 130 per needle) */
+        struct regex_group {
+            int ct_field;
+            hs_database_t *db;
+            const struct cond **members; /* id i of the database is members[i] */
+            uint32_t count;
+        } * groups;
+        uint32_t group_count;
     } * slots;
     size_t mask; /* slots - 1, a power of two */
 };
@@ -144,6 +157,7 @@ struct vg_rules {
     hs_scratch_t *scratch_proto; /* sized for every regex; runs clone it */
     hs_database_t **regexes;     /* every compiled regex, kept rules' or not: freed with the set */
     size_t regex_count;
+    uint32_t verdict_count; /* regex and contains leaves (struct cond's verdict) */
     pthread_mutex_t sample_lock;
     /* per source kind bit (0 CloudTrail, 1 flow, 2 DNS): */
     struct rule_index by_name;   /* CloudTrail rules pinned to eventName values */

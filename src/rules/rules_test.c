@@ -469,6 +469,38 @@ static void test_rules_regex_is_linear(void **state)
     unload(&l);
 }
 
+/* Substrings and regexes of one index slot are answered by one joint scan per field: the
+ * answers must be those of the leaves on their own (case, several needles, absent fields). */
+static void test_rules_joint_scan_answers_like_each_leaf(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load(&l,
+         "id: kali\ntype: X:Y/A\ndescription: d\n"
+         "match: {eventName: X, userAgent: {contains: [KALI, parrot], nocase: true}}\n---\n"
+         "id: boto\ntype: X:Y/B\ndescription: d\nmatch: {eventName: X, userAgent: {contains: "
+         "Boto}}\n"
+         "---\n"
+         "id: cli\ntype: X:Y/C\ndescription: d\nmatch: {eventName: X, userAgent: {regex: "
+         "'^aws-cli/2'}}\n"
+         "---\n"
+         "id: py\ntype: X:Y/D\ndescription: d\n"
+         "match: {eventName: X, userAgent: {regex: 'PYTHON/[0-9]', nocase: true}}\n---\n"
+         "id: arn\ntype: X:Y/E\ndescription: d\n"
+         "match: {eventName: X, userIdentity.arn: {contains: ':user/'}}\n",
+         true);
+    struct emitted e = { 0 };
+    run_record(l.rs, RECORD("X", ",\"userAgent\":\"aws-cli/2.1 Python/3 os/linux#6-kali1\""), &e);
+    assert_int_equal(e.count, 3); /* kali, cli, py; not boto (case), not arn (absent) */
+    e = (struct emitted){ 0 };
+    run_record(l.rs, RECORD("X", ",\"userAgent\":\"Boto3/1.2 PaRRoT\""), &e);
+    assert_int_equal(e.count, 2); /* boto, kali (parrot, any case) */
+    e = (struct emitted){ 0 };
+    run_record(l.rs, RECORD("Y", ",\"userAgent\":\"kali Boto aws-cli/2 python/3\""), &e);
+    assert_int_equal(e.count, 0); /* another slot: none of them */
+    unload(&l);
+}
+
 /* The rules shipped in rules/ load, and their own tests pass. */
 static void test_rules_builtin_rules_pass_their_tests(void **state)
 {
@@ -501,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_rules_findings_index_and_dry_run),
         cmocka_unit_test(test_rules_unresolved_type),
         cmocka_unit_test(test_rules_regex_is_linear),
+        cmocka_unit_test(test_rules_joint_scan_answers_like_each_leaf),
         cmocka_unit_test(test_rules_builtin_rules_pass_their_tests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
