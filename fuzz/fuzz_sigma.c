@@ -41,8 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct vg_diag diag;
     vg_diag_init(&diag, UINT_MAX, NULL, NULL);
     CHECK(rs);
-    CHECK(vg_rules_load_text(rs, "converted.yml", s.out.data ? s.out.data : "", s.out.len,
-                             &diag) == VG_OK);
+    CHECK(vg_rules_load_text(rs, "converted.yml", s.out.data ? s.out.data : "", s.out.len, &diag) ==
+          VG_OK);
     CHECK(vg_rules_rejected(rs) == 0);
     CHECK(vg_rules_count(rs) == s.converted);
     vg_rules_free(rs);
