@@ -779,6 +779,8 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
     rc |= key(b, &first, "archived");
     rc |= vg_buf_adds(b, "false");
     rc |= vg_buf_printf(b, ",\"count\":%" PRIu64, f->count);
+    if (f->detection) /* built by the detector from escaped parts (finding.h) */
+        rc |= vg_buf_printf(b, ",\"detection\":{%s}", f->detection);
     rc |= kv_str(b, &first, "detectorId", detector_id);
     rc |= kv_time(b, &first, "eventFirstSeen", f->first_seen_ms);
     rc |= kv_time(b, &first, "eventLastSeen", f->last_seen_ms);

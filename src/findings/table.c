@@ -300,6 +300,16 @@ static void set_action(struct vg_finding *f, const struct vg_finding_draft *d)
     replace(&f->detail, d->detail);
     if (d->additional.len)
         replace(&f->additional, d->additional);
+    if (d->detection.len && d->detection.len <= VG_FINDING_MAX_DETECTION_BYTES) {
+        /* not dup_str: its field cap would cut the JSON; the draft's size is capped instead */
+        char *copy = malloc(d->detection.len + 1);
+        if (copy) {
+            memcpy(copy, d->detection.ptr, d->detection.len);
+            copy[d->detection.len] = '\0';
+            free(f->detection);
+            f->detection = copy;
+        }
+    }
     if (d->public_access.len)
         replace(&f->public_access, d->public_access);
 }
