@@ -246,9 +246,10 @@ static const struct vg_config_option options[] = {
     { "iam.state_memory", VG_CONFIG_SIZE, OFF(iam.state_memory), "64MiB", 1 << 20, 1ll << 40, NULL,
       false,
       "memory for the IAM behaviour detectors (principal profiles, open anomaly findings, "
-      "learned networks of role credentials, console sign-ins, attack sequences); a profile "
-      "takes about 530 bytes, so 64MiB keeps about 80,000 principals; at the cap the least "
-      "recently active are evicted (they learn again, silent) and counted in the scan summary" },
+      "learned networks of role credentials, console sign-ins, attack sequences); a profile takes "
+      "a 528-byte slot and tables keep half their slots free in two generations, so 64MiB keeps "
+      "at least 16,000 principals (bench/bench_baseline.c); at the cap the least recently "
+      "active are evicted (they learn again, silent) and counted in the scan summary" },
     { "iam.baseline.learning", VG_CONFIG_DURATION, OFF(iam.learning), "7d", 0, 31536000000ll, NULL,
       true,
       "how long (event time from its first call) a principal is watched before its unusual calls "

@@ -188,8 +188,7 @@ static const struct vg_tactic_row *search(const struct vg_tactic_row *table, siz
     return NULL;
 }
 
-const struct vg_tactic_row *vg_tactic_lookup(struct vg_str service, struct vg_str api,
-                                             bool s3_data)
+const struct vg_tactic_row *vg_tactic_lookup(struct vg_str service, struct vg_str api, bool s3_data)
 {
     return s3_data ? search(s3_rows, VG_ARRAY_LEN(s3_rows), service, api)
                    : search(rows, VG_ARRAY_LEN(rows), service, api);

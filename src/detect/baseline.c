@@ -165,8 +165,8 @@ void vg_baseline_observe(const struct vg_event *ev, const struct vg_ipinfo *ipin
     memset(o->has, 0, sizeof(o->has));
     o->day = (uint16_t)(ev->time_ms / MS_PER_DAY);
     char api[VG_FEAT_TEXT];
-    const char *dot = memchr(ct->event_source.ptr ? ct->event_source.ptr : "", '.',
-                             ct->event_source.len);
+    const char *dot =
+        memchr(ct->event_source.ptr ? ct->event_source.ptr : "", '.', ct->event_source.len);
     size_t svc = dot ? (size_t)(dot - ct->event_source.ptr) : ct->event_source.len;
     int n = snprintf(api, sizeof(api), "%.*s:%.*s", (int)(svc > 24 ? 24 : svc),
                      ct->event_source.ptr ? ct->event_source.ptr : "",
@@ -250,6 +250,13 @@ enum vg_freq vg_profile_freq(const struct vg_baseline *b, const struct vg_profil
 {
     const struct vg_profile_item *it = find(p, f, obs->id[f]);
     return it ? classify(decayed(b, it, obs->day)) : VG_FREQ_UNSEEN;
+}
+
+bool vg_profile_new(const struct vg_baseline *b, const struct vg_profile *p,
+                    const struct vg_obs *obs, enum vg_feature f)
+{
+    const struct vg_profile_item *it = find(p, f, obs->id[f]);
+    return !it || it->first_day == obs->day || classify(decayed(b, it, obs->day)) == VG_FREQ_UNSEEN;
 }
 
 bool vg_profile_saturated(const struct vg_profile *p, enum vg_feature f)

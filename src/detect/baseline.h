@@ -106,6 +106,11 @@ struct vg_profile *vg_baseline_account(struct vg_baseline *b, const struct vg_ev
 /* How usual the feature of obs is in p on obs's day. */
 enum vg_freq vg_profile_freq(const struct vg_baseline *b, const struct vg_profile *p,
                              const struct vg_obs *obs, enum vg_feature f);
+/* The feature is unseen, or was first seen today (event time): an attacker's first call from
+ * a new network may be a routine one, and the unusual call that follows is still new-network
+ * activity. */
+bool vg_profile_new(const struct vg_baseline *b, const struct vg_profile *p,
+                    const struct vg_obs *obs, enum vg_feature f);
 bool vg_profile_saturated(const struct vg_profile *p, enum vg_feature f);
 /* Add the call to the profile (and its texts to the names the findings quote). */
 void vg_profile_learn(struct vg_baseline *b, struct vg_profile *p, const struct vg_obs *obs,

@@ -73,12 +73,18 @@ static const enum vg_finding_type TYPES[VG_TACTIC_COUNT] = {
 
 /* GuardDuty's severities per tactic (finding-types.tsv). */
 static const float SEVERITY[VG_TACTIC_COUNT] = {
-    [VG_TACTIC_DISCOVERY] = 2,        [VG_TACTIC_PERSISTENCE] = 5,
-    [VG_TACTIC_PRIVILEGE_ESCALATION] = 5, [VG_TACTIC_CREDENTIAL_ACCESS] = 5,
-    [VG_TACTIC_DEFENSE_EVASION] = 5,  [VG_TACTIC_EXFILTRATION] = 8,
-    [VG_TACTIC_IMPACT] = 8,           [VG_TACTIC_INITIAL_ACCESS] = 5,
-    [VG_TACTIC_S3_DISCOVERY] = 2,     [VG_TACTIC_S3_EXFILTRATION] = 8,
-    [VG_TACTIC_S3_DELETE] = 8,        [VG_TACTIC_S3_PERMISSION] = 8,
+    [VG_TACTIC_DISCOVERY] = 2,
+    [VG_TACTIC_PERSISTENCE] = 5,
+    [VG_TACTIC_PRIVILEGE_ESCALATION] = 5,
+    [VG_TACTIC_CREDENTIAL_ACCESS] = 5,
+    [VG_TACTIC_DEFENSE_EVASION] = 5,
+    [VG_TACTIC_EXFILTRATION] = 8,
+    [VG_TACTIC_IMPACT] = 8,
+    [VG_TACTIC_INITIAL_ACCESS] = 5,
+    [VG_TACTIC_S3_DISCOVERY] = 2,
+    [VG_TACTIC_S3_EXFILTRATION] = 8,
+    [VG_TACTIC_S3_DELETE] = 8,
+    [VG_TACTIC_S3_PERMISSION] = 8,
     [VG_TACTIC_S3_WRITE] = 5,
 };
 
@@ -193,8 +199,9 @@ static int describe(struct state *s, const struct vg_event *ev, const struct vg_
     char when[40];
     vg_time_format_iso(b->start_ms, when, sizeof(when));
     int rc = add_name(s, b->api[0], out);
-    rc |= vg_buf_printf(out, " (at %.19sZ) was new for this principal after %u days of history "
-                             "(it usually calls ",
+    rc |= vg_buf_printf(out,
+                        " (at %.19sZ) was new for this principal after %u days of history "
+                        "(it usually calls ",
                         when, (unsigned)(b->history_ms / MS_PER_DAY));
     rc |= vg_baseline_usual_text(s->profiles, p, VG_FEAT_API, day, skip, nskip, 5, out);
     rc |= vg_buf_adds(out, ").");
@@ -203,8 +210,9 @@ static int describe(struct state *s, const struct vg_event *ev, const struct vg_
         if (!(b->unusual & 1u << f))
             continue;
         rc |= vg_buf_printf(out, " Its %s ",
-                            f == VG_FEAT_NETWORK ? "network" : f == VG_FEAT_AGENT ? "user agent"
-                                                                                 : "country");
+                            f == VG_FEAT_NETWORK ? "network"
+                            : f == VG_FEAT_AGENT ? "user agent"
+                                                 : "country");
         rc |= add_name(s, b->feature[f], out);
         rc |= vg_buf_printf(out, " was new for it%s (usually ",
                             b->account_unusual & 1u << f ? " and for the whole account" : "");
@@ -327,29 +335,39 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
         svc.len = (size_t)(dot - svc.ptr);
     const struct vg_tactic_row *row = vg_tactic_lookup(svc, ev->ct.event_name, s3_data);
     enum vg_tactic tactic = row ? row->tactic : VG_TACTIC_NONE;
-    bool learned = ev->time_ms - p->first_ms >= cfg->learning &&
-                   p->active_days >= cfg->learning_days;
+    bool learned =
+        ev->time_ms - p->first_ms >= cfg->learning && p->active_days >= cfg->learning_days;
 
     unsigned unusual = 0, account_unusual = 0;
     for (int f = 0; f < VG_FEAT_COUNT; f++) {
         if (!obs.has[f])
             continue;
-        if (vg_profile_freq(s->profiles, p, &obs, (enum vg_feature)f) == VG_FREQ_UNSEEN)
+        /* the API must be unseen; where it comes from may be new since today */
+        bool api = f == VG_FEAT_API || f == VG_FEAT_BUCKET;
+        if (api ? vg_profile_freq(s->profiles, p, &obs, (enum vg_feature)f) == VG_FREQ_UNSEEN
+                : vg_profile_new(s->profiles, p, &obs, (enum vg_feature)f))
             unusual |= 1u << f;
-        if (vg_profile_freq(s->profiles, acct, &obs, (enum vg_feature)f) == VG_FREQ_UNSEEN)
+        if (vg_profile_new(s->profiles, acct, &obs, (enum vg_feature)f))
             account_unusual |= 1u << f;
     }
     account_unusual &= unusual;
     bool novel = unusual & (1u << VG_FEAT_API | (s3_data ? 1u << VG_FEAT_BUCKET : 0));
-    if (learned && novel && tactic != VG_TACTIC_NONE) {
-        uint64_t key[2];
-        vg_baseline_key(ev->account_id, who, VG_STR("bundle"), key);
-        struct bundle *b = vg_keyed_get(s->bundles, key, &created);
-        bool open = !created && ev->time_ms - b->last_ms <= cfg->bundle_window &&
-                    ev->time_ms >= b->start_ms;
+    uint64_t key[2];
+    vg_baseline_key(ev->account_id, who, VG_STR("bundle"), key);
+    struct bundle *b = learned && tactic != VG_TACTIC_NONE ? vg_keyed_find(s->bundles, key) : NULL;
+    bool open = b && ev->time_ms - b->last_ms <= cfg->bundle_window && ev->time_ms >= b->start_ms;
+    /* while a finding is open, calls from the network that opened it belong to it too, even
+     * to APIs its profile knows: the same hands (an attacker reading what the role reads) */
+    bool related = open && (b->unusual & 1u << VG_FEAT_NETWORK) &&
+                   obs.id[VG_FEAT_NETWORK] == b->feature[VG_FEAT_NETWORK];
+    if (learned && (novel || related) && tactic != VG_TACTIC_NONE) {
+        b = vg_keyed_get(s->bundles, key, &created);
+        open = open && !created;
+        /* a new value of a feature the principal already has more of than its profile holds
+         * (a team role used from every member's home) is no evidence */
         unsigned context = 0;
         for (size_t i = 0; i < VG_ARRAY_LEN(CONTEXT); i++)
-            context += (unusual >> CONTEXT[i]) & 1u;
+            context += (unusual >> CONTEXT[i]) & !vg_profile_saturated(p, CONTEXT[i]);
         unsigned needed = vg_profile_saturated(p, VG_FEAT_API) ? 2 : 1;
         if (open || context >= needed) {
             if (!open) {

@@ -82,8 +82,8 @@ static void test_baseline_classes_decay_and_saturate(void **unused)
     (void)unused;
     struct vg_baseline *b = vg_baseline_new(4 << 20, 30 * DAY);
     assert_non_null(b);
-    struct vg_event ev = call("arn:aws:iam::1:user/ci", "", VG_ID_IAM_USER, "PutImage",
-                              "aws-cli/2", "198.51.100.7", T0);
+    struct vg_event ev = call("arn:aws:iam::1:user/ci", "", VG_ID_IAM_USER, "PutImage", "aws-cli/2",
+                              "198.51.100.7", T0);
     struct vg_str key;
     assert_true(vg_baseline_principal_key(&ev, &key));
     bool created;
@@ -151,16 +151,16 @@ static void test_tactic_lookup(void **unused)
         bool s3_data;
         enum vg_tactic tactic;
     } cases[] = {
-        { "iam", "ListAccessKeys", false, VG_TACTIC_DISCOVERY },      /* exact */
-        { "iam", "ListGroupsForUser", false, VG_TACTIC_DISCOVERY },   /* the service's prefix */
-        { "dynamodb", "ListTables", false, VG_TACTIC_DISCOVERY },     /* any service's prefix */
+        { "iam", "ListAccessKeys", false, VG_TACTIC_DISCOVERY },    /* exact */
+        { "iam", "ListGroupsForUser", false, VG_TACTIC_DISCOVERY }, /* the service's prefix */
+        { "dynamodb", "ListTables", false, VG_TACTIC_DISCOVERY },   /* any service's prefix */
         { "iam", "CreateAccessKey", false, VG_TACTIC_PERSISTENCE },
-        { "ecr", "PutImage", false, VG_TACTIC_NONE },                 /* routine, on purpose */
-        { "ecs", "UpdateService", false, VG_TACTIC_NONE },            /* no row */
-        { "s3", "PutBucketPolicy", false, VG_TACTIC_IMPACT },          /* management */
-        { "s3", "GetObject", true, VG_TACTIC_S3_EXFILTRATION },         /* data event */
+        { "ecr", "PutImage", false, VG_TACTIC_NONE },           /* routine, on purpose */
+        { "ecs", "UpdateService", false, VG_TACTIC_NONE },      /* no row */
+        { "s3", "PutBucketPolicy", false, VG_TACTIC_IMPACT },   /* management */
+        { "s3", "GetObject", true, VG_TACTIC_S3_EXFILTRATION }, /* data event */
         { "s3", "DeleteObjects", true, VG_TACTIC_S3_DELETE },
-        { "s3", "ListBuckets", true, VG_TACTIC_NONE },                /* not a data row */
+        { "s3", "ListBuckets", true, VG_TACTIC_NONE }, /* not a data row */
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
         const struct vg_tactic_row *r = vg_tactic_lookup(

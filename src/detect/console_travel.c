@@ -94,8 +94,8 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
                  "compares networks rather than distance.",
                  prev_ip, minutes);
     }
-    struct vg_finding_draft d = vg_ct_draft(VG_FT_UNAUTHORIZEDACCESS_IAMUSER_CONSOLELOGINSUCCESS_B,
-                                            ev);
+    struct vg_finding_draft d =
+        vg_ct_draft(VG_FT_UNAUTHORIZEDACCESS_IAMUSER_CONSOLELOGINSUCCESS_B, ev);
     d.detail = vg_str_from(detail);
     vg_emit_finding(emit, &d);
 }

@@ -71,8 +71,11 @@ static const char *const STEP_NAMES[S_COUNT] = {
 };
 
 #define BIT(k) (1u << (k))
-#define ENTRY (BIT(S_BAD_IP) | BIT(S_TOOL) | BIT(S_STOLEN) | BIT(S_TRAVEL) | BIT(S_DISCOVERY) | BIT(S_INITIAL))
-#define ACTION (BIT(S_PERSIST) | BIT(S_PRIVESC) | BIT(S_CRED) | BIT(S_EVASION) | BIT(S_EXFIL) | BIT(S_IMPACT))
+#define ENTRY                                                                                      \
+    (BIT(S_BAD_IP) | BIT(S_TOOL) | BIT(S_STOLEN) | BIT(S_TRAVEL) | BIT(S_DISCOVERY) |              \
+     BIT(S_INITIAL))
+#define ACTION                                                                                     \
+    (BIT(S_PERSIST) | BIT(S_PRIVESC) | BIT(S_CRED) | BIT(S_EVASION) | BIT(S_EXFIL) | BIT(S_IMPACT))
 #define S3_FIND (BIT(S_S3_DISCOVERY) | BIT(S_DISCOVERY))
 #define S3_TOUCH (BIT(S_S3_READ) | BIT(S_S3_WRITE) | BIT(S_S3_DELETE) | BIT(S_S3_PERMISSION))
 #define MIN_KINDS 3
@@ -206,8 +209,8 @@ static int describe(const struct vg_flow_state *s, const struct story *st, struc
         rc |= vg_buf_add_printable(detail, vg_str_from(p->api));
         rc |= vg_buf_printf(detail, ", %s%s%.32s);", type ? type : "a finding",
                             p->has_id ? " " : "", p->has_id ? p->id : "");
-        rc |= vg_buf_printf(detection, "%s{\"signalIndex\":%u,\"firstSeenAt\":\"%.19sZ\",", i ? "," : "",
-                            i + 1, when);
+        rc |= vg_buf_printf(detection, "%s{\"signalIndex\":%u,\"firstSeenAt\":\"%.19sZ\",",
+                            i ? "," : "", i + 1, when);
         rc |= vg_buf_printf(detection, "\"description\":\"%s\",\"api\":", STEP_NAMES[p->kind]);
         rc |= vg_buf_add_json_str(detection, vg_str_from(p->api));
         if (type)
