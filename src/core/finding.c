@@ -4,19 +4,15 @@
 void vg_finding_release(struct vg_finding *f)
 {
     char **fields[] = {
-        &f->account_id,    &f->region,
-        &f->partition,     &f->access_key_id,
-        &f->principal_id,  &f->principal_arn,
-        &f->user_name,     &f->user_type,
-        &f->bucket,        &f->public_access,
-        &f->api,           &f->service_name,
-        &f->caller_type,   &f->error_code,
-        &f->user_agent,    &f->remote_ip,
-        &f->remote_domain, &f->detail,
-        &f->additional,    &f->detection,
-        &f->instance_id,   &f->interface_id,
-        &f->vpc_id,        &f->subnet_id,
-        &f->dns_domain,    &f->dns_domain_with_suffix,
+        &f->account_id,    &f->region,        &f->partition,
+        &f->access_key_id, &f->principal_id,  &f->principal_arn,
+        &f->user_name,     &f->user_type,     &f->session_issuer,
+        &f->bucket,        &f->public_access, &f->api,
+        &f->service_name,  &f->caller_type,   &f->error_code,
+        &f->user_agent,    &f->remote_ip,     &f->remote_domain,
+        &f->detail,        &f->additional,    &f->detection,
+        &f->instance_id,   &f->interface_id,  &f->vpc_id,
+        &f->subnet_id,     &f->dns_domain,    &f->dns_domain_with_suffix,
         &f->dns_protocol,  &f->dns_source,
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(fields); i++) {

@@ -124,6 +124,10 @@ struct vg_finding {
     char *principal_arn;
     char *user_name;
     char *user_type;
+    /* the credentials (additionalInfo): who issued a role session, when, and with MFA */
+    char *session_issuer;
+    int64_t session_created_ms; /* 0 when not logged */
+    enum vg_tristate mfa_authenticated;
     /* resource.s3BucketDetails */
     char *bucket;
     char *public_access;

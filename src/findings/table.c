@@ -367,6 +367,9 @@ static void fill_new_principal(struct vg_finding *f, const struct vg_identity *w
     f->principal_arn = dup_str(who->arn);
     f->user_name = dup_str(who->user_name.len ? who->user_name : who->issuer_user_name);
     f->user_type = dup_str(who->type_name);
+    f->session_issuer = dup_str(who->issuer_arn);
+    f->session_created_ms = who->session_created_ms;
+    f->mfa_authenticated = who->mfa_authenticated;
 }
 
 static void fill_new(struct vg_finding *f, const struct vg_finding_draft *d, const char *id)

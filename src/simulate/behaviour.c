@@ -51,37 +51,88 @@ enum { UA_CLI, UA_BOTO, UA_CONSOLE, UA_TF, UA_GO, UA_JAVA, UA_LAMBDA, UA_ECS, UA
 
 /* What people call: the first ones are everyone's daily bread, the tail is what a task brings. */
 static const char *const DEV_APIS[] = {
-    "sts:GetCallerIdentity", "ec2:DescribeInstances", "logs:FilterLogEvents",
-    "cloudwatch:GetMetricData", "s3:ListBuckets", "ecs:DescribeServices", "lambda:ListFunctions",
-    "logs:DescribeLogGroups", "ec2:DescribeSecurityGroups", "dynamodb:DescribeTable",
-    "cloudformation:DescribeStacks", "ssm:GetParameter", "ecr:DescribeRepositories",
-    "rds:DescribeDBInstances", "lambda:GetFunction", "ec2:DescribeVpcs", "ecs:ListClusters",
-    "sqs:ListQueues", "sns:ListTopics", "iam:GetRole", "iam:ListRoles", "ec2:DescribeSubnets",
-    "s3:GetBucketPolicy", "kms:ListKeys", "secretsmanager:ListSecrets", "ecs:DescribeTasks",
-    "ec2:StartInstances", "ec2:StopInstances", "ec2:CreateTags", "cloudformation:UpdateStack",
-    "lambda:UpdateFunctionCode", "ec2:RunInstances", "ec2:AuthorizeSecurityGroupIngress",
-    "dynamodb:Query", "lambda:InvokeFunction", "ssm:DescribeParameters", "ec2:DescribeImages",
-    "cloudformation:ListStacks", "ecr:GetAuthorizationToken", "iam:GetUser",
+    "sts:GetCallerIdentity",
+    "ec2:DescribeInstances",
+    "logs:FilterLogEvents",
+    "cloudwatch:GetMetricData",
+    "s3:ListBuckets",
+    "ecs:DescribeServices",
+    "lambda:ListFunctions",
+    "logs:DescribeLogGroups",
+    "ec2:DescribeSecurityGroups",
+    "dynamodb:DescribeTable",
+    "cloudformation:DescribeStacks",
+    "ssm:GetParameter",
+    "ecr:DescribeRepositories",
+    "rds:DescribeDBInstances",
+    "lambda:GetFunction",
+    "ec2:DescribeVpcs",
+    "ecs:ListClusters",
+    "sqs:ListQueues",
+    "sns:ListTopics",
+    "iam:GetRole",
+    "iam:ListRoles",
+    "ec2:DescribeSubnets",
+    "s3:GetBucketPolicy",
+    "kms:ListKeys",
+    "secretsmanager:ListSecrets",
+    "ecs:DescribeTasks",
+    "ec2:StartInstances",
+    "ec2:StopInstances",
+    "ec2:CreateTags",
+    "cloudformation:UpdateStack",
+    "lambda:UpdateFunctionCode",
+    "ec2:RunInstances",
+    "ec2:AuthorizeSecurityGroupIngress",
+    "dynamodb:Query",
+    "lambda:InvokeFunction",
+    "ssm:DescribeParameters",
+    "ec2:DescribeImages",
+    "cloudformation:ListStacks",
+    "ecr:GetAuthorizationToken",
+    "iam:GetUser",
 };
 static const char *const ADMIN_APIS[] = {
-    "iam:ListUsers", "iam:GetUser", "iam:ListRoles", "iam:ListAccessKeys", "iam:ListPolicies",
-    "iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy", "iam:PutRolePolicy",
-    "iam:CreateAccessKey", "organizations:ListAccounts", "guardduty:ListDetectors",
-    "cloudtrail:DescribeTrails", "config:DescribeConfigRules", "ec2:DescribeInstances",
-    "sts:GetCallerIdentity", "s3:ListBuckets", "iam:CreateUser", "iam:AddUserToGroup",
+    "iam:ListUsers",
+    "iam:GetUser",
+    "iam:ListRoles",
+    "iam:ListAccessKeys",
+    "iam:ListPolicies",
+    "iam:GetRole",
+    "iam:CreateRole",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreateAccessKey",
+    "organizations:ListAccounts",
+    "guardduty:ListDetectors",
+    "cloudtrail:DescribeTrails",
+    "config:DescribeConfigRules",
+    "ec2:DescribeInstances",
+    "sts:GetCallerIdentity",
+    "s3:ListBuckets",
+    "iam:CreateUser",
+    "iam:AddUserToGroup",
     "kms:ListKeys",
 };
 static const char *const CI_APIS[] = {
-    "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
-    "ecr:PutImage", "ecs:RegisterTaskDefinition", "ecs:UpdateService", "ecs:DescribeServices",
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
+    "ecs:RegisterTaskDefinition",
+    "ecs:UpdateService",
+    "ecs:DescribeServices",
     /* what a pipeline adds later */
-    "ecs:DescribeTaskDefinition", "lambda:UpdateFunctionCode", "cloudformation:DescribeStacks",
-    "s3:PutObject", "ssm:GetParameter",
+    "ecs:DescribeTaskDefinition",
+    "lambda:UpdateFunctionCode",
+    "cloudformation:DescribeStacks",
+    "s3:PutObject",
+    "ssm:GetParameter",
 };
 static const char *const SERVICE_APIS[] = {
-    "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "sqs:ReceiveMessage",
-    "sqs:SendMessage", "sqs:DeleteMessage", "kms:Decrypt", "secretsmanager:GetSecretValue",
-    "sns:Publish", "events:PutEvents", "ssm:GetParameters", "ec2:DescribeTags",
+    "dynamodb:GetItem", "dynamodb:PutItem",  "dynamodb:Query",    "sqs:ReceiveMessage",
+    "sqs:SendMessage",  "sqs:DeleteMessage", "kms:Decrypt",       "secretsmanager:GetSecretValue",
+    "sns:Publish",      "events:PutEvents",  "ssm:GetParameters", "ec2:DescribeTags",
 };
 static const char *const DATA_APIS[] = { "s3:GetObject", "s3:PutObject", "s3:HeadObject" };
 
@@ -201,7 +252,10 @@ static void principal_init(struct gen *g, struct principal *p, unsigned i, unsig
     case A_LAMBDA:
     case A_ECS:
         snprintf(p->role, sizeof(p->role), "%s-%u-role",
-                 arch == A_EC2 ? "instance" : arch == A_LAMBDA ? "fn" : "task", i);
+                 arch == A_EC2      ? "instance"
+                 : arch == A_LAMBDA ? "fn"
+                                    : "task",
+                 i);
         if (arch == A_EC2) {
             vg_sim_hex_id(r, p->name, "i-0");
             p->name[19] = '\0';
@@ -229,7 +283,8 @@ static void principal_init(struct gen *g, struct principal *p, unsigned i, unsig
         if (vg_sim_per_mille(r, 500))
             p->ua[p->nua++] = (uint8_t)vg_sim_below(r, UA_TOOLS);
         p->pool = arch == A_ADMIN ? ADMIN_APIS : DEV_APIS;
-        p->pool_len = (uint8_t)(arch == A_ADMIN ? VG_ARRAY_LEN(ADMIN_APIS) : VG_ARRAY_LEN(DEV_APIS));
+        p->pool_len =
+            (uint8_t)(arch == A_ADMIN ? VG_ARRAY_LEN(ADMIN_APIS) : VG_ARRAY_LEN(DEV_APIS));
         for (unsigned k = 0, n = 6 + (unsigned)vg_sim_below(r, 14); k < n; k++)
             add_api(p, k < 4 ? k : (unsigned)vg_sim_below(r, p->pool_len));
         break;
@@ -259,8 +314,9 @@ static int plan_day(struct gen *g, uint32_t who, unsigned day, int64_t t0)
     if (person && weekend)
         return VG_OK;
     uint32_t hotel = who < VG_ARRAY_LEN(g->travel) ? g->travel[who] : 0;
-    unsigned calls = p->arch == A_CI ? 2 * p->napi : person ? 8 + (unsigned)vg_sim_below(r, 25)
-                                                            : 10 + (unsigned)vg_sim_below(r, 20);
+    unsigned calls = p->arch == A_CI ? 2 * p->napi
+                     : person        ? 8 + (unsigned)vg_sim_below(r, 25)
+                                     : 10 + (unsigned)vg_sim_below(r, 20);
     int64_t start = t0 + (person ? 8 * 3600000ll : 0);
     int64_t span = person ? 10 * 3600000ll : DAY_MS - 60000;
     uint32_t ip = hotel ? hotel : p->net[vg_sim_below(r, p->nnet)];
@@ -290,7 +346,7 @@ static int plan_day(struct gen *g, uint32_t who, unsigned day, int64_t t0)
             .who = who,
             .api = p->pool[p->api[k]],
             .ip = person && !hotel && vg_sim_per_mille(r, 200) ? p->net[vg_sim_below(r, p->nnet)]
-                                                                : ip,
+                                                               : ip,
             .ua = p->ua[vg_sim_below(r, p->nua)],
         };
         if (p->arch == A_LAMBDA) /* each invocation on some host of the fleet */
@@ -442,48 +498,139 @@ static const struct story STORIES[] = {
       ATTACKER_OUT,
       "a CI/CD user's key lists access keys, then creates one and attaches a policy",
       NULL },
-    { "AttackSequence:IAM/CompromisedCredentials", A_CI, true, { NULL }, NULL,
-      "the same story, as one attack sequence", NULL },
-    { "CredentialAccess:IAMUser/AnomalousBehavior", A_DEV, true,
-      { "secretsmanager:GetSecretValue" }, ATTACKER_OUT, "a developer's key reads a secret", NULL },
-    { "DefenseEvasion:IAMUser/AnomalousBehavior", A_DEV, true, { "ec2:DeleteFlowLogs" },
-      ATTACKER_OUT, "a developer's key deletes flow logs", NULL },
-    { "Exfiltration:IAMUser/AnomalousBehavior", A_DEV, true, { "ec2:CreateSnapshot" },
-      ATTACKER_OUT, "a developer's key snapshots a volume", NULL },
-    { "Impact:IAMUser/AnomalousBehavior", A_DEV, true, { "ec2:DeleteSecurityGroup" },
-      ATTACKER_OUT, "a developer's key deletes a security group", NULL },
-    { "InitialAccess:IAMUser/AnomalousBehavior", A_DEV, true, { "ssm:StartSession" },
-      ATTACKER_OUT, "a developer's key opens an SSM session", NULL },
-    { "Persistence:IAMUser/AnomalousBehavior", A_DEV, true, { "iam:CreateLoginProfile" },
-      ATTACKER_OUT, "a developer's key creates a console password", NULL },
-    { "PrivilegeEscalation:IAMUser/AnomalousBehavior", A_DEV, true, { "iam:PutUserPolicy" },
-      ATTACKER_OUT, "a developer's key writes an inline policy", NULL },
-    { "Discovery:S3/AnomalousBehavior", A_DATA, false, { "s3:ListObjects" }, ATTACKER_OUT,
-      "a data role lists its bucket", NULL },
-    { "Exfiltration:S3/AnomalousBehavior", A_DATA, false, { "s3:GetObject" }, ATTACKER_OUT,
-      "a data role reads another team's bucket", "acme-finance-exports" },
-    { "Impact:S3/AnomalousBehavior.Delete", A_DATA, false, { "s3:DeleteObject" }, ATTACKER_OUT,
-      "a data role deletes objects", NULL },
-    { "Impact:S3/AnomalousBehavior.Permission", A_DATA, false, { "s3:PutObjectAcl" },
-      ATTACKER_OUT, "a data role makes an object public", NULL },
-    { "Impact:S3/AnomalousBehavior.Write", A_DATA, false, { "s3:PutObject" }, ATTACKER_OUT,
-      "a data role writes into another bucket", "acme-website" },
-    { "AttackSequence:S3/CompromisedData", A_DATA, false,
-      { "s3:ListObjects", "s3:GetObject", "s3:PutObject", "s3:DeleteObject" }, ATTACKER_OUT,
-      "a data role lists, reads, leaves a ransom note and deletes", "acme-backups" },
-    { "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", A_EC2, false,
-      { "s3:ListBuckets" }, ATTACKER_OUT, "an instance's credentials used outside AWS", NULL },
-    { "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS", A_EC2, false,
-      { "s3:ListBuckets" }, ATTACKER_IN, "an instance's credentials used from another AWS host",
+    { "AttackSequence:IAM/CompromisedCredentials",
+      A_CI,
+      true,
+      { NULL },
+      NULL,
+      "the same story, as one attack sequence",
       NULL },
-    { "UnauthorizedAccess:IAMUser/ResourceCredentialExfiltration.OutsideAWS", A_LAMBDA, false,
-      { "sts:GetCallerIdentity" }, ATTACKER_OUT, "a Lambda function's credentials used outside",
+    { "CredentialAccess:IAMUser/AnomalousBehavior",
+      A_DEV,
+      true,
+      { "secretsmanager:GetSecretValue" },
+      ATTACKER_OUT,
+      "a developer's key reads a secret",
       NULL },
-    { "UnauthorizedAccess:IAMUser/ResourceCredentialExfiltration.InsideAWS", A_ECS, false,
-      { "sts:GetCallerIdentity" }, ATTACKER_IN, "an ECS task's credentials used from another AWS host",
+    { "DefenseEvasion:IAMUser/AnomalousBehavior",
+      A_DEV,
+      true,
+      { "ec2:DeleteFlowLogs" },
+      ATTACKER_OUT,
+      "a developer's key deletes flow logs",
       NULL },
-    { "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B", A_DEV, true, { NULL }, ATTACKER_OUT,
-      "a developer signs in from the office and, ten minutes later, from abroad", NULL },
+    { "Exfiltration:IAMUser/AnomalousBehavior",
+      A_DEV,
+      true,
+      { "ec2:CreateSnapshot" },
+      ATTACKER_OUT,
+      "a developer's key snapshots a volume",
+      NULL },
+    { "Impact:IAMUser/AnomalousBehavior",
+      A_DEV,
+      true,
+      { "ec2:DeleteSecurityGroup" },
+      ATTACKER_OUT,
+      "a developer's key deletes a security group",
+      NULL },
+    { "InitialAccess:IAMUser/AnomalousBehavior",
+      A_DEV,
+      true,
+      { "ssm:StartSession" },
+      ATTACKER_OUT,
+      "a developer's key opens an SSM session",
+      NULL },
+    { "Persistence:IAMUser/AnomalousBehavior",
+      A_DEV,
+      true,
+      { "iam:CreateLoginProfile" },
+      ATTACKER_OUT,
+      "a developer's key creates a console password",
+      NULL },
+    { "PrivilegeEscalation:IAMUser/AnomalousBehavior",
+      A_DEV,
+      true,
+      { "iam:PutUserPolicy" },
+      ATTACKER_OUT,
+      "a developer's key writes an inline policy",
+      NULL },
+    { "Discovery:S3/AnomalousBehavior",
+      A_DATA,
+      false,
+      { "s3:ListObjects" },
+      ATTACKER_OUT,
+      "a data role lists its bucket",
+      NULL },
+    { "Exfiltration:S3/AnomalousBehavior",
+      A_DATA,
+      false,
+      { "s3:GetObject" },
+      ATTACKER_OUT,
+      "a data role reads another team's bucket",
+      "acme-finance-exports" },
+    { "Impact:S3/AnomalousBehavior.Delete",
+      A_DATA,
+      false,
+      { "s3:DeleteObject" },
+      ATTACKER_OUT,
+      "a data role deletes objects",
+      NULL },
+    { "Impact:S3/AnomalousBehavior.Permission",
+      A_DATA,
+      false,
+      { "s3:PutObjectAcl" },
+      ATTACKER_OUT,
+      "a data role makes an object public",
+      NULL },
+    { "Impact:S3/AnomalousBehavior.Write",
+      A_DATA,
+      false,
+      { "s3:PutObject" },
+      ATTACKER_OUT,
+      "a data role writes into another bucket",
+      "acme-website" },
+    { "AttackSequence:S3/CompromisedData",
+      A_DATA,
+      false,
+      { "s3:ListObjects", "s3:GetObject", "s3:PutObject", "s3:DeleteObject" },
+      ATTACKER_OUT,
+      "a data role lists, reads, leaves a ransom note and deletes",
+      "acme-backups" },
+    { "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+      A_EC2,
+      false,
+      { "s3:ListBuckets" },
+      ATTACKER_OUT,
+      "an instance's credentials used outside AWS",
+      NULL },
+    { "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS",
+      A_EC2,
+      false,
+      { "s3:ListBuckets" },
+      ATTACKER_IN,
+      "an instance's credentials used from another AWS host",
+      NULL },
+    { "UnauthorizedAccess:IAMUser/ResourceCredentialExfiltration.OutsideAWS",
+      A_LAMBDA,
+      false,
+      { "sts:GetCallerIdentity" },
+      ATTACKER_OUT,
+      "a Lambda function's credentials used outside",
+      NULL },
+    { "UnauthorizedAccess:IAMUser/ResourceCredentialExfiltration.InsideAWS",
+      A_ECS,
+      false,
+      { "sts:GetCallerIdentity" },
+      ATTACKER_IN,
+      "an ECS task's credentials used from another AWS host",
+      NULL },
+    { "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B",
+      A_DEV,
+      true,
+      { NULL },
+      ATTACKER_OUT,
+      "a developer signs in from the office and, ten minutes later, from abroad",
+      NULL },
 };
 
 static int inject(struct gen *g, unsigned day, int64_t t0)
@@ -494,8 +641,8 @@ static int inject(struct gen *g, unsigned day, int64_t t0)
     int last = -1;
     for (size_t i = 0; i < VG_ARRAY_LEN(STORIES) && rc == VG_OK; i++) {
         const struct story *st = &STORIES[i];
-        int who = st->apis[0] || st->type[0] == 'U' ? victim(g, st->arch, st->user, used, nused)
-                                                    : last;
+        int who =
+            st->apis[0] || st->type[0] == 'U' ? victim(g, st->arch, st->user, used, nused) : last;
         if (who < 0)
             continue;
         if (who != last)
@@ -505,14 +652,17 @@ static int inject(struct gen *g, unsigned day, int64_t t0)
         int64_t t = t0 + 14 * 3600000ll + (int64_t)i * 600000;
         if (!st->apis[0] && st->ip) { /* console travel: office, then abroad */
             p->console = true;
-            rc |= add_spec(g, (struct spec){ .t = t, .who = (uint32_t)who, .ip = p->net[0],
-                                             .login = true });
-            rc |= add_spec(g, (struct spec){ .t = t + 600000, .who = (uint32_t)who,
-                                             .ip_text = st->ip, .login = true });
+            rc |= add_spec(
+                g, (struct spec){ .t = t, .who = (uint32_t)who, .ip = p->net[0], .login = true });
+            rc |= add_spec(
+                g, (struct spec){
+                       .t = t + 600000, .who = (uint32_t)who, .ip_text = st->ip, .login = true });
         }
         for (unsigned k = 0; k < VG_ARRAY_LEN(st->apis) && st->apis[k]; k++)
-            rc |= add_spec(g, (struct spec){ .t = t + 60000 * k, .who = (uint32_t)who,
-                                             .api = st->apis[k], .ip_text = st->ip,
+            rc |= add_spec(g, (struct spec){ .t = t + 60000 * k,
+                                             .who = (uint32_t)who,
+                                             .api = st->apis[k],
+                                             .ip_text = st->ip,
                                              .ua_text = "python-requests/2.31.0 Boto3/1.34.0",
                                              .bucket = st->bucket });
         char principal[160];
@@ -521,8 +671,8 @@ static int inject(struct gen *g, unsigned day, int64_t t0)
         else
             snprintf(principal, sizeof(principal), "arn:aws:iam::%s:role/%s", ACCOUNT, p->role);
         if (g->o->on_attack)
-            g->o->on_attack(g->o->ctx, &(struct vg_behaviour_attack){ st->type, principal,
-                                                                       st->what, day });
+            g->o->on_attack(g->o->ctx,
+                            &(struct vg_behaviour_attack){ st->type, principal, st->what, day });
         g->st->attacks++;
     }
     return rc;
@@ -553,8 +703,8 @@ int vg_simulate_behaviour(const struct vg_behaviour_opts *o, struct vg_behaviour
     for (unsigned day = 0; day < o->days && rc == VG_OK; day++) {
         int64_t t0 = o->start_ms + (int64_t)day * DAY_MS;
         /* new team members: 0.3% of the principals a day */
-        unsigned joining = o->principals * 3 / 1000 +
-                           (vg_sim_per_mille(&g.r, o->principals * 3 % 1000) ? 1 : 0);
+        unsigned joining =
+            o->principals * 3 / 1000 + (vg_sim_per_mille(&g.r, o->principals * 3 % 1000) ? 1 : 0);
         for (unsigned k = 0; day && k < joining && g.np < g.cap; k++, g.np++)
             principal_init(&g, &g.p[g.np], g.np, day);
         drift(&g, day);
@@ -590,10 +740,11 @@ int vg_behaviour_ip_ranges(int64_t start_ms, struct vg_buf *out)
 {
     char date[21];
     vg_sim_fmt_time(start_ms, date);
-    int rc = vg_buf_printf(out,
-                           "{\n  \"syncToken\": \"%" PRId64 "\",\n  \"createDate\": \"%.4s-%.2s-%.2s-"
-                           "00-00-00\",\n  \"prefixes\": [\n",
-                           start_ms / 1000, date, date + 5, date + 8);
+    int rc =
+        vg_buf_printf(out,
+                      "{\n  \"syncToken\": \"%" PRId64 "\",\n  \"createDate\": \"%.4s-%.2s-%.2s-"
+                      "00-00-00\",\n  \"prefixes\": [\n",
+                      start_ms / 1000, date, date + 5, date + 8);
     static const char *const prefixes[] = { "3.80.0.0/12", "54.160.0.0/11" };
     for (size_t i = 0; i < VG_ARRAY_LEN(prefixes); i++)
         rc |= vg_buf_printf(out,
@@ -618,8 +769,8 @@ static int write_day(void *ctx, unsigned day, const char *data, size_t len)
     char t[21];
     vg_sim_fmt_time(w->start_ms + (int64_t)day * DAY_MS, t);
     vg_buf_reset(&w->path);
-    int rc = vg_buf_printf(&w->path, "%s/AWSLogs/%s/CloudTrail/us-east-1/%.4s/%.2s/%.2s", w->out_dir,
-                           ACCOUNT, t, t + 5, t + 8);
+    int rc = vg_buf_printf(&w->path, "%s/AWSLogs/%s/CloudTrail/us-east-1/%.4s/%.2s/%.2s",
+                           w->out_dir, ACCOUNT, t, t + 5, t + 8);
     if (rc == VG_OK)
         rc = vg_sim_mkdir_p(w->path.data);
     if (rc == VG_OK)

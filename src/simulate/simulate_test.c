@@ -1365,9 +1365,8 @@ static void test_simulate_behaviour_scenarios(void **state)
     vg_diag_init(&diag, 10, NULL, NULL);
     struct vg_ipinfo *ipinfo = vg_ipinfo_new();
     assert_non_null(ipinfo);
-    assert_int_equal(vg_behaviour_ip_ranges(vg_time_days_from_civil(2026, 11, 1) * 86400000ll,
-                                            &ranges),
-                     VG_OK);
+    assert_int_equal(
+        vg_behaviour_ip_ranges(vg_time_days_from_civil(2026, 11, 1) * 86400000ll, &ranges), VG_OK);
     assert_int_equal(vg_ipinfo_load_buffer(ipinfo, "r.json", ranges.data, ranges.len, &diag),
                      VG_OK);
     assert_int_equal(vg_ipinfo_freeze(ipinfo), VG_OK);
