@@ -51,8 +51,7 @@ static void on_attack(void *ctx, const struct vg_behaviour_attack *a)
     if (r->attacks == MAX_ATTACKS)
         return;
     snprintf(r->attack[r->attacks].type, sizeof(r->attack[0].type), "%s", a->type);
-    snprintf(r->attack[r->attacks].principal, sizeof(r->attack[0].principal), "%s",
-             a->principal);
+    snprintf(r->attack[r->attacks].principal, sizeof(r->attack[0].principal), "%s", a->principal);
     r->attack[r->attacks++].day = a->day;
 }
 
