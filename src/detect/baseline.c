@@ -87,12 +87,37 @@ int vg_baseline_save(const struct vg_baseline *b, struct vg_buf *out)
     return rc == VG_OK ? vg_keyed_save(b->names, out) : rc;
 }
 
+/* A state file is input: a profile from it must not index past its runs or carry weights
+ * that are not numbers, whatever bytes it holds. */
+static void profile_sanitize(void *ctx, const void *key, void *value)
+{
+    (void)ctx, (void)key;
+    struct vg_profile *p = value;
+    for (int f = 0; f < VG_FEAT_COUNT; f++)
+        if (p->count[f] > CAP[f])
+            p->count[f] = CAP[f];
+    for (unsigned i = 0; i < VG_PROFILE_ITEMS; i++)
+        if (!(p->items[i].weight >= 0 && p->items[i].weight < 1e6f))
+            p->items[i].weight = 0;
+}
+
+static void name_sanitize(void *ctx, const void *key, void *value)
+{
+    (void)ctx, (void)key;
+    ((struct name *)value)->text[VG_FEAT_TEXT - 1] = '\0';
+}
+
 int vg_baseline_load(struct vg_baseline *b, const char **data, size_t *len)
 {
     int rc = vg_keyed_load(b->principals, data, len);
     if (rc == VG_OK)
         rc = vg_keyed_load(b->accounts, data, len);
-    return rc == VG_OK ? vg_keyed_load(b->names, data, len) : rc;
+    if (rc == VG_OK)
+        rc = vg_keyed_load(b->names, data, len);
+    vg_keyed_each(b->principals, profile_sanitize, NULL);
+    vg_keyed_each(b->accounts, profile_sanitize, NULL);
+    vg_keyed_each(b->names, name_sanitize, NULL);
+    return rc;
 }
 
 bool vg_baseline_principal_key(const struct vg_event *ev, struct vg_str *out)

@@ -133,12 +133,26 @@ static int state_save(const void *state, struct vg_buf *out)
     return rc == VG_OK ? vg_keyed_save(s->bundles, out) : rc;
 }
 
+/* An open finding from a state file: indexes within their arrays, whatever the bytes. */
+static void bundle_sanitize(void *ctx, const void *key, void *value)
+{
+    (void)ctx, (void)key;
+    struct bundle *b = value;
+    if (b->apis > BUNDLE_APIS)
+        b->apis = BUNDLE_APIS;
+    if (b->tactic == VG_TACTIC_NONE || b->tactic >= VG_TACTIC_COUNT)
+        b->tactic = VG_TACTIC_DISCOVERY;
+    if (!(b->severity >= 0 && b->severity <= 10))
+        b->severity = 0;
+}
+
 static int state_load(void *state, const char *data, size_t len)
 {
     struct state *s = state;
     int rc = vg_baseline_load(s->profiles, &data, &len);
     if (rc == VG_OK)
         rc = vg_keyed_load(s->bundles, &data, &len);
+    vg_keyed_each(s->bundles, bundle_sanitize, NULL);
     return rc == VG_OK && len == 0 ? VG_OK : VG_EFORMAT;
 }
 

@@ -66,6 +66,22 @@ static int state_new(void **out, const struct vg_detect_env *env)
                                     VG_ARRAY_LEN(tables));
 }
 
+/* A session's homes from a state file: within the array, whatever the bytes. */
+static void home_sanitize(void *ctx, const void *key, void *value)
+{
+    (void)ctx, (void)key;
+    struct home *h = value;
+    if (h->count > HOMES)
+        h->count = HOMES;
+}
+
+static int state_load(void *state, const char *data, size_t len)
+{
+    int rc = vg_flow_state_load(state, data, len);
+    vg_keyed_each(((struct vg_flow_state *)state)->tables[HOMES_TABLE], home_sanitize, NULL);
+    return rc;
+}
+
 /* The session name of arn:...:assumed-role/ROLE/SESSION. */
 static struct vg_str session_name(struct vg_str arn)
 {
@@ -171,11 +187,16 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
         rc |= vg_buf_adds(&detail, " was not seen calling from an AWS address of its own");
     rc |= vg_buf_adds(&detail, "; this call came from network ");
     rc |= vg_buf_add_printable(&detail, vg_str_from(obs.text[VG_FEAT_NETWORK]));
-    if (inside)
-        rc |= vg_buf_printf(&detail, " (AWS %s, owned by an account vigil cannot name)",
-                            r.aws_region);
-    else if (r.asn)
-        rc |= vg_buf_printf(&detail, " (%s)", r.asn_org);
+    /* names from the address data files: printable, like log text */
+    if (inside) {
+        rc |= vg_buf_adds(&detail, " (AWS ");
+        rc |= vg_buf_add_printable(&detail, vg_str_from(r.aws_region));
+        rc |= vg_buf_adds(&detail, ", owned by an account vigil cannot name)");
+    } else if (r.asn) {
+        rc |= vg_buf_adds(&detail, " (");
+        rc |= vg_buf_add_printable(&detail, vg_str_from(r.asn_org));
+        rc |= vg_buf_addc(&detail, ')');
+    }
     rc |= vg_buf_printf(&detail,
                         ", seen for this role on %u of the %" PRId64
                         " days after which vigil takes it as routine. ",
@@ -210,5 +231,5 @@ const struct vg_detector vg_detector_cred_exfil = {
     .on_event = on_event,
     .state_version = 1,
     .state_save = vg_flow_state_save,
-    .state_load = vg_flow_state_load,
+    .state_load = state_load,
 };

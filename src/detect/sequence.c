@@ -106,6 +106,32 @@ static int state_new(void **out, const struct vg_detect_env *env)
                                     VG_ARRAY_LEN(tables));
 }
 
+/* A story from a state file: indexes and strings within bounds, whatever the bytes. */
+static void story_sanitize(void *ctx, const void *key, void *value)
+{
+    (void)ctx, (void)key;
+    struct story *st = value;
+    if (st->steps > STEPS)
+        st->steps = STEPS;
+    for (unsigned i = 0; i < STEPS; i++) {
+        struct step *p = &st->step[i];
+        if (p->kind >= S_COUNT)
+            p->kind = S_DISCOVERY;
+        if (p->type >= VG_FT_COUNT)
+            p->type = 0;
+        p->api[STEP_API - 1] = '\0';
+    }
+    st->mask &= BIT(S_COUNT) - 1;
+    st->bucket[BUCKET_TEXT - 1] = '\0';
+}
+
+static int state_load(void *state, const char *data, size_t len)
+{
+    int rc = vg_flow_state_load(state, data, len);
+    vg_keyed_each(((struct vg_flow_state *)state)->tables[0], story_sanitize, NULL);
+    return rc;
+}
+
 static int tactic_step(enum vg_tactic t)
 {
     static const int8_t steps[VG_TACTIC_COUNT] = {
@@ -312,5 +338,5 @@ const struct vg_detector vg_detector_sequence = {
     .on_finding = on_finding,
     .state_version = 1,
     .state_save = vg_flow_state_save,
-    .state_load = vg_flow_state_load,
+    .state_load = state_load,
 };
