@@ -18,8 +18,9 @@
  * Bundling: once a finding opens, further unseen calls by the same principal within
  * iam.anomaly.window of the previous one join it (whatever their tactic): the first call is
  * the primary API and sets the type; additionalInfo lists the anomalous APIs, successful and
- * failed.  Severity is the highest of the bundled calls' tactics, two less when none of them
- * succeeded.  service.detection.anomaly says what was unusual and what is usual.
+ * failed.  Severity is the primary call's tactic's (GuardDuty's per type), two less when none
+ * of the bundled calls succeeded.  service.detection.anomaly says what was unusual and what is
+ * usual.
  *
  * State: the profiles (baseline.c) and one small bundle entry per principal with an open
  * finding; both saved by `vigil scan --state`.
@@ -39,9 +40,8 @@
 struct bundle {
     int64_t start_ms, last_ms;
     int64_t history_ms; /* the principal's history when the primary call came */
-    float severity;
-    uint8_t tactic; /* the primary call's */
-    uint8_t apis;   /* in api[]; api[0] is the primary */
+    uint8_t tactic;     /* the primary call's */
+    uint8_t apis;       /* in api[]; api[0] is the primary */
     uint8_t succeeded, failed;
     uint8_t unusual, account_unusual; /* feature bits, of the primary call */
     uint8_t api_failed[BUNDLE_APIS];
@@ -142,8 +142,6 @@ static void bundle_sanitize(void *ctx, const void *key, void *value)
         b->apis = BUNDLE_APIS;
     if (b->tactic == VG_TACTIC_NONE || b->tactic >= VG_TACTIC_COUNT)
         b->tactic = VG_TACTIC_DISCOVERY;
-    if (!(b->severity >= 0 && b->severity <= 10))
-        b->severity = 0;
 }
 
 static int state_load(void *state, const char *data, size_t len)
@@ -295,7 +293,7 @@ static int additional_json(struct state *s, const struct bundle *b, struct vg_bu
 
 static void emit_anomaly(struct state *s, const struct vg_event *ev, struct vg_str who,
                          const struct vg_profile *p, struct bundle *b, uint32_t api,
-                         enum vg_tactic tactic, const struct vg_emit *emit)
+                         const struct vg_emit *emit)
 {
     bool ok = vg_ct_succeeded(ev);
     bool known = false;
@@ -307,8 +305,6 @@ static void emit_anomaly(struct state *s, const struct vg_event *ev, struct vg_s
     }
     b->succeeded += ok && b->succeeded < 255;
     b->failed += !ok && b->failed < 255;
-    if (SEVERITY[tactic] > b->severity)
-        b->severity = SEVERITY[tactic];
 
     struct vg_buf detail = VG_BUF_INIT, detection = VG_BUF_INIT, additional = VG_BUF_INIT;
     vg_buf_init(&detection, VG_FINDING_MAX_DETECTION_BYTES);
@@ -317,7 +313,8 @@ static void emit_anomaly(struct state *s, const struct vg_event *ev, struct vg_s
     rc |= additional_json(s, b, &additional);
     if (rc == VG_OK) {
         struct vg_finding_draft d = vg_ct_draft(TYPES[b->tactic], ev); /* the primary's type */
-        d.severity = b->succeeded ? b->severity : (b->severity > 3 ? b->severity - 2 : 1);
+        float sev = SEVERITY[b->tactic];
+        d.severity = b->succeeded ? sev : sev > 3 ? sev - 2 : 1;
         d.detail = (struct vg_str){ detail.data, detail.len };
         d.detection = (struct vg_str){ detection.data, detection.len };
         d.additional = (struct vg_str){ additional.data, additional.len };
@@ -396,7 +393,7 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
             /* the profile learns first, so the names the finding quotes exist */
             vg_profile_learn(s->profiles, p, &obs, ev->time_ms);
             vg_profile_learn(s->profiles, acct, &obs, ev->time_ms);
-            emit_anomaly(s, ev, who, p, b, obs.id[VG_FEAT_API], tactic, emit);
+            emit_anomaly(s, ev, who, p, b, obs.id[VG_FEAT_API], emit);
             return;
         }
     }
