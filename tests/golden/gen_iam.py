@@ -294,75 +294,65 @@ INSTANCE = "i-0a1b2c3d4e5f60718"
 ARGS = ("--ip-data", "lists/ip-ranges.json")
 
 
+def session(slug, case, ident, calls, args=ARGS):
+    """One session's calls, (minute of day 1, api, address, user agent[, extra fields])."""
+    log = Log(slug + case)
+    for minute, api, ip, ua, *extra in calls:
+        log.call(when(0, minute), ident, api, ip, ua, extra=extra[0] if extra else None)
+    log.write(slug, case, args)
+
+
+def routine(n, step, api, ips, ua, extra=None):
+    """n calls from 09:00, step minutes apart, cycling through ips."""
+    return [(9 * 60 + step * i, api, ips[i % len(ips)], ua) + ((extra,) if extra else ())
+            for i in range(n)]
+
+
 def exfil_cases():
     web = role("web-server-role", INSTANCE, "ASIAWEBINSTANCE00001", ec2=True)
+    vpce = {"vpcEndpointId": "vpce-0123456789abcdef0"}
+    own = routine(5, 1, "ssm:GetParameters", [AWS_OWN], BOTO)
     slug = "unauthorizedaccess-iamuser-instancecredentialexfiltration-outsideaws"
-    log = Log(slug)
-    for i in range(5):
-        log.call(when(0, 9 * 60 + i), web, "ssm:GetParameters", AWS_OWN, BOTO)
-    log.call(when(0, 13 * 60), web, "s3:ListBuckets", ATTACKER, CLI)
-    log.write(slug, "fires-instance-credentials-from-outside", ARGS)
-    log = Log(slug + "vpce")
-    for i in range(5):
-        log.call(when(0, 9 * 60 + i), web, "ssm:GetParameters", "10.0.3.17", BOTO,
-                 extra={"vpcEndpointId": "vpce-0123456789abcdef0"})
-    log.write(slug, "near-miss-through-vpc-endpoint", ARGS)
-    log = Log(slug + "person")
-    dev = role("web-server-role", "dev-carol", "ASIADEVCAROL00000001")
-    log.call(when(0, 13 * 60), dev, "ssm:GetParameters", ATTACKER, CLI)
-    log.write(slug, "near-miss-person-session-of-same-role", ARGS)
-    log = Log(slug + "nodata")
-    log.call(when(0, 9 * 60), web, "ssm:GetParameters", AWS_OWN, BOTO)
-    log.call(when(0, 13 * 60), web, "s3:ListBuckets", ATTACKER, CLI)
-    log.write(slug, "near-miss-no-ip-ranges-loaded")
+    session(slug, "fires-instance-credentials-from-outside", web,
+            own + [(13 * 60, "s3:ListBuckets", ATTACKER, CLI)])
+    session(slug, "near-miss-through-vpc-endpoint", web,
+            routine(5, 1, "ssm:GetParameters", ["10.0.3.17"], BOTO, vpce))
+    session(slug, "near-miss-person-session-of-same-role",
+            role("web-server-role", "dev-carol", "ASIADEVCAROL00000001"),
+            [(13 * 60, "ssm:GetParameters", ATTACKER, CLI)])
+    session(slug, "near-miss-no-ip-ranges-loaded", web,
+            own[:1] + [(13 * 60, "s3:ListBuckets", ATTACKER, CLI)], args=())
 
     slug = "unauthorizedaccess-iamuser-instancecredentialexfiltration-insideaws"
-    log = Log(slug)
-    for i in range(5):
-        log.call(when(0, 9 * 60 + i), web, "ssm:GetParameters", AWS_OWN, BOTO)
-    log.call(when(0, 13 * 60), web, "s3:ListBuckets", AWS_OTHER, CLI)
-    log.write(slug, "fires-instance-credentials-from-other-aws-address", ARGS)
-    log = Log(slug + "nat")
-    for i in range(5):
-        log.call(when(0, 9 * 60 + 10 * i), web, "ssm:GetParameters", (AWS_OWN, AWS_OTHER)[i % 2], BOTO)
-    log.call(when(0, 13 * 60), web, "s3:ListBuckets", AWS_OTHER, BOTO)
-    log.write(slug, "near-miss-two-nat-addresses-from-the-start", ARGS)
-    log = Log(slug + "vpce")
-    log.call(when(0, 9 * 60), web, "ssm:GetParameters", AWS_OWN, BOTO)
-    log.call(when(0, 13 * 60), web, "s3:ListBuckets", "10.0.3.17", BOTO,
-             extra={"vpcEndpointId": "vpce-0123456789abcdef0"})
-    log.write(slug, "near-miss-through-vpc-endpoint", ARGS)
+    session(slug, "fires-instance-credentials-from-other-aws-address", web,
+            own + [(13 * 60, "s3:ListBuckets", AWS_OTHER, CLI)])
+    session(slug, "near-miss-two-nat-addresses-from-the-start", web,
+            routine(5, 10, "ssm:GetParameters", [AWS_OWN, AWS_OTHER], BOTO)
+            + [(13 * 60, "s3:ListBuckets", AWS_OTHER, BOTO)])
+    session(slug, "near-miss-through-vpc-endpoint", web,
+            own[:1] + [(13 * 60, "s3:ListBuckets", "10.0.3.17", BOTO, vpce)])
 
     fn = role("orders-fn-role", "orders-fn", "ASIAORDERSFN00000001")
+    fleet = [f"3.9{i}.1.{i + 5}" for i in range(6)]
     slug = "unauthorizedaccess-iamuser-resourcecredentialexfiltration-outsideaws"
-    log = Log(slug)
-    log.call(when(0, 9 * 60), fn, "dynamodb:PutItem", AWS_OWN, LAMBDA_UA)
-    log.call(when(0, 9 * 60 + 30), fn, "sts:GetCallerIdentity", ATTACKER, CLI)
-    log.write(slug, "fires-lambda-credentials-from-outside", ARGS)
-    log = Log(slug + "many")
-    for i in range(6):
-        log.call(when(0, 9 * 60 + 20 * i), fn, "dynamodb:PutItem", f"3.9{i}.1.{i + 5}", LAMBDA_UA)
-    log.write(slug, "near-miss-lambda-from-many-aws-hosts", ARGS)
-    log = Log(slug + "dev")
-    dev = role("orders-fn-role", "dev-dan", "ASIADEVDAN0000000001")
-    log.call(when(0, 9 * 60 + 30), dev, "sts:GetCallerIdentity", ATTACKER, CLI)
-    log.write(slug, "near-miss-developer-session-of-same-role", ARGS)
+    session(slug, "fires-lambda-credentials-from-outside", fn,
+            [(9 * 60, "dynamodb:PutItem", AWS_OWN, LAMBDA_UA),
+             (9 * 60 + 30, "sts:GetCallerIdentity", ATTACKER, CLI)])
+    session(slug, "near-miss-lambda-from-many-aws-hosts", fn,
+            routine(6, 20, "dynamodb:PutItem", fleet, LAMBDA_UA))
+    session(slug, "near-miss-developer-session-of-same-role",
+            role("orders-fn-role", "dev-dan", "ASIADEVDAN0000000001"),
+            [(9 * 60 + 30, "sts:GetCallerIdentity", ATTACKER, CLI)])
 
     task = role("orders-task-role", "9f3c2b1a0d8e4f6a7b5c3d2e1f0a9b8c", "ASIAORDERSTASK000001")
     slug = "unauthorizedaccess-iamuser-resourcecredentialexfiltration-insideaws"
-    log = Log(slug)
-    for i in range(3):
-        log.call(when(0, 9 * 60 + i), task, "sqs:ReceiveMessage", AWS_OWN, ECS_UA)
-    log.call(when(0, 15 * 60), task, "sqs:ReceiveMessage", AWS_OTHER, CLI)
-    log.write(slug, "fires-ecs-task-credentials-from-other-aws-address", ARGS)
-    log = Log(slug + "steady")
-    for i in range(12):
-        log.call(when(0, 9 * 60 + 40 * i), task, "sqs:ReceiveMessage", AWS_OWN, ECS_UA)
-    log.write(slug, "near-miss-task-from-its-own-address", ARGS)
-    log = Log(slug + "lambda")
-    for i in range(3):
-        log.call(when(0, 9 * 60 + 90 * i), fn, "dynamodb:PutItem", f"3.9{i}.1.{i + 5}", LAMBDA_UA)
-    log.write(slug, "near-miss-lambda-has-no-inside-variant", ARGS)
+    session(slug, "fires-ecs-task-credentials-from-other-aws-address", task,
+            routine(3, 1, "sqs:ReceiveMessage", [AWS_OWN], ECS_UA)
+            + [(15 * 60, "sqs:ReceiveMessage", AWS_OTHER, CLI)])
+    session(slug, "near-miss-task-from-its-own-address", task,
+            routine(12, 40, "sqs:ReceiveMessage", [AWS_OWN], ECS_UA))
+    session(slug, "near-miss-lambda-has-no-inside-variant", fn,
+            routine(3, 90, "dynamodb:PutItem", fleet, LAMBDA_UA))
 
 
 def console_cases():
