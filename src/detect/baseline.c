@@ -99,6 +99,8 @@ static void profile_sanitize(void *ctx, const void *key, void *value)
     for (unsigned i = 0; i < VG_PROFILE_ITEMS; i++)
         if (!(p->items[i].weight >= 0 && p->items[i].weight < 1e6f))
             p->items[i].weight = 0;
+    if (!(p->calls >= 0 && p->calls < 1e12f && p->errors >= 0 && p->errors <= p->calls))
+        p->calls = p->errors = 0;
 }
 
 static void name_sanitize(void *ctx, const void *key, void *value)
@@ -189,6 +191,7 @@ void vg_baseline_observe(const struct vg_event *ev, const struct vg_ipinfo *ipin
     const struct vg_cloudtrail *ct = &ev->ct;
     memset(o->has, 0, sizeof(o->has));
     o->day = (uint16_t)(ev->time_ms / MS_PER_DAY);
+    o->failed = !vg_ct_succeeded(ev);
     char api[VG_FEAT_TEXT];
     const char *dot =
         memchr(ct->event_source.ptr ? ct->event_source.ptr : "", '.', ct->event_source.len);
@@ -322,18 +325,27 @@ static void learn_feature(struct vg_baseline *b, struct vg_profile *p, const str
     remember_name(b, obs->id[f], obs->text[f]);
 }
 
-void vg_profile_learn(struct vg_baseline *b, struct vg_profile *p, const struct vg_obs *obs,
-                      int64_t time_ms)
+void vg_profile_learn(struct vg_baseline *b, struct vg_profile *p, const struct vg_obs *obs)
 {
     if (p->active_days == 0 || p->last_day != obs->day) {
+        if (p->active_days && obs->day > p->last_day) {
+            float keep = exp2f(-(float)(obs->day - p->last_day) / b->half_life_days);
+            p->calls *= keep;
+            p->errors *= keep;
+        }
         p->active_days++;
         p->last_day = obs->day;
     }
-    if (time_ms > p->last_ms)
-        p->last_ms = time_ms;
+    p->calls += 1;
+    p->errors += obs->failed;
     for (int f = 0; f < VG_FEAT_COUNT; f++)
         if (obs->has[f])
             learn_feature(b, p, obs, (enum vg_feature)f);
+}
+
+float vg_profile_error_rate(const struct vg_profile *p)
+{
+    return p->calls > 0 ? p->errors / p->calls : 0;
 }
 
 const char *vg_baseline_name(struct vg_baseline *b, uint32_t id)

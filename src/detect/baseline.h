@@ -1,8 +1,9 @@
 /*
  * Behaviour profiles of CloudTrail principals, learned in event time: which APIs each one calls,
  * from which networks, with which user-agent families, from which countries and regions, on
- * which buckets, and how often.  The anomaly detector (baseline_anomaly.c) asks a profile how
- * usual a call's features are; the findings quote the profile.
+ * which buckets, how often, and how often its calls fail.  The anomaly detector
+ * (baseline_anomaly.c) asks a profile how usual a call's features are; the findings quote the
+ * profile.
  *
  * Who is profiled (vg_baseline_principal_key): an IAM user, a role (every session of an
  * assumed role shares the role's profile: sessions are short and many, the role is what has a
@@ -49,6 +50,7 @@ enum vg_freq { VG_FREQ_UNSEEN, VG_FREQ_RARE, VG_FREQ_INFREQUENT, VG_FREQ_FREQUEN
 /* The features of one call. */
 struct vg_obs {
     uint16_t day; /* days since 1970-01-01, event time */
+    bool failed;  /* the call failed (an error code, a failed sign-in) */
     bool has[VG_FEAT_COUNT];
     uint32_t id[VG_FEAT_COUNT];
     char text[VG_FEAT_COUNT][VG_FEAT_TEXT]; /* log bytes, NUL-terminated: escape on output */
@@ -64,8 +66,8 @@ struct vg_profile_item {
 
 /* One principal's (or account's) profile; a plain value (saved to disk as bytes). */
 struct vg_profile {
-    int64_t first_ms; /* first call: learning runs from here */
-    int64_t last_ms;
+    int64_t first_ms;    /* first call: learning runs from here */
+    float calls, errors; /* decayed like the entries' weights: the usual error rate */
     uint16_t last_day;
     uint16_t active_days; /* days with at least one call */
     uint8_t count[VG_FEAT_COUNT];
@@ -113,9 +115,10 @@ bool vg_profile_new(const struct vg_baseline *b, const struct vg_profile *p,
                     const struct vg_obs *obs, enum vg_feature f);
 bool vg_profile_saturated(const struct vg_profile *p, enum vg_feature f);
 /* Add the call to the profile (and its texts to the names the findings quote). */
-void vg_profile_learn(struct vg_baseline *b, struct vg_profile *p, const struct vg_obs *obs,
-                      int64_t time_ms);
+void vg_profile_learn(struct vg_baseline *b, struct vg_profile *p, const struct vg_obs *obs);
 
+/* The share of the principal's calls that fail, decayed like the weights: 0 to 1. */
+float vg_profile_error_rate(const struct vg_profile *p);
 /* The text of a feature id the profiles hold, or NULL when it was evicted. */
 const char *vg_baseline_name(struct vg_baseline *b, uint32_t id);
 /* GuardDuty's "usual" profile of p as JSON members ("api":[{...}],"userAgent":[...]): per

@@ -39,9 +39,10 @@
 /* An open finding: the primary call's unusual features, and the unseen APIs that joined it. */
 struct bundle {
     int64_t start_ms, last_ms;
-    int64_t history_ms; /* the principal's history when the primary call came */
-    uint8_t tactic;     /* the primary call's */
-    uint8_t apis;       /* in api[]; api[0] is the primary */
+    int64_t history_ms;     /* the principal's history when the primary call came */
+    float usual_error_rate; /* ... and the share of its calls that failed until then */
+    uint8_t tactic;         /* the primary call's */
+    uint8_t apis;           /* in api[]; api[0] is the primary */
     uint8_t succeeded, failed;
     uint8_t unusual, account_unusual; /* feature bits, of the primary call */
     uint8_t api_failed[BUNDLE_APIS];
@@ -140,6 +141,8 @@ static void bundle_sanitize(void *ctx, const void *key, void *value)
     struct bundle *b = value;
     if (b->apis > BUNDLE_APIS)
         b->apis = BUNDLE_APIS;
+    if (!(b->usual_error_rate >= 0 && b->usual_error_rate <= 1))
+        b->usual_error_rate = 0;
     if (b->tactic == VG_TACTIC_NONE || b->tactic >= VG_TACTIC_COUNT)
         b->tactic = VG_TACTIC_DISCOVERY;
 }
@@ -244,10 +247,10 @@ static int describe(struct state *s, const struct vg_event *ev, const struct vg_
         }
         rc |= vg_buf_addc(out, '.');
     }
-    if (!b->succeeded)
-        rc |= vg_buf_adds(out, " Every one of these calls failed.");
-    else if (b->failed)
-        rc |= vg_buf_printf(out, " %u of them failed.", b->failed);
+    if (b->failed)
+        rc |= vg_buf_printf(out, " %s failed, where usually %.0f%% of its calls fail.",
+                            b->succeeded ? "Some of these calls" : "Every one of these calls",
+                            100.0 * b->usual_error_rate);
     rc |= vg_buf_addc(out, ' ');
     return rc | vg_ct_credential_text(ev, out);
 }
@@ -275,7 +278,8 @@ static int detection_json(struct state *s, struct vg_str who, const struct vg_pr
 static int additional_json(struct state *s, const struct bundle *b, struct vg_buf *out)
 {
     const char *primary = vg_baseline_name(s->profiles, b->api[0]);
-    int rc = vg_buf_adds(out, "\"primaryApi\":");
+    int rc =
+        vg_buf_printf(out, "\"usualErrorRate\":%.3f,\"primaryApi\":", (double)b->usual_error_rate);
     rc |= vg_buf_add_json_str(out, vg_str_from(primary ? primary : "unknown"));
     rc |= vg_buf_adds(out, ",\"anomalousApis\":{");
     for (int failed = 0; failed < 2; failed++) {
@@ -384,6 +388,7 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
             if (!open) {
                 *b = (struct bundle){ .start_ms = ev->time_ms,
                                       .history_ms = ev->time_ms - p->first_ms,
+                                      .usual_error_rate = vg_profile_error_rate(p),
                                       .tactic = (uint8_t)tactic,
                                       .unusual = (uint8_t)unusual,
                                       .account_unusual = (uint8_t)account_unusual };
@@ -391,14 +396,14 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
             }
             b->last_ms = ev->time_ms;
             /* the profile learns first, so the names the finding quotes exist */
-            vg_profile_learn(s->profiles, p, &obs, ev->time_ms);
-            vg_profile_learn(s->profiles, acct, &obs, ev->time_ms);
+            vg_profile_learn(s->profiles, p, &obs);
+            vg_profile_learn(s->profiles, acct, &obs);
             emit_anomaly(s, ev, who, p, b, obs.id[VG_FEAT_API], emit);
             return;
         }
     }
-    vg_profile_learn(s->profiles, p, &obs, ev->time_ms);
-    vg_profile_learn(s->profiles, acct, &obs, ev->time_ms);
+    vg_profile_learn(s->profiles, p, &obs);
+    vg_profile_learn(s->profiles, acct, &obs);
 }
 
 static const enum vg_finding_type types[] = {

@@ -95,7 +95,7 @@ static void test_baseline_classes_decay_and_saturate(void **unused)
     for (int day = 0; day < 8; day++) {
         ev.time_ms = T0 + day * DAY;
         vg_baseline_observe(&ev, NULL, &obs);
-        vg_profile_learn(b, p, &obs, ev.time_ms);
+        vg_profile_learn(b, p, &obs);
         if (day == 0)
             assert_int_equal(vg_profile_freq(b, p, &obs, VG_FEAT_API), VG_FREQ_RARE);
         if (day == 2)
@@ -103,6 +103,11 @@ static void test_baseline_classes_decay_and_saturate(void **unused)
     }
     assert_int_equal(vg_profile_freq(b, p, &obs, VG_FEAT_API), VG_FREQ_FREQUENT);
     assert_int_equal(p->active_days, 8);
+    assert_true(vg_profile_error_rate(p) == 0);
+    obs.failed = true;
+    vg_profile_learn(b, p, &obs);
+    assert_true(vg_profile_error_rate(p) > 0.1 && vg_profile_error_rate(p) < 0.2);
+    obs.failed = false;
     /* unused for half a year, it fades to unseen */
     obs.day = (uint16_t)(obs.day + 200);
     assert_int_equal(vg_profile_freq(b, p, &obs, VG_FEAT_API), VG_FREQ_UNSEEN);
@@ -116,7 +121,7 @@ static void test_baseline_classes_decay_and_saturate(void **unused)
             struct vg_event e2 = call("arn:aws:iam::1:user/ci", "", VG_ID_IAM_USER, name,
                                       "aws-cli/2", "198.51.100.7", T0 + (10 + day) * DAY);
             vg_baseline_observe(&e2, NULL, &obs);
-            vg_profile_learn(b, p, &obs, e2.time_ms);
+            vg_profile_learn(b, p, &obs);
         }
     assert_true(vg_profile_saturated(p, VG_FEAT_API));
 
