@@ -151,7 +151,8 @@ bool vg_baseline_principal_key(const struct vg_event *ev, struct vg_str *out)
 static void set_text(struct vg_obs *o, enum vg_feature f, struct vg_str s)
 {
     size_t n = s.len < VG_FEAT_TEXT - 1 ? s.len : VG_FEAT_TEXT - 1;
-    memcpy(o->text[f], s.ptr, n);
+    if (n) /* an absent field is a NULL slice */
+        memcpy(o->text[f], s.ptr, n);
     o->text[f][n] = '\0';
     o->has[f] = n > 0;
     o->id[f] = (uint32_t)vg_hash64(o->text[f], n, f);

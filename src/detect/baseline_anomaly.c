@@ -376,8 +376,6 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
     bool related = open && (b->unusual & 1u << VG_FEAT_NETWORK) &&
                    obs.id[VG_FEAT_NETWORK] == b->feature[VG_FEAT_NETWORK];
     if (learned && (novel || related) && tactic != VG_TACTIC_NONE) {
-        b = vg_keyed_get(s->bundles, key, &created);
-        open = open && !created;
         /* a new value of a feature the principal already has more of than its profile holds
          * (a team role used from every member's home) is no evidence */
         unsigned context = 0;
@@ -385,7 +383,8 @@ static void on_event(void *state, const struct vg_event *ev, const struct vg_emi
             context += (unusual >> CONTEXT[i]) & !vg_profile_saturated(p, CONTEXT[i]);
         unsigned needed = vg_profile_saturated(p, VG_FEAT_API) ? 2 : 1;
         if (open || context >= needed) {
-            if (!open) {
+            b = vg_keyed_get(s->bundles, key, &created);
+            if (!open || created) {
                 *b = (struct bundle){ .start_ms = ev->time_ms,
                                       .history_ms = ev->time_ms - p->first_ms,
                                       .usual_error_rate = vg_profile_error_rate(p),
