@@ -8,6 +8,8 @@
 #                   Resolver query logs with attacks injected, scan them, then deliver them to
 #                   vigild and read its findings through the API
 #   make bench-vigild  vigild at 50,000 CloudTrail events/s + 500,000 flow records/s
+#   make bench-baselines  false positives per 1,000 principals per day and memory of the IAM
+#                   behaviour baselines (30 days of 1,000 generated principals)
 #   make bench      end-to-end throughput (CloudTrail, flow logs, DNS query logs) next to
 #                   libdeflate-gunzip, jansson, gzip and wc on the same files; CloudTrail with
 #                   every shipped rule and 500 generated user rules against the detectors alone
@@ -65,7 +67,7 @@ VIGILD := $(BUILD)/vigild
 
 .PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-fuzz-replay check-compat check-sigma check-service check-web \
         service-kill9 bench-vigild check-san dga-eval \
-        demo bench fuzz lint format format-check golden-update clean
+        demo bench bench-baselines fuzz lint format format-check golden-update clean
 all: $(VIGIL) $(VIGILD)
 
 $(BUILD)/gen/catalog_gen.h $(BUILD)/gen/catalog_gen.c: src/findings/catalog.tsv scripts/gen_catalog.awk
@@ -182,6 +184,9 @@ demo: $(VIGIL) $(VIGILD)
 	@rm -rf $(DEMO_DIR)
 	$(VIGIL) simulate --out $(DEMO_DIR) --accounts 3 --principals 25 --days 2 --attacks
 	$(VIGIL) scan --format table $(DEMO_LISTS) $(DEMO_DIR)/AWSLogs; test $$? -le 1  # 1 means "findings", the point of a demo
+	$(VIGIL) simulate --behaviour --attacks --principals 200 --days 14 --out $(DEMO_DIR)/behaviour
+	$(VIGIL) scan --format table --ip-data $(DEMO_DIR)/behaviour/intel/aws-ip-ranges.json \
+	    $(DEMO_DIR)/behaviour/AWSLogs; test $$? -le 1
 	@scripts/demo_vigild.sh $(VIGILD) $(DEMO_DIR)
 
 $(BUILD)/bench_jansson: bench/bench_jansson.c
@@ -196,6 +201,13 @@ $(BUILD)/bench_parse_vpcflow: bench/bench_parse_vpcflow.c $(BUILD)/libvigil.a
 $(BUILD)/bench_parse_route53: bench/bench_parse_route53.c $(BUILD)/libvigil.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(shell pkg-config --cflags --libs jansson) \
 	    $(LIBS)
+
+$(BUILD)/bench_baseline: bench/bench_baseline.c $(BUILD)/libvigil.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LIBS)
+
+# false positives and memory of the IAM behaviour baselines: 1,000 principals over 30 days
+bench-baselines: $(BUILD)/bench_baseline
+	@$(BUILD)/bench_baseline 1000 30
 
 $(BUILD)/bench_psl: bench/bench_psl.c $(BUILD)/libvigil.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LIBS)

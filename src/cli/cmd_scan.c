@@ -80,10 +80,15 @@ static void usage(FILE *out)
         "                       one covering a public IPv4 network wider than\n"
         "                       intel.trusted_max_public_prefix (default /16) gives a\n"
         "                       finding of its own, DefenseEvasion:Vigil/TrustedListTooWide\n"
-        "      --state-dir DIR  remember each trusted list (sha256, counts, widest public\n"
-        "                       network) in DIR/lists.state; when one changed since the last\n"
-        "                       run, say so on stderr and append to DIR/lists-audit.log\n"
-        "                       (default: intel.state_dir of --config; none)\n"
+        "      --state DIR      keep state between runs in DIR (also --state-dir): the IAM\n"
+        "                       behaviour profiles and what the detectors built on them\n"
+        "                       learned (DIR/detectors.state, read at the start, written at\n"
+        "                       the end, so scanning day 8 after days 1-7 gives the findings\n"
+        "                       one scan of days 1-8 gives), and each trusted list (sha256,\n"
+        "                       counts, widest public network) in DIR/lists.state: when one\n"
+        "                       changed since the last run, say so on stderr and append to\n"
+        "                       DIR/lists-audit.log (default: intel.state_dir of --config;\n"
+        "                       none)\n"
         "      --list-modified TIME  take TIME as every list file's modification time, the\n"
         "                       time of trusted-list findings (default: the files' own)\n"
         "      --list-format FMT  format of the lists named after it (default: detected);\n"
@@ -243,6 +248,50 @@ static void summary(const struct vg_scan *scan, const struct writer *w, double s
             seconds > 0 ? mb / seconds : 0);
 }
 
+#define DETECTOR_STATE "detectors.state"
+
+/* Load DIR/detectors.state into the scan, if there is one.  A missing file is a first run; a
+ * file vigil cannot use is reported and the detectors start afresh (exit status unchanged: the
+ * findings are then those of a first run, which is what the operator sees said). */
+static void state_load(struct vg_scan *scan, const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, DETECTOR_STATE);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    struct vg_buf data = VG_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    int rc = VG_OK;
+    while (rc == VG_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = vg_buf_add(&data, chunk, n);
+    bool failed = ferror(f);
+    fclose(f);
+    const char *why = NULL;
+    if (rc != VG_OK || failed)
+        fprintf(stderr, "vigil scan: %s: cannot read it; detectors start afresh\n", path);
+    else if (vg_scan_state_load(scan, data.data ? data.data : "", data.len, &why) != VG_OK)
+        fprintf(stderr, "vigil scan: %s: not a vigil state file; detectors start afresh\n", path);
+    else if (why)
+        fprintf(stderr, "vigil scan: %s: %s\n", path, why);
+    vg_buf_release(&data);
+}
+
+static int state_save(const struct vg_scan *scan, const char *dir)
+{
+    struct vg_buf data = VG_BUF_INIT;
+    struct vg_diag diag;
+    vg_diag_init(&diag, 20, vg_cli_print_diag, NULL);
+    int rc = vg_scan_state_save(scan, &data);
+    if (rc == VG_OK)
+        rc = vg_state_file_write(dir, DETECTOR_STATE, data.data, data.len, "detector state", &diag);
+    else
+        fprintf(stderr, "vigil scan: out of memory saving the detector state\n");
+    vg_buf_release(&data);
+    return rc;
+}
+
 static void inventory_summary(const struct vg_inventory *inv)
 {
     if (!inv)
@@ -280,6 +329,7 @@ int vg_cmd_scan(int argc, char **argv)
         { "retro-added", required_argument, NULL, 'A' },
         { "config", required_argument, NULL, 'G' },
         { "state-dir", required_argument, NULL, OPT_STATE_DIR },
+        { "state", required_argument, NULL, OPT_STATE_DIR },
         { "inventory", required_argument, NULL, OPT_INVENTORY },
         { "ip-data", required_argument, NULL, OPT_IP_DATA },
         VG_CLI_RULE_LONGOPTS,
@@ -452,7 +502,7 @@ int vg_cmd_scan(int argc, char **argv)
     }
     opts.rules = rules;
     opts.inventory = w.render.inventory = inventory;
-    w.render.ipinfo = ipinfo;
+    opts.ipinfo = w.render.ipinfo = ipinfo;
     vg_buf_init(&w.buf, 0);
     opts.on_evict = write_finding;
     opts.evict_ctx = &w;
@@ -490,6 +540,8 @@ int vg_cmd_scan(int argc, char **argv)
         }
         watch_failed = rc != VG_OK; /* the state directory: reported; exit 2 after the scan */
     }
+    if (state_dir)
+        state_load(scan, state_dir);
     double t0 = monotonic_s();
     for (int i = optind; i < argc; i++) {
         if (vg_scan_path(scan, argv[i]) != VG_OK) {
@@ -518,6 +570,8 @@ int vg_cmd_scan(int argc, char **argv)
         vg_cli_rules_summary(rules, "vigil");
         summary(scan, &w, seconds);
     }
+    if (status == 0 && state_dir && state_save(scan, state_dir) != VG_OK)
+        status = 2;
     if (status == 0)
         status = vg_scan_diag(scan)->counts[VG_DIAG_IO] || watch_failed ? 2 : w.failing ? 1 : 0;
     vg_scan_free(scan);

@@ -367,7 +367,7 @@ int vg_cmd_serve(int argc, char **argv)
     so.scan.intel = intel;
     so.scan.rules = outputs.rules = rules;
     so.scan.inventory = so.render.inventory = inventory;
-    so.render.ipinfo = ipinfo;
+    so.scan.ipinfo = so.render.ipinfo = ipinfo;
     if (ipinfo)
         vg_cli_ipinfo_summary(ipinfo, "vigild");
     struct sigaction sa = { .sa_handler = on_signal };

@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "simulate/behaviour.h"
 #include "simulate/simulate.h"
 
 static const char usage[] =
@@ -40,6 +41,16 @@ static const char usage[] =
     "                        learning, so with flow or query logs at least 2 days are written\n"
     "  --bytes SIZE          add days until SIZE bytes of CloudTrail and flow log text are\n"
     "                        written; suffix K, M or G\n"
+    "  --behaviour           instead: one account's CloudTrail over many days for the IAM\n"
+    "                        behaviour detectors (--principals, default 1000; --days,\n"
+    "                        default 30; --seed; --start), with the drift real accounts have\n"
+    "                        (new deployment steps, tasks, tools, networks, travel, new team\n"
+    "                        members); with --attacks, one attack per IAM behaviour type on\n"
+    "                        the third-last day (at least 12 days), each listed on stdout\n"
+    "                        (day, type, principal, what).  Also writes DIR/intel/aws-ip-\n"
+    "                        ranges.json, a dated stand-in for AWS's ip-ranges.json covering\n"
+    "                        the generator's AWS addresses.  Scan with\n"
+    "                        vigil scan --ip-data DIR/intel/aws-ip-ranges.json DIR/AWSLogs\n"
     "  -h, --help            show this help\n"
     "\n"
     "With --attacks, scan the logs with the sample lists to see every finding:\n"
@@ -145,6 +156,44 @@ static void report_stream(uint64_t items, const char *what, uint64_t files, uint
             attacks, attacks_what);
 }
 
+static void print_attack(void *ctx, const struct vg_behaviour_attack *a)
+{
+    (void)ctx;
+    printf("%u\t%s\t%s\t%s\n", a->day, a->type, a->principal, a->what);
+}
+
+/* --behaviour: the options that apply carried over, the generator's own defaults otherwise. */
+static int run_behaviour(const struct vg_simulate_opts *from, bool principals_set, bool days_set)
+{
+    struct vg_behaviour_opts o;
+    struct vg_behaviour_stats st;
+    vg_behaviour_opts_init(&o);
+    if (principals_set)
+        o.principals = from->principals;
+    if (days_set)
+        o.days = from->days;
+    o.seed = from->seed;
+    o.start_ms = from->start_ms;
+    o.attacks = from->attacks;
+    o.on_attack = print_attack;
+    if (o.attacks && o.days < 12) {
+        fprintf(stderr, "simulate: --behaviour --attacks needs --days 12 or more (a week of "
+                        "learning, then the attacks)\n");
+        return 2;
+    }
+    int rc = vg_behaviour_write(&o, from->out_dir, &st);
+    if (rc != VG_OK) {
+        fprintf(stderr, "simulate: failed writing to '%s': %s\n", from->out_dir,
+                rc == VG_EIO ? strerror(errno) : vg_strerror(rc));
+        return 2;
+    }
+    fprintf(stderr,
+            "simulate: wrote %u days of behaviour to %s: %" PRIu64 " CloudTrail events of %u "
+            "principals, %u attacks\n",
+            o.days, from->out_dir, st.events, st.principals, st.attacks);
+    return 0;
+}
+
 int vg_cmd_simulate(int argc, char **argv)
 {
     enum {
@@ -158,7 +207,8 @@ int vg_cmd_simulate(int argc, char **argv)
         OPT_START,
         OPT_ATTACKS,
         OPT_BYTES,
-        OPT_OUT
+        OPT_OUT,
+        OPT_BEHAVIOUR
     };
     static const struct option long_opts[] = {
         { "out", required_argument, NULL, OPT_OUT },
@@ -172,6 +222,7 @@ int vg_cmd_simulate(int argc, char **argv)
         { "start", required_argument, NULL, OPT_START },
         { "attacks", no_argument, NULL, OPT_ATTACKS },
         { "bytes", required_argument, NULL, OPT_BYTES },
+        { "behaviour", no_argument, NULL, OPT_BEHAVIOUR },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -179,6 +230,7 @@ int vg_cmd_simulate(int argc, char **argv)
     struct vg_simulate_stats st;
     uint64_t v;
     int c;
+    bool behaviour = false, principals_set = false, days_set = false;
 
     vg_simulate_opts_init(&opts);
     optind = 0; /* glibc: rescan from argv[1] even if main() ran getopt before */
@@ -194,11 +246,13 @@ int vg_cmd_simulate(int argc, char **argv)
             if (!parse_u64(optarg, 1, MAX_PRINCIPALS, &v))
                 return bad_value("--principals", optarg);
             opts.principals = (unsigned)v;
+            principals_set = true;
             break;
         case OPT_DAYS:
             if (!parse_u64(optarg, 1, MAX_DAYS, &v))
                 return bad_value("--days", optarg);
             opts.days = (unsigned)v;
+            days_set = true;
             break;
         case OPT_EVENTS:
             if (!parse_u64(optarg, 0, MAX_EVENTS_PER_DAY, &opts.events_per_day))
@@ -221,6 +275,7 @@ int vg_cmd_simulate(int argc, char **argv)
                 return bad_value("--start", optarg);
             break;
         case OPT_ATTACKS: opts.attacks = true; break;
+        case OPT_BEHAVIOUR: behaviour = true; break;
         case OPT_BYTES:
             if (!parse_size(optarg, &opts.target_bytes))
                 return bad_value("--bytes", optarg);
@@ -248,6 +303,8 @@ int vg_cmd_simulate(int argc, char **argv)
         return 2;
     }
 
+    if (behaviour)
+        return run_behaviour(&opts, principals_set, days_set);
     int rc = vg_simulate_run(&opts, &st);
     if (rc != VG_OK) {
         fprintf(stderr, "simulate: failed writing to '%s': %s\n", opts.out_dir,

@@ -64,6 +64,7 @@ int vg_cli_apply_config(struct vg_config *cfg, const char *path, struct vg_scan_
         opts->diag_keep = (unsigned)cfg->scan_max_errors;
     opts->flow = cfg->flow;
     opts->dns = cfg->dns;
+    opts->iam = cfg->iam;
     opts->pdns_memory = (size_t)cfg->dns_passive_memory;
     opts->read_ahead = cfg->scan_read_ahead;
     if (*cfg->flow_log_format && !vg_vpcflow_format_valid(vg_str_from(cfg->flow_log_format))) {

@@ -252,6 +252,41 @@ static const struct vg_config_option options[] = {
       "memory for the passive DNS table (which names each address was an answer for, shown in "
       "network and API findings); 64MiB keeps at least the 32,768 most recently answered "
       "addresses with their names; at the cap older ones are evicted and counted" },
+    { "iam.state_memory", VG_CONFIG_SIZE, OFF(iam.state_memory), "64MiB", 1 << 20, 1ll << 40, NULL,
+      false,
+      "memory for the IAM behaviour detectors (principal profiles, open anomaly findings, "
+      "learned networks of role credentials, console sign-ins, attack sequences); a profile takes "
+      "a 528-byte slot and tables keep half their slots free in two generations, so 64MiB keeps "
+      "at least 16,000 principals (bench/bench_baseline.c); at the cap the least recently "
+      "active are evicted (they learn again, silent) and counted in the scan summary" },
+    { "iam.baseline.learning", VG_CONFIG_DURATION, OFF(iam.learning), "7d", 0, 31536000000ll, NULL,
+      true,
+      "how long (event time from its first call) a principal is watched before its unusual calls "
+      "may give AnomalousBehavior findings: a week covers weekly jobs" },
+    { "iam.baseline.learning_days", VG_CONFIG_INT, OFF(iam.learning_days), "3", 1, 365, NULL, true,
+      "days with activity a principal needs besides the learning period: one call a week ago "
+      "is no habit" },
+    { "iam.baseline.half_life", VG_CONFIG_DURATION, OFF(iam.half_life), "30d", 86400000,
+      31536000000ll, NULL, true,
+      "event time in which the weight of an API, network or user agent in a profile halves, so "
+      "profiles follow gradual change: a habit dropped for four half-lives is unseen again" },
+    { "iam.anomaly.window", VG_CONFIG_DURATION, OFF(iam.bundle_window), "1h", 60000, 86400000, NULL,
+      true,
+      "unusual calls by one principal this close to the previous one join its open finding "
+      "instead of opening another" },
+    { "iam.exfil.learn_days", VG_CONFIG_INT, OFF(iam.exfil_learn_days), "3", 1, 365, NULL, true,
+      "days on which a role's instance or workload credentials must be used from one outside "
+      "network before that network is routine for the role and stops the "
+      "CredentialExfiltration findings (the first ones are kept)" },
+    { "iam.console.travel_window", VG_CONFIG_DURATION, OFF(iam.travel_window), "30m", 60000,
+      86400000, NULL, true,
+      "two successful console sign-ins of one IAM user this close together from places too far "
+      "apart (with geo data: over 900 km/h; without: different /16 networks) give "
+      "ConsoleLoginSuccess.B" },
+    { "iam.sequence.window", VG_CONFIG_DURATION, OFF(iam.sequence_window), "1d", 60000, 604800000,
+      NULL, true,
+      "findings and signals of one credential this close together are steps of one attack "
+      "sequence" },
     { "service.watch", VG_CONFIG_STRING, OFF(service_watch), "", 0, 65536, NULL, false,
       "the folders vigild follows, recursively, separated by ':' (where CloudTrail, flow and "
       "Route 53 Resolver logs land: an S3 sync target, a mounted bucket, a shipper's output); "

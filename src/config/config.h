@@ -85,6 +85,8 @@ struct vg_config {
     /* dns */
     struct vg_dns_thresholds dns;
     int64_t dns_passive_memory; /* the passive DNS table (enrich/pdns.h) */
+    /* iam */
+    struct vg_iam_thresholds iam;
     /* service (vigild); strings relative to the file are resolved by the command */
     char *service_watch;
     char *service_state_dir;

@@ -64,6 +64,9 @@ struct vg_finding_draft {
     /* Members added to additionalInfo, as JSON text without braces ("\"threshold\":20,...");
      * detectors put their thresholds and window here so an analyst sees why it fired. */
     struct vg_str additional;
+    /* Members of service.detection, as JSON text without braces ("\"anomaly\":{...}"): why a
+     * behaviour finding fired.  At most VG_FINDING_MAX_DETECTION_BYTES; empty for none. */
+    struct vg_str detection;
 };
 
 typedef void (*vg_emit_fn)(void *ctx, const struct vg_finding_draft *draft);
@@ -121,6 +124,10 @@ struct vg_finding {
     char *principal_arn;
     char *user_name;
     char *user_type;
+    /* the credentials (additionalInfo): who issued a role session, when, and with MFA */
+    char *session_issuer;
+    int64_t session_created_ms; /* 0 when not logged */
+    enum vg_tristate mfa_authenticated;
     /* resource.s3BucketDetails */
     char *bucket;
     char *public_access;
@@ -134,6 +141,7 @@ struct vg_finding {
     char *remote_domain; /* set when the source was a service name */
     char *detail;
     char *additional; /* JSON members for additionalInfo (see the draft) */
+    char *detection;  /* JSON members for service.detection (see the draft) */
     /* resource.instanceDetails and the network action (has_net) */
     bool has_net;
     bool port_probe;

@@ -1,6 +1,7 @@
 /* Two-generation bounded hash tables; see keyed.h for the eviction contract. */
 #include "core/keyed.h"
 
+#include "core/buf.h"
 #include "core/hash.h"
 
 enum { SLOT_EMPTY, SLOT_LIVE, SLOT_MOVED };
@@ -179,6 +180,54 @@ void vg_keyed_each(struct vg_keyed *k, void (*fn)(void *ctx, const void *key, vo
             if (s[0] == SLOT_LIVE) /* a moved entry is live in the other generation */
                 fn(ctx, s + key_offset(), s + value_offset(k));
         }
+}
+
+struct keyed_header {
+    uint32_t key_size, value_size;
+    uint64_t count;
+};
+
+int vg_keyed_save(const struct vg_keyed *k, struct vg_buf *out)
+{
+    struct keyed_header h = { (uint32_t)k->key_size, (uint32_t)k->value_size, 0 };
+    size_t at = out->len;
+    int rc = vg_buf_add(out, &h, sizeof(h));
+    for (unsigned n = 1; n <= 2 && rc == VG_OK; n++) {
+        const struct generation *g = &k->gen[(k->current + n) % 2]; /* previous, then current */
+        for (size_t i = 0; i < k->nslots && rc == VG_OK; i++) {
+            const unsigned char *s = g->slots + i * k->slot_size;
+            if (s[0] != SLOT_LIVE)
+                continue;
+            rc = vg_buf_add(out, s + key_offset(), k->key_size);
+            if (rc == VG_OK)
+                rc = vg_buf_add(out, s + value_offset(k), k->value_size);
+            h.count++;
+        }
+    }
+    if (rc == VG_OK)
+        memcpy(out->data + at, &h, sizeof(h));
+    return rc;
+}
+
+int vg_keyed_load(struct vg_keyed *k, const char **data, size_t *len)
+{
+    struct keyed_header h;
+    if (*len < sizeof(h))
+        return VG_EFORMAT;
+    memcpy(&h, *data, sizeof(h));
+    size_t entry = k->key_size + k->value_size;
+    if (h.key_size != k->key_size || h.value_size != k->value_size ||
+        h.count > (*len - sizeof(h)) / entry)
+        return VG_EFORMAT;
+    const char *p = *data + sizeof(h);
+    for (uint64_t i = 0; i < h.count; i++, p += entry) {
+        bool created;
+        void *v = vg_keyed_get(k, p, &created);
+        memcpy(v, p + k->key_size, k->value_size);
+    }
+    *len -= (size_t)(p - *data);
+    *data = p;
+    return VG_OK;
 }
 
 uint64_t vg_keyed_evictions(const struct vg_keyed *k)

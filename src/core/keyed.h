@@ -62,6 +62,16 @@ void *vg_keyed_find(struct vg_keyed *k, const void *key);
 void vg_keyed_each(struct vg_keyed *k, void (*fn)(void *ctx, const void *key, void *value),
                    void *ctx);
 
+/* Saved state (`vigil scan --state`).  save appends every live entry, the older generation
+ * first, after a header of key size, value size and count (host byte order: a state file moves
+ * between runs, not machines): VG_OK or VG_ENOMEM.  load adds the entries at *data to k (same
+ * key and value sizes), in that order, so the most recent ones end up in the current generation,
+ * and advances *data and *len past them: VG_OK, or VG_EFORMAT for another layout or short
+ * bytes.  Values must be plain bytes (no pointers). */
+struct vg_buf;
+int vg_keyed_save(const struct vg_keyed *k, struct vg_buf *out);
+int vg_keyed_load(struct vg_keyed *k, const char **data, size_t *len);
+
 uint64_t vg_keyed_evictions(const struct vg_keyed *k);
 /* Entries that can be live at once, and the bytes the table holds. */
 size_t vg_keyed_capacity(const struct vg_keyed *k);

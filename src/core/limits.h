@@ -32,6 +32,11 @@
 /* Evidence references kept per finding: the first N records that caused it. */
 #define VG_FINDING_MAX_EVIDENCE 10
 
+/* service.detection of one finding (an anomaly's unusual features and usual profile, an attack
+ * sequence's steps), as JSON text.  Detectors build it within this size from capped parts (20
+ * usual APIs of at most 64 bytes each, escaped), so it is never cut: a cut would break the JSON. */
+#define VG_FINDING_MAX_DETECTION_BYTES 16384
+
 /* Distinct API names kept per finding in additionalInfo.apiCalls. */
 #define VG_FINDING_MAX_API_CALLS 20
 

@@ -17,6 +17,12 @@ bool vg_ct_is(const struct vg_event *ev, const char *source, const char *name);
 bool vg_ct_is_s3_data_event(const struct vg_event *ev);
 /* requestParameters.bucketName, or empty. */
 struct vg_str vg_ct_bucket(const struct vg_event *ev);
+/* Plain words on the credentials that signed the call, for a finding's description: a
+ * long-lived user key (AKIA...: a leak is likely, where to look, rotate) or a temporary session
+ * (ASIA...: 1-12 h, who issued it, when, whether with MFA, where such sessions leak from).
+ * Log text goes through vg_buf_add_printable.  VG_OK or VG_ENOMEM. */
+struct vg_buf;
+int vg_ct_credential_text(const struct vg_event *ev, struct vg_buf *out);
 /* A draft for ev with the catalog's default severity. */
 struct vg_finding_draft vg_ct_draft(enum vg_finding_type type, const struct vg_event *ev);
 

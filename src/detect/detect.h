@@ -10,12 +10,14 @@
 #define VG_DETECT_DETECT_H
 
 #include "core/compat.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/event.h"
 #include "core/finding.h"
 #include "enrich/intel.h"
 
 struct vg_rules;
+struct vg_ipinfo;
 
 /* Thresholds and windows of the flow detectors.  The option table (config/config.c, `flow.*`)
  * holds the defaults and the reasoning behind each; findings quote the values they used in
@@ -70,6 +72,19 @@ struct vg_dns_thresholds {
     int64_t exfil_window;
 };
 
+/* The IAM behaviour detectors (`iam.*` options, same conventions): per-principal profiles
+ * (baseline.c), credential exfiltration, console sign-in travel and attack sequences. */
+struct vg_iam_thresholds {
+    int64_t state_memory;     /* all IAM detector state together */
+    int64_t learning;         /* a principal is watched this long before anomalies may fire */
+    int64_t learning_days;    /* ... and must have been active on this many days */
+    int64_t half_life;        /* a profile entry's weight halves in this much event time */
+    int64_t bundle_window;    /* unusual calls this close to the previous one join its finding */
+    int64_t exfil_learn_days; /* days a role is used from a network before that is routine */
+    int64_t travel_window;    /* two console sign-ins this close from far apart are travel */
+    int64_t sequence_window;  /* signals of one credential this close form one story */
+};
+
 /* What detectors may consult besides the event.  The pipeline owns it and may point `intel` at a
  * new snapshot between batches (list reloads); detectors read it, never keep what it returns. */
 struct vg_detect_env {
@@ -77,6 +92,16 @@ struct vg_detect_env {
     const struct vg_flow_thresholds *flow;
     const struct vg_dns_thresholds *dns;
     const struct vg_rules *rules; /* frozen rule set (rules/rules.h); NULL for none */
+    const struct vg_iam_thresholds *iam;
+    /* Address owners (enrich/ipinfo.h), frozen; NULL when none were loaded.  The credential
+     * exfiltration types need AWS's ip-ranges.json in it and stay silent without. */
+    const struct vg_ipinfo *ipinfo;
+    /* The id the findings table gives a draft (findings/table.h's vg_findings_key_id, which
+     * this stage may not include): attack sequences link the findings they are made of.
+     * NULL: sequences list their steps without ids. */
+    void (*finding_id)(const struct vg_finding_draft *d, char out[33]);
+    /* The catalog name of a type (findings/catalog.h, likewise); NULL: steps name no type. */
+    const char *(*type_name)(enum vg_finding_type t);
 };
 
 struct vg_detector {
@@ -93,6 +118,15 @@ struct vg_detector {
     /* optional: evictions so far, for the summary and /stats */
     uint64_t (*state_evictions)(const void *state);
     void (*on_event)(void *state, const struct vg_event *ev, const struct vg_emit *emit);
+    /* optional: a correlator sees every draft the detectors emit (its own included, after
+     * they went out); what it emits here goes out directly, without being shown again */
+    void (*on_finding)(void *state, const struct vg_finding_draft *d, const struct vg_emit *emit);
+    /* optional: state that outlives a scan (`vigil scan --state`).  save appends the state to
+     * out (VG_OK or VG_ENOMEM); load replaces it with what save wrote, VG_OK, or VG_EFORMAT
+     * when the bytes are not such state (the state is then as if nothing had been loaded). */
+    uint32_t state_version; /* bumped whenever what save writes changes */
+    int (*state_save)(const void *state, struct vg_buf *out);
+    int (*state_load)(void *state, const char *data, size_t len);
 };
 
 /* NULL-terminated table of every detector. */
@@ -107,5 +141,14 @@ void vg_detect_free(struct vg_detect *d);
 void vg_detect_event(struct vg_detect *d, const struct vg_event *ev, const struct vg_emit *emit);
 /* Sum of evictions across detector state. */
 uint64_t vg_detect_evictions(const struct vg_detect *d);
+
+/* The saved state of every detector that has any, appended to out in the state file format
+ * (docs/behaviour-baselines.md): a version line, then one section per detector with its name,
+ * version and length.  VG_OK or VG_ENOMEM. */
+int vg_detect_save(const struct vg_detect *d, struct vg_buf *out);
+/* Load what vg_detect_save wrote.  Sections of detectors this build lacks, or written by
+ * another version of one, are skipped and reported to *why (static text, may be NULL) with
+ * VG_OK: those detectors start afresh.  VG_EFORMAT when the bytes are not a state file. */
+int vg_detect_load(struct vg_detect *d, const char *data, size_t len, const char **why);
 
 #endif

@@ -2,6 +2,9 @@
  * (docs/adding-a-finding-type.md). */
 #include "detect/detect.h"
 
+#include "detect/baseline_anomaly.h"
+#include "detect/console_travel.h"
+#include "detect/cred_exfil.h"
 #include "detect/dns_dga.h"
 #include "detect/dns_exfil.h"
 #include "detect/dns_intel.h"
@@ -19,6 +22,7 @@
 #include "detect/root_usage.h"
 #include "detect/rule_engine.h"
 #include "detect/s3_public.h"
+#include "detect/sequence.h"
 
 /* one detector per line, so adding one is a one-line change */
 /* clang-format off */
@@ -40,6 +44,10 @@ const struct vg_detector *const vg_detectors[] = {
     &vg_detector_dns_exfil,
     &vg_detector_dns_reputation,
     &vg_detector_rule_engine,
+    &vg_detector_baseline_anomaly,
+    &vg_detector_cred_exfil,
+    &vg_detector_console_travel,
+    &vg_detector_sequence,
     NULL,
 };
 /* clang-format on */

@@ -26,8 +26,13 @@ void vg_flow_instance_key(const struct vg_event *ev, uint64_t out[2])
 int vg_flow_state_new(void **out, const struct vg_detect_env *env,
                       const struct vg_flow_table *tables, size_t count)
 {
+    return vg_flow_state_new_budget(out, env, (size_t)env->flow->state_memory, tables, count);
+}
+
+int vg_flow_state_new_budget(void **out, const struct vg_detect_env *env, size_t budget,
+                             const struct vg_flow_table *tables, size_t count)
+{
     int rc = VG_ENOMEM;
-    size_t budget = (size_t)env->flow->state_memory;
     struct vg_flow_state *s = calloc(1, sizeof(*s) + count * sizeof(s->tables[0]));
     if (!s)
         goto out;
@@ -64,6 +69,24 @@ uint64_t vg_flow_state_evictions(const void *state)
     for (size_t i = 0; i < s->count; i++)
         n += vg_keyed_evictions(s->tables[i]);
     return n;
+}
+
+int vg_flow_state_save(const void *state, struct vg_buf *out)
+{
+    const struct vg_flow_state *s = state;
+    int rc = VG_OK;
+    for (size_t i = 0; i < s->count && rc == VG_OK; i++)
+        rc = vg_keyed_save(s->tables[i], out);
+    return rc;
+}
+
+int vg_flow_state_load(void *state, const char *data, size_t len)
+{
+    struct vg_flow_state *s = state;
+    int rc = VG_OK;
+    for (size_t i = 0; i < s->count && rc == VG_OK; i++)
+        rc = vg_keyed_load(s->tables[i], &data, &len);
+    return rc == VG_OK && len == 0 ? VG_OK : VG_EFORMAT;
 }
 
 size_t vg_flow_state_memory(const void *state)

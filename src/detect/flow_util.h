@@ -84,6 +84,15 @@ struct vg_flow_state {
  * vg_flow_state_free(). */
 int vg_flow_state_new(void **out, const struct vg_detect_env *env,
                       const struct vg_flow_table *tables, size_t count);
+/* The same from another budget: the IAM detectors keep their tables this way, with shares of
+ * iam.state_memory. */
+int vg_flow_state_new_budget(void **out, const struct vg_detect_env *env, size_t budget,
+                             const struct vg_flow_table *tables, size_t count);
+/* The descriptor's state_save and state_load for such state: every table, in order (values
+ * must be plain bytes; see core/keyed.h). */
+struct vg_buf;
+int vg_flow_state_save(const void *state, struct vg_buf *out);
+int vg_flow_state_load(void *state, const char *data, size_t len);
 /* The descriptor's state_free and state_evictions for such state; free(NULL) does nothing. */
 void vg_flow_state_free(void *state);
 uint64_t vg_flow_state_evictions(const void *state);

@@ -459,18 +459,17 @@ int vg_intel_audit_format(struct vg_buf *out, const struct vg_intel_audit *a)
     return rc;
 }
 
-int vg_intel_audit_save(const struct vg_intel_audit *a, const char *dir, struct vg_diag *diag)
+int vg_state_file_write(const char *dir, const char *name, const char *data, size_t len,
+                        const char *what, struct vg_diag *diag)
 {
-    struct vg_buf text = VG_BUF_INIT, tmp = VG_BUF_INIT, path = VG_BUF_INIT;
+    struct vg_buf tmp = VG_BUF_INIT, path = VG_BUF_INIT;
     int fd = -1;
     int rc = make_dir(dir, diag);
     if (rc != VG_OK)
         goto out;
-    rc = vg_intel_audit_format(&text, a);
+    rc = vg_buf_printf(&tmp, "%s/.%s.XXXXXX", dir, name);
     if (rc == VG_OK)
-        rc = vg_buf_printf(&tmp, "%s/.%s.XXXXXX", dir, STATE_FILE);
-    if (rc == VG_OK)
-        rc = vg_buf_printf(&path, "%s/%s", dir, STATE_FILE);
+        rc = vg_buf_printf(&path, "%s/%s", dir, name);
     if (rc != VG_OK)
         goto out;
     if ((fd = mkstemp(tmp.data)) < 0) {
@@ -479,28 +478,37 @@ int vg_intel_audit_save(const struct vg_intel_audit *a, const char *dir, struct 
         rc = VG_EIO;
         goto out;
     }
-    if (write_all(fd, text.data, text.len) != VG_OK || fsync(fd) != 0) {
-        vg_diag_report(diag, VG_DIAG_IO, NULL, "%s: cannot write the list state: %s", path.data,
+    if (write_all(fd, data, len) != VG_OK || fsync(fd) != 0) {
+        vg_diag_report(diag, VG_DIAG_IO, NULL, "%s: cannot write the %s: %s", path.data, what,
                        strerror(errno));
         rc = VG_EIO;
     }
     if (close(fd) != 0 && rc == VG_OK) {
-        vg_diag_report(diag, VG_DIAG_IO, NULL, "%s: cannot write the list state: %s", path.data,
+        vg_diag_report(diag, VG_DIAG_IO, NULL, "%s: cannot write the %s: %s", path.data, what,
                        strerror(errno));
         rc = VG_EIO;
     }
     fd = -1;
     if (rc == VG_OK && rename(tmp.data, path.data) != 0) {
-        vg_diag_report(diag, VG_DIAG_IO, NULL, "%s: cannot replace the list state: %s", path.data,
+        vg_diag_report(diag, VG_DIAG_IO, NULL, "%s: cannot replace the %s: %s", path.data, what,
                        strerror(errno));
         rc = VG_EIO;
     }
     if (rc != VG_OK)
         unlink(tmp.data);
 out:
-    vg_buf_release(&text);
     vg_buf_release(&tmp);
     vg_buf_release(&path);
+    return rc;
+}
+
+int vg_intel_audit_save(const struct vg_intel_audit *a, const char *dir, struct vg_diag *diag)
+{
+    struct vg_buf text = VG_BUF_INIT;
+    int rc = vg_intel_audit_format(&text, a);
+    if (rc == VG_OK)
+        rc = vg_state_file_write(dir, STATE_FILE, text.data, text.len, "list state", diag);
+    vg_buf_release(&text);
     return rc;
 }
 

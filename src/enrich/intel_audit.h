@@ -78,6 +78,13 @@ int vg_intel_audit_format(struct vg_buf *out, const struct vg_intel_audit *a);
  * VG_ENOMEM. */
 int vg_intel_audit_save(const struct vg_intel_audit *a, const char *dir, struct vg_diag *diag);
 
+/* Write DIR/NAME whole through a temporary file renamed over it (readers never see half a
+ * file); DIR is created (one level) if missing.  `what` names the file in messages ("list
+ * state").  VG_OK; VG_EIO (reported to diag, the old file left as it was); VG_ENOMEM.  Shared by
+ * everything vigil keeps in its state directory. */
+int vg_state_file_write(const char *dir, const char *name, const char *data, size_t len,
+                        const char *what, struct vg_diag *diag);
+
 /* Create DIR (one level) if missing and check that vigil may write in it, before a change that
  * must be audited.  VG_OK or VG_EIO (reported). */
 int vg_intel_audit_prepare(const char *dir, struct vg_diag *diag);

@@ -644,6 +644,13 @@ static int render_additional_info(struct vg_buf *b, const struct vg_finding *f,
                                : "unknown";
         rc |= kv_str(&v, &first, "credentialType", kind);
     }
+    /* where a role session came from, for the analyst's first question about a temporary key */
+    rc |= kv_str(&v, &first, "sessionIssuer", f->session_issuer);
+    if (f->session_created_ms)
+        rc |= kv_time(&v, &first, "sessionCreatedAt", f->session_created_ms);
+    if (f->mfa_authenticated != VG_UNSET)
+        rc |= key(&v, &first, "mfaAuthenticated") |
+              vg_buf_adds(&v, f->mfa_authenticated == VG_TRUE ? "true" : "false");
     rc |= kv_str(&v, &first, "principalArn", f->principal_arn);
     if (f->threat_count) {
         rc |= kv_str(&v, &first, "threatListName", f->threats[0].list_name);
@@ -779,6 +786,8 @@ static int render_service(struct vg_buf *b, const struct vg_finding *f, const ch
     rc |= key(b, &first, "archived");
     rc |= vg_buf_adds(b, "false");
     rc |= vg_buf_printf(b, ",\"count\":%" PRIu64, f->count);
+    if (f->detection) /* built by the detector from escaped parts (finding.h) */
+        rc |= vg_buf_printf(b, ",\"detection\":{%s}", f->detection);
     rc |= kv_str(b, &first, "detectorId", detector_id);
     rc |= kv_time(b, &first, "eventFirstSeen", f->first_seen_ms);
     rc |= kv_time(b, &first, "eventLastSeen", f->last_seen_ms);

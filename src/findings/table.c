@@ -300,6 +300,16 @@ static void set_action(struct vg_finding *f, const struct vg_finding_draft *d)
     replace(&f->detail, d->detail);
     if (d->additional.len)
         replace(&f->additional, d->additional);
+    if (d->detection.len && d->detection.len <= VG_FINDING_MAX_DETECTION_BYTES) {
+        /* not dup_str: its field cap would cut the JSON; the draft's size is capped instead */
+        char *copy = malloc(d->detection.len + 1);
+        if (copy) {
+            memcpy(copy, d->detection.ptr, d->detection.len);
+            copy[d->detection.len] = '\0';
+            free(f->detection);
+            f->detection = copy;
+        }
+    }
     if (d->public_access.len)
         replace(&f->public_access, d->public_access);
 }
@@ -357,6 +367,9 @@ static void fill_new_principal(struct vg_finding *f, const struct vg_identity *w
     f->principal_arn = dup_str(who->arn);
     f->user_name = dup_str(who->user_name.len ? who->user_name : who->issuer_user_name);
     f->user_type = dup_str(who->type_name);
+    f->session_issuer = dup_str(who->issuer_arn);
+    f->session_created_ms = who->session_created_ms;
+    f->mfa_authenticated = who->mfa_authenticated;
 }
 
 static void fill_new(struct vg_finding *f, const struct vg_finding_draft *d, const char *id)

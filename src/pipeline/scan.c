@@ -8,6 +8,7 @@
 #include "enrich/flow_sides.h"
 #include "enrich/inventory.h"
 #include "enrich/pdns.h"
+#include "findings/catalog.h"
 #include "ingest/input.h"
 #include "ingest/read_ahead.h"
 #include "parse/vpcflow.h"
@@ -40,9 +41,15 @@ void vg_scan_opts_init(struct vg_scan_opts *opts)
     vg_config_init(&defaults);
     opts->flow = defaults.flow;
     opts->dns = defaults.dns;
+    opts->iam = defaults.iam;
     opts->pdns_memory = (size_t)defaults.dns_passive_memory;
     opts->read_ahead = defaults.scan_read_ahead;
     vg_config_release(&defaults);
+}
+
+static const char *type_name(enum vg_finding_type t)
+{
+    return vg_catalog[t].name;
 }
 
 struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
@@ -66,6 +73,10 @@ struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
     s->env.flow = &s->opts.flow;
     s->env.dns = &s->opts.dns;
     s->env.rules = opts->rules;
+    s->env.iam = &s->opts.iam;
+    s->env.ipinfo = opts->ipinfo;
+    s->env.finding_id = vg_findings_key_id;
+    s->env.type_name = type_name;
     /* learned interface addresses: a small share of the flow state budget */
     s->flow_sides = vg_flow_sides_new((size_t)opts->flow.state_memory / 16);
     s->pdns = vg_pdns_new(opts->pdns_memory);
@@ -226,6 +237,16 @@ uint64_t vg_scan_state_evictions(const struct vg_scan *s)
 {
     return vg_detect_evictions(s->detect) + vg_flow_sides_evictions(s->flow_sides) +
            vg_pdns_stats(s->pdns).evictions;
+}
+
+int vg_scan_state_save(const struct vg_scan *s, struct vg_buf *out)
+{
+    return vg_detect_save(s->detect, out);
+}
+
+int vg_scan_state_load(struct vg_scan *s, const char *data, size_t len, const char **why)
+{
+    return vg_detect_load(s->detect, data, len, why);
 }
 
 struct vg_pdns *vg_scan_pdns(struct vg_scan *s)

@@ -14,6 +14,7 @@
 #include "parse/format.h"
 
 struct vg_inventory;
+struct vg_ipinfo;
 struct vg_pdns;
 struct vg_rules;
 
@@ -30,8 +31,12 @@ struct vg_scan_opts {
     bool read_ahead; /* read and decompress the next file on a second thread (scan.read_ahead) */
     struct vg_flow_thresholds flow; /* the `flow.*` options; vg_scan_opts_init sets defaults */
     struct vg_dns_thresholds dns;   /* the `dns.*` options, likewise */
-    size_t pdns_memory;             /* dns.passive_memory: the passive DNS table */
-    bool enrich_only; /* learn (passive DNS, interface addresses) without running detectors */
+    struct vg_iam_thresholds iam;   /* the `iam.*` options, likewise */
+    /* Address owners (enrich/ipinfo.h), frozen; borrowed, may be NULL: AS and country of
+     * callers for the profiles, AWS ranges for the credential exfiltration types. */
+    const struct vg_ipinfo *ipinfo;
+    size_t pdns_memory; /* dns.passive_memory: the passive DNS table */
+    bool enrich_only;   /* learn (passive DNS, interface addresses) without running detectors */
     const char *flow_log_format; /* fields of header-less flow logs; NULL or "" for v2 */
     /* An asset inventory (enrich/inventory.h), frozen: its interfaces' addresses tell the
      * flow-side resolver which end is ours, and name the instance of flow records that lack
@@ -77,6 +82,11 @@ const struct vg_scan_stats *vg_scan_stats(const struct vg_scan *s);
 const struct vg_diag *vg_scan_diag(const struct vg_scan *s);
 struct vg_findings *vg_scan_findings(struct vg_scan *s);
 uint64_t vg_scan_state_evictions(const struct vg_scan *s);
+/* Detector state that outlives a scan (`vigil scan --state`): the file's bytes as
+ * vg_detect_save writes them.  save: VG_OK or VG_ENOMEM.  load: VG_OK (with *why set when part
+ * of the file was skipped) or VG_EFORMAT; call it before the first path is scanned. */
+int vg_scan_state_save(const struct vg_scan *s, struct vg_buf *out);
+int vg_scan_state_load(struct vg_scan *s, const char *data, size_t len, const char **why);
 /* The passive DNS table the scan learns from DNS answers (enrich/pdns.h). */
 struct vg_pdns *vg_scan_pdns(struct vg_scan *s);
 

@@ -6,11 +6,13 @@
  * lists load and match exactly the scenarios meant to call from them, and scanning the flow and
  * query logs gives each scenario's finding on its instance and nothing anywhere else. */
 #include "simulate/simulate.h"
+#include "simulate/behaviour.h"
 
 #include "core/err.h"
 #include "core/hash.h"
 #include "core/ip.h"
 #include "core/time.h"
+#include "enrich/ipinfo.h"
 #include "detect/detect.h"
 #include "enrich/intel_builtin.h"
 #include "enrich/intel_load.h"
@@ -1313,6 +1315,86 @@ static void test_simulate_rejects_bad_runs(void **state)
     rm_rf(t.root);
 }
 
+/* ---- the behaviour generator (IAM baselines) ---- */
+
+struct behaviour_run {
+    struct vg_scan *scan;
+    uint64_t hash; /* of every day's bytes */
+    const char *types[32];
+    unsigned attacks;
+};
+
+static int behaviour_day(void *ctx, unsigned day, const char *data, size_t len)
+{
+    struct behaviour_run *r = ctx;
+    r->hash = vg_hash64(data, len, r->hash + day);
+    return r->scan ? vg_scan_buffer(r->scan, "day.json", data, len) : VG_OK;
+}
+
+static void behaviour_attack(void *ctx, const struct vg_behaviour_attack *a)
+{
+    struct behaviour_run *r = ctx;
+    assert_true(r->attacks < VG_ARRAY_LEN(r->types));
+    for (size_t i = 0; i < VG_FT_COUNT; i++)
+        if (strcmp(vg_catalog[i].name, a->type) == 0)
+            r->types[r->attacks++] = vg_catalog[i].name; /* static: outlives the call */
+}
+
+static void behaviour_run(struct behaviour_run *r, struct vg_scan *scan)
+{
+    struct vg_behaviour_opts o;
+    struct vg_behaviour_stats st;
+    vg_behaviour_opts_init(&o);
+    o.principals = 150;
+    o.days = 14;
+    o.attacks = true;
+    o.on_day = behaviour_day;
+    o.on_attack = behaviour_attack;
+    o.ctx = r;
+    memset(r, 0, sizeof(*r));
+    r->scan = scan;
+    assert_int_equal(vg_simulate_behaviour(&o, &st), VG_OK);
+    assert_int_equal(st.attacks, r->attacks);
+}
+
+/* Every IAM behaviour type has a scenario, the scan finds each, and the bytes repeat. */
+static void test_simulate_behaviour_scenarios(void **state)
+{
+    (void)state;
+    struct vg_buf ranges = VG_BUF_INIT;
+    struct vg_diag diag;
+    vg_diag_init(&diag, 10, NULL, NULL);
+    struct vg_ipinfo *ipinfo = vg_ipinfo_new();
+    assert_non_null(ipinfo);
+    assert_int_equal(
+        vg_behaviour_ip_ranges(vg_time_days_from_civil(2026, 11, 1) * 86400000ll, &ranges), VG_OK);
+    assert_int_equal(vg_ipinfo_load_buffer(ipinfo, "r.json", ranges.data, ranges.len, &diag),
+                     VG_OK);
+    assert_int_equal(vg_ipinfo_freeze(ipinfo), VG_OK);
+    struct vg_scan_opts so;
+    vg_scan_opts_init(&so);
+    so.ipinfo = ipinfo;
+    so.read_ahead = false;
+    struct vg_scan *scan = vg_scan_new(&so);
+    struct behaviour_run a, b;
+    behaviour_run(&a, scan);
+    behaviour_run(&b, NULL);
+    assert_true(a.hash == b.hash);
+    assert_int_equal(a.attacks, 20); /* 20 IAM behaviour types */
+    size_t n;
+    const struct vg_finding *const *all = vg_findings_sorted(vg_scan_findings(scan), &n);
+    for (unsigned k = 0; k < a.attacks; k++) {
+        bool found = false;
+        for (size_t i = 0; i < n && !found; i++)
+            found = strcmp(vg_catalog[all[i]->type].name, a.types[k]) == 0;
+        if (!found)
+            fail_msg("no %s finding for its scenario", a.types[k]);
+    }
+    vg_scan_free(scan);
+    vg_ipinfo_free(ipinfo);
+    vg_buf_release(&ranges);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1329,6 +1411,7 @@ int main(void)
         cmocka_unit_test(test_simulate_dns_scenarios),
         cmocka_unit_test(test_simulate_background_quiet),
         cmocka_unit_test(test_simulate_rejects_bad_runs),
+        cmocka_unit_test(test_simulate_behaviour_scenarios),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
