@@ -85,6 +85,14 @@ VARIABLE_SEVERITY = {
     "UnauthorizedAccess:EC2/SSHBruteForce": {2.0, 8.0},
     "UnauthorizedAccess:EC2/RDPBruteForce": {2.0, 8.0},
     "Impact:EC2/WinRMBruteForce": {2.0, 8.0},
+    # the opt-in rule-library types whose signals differ in severity (finding-types.tsv's
+    # severity column; rules/*.yml give each signal its own); CredentialAccess:EC2's Low is
+    # vigil's own signal for denied GetPasswordData calls (rules/ec2.yml)
+    "CredentialAccess:EC2/UnsecuredCredentials": {2.0, 5.0},
+    "DefenseImpairment:EC2/DisableOrModifyTools": {2.0, 8.0},
+    "Impact:SES/ResourceHijacking": {2.0, 5.0},
+    "Persistence:IAM/AccountManipulation": {2.0, 5.0, 8.0},
+    "PrivilegeEscalation:IAM/AccountManipulation": {5.0, 8.0},
     # behaviour findings whose every bundled call failed are two lower (detect/baseline_anomaly.c)
     "Discovery:IAMUser/AnomalousBehavior": {1.0, 2.0},
     "Discovery:S3/AnomalousBehavior": {1.0, 2.0},
