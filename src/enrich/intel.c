@@ -110,6 +110,11 @@ struct segs4 {
     uint32_t *lo, *hi, *set;
     size_t count;
     uint32_t *index; /* 65537 entries */
+    /* One bit per /24: does any segment touch it?  Most flow records' remote addresses are on
+     * no list, and this answers them with one access to 2 MiB instead of a search through the
+     * segment arrays (12 bytes a segment: 12 MB for a 1M-entry list), whose cache misses were
+     * 4% of a flow scan with a 1M-entry list. */
+    uint64_t *any24;
 };
 
 struct segs6 {
@@ -820,10 +825,19 @@ static int build_segments(const struct sweep *sw, size_t n_metas, struct vec *se
         set[segs++] = current;
     }
     if (v4) {
-        out->v4 = (struct segs4){ lo4, hi4, set, segs, malloc(65537 * sizeof(uint32_t)) };
+        out->v4 = (struct segs4){ lo4,
+                                  hi4,
+                                  set,
+                                  segs,
+                                  malloc(65537 * sizeof(uint32_t)),
+                                  calloc((1u << 24) / 64, sizeof(uint64_t)) };
         lo4 = hi4 = set = NULL;
-        if (!out->v4.index)
+        if (!out->v4.index || !out->v4.any24)
             goto out;
+        /* segments do not overlap, so this sets at most 2^24 + segs bits in all */
+        for (size_t i = 0; i < segs; i++)
+            for (uint32_t b = out->v4.lo[i] >> 8; b <= out->v4.hi[i] >> 8; b++)
+                out->v4.any24[b >> 6] |= (uint64_t)1 << (b & 63);
         size_t k = 0;
         for (uint32_t bucket = 0; bucket <= 65536; bucket++) {
             uint64_t start = (uint64_t)bucket << 16;
@@ -831,7 +845,7 @@ static int build_segments(const struct sweep *sw, size_t n_metas, struct vec *se
                 k++;
             out->v4.index[bucket] = (uint32_t)k;
         }
-        out->memory += segs * 12 + 65537 * 4;
+        out->memory += segs * 12 + 65537 * 4 + (1u << 24) / 8;
     } else {
         out->v6 = (struct segs6){ lo6, hi6, set, segs };
         lo6 = hi6 = NULL;
@@ -936,6 +950,7 @@ void vg_intel_free(struct vg_intel *in)
     free(in->v4.hi);
     free(in->v4.set);
     free(in->v4.index);
+    free(in->v4.any24);
     free(in->v6.lo);
     free(in->v6.hi);
     free(in->v6.set);
@@ -1000,7 +1015,7 @@ bool vg_intel_match_ip(const struct vg_intel *in, const struct vg_ip *ip,
         return false;
     if (ip->family == 4) {
         uint32_t v = ip_to_u32(ip);
-        if (!in->v4.count)
+        if (!in->v4.count || !(in->v4.any24[v >> 14] >> (v >> 8 & 63) & 1))
             return false;
         /* the answer is the last segment starting at or before v: inside v's /16, or the one
          * just before it (which may run into this /16) */
