@@ -105,7 +105,8 @@ int vg_cmd_rules_import_sigma(int argc, char **argv)
         im.arg = argv[i];
         rc = vg_input_walk(argv[i], &im.diag, one_file, &im);
     }
-    if (rc == VG_OK)
+    /* nothing converted: leave OUT alone rather than replace it with an empty rule file */
+    if (rc == VG_OK && (im.sigma.converted || !output))
         rc = write_out(output, &im.sigma.out);
     if (rc == VG_ENOMEM)
         fprintf(stderr, "vigil rules import-sigma: out of memory\n");

@@ -22,5 +22,11 @@ done
     { echo "check-sigma: the converted rules do not load:"; cat "$tmp/test"; fail=1; }
 listed=$("$vigil" rules list --rules "$tmp/out.yml" | grep -c '^sigma-' || true)
 [ "$listed" = "$want_ok" ] || { echo "check-sigma: $listed rules listed, want $want_ok"; fail=1; }
+# nothing convertible: exit 1, and an existing OUT is left as it was
+echo keep >"$tmp/kept.yml"
+if "$vigil" rules import-sigma "$dir"/refuse-*.yml -o "$tmp/kept.yml" 2>/dev/null; then
+    echo "check-sigma: refused rules only, yet exit 0"; fail=1
+fi
+[ "$(cat "$tmp/kept.yml")" = keep ] || { echo "check-sigma: OUT was replaced though nothing converted"; fail=1; }
 [ $fail = 0 ] && echo "check-sigma: $want_ok converted, $want_refused refused as expected"
 exit $fail
