@@ -3,6 +3,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "ingest/input.h"
+#include "rules/rules.h"
 #include "rules/sigma.h"
 
 struct import {
@@ -34,20 +35,11 @@ static void report(void *ctx, const char *file, const char *title, const char *w
     vg_buf_release(&b);
 }
 
-static bool rule_file_name(const char *path)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t n = strlen(base);
-    return base[0] != '.' &&
-           ((n > 4 && !strcmp(base + n - 4, ".yml")) || (n > 5 && !strcmp(base + n - 5, ".yaml")));
-}
-
-/* A file named on the command line is read whatever its name; in a folder, *.yml and *.yaml. */
+/* The files a rule folder is read for (vg_rules_file_wanted). */
 static int one_file(void *ctx, const char *path)
 {
     struct import *im = ctx;
-    if (strcmp(path, im->arg) && !rule_file_name(path))
+    if (!vg_rules_file_wanted(path, im->arg))
         return 0;
     const char *text;
     size_t len;

@@ -8,12 +8,12 @@
  */
 #include "rules/rules.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <yaml.h>
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "ingest/input.h"
 #include "rules/rule.h"
 
 #define RULE_NODE_BUDGET 20000 /* YAML nodes one rule may expand to (aliases count each time) */
@@ -205,13 +205,24 @@ static struct cond *simplify(struct cond *c)
 static struct cond *compile(struct loader *ld, const yaml_node_t *n, unsigned source,
                             unsigned depth);
 
+/* "A value or a list of them" (operator values, aggregate, groups): how many, and the i-th. */
+static uint32_t item_count(const yaml_node_t *n)
+{
+    return n->type == YAML_SEQUENCE_NODE
+               ? (uint32_t)(n->data.sequence.items.top - n->data.sequence.items.start)
+               : 1;
+}
+
+static const yaml_node_t *item_at(struct loader *ld, const yaml_node_t *n, uint32_t i)
+{
+    return n->type == YAML_SEQUENCE_NODE ? node(ld, n->data.sequence.items.start[i]) : n;
+}
+
 /* The values of an operator: one scalar or a list of them. */
 static bool leaf_values(struct loader *ld, const yaml_node_t *v, struct cond *c, const char *op)
 {
-    uint32_t n = 1;
-    if (v->type == YAML_SEQUENCE_NODE)
-        n = (uint32_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-    else if (v->type != YAML_SCALAR_NODE) {
+    uint32_t n = item_count(v);
+    if (v->type != YAML_SEQUENCE_NODE && v->type != YAML_SCALAR_NODE) {
         reject(ld, v, "'%s' takes a value or a list of values", op);
         return false;
     }
@@ -223,9 +234,7 @@ static bool leaf_values(struct loader *ld, const yaml_node_t *v, struct cond *c,
     if (!c->values)
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        const yaml_node_t *item =
-            v->type == YAML_SEQUENCE_NODE ? node(ld, v->data.sequence.items.start[i]) : v;
-        const char *s = scalar(ld, item, op);
+        const char *s = scalar(ld, item_at(ld, v, i), op);
         if (!s)
             return false;
         char *copy = keep(ld, s);
@@ -762,15 +771,12 @@ static bool parse_severity(struct loader *ld, struct rule *r, const yaml_node_t 
 
 static bool parse_aggregate(struct loader *ld, struct rule *r, const yaml_node_t *n)
 {
-    uint32_t count = n->type == YAML_SEQUENCE_NODE
-                         ? (uint32_t)(n->data.sequence.items.top - n->data.sequence.items.start)
-                         : 1;
+    uint32_t count = item_count(n);
     r->aggregate = vg_arena_alloc(&ld->rs->arena, count * sizeof(*r->aggregate));
     if (!r->aggregate)
         return false;
     for (uint32_t i = 0; i < count; i++) {
-        const yaml_node_t *item =
-            n->type == YAML_SEQUENCE_NODE ? node(ld, n->data.sequence.items.start[i]) : n;
+        const yaml_node_t *item = item_at(ld, n, i);
         const char *p = scalar(ld, item, "aggregate");
         if (!p || !parse_path(ld, item, p, r->source, &r->aggregate[r->aggregate_count++]))
             return false;
@@ -783,14 +789,10 @@ static bool parse_groups(struct loader *ld, struct rule *r, const yaml_node_t *n
 {
     struct vg_buf b;
     vg_buf_init(&b, 4096);
-    uint32_t count = n->type == YAML_SEQUENCE_NODE
-                         ? (uint32_t)(n->data.sequence.items.top - n->data.sequence.items.start)
-                         : 1;
+    uint32_t count = item_count(n);
     bool ok = true;
     for (uint32_t i = 0; ok && i < count; i++) {
-        const yaml_node_t *item =
-            n->type == YAML_SEQUENCE_NODE ? node(ld, n->data.sequence.items.start[i]) : n;
-        const char *g = scalar(ld, item, "groups");
+        const char *g = scalar(ld, item_at(ld, n, i), "groups");
         ok = g && (i == 0 || vg_buf_addc(&b, ',') == 0);
         for (const char *c = g; ok && *c; c++)
             ok = vg_buf_addc(&b, (char)tolower((unsigned char)*c)) == 0;
@@ -1013,105 +1015,44 @@ int vg_rules_load_text(struct vg_rules *rs, const char *name, const char *text, 
     return rc;
 }
 
-static bool rule_file_name(const char *name)
+bool vg_rules_file_wanted(const char *path, const char *root)
 {
-    size_t n = strlen(name);
-    return name[0] != '.' &&
-           ((n > 4 && !strcmp(name + n - 4, ".yml")) || (n > 5 && !strcmp(name + n - 5, ".yaml")));
+    if (!strcmp(path, root))
+        return true; /* named on its own: read whatever its name */
+    /* below the folder: nothing in a hidden folder (a checkout's .git, its .github workflows) */
+    for (const char *p = path + strlen(root); (p = strchr(p, '/')) != NULL; p++)
+        if (p[1] == '.')
+            return false;
+    size_t n = strlen(path);
+    return (n > 4 && !strcmp(path + n - 4, ".yml")) || (n > 5 && !strcmp(path + n - 5, ".yaml"));
 }
 
-static int load_file(struct vg_rules *rs, const char *path, struct vg_diag *diag)
+struct load_walk {
+    struct vg_rules *rs;
+    struct vg_diag *diag;
+    struct vg_input in;
+    const char *root;
+    bool root_failed; /* the path named itself could not be read */
+};
+
+static int load_one(void *ctx, const char *path)
 {
-    struct vg_diag_loc loc = { .source = path };
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        vg_diag_report(diag, VG_DIAG_IO, &loc, "cannot open: %s", strerror(errno));
-        return VG_EIO;
-    }
-    struct vg_buf b;
-    vg_buf_init(&b, 0); /* RULE_FILE_MAX is checked below, with a message */
-    char chunk[8192];
-    size_t n;
-    int rc = VG_OK;
-    while (rc == VG_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (b.len + n > RULE_FILE_MAX) {
-            vg_diag_report(diag, VG_DIAG_TOO_BIG, &loc, "a rule file over %u bytes", RULE_FILE_MAX);
-            rc = VG_EIO;
-        } else if (vg_buf_add(&b, chunk, n) != 0)
-            rc = VG_ENOMEM;
-    }
-    if (rc == VG_OK && ferror(f)) {
-        vg_diag_report(diag, VG_DIAG_IO, &loc, "read error: %s", strerror(errno));
+    struct load_walk *w = ctx;
+    if (!vg_rules_file_wanted(path, w->root))
+        return 0;
+    const char *text;
+    size_t len;
+    int rc = vg_input_read(&w->in, path, w->diag, &text, &len);
+    if (rc == VG_OK && len > RULE_FILE_MAX) {
+        struct vg_diag_loc loc = { .source = path };
+        vg_diag_report(w->diag, VG_DIAG_TOO_BIG, &loc, "a rule file over %u bytes", RULE_FILE_MAX);
         rc = VG_EIO;
     }
-    fclose(f);
-    if (rc == VG_OK)
-        rc = vg_rules_load_text(rs, path, b.data ? b.data : "", b.len, diag);
-    vg_buf_release(&b);
-    return rc;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Files in name order, so rule order (and with it, which duplicate id loses) is stable. */
-static int load_dir(struct vg_rules *rs, const char *path, struct vg_diag *diag, unsigned depth)
-{
-    struct vg_diag_loc loc = { .source = path };
-    if (depth > 16) {
-        vg_diag_report(diag, VG_DIAG_IO, &loc, "folders nested too deeply");
-        return VG_EIO;
+    if (rc == VG_EIO) { /* reported; the other files still load */
+        w->root_failed |= !strcmp(path, w->root);
+        return 0;
     }
-    DIR *d = opendir(path);
-    if (!d) {
-        vg_diag_report(diag, VG_DIAG_IO, &loc, "cannot open: %s", strerror(errno));
-        return VG_EIO;
-    }
-    char **names = NULL;
-    size_t count = 0, cap = 0;
-    int rc = VG_OK;
-    for (struct dirent *e; rc == VG_OK && (e = readdir(d));) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (count == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **grown = realloc(names, cap * sizeof(*names));
-            if (!grown) {
-                rc = VG_ENOMEM;
-                break;
-            }
-            names = grown;
-        }
-        if (!(names[count] = strdup(e->d_name)))
-            rc = VG_ENOMEM;
-        else
-            count++;
-    }
-    closedir(d);
-    if (count)
-        qsort(names, count, sizeof(*names), cmp_names);
-    for (size_t i = 0; i < count; i++) {
-        char full[4096];
-        struct stat st;
-        if (rc == VG_ENOMEM ||
-            (size_t)snprintf(full, sizeof(full), "%s/%s", path, names[i]) >= sizeof(full) ||
-            stat(full, &st) != 0) {
-            free(names[i]);
-            continue;
-        }
-        int one = VG_OK;
-        if (S_ISDIR(st.st_mode))
-            one = load_dir(rs, full, diag, depth + 1);
-        else if (S_ISREG(st.st_mode) && rule_file_name(names[i]))
-            one = load_file(rs, full, diag);
-        if (one == VG_ENOMEM)
-            rc = one;
-        free(names[i]);
-    }
-    free(names);
-    return rc;
+    return rc == VG_OK ? vg_rules_load_text(w->rs, path, text, len, w->diag) : rc;
 }
 
 int vg_rules_load_path(struct vg_rules *rs, const char *path, struct vg_diag *diag)
@@ -1122,7 +1063,12 @@ int vg_rules_load_path(struct vg_rules *rs, const char *path, struct vg_diag *di
         vg_diag_report(diag, VG_DIAG_IO, &loc, "cannot open: %s", strerror(errno));
         return VG_EIO;
     }
-    return S_ISDIR(st.st_mode) ? load_dir(rs, path, diag, 0) : load_file(rs, path, diag);
+    struct load_walk w = { .rs = rs, .diag = diag, .root = path };
+    int rc = vg_input_init(&w.in);
+    if (rc == VG_OK)
+        rc = vg_input_walk(path, diag, load_one, &w);
+    vg_input_release(&w.in);
+    return rc == VG_OK && w.root_failed ? VG_EIO : rc;
 }
 
 struct vg_rules *vg_rules_new(void)

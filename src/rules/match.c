@@ -1175,7 +1175,6 @@ int vg_rules_freeze(struct vg_rules *rs, vg_rule_type_fn resolve, void *ctx, str
     if (build_all_groups(rs, &rs->by_name) != VG_OK ||
         build_all_groups(rs, &rs->by_source) != VG_OK)
         return VG_ENOMEM;
-    rs->frozen = true;
     return VG_OK;
 }
 

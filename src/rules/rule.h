@@ -153,7 +153,6 @@ struct vg_rules {
     struct rule **rules;
     size_t count, cap;
     uint64_t rejected;
-    bool frozen;
     hs_scratch_t *scratch_proto; /* sized for every regex; runs clone it */
     hs_database_t **regexes;     /* every compiled regex, kept rules' or not: freed with the set */
     size_t regex_count;

@@ -65,8 +65,11 @@ void vg_rules_free(struct vg_rules *rs);
 int vg_rules_load_builtin(struct vg_rules *rs, struct vg_diag *diag);
 /* A rule file, or a folder of them (*.yml and *.yaml, recursively).  Bad rules go to diag
  * (VG_DIAG_FIELD, "file:line: rule ID: reason") and are left out; VG_OK unless the path cannot
- * be read (also reported) or memory ran out. */
+ * be read (also reported) or memory ran out.  Files may be gzip, as logs may. */
 int vg_rules_load_path(struct vg_rules *rs, const char *path, struct vg_diag *diag);
+/* Is `path`, met while reading `root`, a rule file?  `root` itself always is; below a folder,
+ * *.yml and *.yaml outside hidden folders. */
+bool vg_rules_file_wanted(const char *path, const char *root);
 /* Rule text already in memory; `name` labels messages. */
 int vg_rules_load_text(struct vg_rules *rs, const char *name, const char *text, size_t len,
                        struct vg_diag *diag);

@@ -501,6 +501,19 @@ static void test_rules_joint_scan_answers_like_each_leaf(void **state)
     unload(&l);
 }
 
+/* Which files of a rules folder are read. */
+static void test_rules_file_wanted(void **state)
+{
+    (void)state;
+    assert_true(vg_rules_file_wanted("my.rules", "my.rules")); /* named: whatever its name */
+    assert_true(vg_rules_file_wanted("d/a.yml", "d"));
+    assert_true(vg_rules_file_wanted("d/sub/a.yaml", "d"));
+    assert_true(vg_rules_file_wanted("./d/a.yml", "./d"));
+    assert_false(vg_rules_file_wanted("d/notes.txt", "d"));
+    assert_false(vg_rules_file_wanted("d/.hidden.yml", "d"));
+    assert_false(vg_rules_file_wanted("d/.github/workflows/ci.yml", "d"));
+}
+
 /* The rules shipped in rules/ load, and their own tests pass. */
 static void test_rules_builtin_rules_pass_their_tests(void **state)
 {
@@ -534,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_rules_unresolved_type),
         cmocka_unit_test(test_rules_regex_is_linear),
         cmocka_unit_test(test_rules_joint_scan_answers_like_each_leaf),
+        cmocka_unit_test(test_rules_file_wanted),
         cmocka_unit_test(test_rules_builtin_rules_pass_their_tests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,13 +41,8 @@ static void on_flow_event(void *ctx, struct vg_event *ev)
 }
 
 /* A flow test's event is {field: value}: one record of a log with those fields. */
-static int flow_test(struct vg_parse_ctx *pc, const struct rule_test *test, struct test_ctx *t)
+static int flow_test(struct vg_parse_ctx *pc, const struct vg_json_value *root, struct test_ctx *t)
 {
-    size_t pos = 0;
-    const struct vg_json_value *root;
-    struct vg_json_error err;
-    if (vg_json_parse(pc->json, test->record, test->record_len, &pos, &root, &err) != VG_JSON_OK)
-        return VG_EFORMAT;
     struct vg_buf fields, line;
     vg_buf_init(&fields, 0); /* both are bounded by the test's record */
     vg_buf_init(&line, 0);
@@ -72,13 +67,13 @@ static int flow_test(struct vg_parse_ctx *pc, const struct rule_test *test, stru
 static int run_test(struct vg_parse_ctx *pc, const struct rule_test *test, struct test_ctx *t)
 {
     t->matched = t->parsed = false;
-    if (t->rule->source == VG_SOURCE_VPCFLOW)
-        return flow_test(pc, test, t);
     size_t pos = 0;
     const struct vg_json_value *root;
     struct vg_json_error err;
     if (vg_json_parse(pc->json, test->record, test->record_len, &pos, &root, &err) != VG_JSON_OK)
         return VG_EFORMAT;
+    if (t->rule->source == VG_SOURCE_VPCFLOW)
+        return flow_test(pc, root, t);
     struct vg_event ev;
     struct vg_diag_loc loc = { .source = t->rule->file, .line = test->line };
     t->parsed = t->rule->source == VG_SOURCE_DNS ? vg_route53_map(pc, root, &loc, "", &ev)
