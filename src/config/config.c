@@ -334,6 +334,29 @@ static const struct vg_config_option options[] = {
       86400000ll * 3650, NULL, false,
       "vigild deletes findings not updated for this long (GuardDuty keeps 90 days); 0s "
       "keeps them forever" },
+    { "cluster.nats", VG_CONFIG_STRING, OFF(cluster_nats), "", 0, 4096, NULL, false,
+      "the NATS servers of a vigil cluster (docs/cluster.md), comma-separated nats:// URLs: vigild "
+      "then reads logs from the JetStream stream VIGIL_LOGS instead of folders, as one of "
+      "several workers sharing its partitions, and `vigil publish` writes to it; empty for a "
+      "single vigild" },
+    { "cluster.partitions", VG_CONFIG_INT, OFF(cluster_partitions), "16", 1, 4096, NULL, false,
+      "partitions of the log stream when the cluster is first set up (each account's logs go to "
+      "one; a worker owns whole partitions), fixed from then on; more partitions than workers "
+      "lets the work spread evenly" },
+    { "cluster.replicas", VG_CONFIG_INT, OFF(cluster_replicas), "1", 1, 5, NULL, false,
+      "copies JetStream keeps of the stream and the lease buckets when the cluster is first set "
+      "up: 3 survives the loss of one NATS server" },
+    { "cluster.lease", VG_CONFIG_DURATION, OFF(cluster_lease_ms), "10s", 1000, 600000, NULL, false,
+      "a worker that has not renewed its partitions for this long has lost them, and other "
+      "workers take them over (set when the cluster is first set up)" },
+    { "cluster.retention", VG_CONFIG_DURATION, OFF(cluster_retention_ms), "7d", 0,
+      86400000ll * 3650, NULL, false,
+      "how long JetStream keeps logs (set when the cluster is first set up); a worker taking a "
+      "partition over rebuilds its detectors' state from them, so keep at least the longest "
+      "detection window; 0s keeps them until the servers' limits" },
+    { "cluster.worker", VG_CONFIG_STRING, OFF(cluster_worker), "", 0, 64, NULL, false,
+      "this worker's name in the cluster (letters, digits, '-' and '_'); empty for host name "
+      "and process id" },
     { "log.level", VG_CONFIG_ENUM, OFF(log_level), "warn", 0, 0, log_levels, true,
       "operational messages of this level and the more severe ones are logged" },
 };
@@ -363,6 +386,12 @@ static const struct vg_config_option *find_option(const char *name, size_t len)
 const struct vg_config_option *vg_config_option_find(const char *name)
 {
     return name ? find_option(name, strlen(name)) : NULL;
+}
+
+bool vg_config_option_set(const struct vg_config *c, const char *name)
+{
+    const struct vg_config_option *o = vg_config_option_find(name);
+    return o && c->lines[o - options] != 0;
 }
 
 /* True if some option's name starts with name + ".", i.e. name is a section. */

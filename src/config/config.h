@@ -100,6 +100,13 @@ struct vg_config {
     int64_t service_order_wait_ms;
     int64_t service_lateness_ms;
     int64_t service_retention_ms;
+    /* cluster */
+    char *cluster_nats;
+    int64_t cluster_partitions;
+    int64_t cluster_replicas;
+    int64_t cluster_lease_ms;
+    int64_t cluster_retention_ms;
+    char *cluster_worker;
     /* log */
     int log_level; /* enum vg_log_level (core/log.h) */
 
@@ -114,6 +121,8 @@ struct vg_config {
 const struct vg_config_option *vg_config_options(size_t *count);
 /* The row named `name` (dotted), or NULL. */
 const struct vg_config_option *vg_config_option_find(const char *name);
+/* Whether the file set the option (rather than leaving its default). */
+bool vg_config_option_set(const struct vg_config *c, const char *name);
 
 /* Set every option to its default; no lists.  Allocates nothing. */
 void vg_config_init(struct vg_config *c);

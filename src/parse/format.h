@@ -47,5 +47,11 @@ struct vg_format {
 extern const struct vg_format *const vg_formats[];
 /* The first format whose sniff accepts buf, or NULL. */
 const struct vg_format *vg_format_detect(const char *buf, size_t len);
+/* The format of one object: as vg_format_detect, except that with flow_log_format set (the
+ * fields of header-less flow logs, from configuration) an object no format claims is flow log. */
+const struct vg_format *vg_format_pick(const char *buf, size_t len, const char *flow_log_format);
+/* Parse an object in format fmt (from vg_format_pick with the same flow_log_format). */
+int vg_format_parse(const struct vg_format *fmt, struct vg_parse_ctx *ctx,
+                    const char *flow_log_format, const char *buf, size_t len);
 
 #endif

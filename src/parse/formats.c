@@ -20,3 +20,19 @@ const struct vg_format *vg_format_detect(const char *buf, size_t len)
             return vg_formats[i];
     return NULL;
 }
+
+const struct vg_format *vg_format_pick(const char *buf, size_t len, const char *flow_log_format)
+{
+    const struct vg_format *fmt = vg_format_detect(buf, len);
+    if (flow_log_format && *flow_log_format && !fmt)
+        fmt = &vg_format_vpcflow; /* the configured fields say what a header-less file holds */
+    return fmt;
+}
+
+int vg_format_parse(const struct vg_format *fmt, struct vg_parse_ctx *ctx,
+                    const char *flow_log_format, const char *buf, size_t len)
+{
+    if (fmt == &vg_format_vpcflow && flow_log_format && *flow_log_format)
+        return vg_vpcflow_parse_format(ctx, vg_str_from(flow_log_format), buf, len);
+    return fmt->parse(ctx, buf, len);
+}

@@ -11,7 +11,6 @@
 #include "findings/catalog.h"
 #include "ingest/input.h"
 #include "ingest/read_ahead.h"
-#include "parse/vpcflow.h"
 
 struct vg_scan {
     struct vg_scan_opts opts;
@@ -134,10 +133,7 @@ int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t
     size_t i = vg_json_skip_ws(data, len, 0);
     if (i == len)
         return VG_OK; /* an empty object is a quiet five minutes, not an error */
-    const struct vg_format *fmt = vg_format_detect(data, len);
-    bool custom_flow = s->opts.flow_log_format && *s->opts.flow_log_format;
-    if (custom_flow && (!fmt || fmt == &vg_format_vpcflow))
-        fmt = &vg_format_vpcflow; /* the configured fields say what a header-less file holds */
+    const struct vg_format *fmt = vg_format_pick(data, len, s->opts.flow_log_format);
     if (!fmt) {
         struct vg_diag_loc loc = { name, 0, 0 };
         s->stats.files_not_log++;
@@ -153,9 +149,7 @@ int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t
         .on_event = on_event,
         .event_ctx = s,
     };
-    int rc = fmt == &vg_format_vpcflow && custom_flow
-                 ? vg_vpcflow_parse_format(&ctx, vg_str_from(s->opts.flow_log_format), data, len)
-                 : fmt->parse(&ctx, data, len);
+    int rc = vg_format_parse(fmt, &ctx, s->opts.flow_log_format, data, len);
     vg_arena_reset(&s->arena);
     s->stats.utf8_replaced = s->json.replaced_utf8;
     return rc;

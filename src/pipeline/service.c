@@ -11,10 +11,10 @@
 
 #include "core/hash.h"
 #include "core/time.h"
-#include "findings/criteria.h"
 #include "findings/table.h"
 #include "ingest/input.h"
 #include "parse/format.h"
+#include "pipeline/writer.h"
 #include "store/store.h"
 
 const int64_t vg_service_latency_bounds_ms[8] = { 50, 100, 250, 500, 1000, 2000, 5000, 10000 };
@@ -39,12 +39,6 @@ struct file_state {
     struct file_state *next; /* hash chain */
 };
 
-/* One ARCHIVE filter, compiled. */
-struct suppression {
-    char name[65];
-    struct vg_criteria *criteria;
-};
-
 struct vg_service {
     struct vg_service_opts opts;
     struct vg_store *store;
@@ -57,9 +51,7 @@ struct vg_service {
     size_t npending, pending_cap;
     struct vg_input input; /* reused for every whole object */
     struct vg_buf piece;   /* reused for every plain piece */
-    struct vg_buf json;    /* a rendered finding */
-    struct suppression *supp;
-    size_t nsupp;
+    struct vg_writer writer;
     int inotify_fd;
     int wake_fd;    /* vg_service_wake: news that is not about files */
     char **watched; /* inotify watch descriptor -> folder path */
@@ -257,37 +249,11 @@ static int scan_piece(struct vg_service *s, struct file_state *f, uint64_t start
 
 /* ---- writing findings ---- */
 
-static bool suppressed(struct vg_service *s, const char *json, size_t len)
-{
-    for (size_t i = 0; i < s->nsupp; i++)
-        if (vg_criteria_match(s->supp[i].criteria, json, len))
-            return true;
-    return false;
-}
-
-/* Render a finding and write it; in the piece's transaction.  The store keeps its createdAt,
- * archive state and feedback, and hands back the JSON as stored for the outputs. */
+/* Write a finding in the piece's transaction. */
 static int store_finding(struct vg_service *s, const struct vg_finding *f)
 {
-    struct vg_render_opts ro = s->opts.render;
-    ro.now_ms = s->commit_now_ms;
-    ro.pdns = vg_scan_pdns(s->scan);
-    vg_buf_reset(&s->json);
-    if (vg_render_json(&s->json, f, &ro) != VG_OK)
-        return VG_ENOMEM;
-    bool supp = suppressed(s, s->json.data, s->json.len), is_new;
-    char detector[33];
-    struct vg_stored_finding sf;
-    const char *stored;
-    vg_stored_finding_from(&sf, detector, f, s->json.data, s->commit_now_ms, s->commit_now_ms);
-    /* new activity brings an archived finding back unless a suppression rule covers it, as
-     * GuardDuty does */
-    int rc = vg_store_finding_put(s->store, &sf, supp ? 1 : 0, &is_new, &stored);
-    /* outbox_add copies the JSON before put can be called again */
-    if (rc == VG_OK && s->opts.jsonl_path && !supp)
-        rc = vg_store_outbox_add(s->store, "jsonl", f->id, is_new, stored);
-    if (rc == VG_OK && s->opts.webhook && !supp)
-        rc = vg_store_outbox_add(s->store, "webhook", f->id, is_new, stored);
+    bool is_new, supp;
+    int rc = vg_writer_put(&s->writer, f, vg_scan_pdns(s->scan), s->commit_now_ms, &is_new, &supp);
     if (rc == VG_OK) {
         stat_add(is_new ? &s->stats.findings_new : &s->stats.findings_updated, 1);
         if (supp)
@@ -311,43 +277,9 @@ static void on_evict(void *ctx, const struct vg_finding *f)
         s->store_failed = true;
 }
 
-/* ---- suppression rules ---- */
-
-static void free_suppressions(struct vg_service *s)
+static void bad_filter(void *ctx, const char *filter, const char *why)
 {
-    for (size_t i = 0; i < s->nsupp; i++)
-        vg_criteria_free(s->supp[i].criteria);
-    free(s->supp);
-    s->supp = NULL;
-    s->nsupp = 0;
-}
-
-static int load_filter(void *ctx, const struct vg_stored_filter *f)
-{
-    struct vg_service *s = ctx;
-    if (strcmp(f->action, "ARCHIVE") != 0 || (f->expires_ms && f->expires_ms <= wall_ms()))
-        return 0;
-    struct suppression *p = realloc(s->supp, (s->nsupp + 1) * sizeof(*p));
-    if (!p)
-        return VG_ENOMEM;
-    s->supp = p;
-    char why[128];
-    struct suppression *x = &s->supp[s->nsupp];
-    snprintf(x->name, sizeof(x->name), "%s", f->name);
-    if (vg_criteria_parse(f->criteria, strlen(f->criteria), &x->criteria, why, sizeof(why)) !=
-        VG_OK) {
-        say(s, f->name, "suppression rule not applied: %s", why);
-        return 0;
-    }
-    s->nsupp++;
-    return 0;
-}
-
-/* Saved filters change through the API at any time: read them again before each pass. */
-static int load_suppressions(struct vg_service *s)
-{
-    free_suppressions(s);
-    return vg_store_filters_each(s->store, load_filter, s);
+    say(ctx, filter, "suppression rule not applied: %s", why);
 }
 
 /* ---- the JSON-lines output ---- */
@@ -515,7 +447,6 @@ int vg_service_new(struct vg_service **out, const struct vg_service_opts *opts)
     s->inotify_fd = s->wake_fd = -1;
     vg_diag_init(&s->diag, UINT32_MAX, opts->on_diag, opts->diag_ctx);
     vg_buf_init(&s->piece, 0);
-    vg_buf_init(&s->json, 0);
     s->nbuckets = 1024;
     s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
     struct vg_scan_opts so = opts->scan;
@@ -530,6 +461,8 @@ int vg_service_new(struct vg_service **out, const struct vg_service_opts *opts)
     const char *why = NULL;
     if (rc == VG_OK && (rc = vg_store_open(&s->store, opts->store_uri, &why)) != VG_OK)
         say(s, opts->store_uri, "cannot open the store: %s", why);
+    vg_writer_init(&s->writer, s->store, &opts->render, opts->jsonl_path != NULL, opts->webhook,
+                   bad_filter, s);
     if (rc == VG_OK && (rc = ensure_detector_id(s)) != VG_OK)
         say(s, opts->store_uri, "cannot write the detector id: %s", vg_store_error(s->store));
     if (rc != VG_OK) {
@@ -569,12 +502,11 @@ void vg_service_free(struct vg_service *s)
     for (size_t i = 0; i < s->nwatched; i++)
         free(s->watched[i]);
     free(s->watched);
-    free_suppressions(s);
+    vg_writer_release(&s->writer);
     vg_scan_free(s->scan);
     vg_store_close(s->store);
     vg_input_release(&s->input);
     vg_buf_release(&s->piece);
-    vg_buf_release(&s->json);
     if (s->inotify_fd >= 0)
         close(s->inotify_fd);
     if (s->wake_fd >= 0)
@@ -855,7 +787,7 @@ int vg_service_run(struct vg_service *s)
         }
         int64_t now = wall_ms();
         s->npending = 0;
-        if (load_suppressions(s) != VG_OK) {
+        if (vg_writer_load_filters(&s->writer) != VG_OK) {
             say(s, s->opts.store_uri, "reading filters failed: %s", vg_store_error(s->store));
             return VG_EDB;
         }

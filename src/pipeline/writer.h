@@ -1,0 +1,45 @@
+/*
+ * Writing findings to the store, the same way for vigild's folder loop (service.c) and for a
+ * cluster worker (cluster.c): render the finding, apply the saved ARCHIVE filters (GuardDuty's
+ * suppression rules), put it, and queue it for the outputs that publish from the store.  Every
+ * call is meant to run inside the caller's transaction, next to the ledger entry or checkpoint
+ * the finding came with.
+ */
+#ifndef VG_PIPELINE_WRITER_H
+#define VG_PIPELINE_WRITER_H
+
+#include "core/compat.h"
+#include "core/buf.h"
+#include "core/finding.h"
+#include "findings/render.h"
+
+struct vg_store;
+struct vg_criteria;
+
+/* A saved filter that does not compile: it is left out, and the caller says so. */
+typedef void (*vg_writer_warn_fn)(void *ctx, const char *filter, const char *why);
+
+struct vg_writer {
+    struct vg_store *store; /* borrowed */
+    struct vg_render_opts render;
+    bool jsonl, webhook; /* queue rows for these outputs */
+    vg_writer_warn_fn warn;
+    void *warn_ctx;
+    struct vg_writer_filter *supp;
+    size_t nsupp;
+    struct vg_buf json; /* the rendered finding, reused */
+};
+
+void vg_writer_init(struct vg_writer *w, struct vg_store *store,
+                    const struct vg_render_opts *render, bool jsonl, bool webhook,
+                    vg_writer_warn_fn warn, void *warn_ctx);
+void vg_writer_release(struct vg_writer *w);
+/* Read the ARCHIVE filters again (they change through the API at any time). */
+int vg_writer_load_filters(struct vg_writer *w);
+/* Write f as of now_ms (wall clock) with the passive DNS table pdns (may be NULL) for its
+ * context.  *is_new: the store had no such id; *suppressed: an ARCHIVE filter matched, so it was
+ * stored archived and not queued.  VG_OK, or the store's error. */
+int vg_writer_put(struct vg_writer *w, const struct vg_finding *f, struct vg_pdns *pdns,
+                  int64_t now_ms, bool *is_new, bool *suppressed);
+
+#endif
