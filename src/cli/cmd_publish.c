@@ -47,9 +47,12 @@ static bool positive(const char *arg, long max, long *out)
 int vg_cmd_publish(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "nats", required_argument, NULL, 'n' },   { "partitions", required_argument, NULL, 'p' },
-        { "replicas", required_argument, NULL, 'r' }, { "config", required_argument, NULL, 'c' },
-        { "quiet", no_argument, NULL, 'q' },        { "help", no_argument, NULL, 'h' },
+        { "nats", required_argument, NULL, 'n' },
+        { "partitions", required_argument, NULL, 'p' },
+        { "replicas", required_argument, NULL, 'r' },
+        { "config", required_argument, NULL, 'c' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *config = NULL, *nats = NULL;
@@ -118,9 +121,8 @@ int vg_cmd_publish(int argc, char **argv)
         vg_config_release(&cfg);
         return 2;
     }
-    struct vg_publisher *p =
-        vg_publisher_new(js, *cfg.flow_log_format ? cfg.flow_log_format : NULL,
-                         vg_cli_print_diag, NULL);
+    struct vg_publisher *p = vg_publisher_new(js, *cfg.flow_log_format ? cfg.flow_log_format : NULL,
+                                              vg_cli_print_diag, NULL);
     rc = p ? VG_OK : VG_ENOMEM;
     for (int i = optind; rc == VG_OK && i < argc; i++)
         rc = vg_publish_path(p, argv[i]);

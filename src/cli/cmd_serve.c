@@ -12,7 +12,9 @@
 #include "cli/setup.h"
 #include "core/log.h"
 #include "enrich/intel_audit.h"
+#include "pipeline/cluster.h"
 #include "pipeline/service.h"
+#include "pipeline/writer.h"
 #include "pipeline/webhook.h"
 #include "store/store.h"
 
@@ -30,7 +32,8 @@ static void usage(FILE *out)
     fprintf(
         out,
         "usage: vigild --config FILE\n"
-        "       vigild --watch DIR [--watch DIR...] --state DIR [--listen ADDR:PORT]\n\n"
+        "       vigild --watch DIR [--watch DIR...] --state DIR [--listen ADDR:PORT]\n"
+        "       vigild --nats URLS --store URI [--worker NAME] [--listen ADDR:PORT]\n\n"
         "Follow the folders where CloudTrail, VPC flow and Route 53 Resolver query logs land,\n"
         "read every new or grown file once, keep findings in a SQLite store (DIR/vigil.db) and\n"
         "serve them through a GuardDuty-compatible HTTP API.  A restart, even after kill -9,\n"
@@ -49,6 +52,12 @@ static void usage(FILE *out)
         "                       (new findings at once, updates every\n"
         "                       service.publish_frequency)\n"
         "  --once               read what is there, then exit (tests, demos, cron)\n"
+        "  --nats URLS          cluster mode (docs/cluster.md): read logs from the JetStream\n"
+        "                       stream VIGIL_LOGS ('vigil publish' fills it) as one of several\n"
+        "                       workers sharing its partitions, instead of following folders\n"
+        "  --store URI          the store shared by the workers (postgresql://...), or a\n"
+        "                       SQLite file for a single worker\n"
+        "  --worker NAME        this worker's name (default: host name and process id)\n"
         "  --threat-list [NAME=]PATH, --curated-list, --reputation-list, --trusted-list,\n"
         "  --list-format FMT, --list-category CAT\n"
         "                       lists, as for 'vigil scan'; lists added through the API\n"
@@ -132,11 +141,13 @@ static const struct vg_intel *reload_lists(void *ctx)
 static void on_lists_changed(void *ctx)
 {
     lists_changed = 1;
-    vg_service_wake(ctx);
+    if (ctx) /* a cluster worker looks at lists_changed between batches */
+        vg_service_wake(ctx);
 }
 
 struct outputs {
-    struct vg_service *service;
+    struct vg_service *service; /* or, in cluster mode: */
+    struct vg_cluster *cluster;
     struct vg_webhook *webhook; /* NULL without service.webhook */
     const struct vg_rules *rules;
 };
@@ -161,7 +172,7 @@ static int rule_metrics(const struct vg_rules *rs, struct vg_buf *out)
 static int metrics(void *ctx, struct vg_buf *out)
 {
     struct outputs *o = ctx;
-    int rc = vg_service_metrics(o->service, out);
+    int rc = o->service ? vg_service_metrics(o->service, out) : vg_cluster_metrics(o->cluster, out);
     if (rc == VG_OK && o->rules)
         rc = rule_metrics(o->rules, out);
     return rc == VG_OK && o->webhook ? vg_webhook_metrics(o->webhook, out) : rc;
@@ -183,6 +194,79 @@ static char *config_path(const char *config, const char *value)
     return value && *value ? vg_intel_audit_dir_resolve(config, value) : NULL;
 }
 
+/* Start the API on `listen` (none when empty).  VG_OK, or 2 after saying why. */
+static int start_api(const char *listen, const char *store_uri, const char *tokens,
+                     const char *detector_id, struct outputs *outputs, void *lists_ctx,
+                     struct vg_api **api)
+{
+    if (!*listen)
+        return VG_OK;
+    char why[256];
+    struct vg_api_opts ao = {
+        .listen = listen,
+        .store_uri = store_uri,
+        .tokens_file = tokens,
+        .detector_id = detector_id,
+        .now_ms = api_now,
+        .metrics = metrics,
+        .metrics_ctx = outputs,
+        .lists_changed = on_lists_changed,
+        .lists_ctx = lists_ctx,
+    };
+    if (vg_api_start(&ao, api, why, sizeof(why)) != VG_OK) {
+        fprintf(stderr, "vigild: API on %s: %s\n", listen, why);
+        return 2;
+    }
+    /* the address as given, with the port actually bound (port 0 picks one) */
+    const char *colon = strrchr(listen, ':');
+    fprintf(stderr, "vigild: API on http://%.*s:%u/ (port %u); the workbench is its page\n",
+            (int)(colon - listen), listen, (unsigned)vg_api_port(*api),
+            (unsigned)vg_api_port(*api));
+    return VG_OK;
+}
+
+/* Cluster mode: one worker of the stream's partitions, findings to the shared store. */
+static int serve_cluster(const struct vg_cluster_opts *co, struct outputs *outputs,
+                         const char *listen, const char *tokens)
+{
+    struct vg_cluster *cl = NULL;
+    struct vg_api *api = NULL;
+    struct vg_store *st = NULL;
+    const char *why = NULL;
+    char detector[33];
+    int status = 2;
+    if (vg_store_open(&st, co->store_uri, &why) != VG_OK) {
+        fprintf(stderr, "vigild: %s: %s\n", co->store_uri, why);
+        return 2;
+    }
+    int rc = vg_writer_instance_id(st, detector);
+    vg_store_close(st);
+    if (rc != VG_OK) {
+        fprintf(stderr, "vigild: %s: cannot read or write the detector id\n", co->store_uri);
+        return 2;
+    }
+    if (vg_cluster_new(&cl, co) != VG_OK)
+        return 2; /* reported */
+    outputs->cluster = cl;
+    if (start_api(listen, co->store_uri, tokens, detector, outputs, NULL, &api) == VG_OK) {
+        fprintf(stderr, "vigild: worker %s of the cluster at %s, store %s, detector %s\n",
+                vg_cluster_worker(cl), co->js.servers, co->store_uri, detector);
+        status = vg_cluster_run(cl) == VG_OK ? 0 : 2;
+        struct vg_cluster_stats s;
+        vg_cluster_stats(cl, &s);
+        fprintf(stderr,
+                "vigild: stopped: %" PRIu64 " messages, %" PRIu64 " records, %" PRIu64
+                " findings new, %" PRIu64 " updated; %" PRIu64 " partitions taken, %" PRIu64
+                " messages replayed\n",
+                s.messages, s.records, s.findings_new, s.findings_updated, s.takeovers,
+                s.messages_replayed);
+    }
+    vg_api_stop(api);
+    vg_cluster_free(cl);
+    outputs->cluster = NULL;
+    return status;
+}
+
 int vg_cmd_serve(int argc, char **argv)
 {
     enum {
@@ -196,6 +280,9 @@ int vg_cmd_serve(int argc, char **argv)
         OPT_INVENTORY,
         OPT_IP_DATA,
         OPT_WEBHOOK,
+        OPT_NATS,
+        OPT_STORE,
+        OPT_WORKER,
     };
     static const struct option longopts[] = {
         { "watch", required_argument, NULL, OPT_WATCH },
@@ -208,6 +295,9 @@ int vg_cmd_serve(int argc, char **argv)
         { "config", required_argument, NULL, OPT_CONFIG },
         { "inventory", required_argument, NULL, OPT_INVENTORY },
         { "ip-data", required_argument, NULL, OPT_IP_DATA },
+        { "nats", required_argument, NULL, OPT_NATS },
+        { "store", required_argument, NULL, OPT_STORE },
+        { "worker", required_argument, NULL, OPT_WORKER },
         VG_CLI_RULE_LONGOPTS,
         VG_CLI_LIST_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
@@ -217,7 +307,7 @@ int vg_cmd_serve(int argc, char **argv)
     const char *watch_args[64];
     size_t watch_count = 0;
     const char *state_arg = NULL, *listen_arg = NULL, *tokens_arg = NULL, *jsonl_arg = NULL;
-    const char *webhook_arg = NULL;
+    const char *webhook_arg = NULL, *nats_arg = NULL, *store_arg = NULL, *worker_arg = NULL;
     const char *config = NULL;
     struct vg_cli_paths inventory_paths = { .n = 0 }, ipinfo_paths = { .n = 0 };
     struct vg_ipinfo *ipinfo = NULL;
@@ -245,6 +335,9 @@ int vg_cmd_serve(int argc, char **argv)
         case OPT_TOKENS: tokens_arg = optarg; break;
         case OPT_JSONL: jsonl_arg = optarg; break;
         case OPT_WEBHOOK: webhook_arg = optarg; break;
+        case OPT_NATS: nats_arg = optarg; break;
+        case OPT_STORE: store_arg = optarg; break;
+        case OPT_WORKER: worker_arg = optarg; break;
         case OPT_ONCE: once = true; break;
         case OPT_CONFIG: config = optarg; break;
         case OPT_INVENTORY:
@@ -296,7 +389,7 @@ int vg_cmd_serve(int argc, char **argv)
     const char *listen = listen_arg ? listen_arg : cfg.service_listen;
     const char *webhook_url = webhook_arg ? webhook_arg : cfg.service_webhook;
     static const int64_t publish_ms[] = { 15 * 60000, 60 * 60000, 6 * 60 * 60000 };
-    struct outputs outputs = { NULL, NULL, NULL };
+    struct outputs outputs = { NULL, NULL, NULL, NULL };
     int status = 2, lock_fd = -1;
     struct vg_intel *intel = NULL;
     struct vg_inventory *inventory = NULL;
@@ -305,29 +398,46 @@ int vg_cmd_serve(int argc, char **argv)
     struct vg_buf store_uri = VG_BUF_INIT;
     struct lists_ctx lc = { &cfg, &lists, NULL, NULL, NULL };
 
-    if (nwatch == 0 || !state_dir) {
+    const char *nats = nats_arg ? nats_arg : *cfg.cluster_nats ? cfg.cluster_nats : NULL;
+    if (nats && (nwatch || jsonl || *webhook_url)) {
+        fprintf(stderr, "vigild: in cluster mode (--nats) logs come from the stream, and "
+                        "findings are read from the shared store: no --watch, --jsonl or "
+                        "--webhook\n");
+        goto out;
+    }
+    if (!nats && nwatch == 0) {
         fprintf(stderr, "vigild: say which folders to follow and where to keep state "
                         "(--watch and --state, or service.watch and service.state_dir)\n");
         goto out;
     }
-    if (mkdir(state_dir, 0750) != 0 && errno != EEXIST) {
+    if (store_arg) {
+        if (vg_buf_adds(&store_uri, store_arg) != VG_OK)
+            goto out;
+    } else if (!state_dir) {
+        fprintf(stderr, "vigild: say where to keep state (--state or service.state_dir, or "
+                        "--store URI)\n");
+        goto out;
+    } else if (mkdir(state_dir, 0750) != 0 && errno != EEXIST) {
         fprintf(stderr, "vigild: %s: %s\n", state_dir, strerror(errno));
         goto out;
     }
-    /* Two vigilds on one store would each scan every file with their own detector state:
-     * findings counted twice.  The lock lives as long as the process, so kill -9 frees it. */
-    if (vg_buf_printf(&store_uri, "%s/vigild.lock", state_dir) != VG_OK)
-        goto out;
-    lock_fd = open(store_uri.data, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-    if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        fprintf(stderr, "vigild: %s: %s\n", store_uri.data,
-                lock_fd >= 0 && errno == EWOULDBLOCK ? "another vigild is using this state folder"
-                                                     : strerror(errno));
-        goto out;
+    if (!store_arg) {
+        /* Two vigilds on one store would each scan every file with their own detector state:
+         * findings counted twice.  The lock lives as long as the process, so kill -9 frees it. */
+        if (vg_buf_printf(&store_uri, "%s/vigild.lock", state_dir) != VG_OK)
+            goto out;
+        lock_fd = open(store_uri.data, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+        if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            fprintf(stderr, "vigild: %s: %s\n", store_uri.data,
+                    lock_fd >= 0 && errno == EWOULDBLOCK
+                        ? "another vigild is using this state folder"
+                        : strerror(errno));
+            goto out;
+        }
+        vg_buf_reset(&store_uri);
+        if (vg_buf_printf(&store_uri, "%s/vigil.db", state_dir) != VG_OK)
+            goto out;
     }
-    vg_buf_reset(&store_uri);
-    if (vg_buf_printf(&store_uri, "%s/vigil.db", state_dir) != VG_OK)
-        goto out;
     lc.store_uri = store_uri.data;
     /* create the store (and its schema) before anything reads lists from it */
     {
@@ -375,6 +485,28 @@ int vg_cmd_serve(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (nats) {
+        struct vg_cluster_opts co = {
+            .js = { .servers = nats,
+                    .replicas = (int)cfg.cluster_replicas,
+                    .partitions = vg_config_option_set(&cfg, "cluster.partitions")
+                                      ? (unsigned)cfg.cluster_partitions
+                                      : 0,
+                    .lease_ms = cfg.cluster_lease_ms,
+                    .retention_ms = cfg.cluster_retention_ms },
+            .worker = worker_arg ? worker_arg : cfg.cluster_worker,
+            .store_uri = store_uri.data,
+            .scan = so.scan,
+            .render = so.render,
+            .stop = &stop_requested,
+            .lists_changed = &lists_changed,
+            .reload_lists = reload_lists,
+            .reload_ctx = &lc,
+            .on_diag = vg_cli_print_diag,
+        };
+        status = serve_cluster(&co, &outputs, listen, tokens);
+        goto out;
+    }
     if (*webhook_url) {
         char why[256];
         struct vg_webhook_opts wo = { webhook_url, store_uri.data,
@@ -398,29 +530,9 @@ int vg_cmd_serve(int argc, char **argv)
             "vigild: store %s, detector %s; replayed %" PRIu64 " ledger pieces in %.2f s%s\n",
             store_uri.data, vg_service_detector_id(svc), st.files_replayed,
             (double)st.replay_ms / 1000, st.replay_missing ? " (some files were gone)" : "");
-    if (*listen) {
-        char why[256];
-        struct vg_api_opts ao = {
-            .listen = listen,
-            .store_uri = store_uri.data,
-            .tokens_file = tokens,
-            .detector_id = vg_service_detector_id(svc),
-            .now_ms = api_now,
-            .metrics = metrics,
-            .metrics_ctx = &outputs,
-            .lists_changed = on_lists_changed,
-            .lists_ctx = svc,
-        };
-        if (vg_api_start(&ao, &api, why, sizeof(why)) != VG_OK) {
-            fprintf(stderr, "vigild: API on %s: %s\n", listen, why);
-            goto out;
-        }
-        /* the address as given, with the port actually bound (port 0 picks one) */
-        const char *colon = strrchr(listen, ':');
-        fprintf(stderr, "vigild: API on http://%.*s:%u/ (port %u); the workbench is its page\n",
-                (int)(colon - listen), listen, (unsigned)vg_api_port(api),
-                (unsigned)vg_api_port(api));
-    }
+    if (start_api(listen, store_uri.data, tokens, vg_service_detector_id(svc), &outputs, svc,
+                  &api) != VG_OK)
+        goto out;
     for (size_t i = 0; i < nwatch; i++)
         fprintf(stderr, "vigild: following %s\n", watch[i]);
     status = vg_service_run(svc) == VG_OK ? 0 : 2;

@@ -16,7 +16,8 @@ enum vg_err {
     VG_ENOTFOUND = -5,
     VG_EDB = -6,
     VG_ECONFIG = -7,
-    VG_EUSAGE = -8, /* the caller passed arguments that make no sense */
+    VG_EUSAGE = -8,    /* the caller passed arguments that make no sense */
+    VG_ECONFLICT = -9, /* someone else changed it first (a compare-and-set lost) */
 };
 
 /* A static string naming the code; never NULL. */

@@ -96,10 +96,10 @@ static int inflate_salvage(struct vg_input *in, const unsigned char *src, size_t
     return rc;
 }
 
-static int gunzip(struct vg_input *in, const char *name, struct vg_diag *diag)
+static int gunzip(struct vg_input *in, const unsigned char *src, size_t len, const char *name,
+                  struct vg_diag *diag)
 {
-    const unsigned char *src = (const unsigned char *)in->raw.data;
-    size_t len = in->raw.len, consumed_total = 0;
+    size_t consumed_total = 0;
     /* ISIZE (last 4 bytes) is the size mod 2^32 of the last member: a good first guess */
     uint32_t isize = (uint32_t)src[len - 4] | (uint32_t)src[len - 3] << 8 |
                      (uint32_t)src[len - 2] << 16 | (uint32_t)src[len - 1] << 24;
@@ -175,12 +175,19 @@ int vg_input_read(struct vg_input *in, const char *path, struct vg_diag *diag, c
     }
     if (rc)
         return rc;
+    return vg_input_decode(in, path, in->raw.data ? in->raw.data : "", in->raw.len, diag, data,
+                           len);
+}
+
+int vg_input_decode(struct vg_input *in, const char *name, const char *bytes, size_t size,
+                    struct vg_diag *diag, const char **data, size_t *len)
+{
     in->objects++;
-    in->bytes_read += in->raw.len;
-    if (in->raw.len >= 18 && (unsigned char)in->raw.data[0] == 0x1f &&
-        (unsigned char)in->raw.data[1] == 0x8b) {
-        rc = gunzip(in, path, diag);
+    in->bytes_read += size;
+    if (size >= 18 && (unsigned char)bytes[0] == 0x1f && (unsigned char)bytes[1] == 0x8b) {
+        int rc = gunzip(in, (const unsigned char *)bytes, size, name, diag);
         if (rc == VG_ELIMIT) {
+            struct vg_diag_loc loc = { name, 0, 0 };
             vg_diag_report(diag, VG_DIAG_TOO_BIG, &loc,
                            "decompresses to more than %llu MiB; skipped",
                            (unsigned long long)(VG_MAX_OBJECT_BYTES >> 20));
@@ -191,8 +198,8 @@ int vg_input_read(struct vg_input *in, const char *path, struct vg_diag *diag, c
         *data = in->plain.data ? in->plain.data : "";
         *len = in->plain.len;
     } else {
-        *data = in->raw.data ? in->raw.data : "";
-        *len = in->raw.len;
+        *data = bytes;
+        *len = size;
     }
     in->bytes_plain += *len;
     return VG_OK;

@@ -33,6 +33,11 @@ void vg_input_release(struct vg_input *in);
 int vg_input_read(struct vg_input *in, const char *path, struct vg_diag *diag, const char **data,
                   size_t *len);
 
+/* The same for an object already in memory (a message from a stream): bytes are decompressed
+ * into the input's buffer if they are gzip, else handed back as they are. */
+int vg_input_decode(struct vg_input *in, const char *name, const char *bytes, size_t size,
+                    struct vg_diag *diag, const char **data, size_t *len);
+
 typedef int (*vg_walk_fn)(void *ctx, const char *path);
 
 /* Call fn for `path` if it is a file, or for every regular file below it (sorted by name,

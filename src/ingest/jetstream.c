@@ -30,6 +30,7 @@ struct vg_js {
 };
 
 struct vg_js_reader {
+    jsCtx *js;
     natsSubscription *sub;
     natsMsgList list;
     char consumer[96];
@@ -223,8 +224,8 @@ static int add_token(struct vg_buf *out, const char *t)
     int rc = vg_buf_addc(out, '.');
     for (; rc == VG_OK && t && t[n] && n < VG_JS_TOKEN_MAX; n++) {
         char c = t[n];
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                     (c >= '0' && c <= '9') || c == '-' || c == '_';
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '-' || c == '_';
         rc = vg_buf_addc(out, plain ? c : '_');
     }
     if (rc == VG_OK && n == 0)
@@ -364,12 +365,15 @@ int vg_js_reader_open(struct vg_js *j, struct vg_js_reader **out, unsigned parti
     struct vg_js_reader *r = calloc(1, sizeof(*r));
     if (!r)
         return VG_ENOMEM;
+    r->js = j->js;
     snprintf(r->consumer, sizeof(r->consumer), "%s", name);
     char filter[64];
     snprintf(filter, sizeof(filter), VG_JS_SUBJECT_PREFIX ".%u.>", partition);
     jsConsumerConfig cc;
     jsConsumerConfig_Init(&cc);
-    cc.Name = r->consumer;
+    /* durable, so it has the stream's replicas and survives the loss of a server; the server
+     * still removes it when its reader goes quiet */
+    cc.Durable = r->consumer;
     cc.FilterSubject = filter;
     cc.DeliverPolicy = js_DeliverAll;
     /* acknowledging a message acknowledges every one before it: one ack per commit */
@@ -458,4 +462,48 @@ void vg_js_ack(struct vg_js_reader *r)
 uint64_t vg_js_pending(const struct vg_js_reader *r)
 {
     return r->pending;
+}
+
+int vg_js_reader_undelivered(struct vg_js_reader *r, uint64_t *n)
+{
+    jsConsumerInfo *ci = NULL;
+    jsErrCode jerr = 0;
+    if (js_GetConsumerInfo(&ci, r->js, VG_JS_STREAM, r->consumer, NULL, &jerr) != NATS_OK)
+        return VG_EIO;
+    *n = ci->NumPending;
+    jsConsumerInfo_Destroy(ci);
+    return VG_OK;
+}
+
+int vg_js_last_seq(struct vg_js *j, unsigned partition, uint64_t *seq, struct vg_buf *why)
+{
+    char filter[64];
+    snprintf(filter, sizeof(filter), VG_JS_SUBJECT_PREFIX ".%u.>", partition);
+    natsMsg *m = NULL;
+    jsErrCode jerr = 0;
+    natsStatus s = js_GetLastMsg(&m, j->js, VG_JS_STREAM, filter, NULL, &jerr);
+    *seq = 0;
+    if (s == NATS_NOT_FOUND)
+        return VG_OK;
+    if (s != NATS_OK)
+        return nats_fail(why, filter, s, jerr);
+    *seq = natsMsg_GetSequence(m);
+    natsMsg_Destroy(m);
+    return VG_OK;
+}
+
+int vg_js_lease_owner(struct vg_js *j, unsigned partition, struct vg_buf *out)
+{
+    char key[32];
+    lease_key(key, partition);
+    vg_buf_reset(out);
+    kvEntry *e = NULL;
+    natsStatus s = kvStore_Get(&e, j->leases, key);
+    if (s == NATS_NOT_FOUND)
+        return vg_buf_adds(out, "");
+    if (s != NATS_OK)
+        return VG_EIO;
+    int rc = vg_buf_adds(out, kvEntry_ValueString(e));
+    kvEntry_Destroy(e);
+    return rc;
 }

@@ -72,8 +72,7 @@ int vg_js_publish(struct vg_js *j, const char *subject, const char *name, const 
 /* A lease: ownership of partition n by this worker, at a KV revision. */
 int vg_js_lease_take(struct vg_js *j, unsigned partition, const char *worker, uint64_t *revision);
 /* Renew; VG_ENOTFOUND when the lease was lost (expired and taken, or deleted). */
-int vg_js_lease_renew(struct vg_js *j, unsigned partition, const char *worker,
-                      uint64_t *revision);
+int vg_js_lease_renew(struct vg_js *j, unsigned partition, const char *worker, uint64_t *revision);
 void vg_js_lease_drop(struct vg_js *j, unsigned partition);
 /* Say this worker is alive; *alive gets the number of workers that said so within a lease. */
 int vg_js_heartbeat(struct vg_js *j, const char *worker, unsigned *alive);
@@ -103,5 +102,15 @@ int vg_js_fetch(struct vg_js_reader *r, struct vg_js_msg *msgs, size_t max, size
 void vg_js_ack(struct vg_js_reader *r);
 /* Messages of the partition after the last fetched one (lag), as the server last said. */
 uint64_t vg_js_pending(const struct vg_js_reader *r);
+/* Ask the server how many of the partition's messages the reader has not been given yet.
+ * VG_EIO when the consumer is gone (its server was lost): reopen it. */
+int vg_js_reader_undelivered(struct vg_js_reader *r, uint64_t *n);
+
+/* ---- what `vigil cluster status` shows ---- */
+
+/* The stream sequence of the partition's last message; 0 when it has none. */
+int vg_js_last_seq(struct vg_js *j, unsigned partition, uint64_t *seq, struct vg_buf *why);
+/* The worker holding the partition's lease, or "" (out is reset first). */
+int vg_js_lease_owner(struct vg_js *j, unsigned partition, struct vg_buf *out);
 
 #endif

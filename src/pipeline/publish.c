@@ -134,7 +134,7 @@ static void on_event(void *ctx, struct vg_event *ev)
 }
 
 static int send_piece(struct vg_publisher *p, const struct account *a, const char *base,
-                const char *data, size_t len)
+                      const char *data, size_t len)
 {
     vg_buf_reset(&p->subject);
     unsigned part = vg_js_partition_of(p->js, a->id, strlen(a->id));
@@ -284,8 +284,8 @@ static int publish_object(struct vg_publisher *p, const char *path)
     p->piece_no = 0;
     p->source = fmt->name;
     size_t max = vg_js_max_payload(p->js);
-    bool whole = p->naccounts == 1 && p->parse.bad_records == bad0 &&
-                 p->input.raw.len + HEADER_ROOM <= max;
+    bool whole =
+        p->naccounts == 1 && p->parse.bad_records == bad0 && p->input.raw.len + HEADER_ROOM <= max;
     if (whole)
         return send_piece(p, &p->accounts[0], NULL, p->input.raw.data, p->input.raw.len);
     return publish_runs(p, fmt, plain, len);

@@ -222,6 +222,11 @@ const struct vg_diag *vg_scan_diag(const struct vg_scan *s)
     return &s->diag;
 }
 
+struct vg_diag *vg_scan_diag_sink(struct vg_scan *s)
+{
+    return &s->diag;
+}
+
 struct vg_findings *vg_scan_findings(struct vg_scan *s)
 {
     return s->findings;

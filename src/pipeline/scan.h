@@ -80,6 +80,8 @@ void vg_scan_set_intel(struct vg_scan *s, const struct vg_intel *intel);
 
 const struct vg_scan_stats *vg_scan_stats(const struct vg_scan *s);
 const struct vg_diag *vg_scan_diag(const struct vg_scan *s);
+/* Where the scan reports bad input: for input read on its behalf (a message's gzip). */
+struct vg_diag *vg_scan_diag_sink(struct vg_scan *s);
 struct vg_findings *vg_scan_findings(struct vg_scan *s);
 uint64_t vg_scan_state_evictions(const struct vg_scan *s);
 /* Detector state that outlives a scan (`vigil scan --state`): the file's bytes as

@@ -409,34 +409,6 @@ static void scan_diag(void *ctx, enum vg_diag_code code, const char *message)
         s->opts.on_diag(s->opts.diag_ctx, code, message);
 }
 
-static int ensure_detector_id(struct vg_service *s)
-{
-    struct vg_buf v = VG_BUF_INIT;
-    int rc = vg_store_meta_get(s->store, "detector_id", &v);
-    if (rc == VG_ENOTFOUND) {
-        unsigned char raw[16];
-        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-        bool ok = fd >= 0 && read(fd, raw, sizeof(raw)) == (ssize_t)sizeof(raw);
-        if (fd >= 0)
-            close(fd);
-        if (!ok) {
-            vg_buf_release(&v);
-            return VG_EIO;
-        }
-        for (int i = 0; i < 16; i++)
-            snprintf(s->detector_id + 2 * i, 3, "%02x", raw[i]);
-        char created[32];
-        snprintf(created, sizeof(created), "%lld", (long long)wall_ms());
-        rc = vg_store_meta_set(s->store, "detector_id", s->detector_id);
-        if (rc == VG_OK)
-            rc = vg_store_meta_set(s->store, "created_ms", created);
-    } else if (rc == VG_OK) {
-        snprintf(s->detector_id, sizeof(s->detector_id), "%s", v.data);
-    }
-    vg_buf_release(&v);
-    return rc;
-}
-
 int vg_service_new(struct vg_service **out, const struct vg_service_opts *opts)
 {
     struct vg_service *s = calloc(1, sizeof(*s));
@@ -463,7 +435,7 @@ int vg_service_new(struct vg_service **out, const struct vg_service_opts *opts)
         say(s, opts->store_uri, "cannot open the store: %s", why);
     vg_writer_init(&s->writer, s->store, &opts->render, opts->jsonl_path != NULL, opts->webhook,
                    bad_filter, s);
-    if (rc == VG_OK && (rc = ensure_detector_id(s)) != VG_OK)
+    if (rc == VG_OK && (rc = vg_writer_instance_id(s->store, s->detector_id)) != VG_OK)
         say(s, opts->store_uri, "cannot write the detector id: %s", vg_store_error(s->store));
     if (rc != VG_OK) {
         vg_service_free(s);

@@ -1,5 +1,7 @@
 #include "pipeline/writer.h"
 
+#include <fcntl.h>
+
 #include "findings/criteria.h"
 #include "store/store.h"
 
@@ -11,8 +13,12 @@ void vg_writer_init(struct vg_writer *w, struct vg_store *store,
                     const struct vg_render_opts *render, bool jsonl, bool webhook,
                     vg_writer_warn_fn warn, void *warn_ctx)
 {
-    *w = (struct vg_writer){ .store = store, .render = *render, .jsonl = jsonl,
-                             .webhook = webhook, .warn = warn, .warn_ctx = warn_ctx };
+    *w = (struct vg_writer){ .store = store,
+                             .render = *render,
+                             .jsonl = jsonl,
+                             .webhook = webhook,
+                             .warn = warn,
+                             .warn_ctx = warn_ctx };
     vg_buf_init(&w->json, 0);
 }
 
@@ -90,5 +96,37 @@ int vg_writer_put(struct vg_writer *w, const struct vg_finding *f, struct vg_pdn
         rc = vg_store_outbox_add(w->store, "jsonl", f->id, *is_new, stored);
     if (rc == VG_OK && w->webhook && !*supp)
         rc = vg_store_outbox_add(w->store, "webhook", f->id, *is_new, stored);
+    return rc;
+}
+
+int vg_writer_instance_id(struct vg_store *store, char out[33])
+{
+    struct vg_buf v = VG_BUF_INIT;
+    int rc = vg_store_meta_get(store, "detector_id", &v);
+    if (rc == VG_ENOTFOUND) {
+        unsigned char raw[16];
+        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        bool ok = fd >= 0 && read(fd, raw, sizeof(raw)) == (ssize_t)sizeof(raw);
+        if (fd >= 0)
+            close(fd);
+        if (!ok)
+            return VG_EIO;
+        char id[33], created[32];
+        for (int i = 0; i < 16; i++)
+            snprintf(id + 2 * i, 3, "%02x", raw[i]);
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        snprintf(created, sizeof(created), "%lld",
+                 (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+        rc = vg_store_meta_swap(store, "detector_id", NULL, id);
+        if (rc == VG_OK)
+            rc = vg_store_meta_swap(store, "created_ms", NULL, created);
+        /* another process made it first: theirs is the one */
+        if (rc == VG_OK || rc == VG_ECONFLICT)
+            rc = vg_store_meta_get(store, "detector_id", &v);
+    }
+    if (rc == VG_OK)
+        snprintf(out, 33, "%s", v.data);
+    vg_buf_release(&v);
     return rc;
 }

@@ -42,4 +42,8 @@ int vg_writer_load_filters(struct vg_writer *w);
 int vg_writer_put(struct vg_writer *w, const struct vg_finding *f, struct vg_pdns *pdns,
                   int64_t now_ms, bool *is_new, bool *suppressed);
 
+/* The instance's detector id (32 hex digits) kept in the store, made at random the first time.
+ * Several processes opening one new store at once agree on one id (compare-and-set). */
+int vg_writer_instance_id(struct vg_store *store, char out[33]);
+
 #endif

@@ -47,6 +47,8 @@ enum stmt {
     S_ROLLBACK,
     S_META_GET,
     S_META_SET,
+    S_META_CREATE,
+    S_META_SWAP,
     S_LEDGER_ADD,
     S_LEDGER_EACH,
     S_FINDING_STATE,
@@ -85,6 +87,8 @@ static const char *const sql[S_COUNT] = {
     [S_ROLLBACK] = "ROLLBACK",
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
+    [S_META_CREATE] = "INSERT OR IGNORE INTO meta(key, value) VALUES(?1, ?2)",
+    [S_META_SWAP] = "UPDATE meta SET value = ?2 WHERE key = ?1 AND value = ?3",
     [S_LEDGER_ADD] = "INSERT INTO ledger(path, dev, ino, start, end, mtime_ms, records, bad, "
                      "status, error, arrived_ms, done_ms) "
                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -305,6 +309,17 @@ int vg_store_meta_set(struct vg_store *s, const char *key, const char *value)
     bind_text(st, 1, key);
     bind_text(st, 2, value);
     return exec(s, st, "writing meta");
+}
+
+int vg_store_meta_swap(struct vg_store *s, const char *key, const char *expected, const char *value)
+{
+    sqlite3_stmt *st = stmt(s, expected ? S_META_SWAP : S_META_CREATE);
+    bind_text(st, 1, key);
+    bind_text(st, 2, value);
+    if (expected)
+        bind_text(st, 3, expected);
+    int rc = exec(s, st, "writing meta");
+    return rc == VG_OK && sqlite3_changes(s->db) == 0 ? VG_ECONFLICT : rc;
 }
 
 int vg_store_ledger_add(struct vg_store *s, const struct vg_ledger_entry *e)

@@ -113,6 +113,11 @@ void vg_store_rollback(struct vg_store *s);
 /* Small named values: the instance's detector id, its creation time, the JSON-lines offset. */
 int vg_store_meta_get(struct vg_store *s, const char *key, struct vg_buf *out); /* VG_ENOTFOUND */
 int vg_store_meta_set(struct vg_store *s, const char *key, const char *value);
+/* Compare and set: write value only if the key holds `expected` (NULL: only if absent).
+ * VG_ECONFLICT when it holds something else: another writer got there first (the fence that
+ * keeps a cluster worker that lost its partition from committing over the new owner). */
+int vg_store_meta_swap(struct vg_store *s, const char *key, const char *expected,
+                       const char *value);
 
 /* The ledger. */
 int vg_store_ledger_add(struct vg_store *s, const struct vg_ledger_entry *e);
