@@ -13,6 +13,7 @@ int vg_cmd_config(int argc, char **argv);
 int vg_cmd_pdns(int argc, char **argv);
 int vg_cmd_serve(int argc, char **argv);
 int vg_cmd_publish(int argc, char **argv);
+int vg_cmd_cluster(int argc, char **argv);
 int vg_cmd_rules(int argc, char **argv);
 /* vigil rules import-sigma (cmd_sigma.c); argv[0] is "import-sigma". */
 int vg_cmd_rules_import_sigma(int argc, char **argv);

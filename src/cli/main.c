@@ -16,6 +16,7 @@ static const struct {
     { "serve", vg_cmd_serve,
       "follow log folders, store findings, serve the GuardDuty API (the same as vigild)" },
     { "publish", vg_cmd_publish, "send log files to a vigil cluster's JetStream stream" },
+    { "cluster", vg_cmd_cluster, "status of a vigil cluster: partitions, owners, lag" },
     { "rules", vg_cmd_rules, "list detection rules, run their tests, convert Sigma rules" },
     { "pdns", vg_cmd_pdns, "passive DNS: the names behind an address, the addresses of a name" },
 };

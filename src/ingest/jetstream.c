@@ -19,6 +19,9 @@
 /* Delivered but not acknowledged this long: the server may deliver again (the worker commits
  * well within it; a redelivery is skipped by the checkpoint anyway). */
 #define ACK_WAIT_NS (300ll * 1000000000ll)
+/* A batch's messages are held until it commits: bound them in bytes too. */
+#define FETCH_MAX_BYTES (64ll << 20)
+#define FETCH_MIN_WAIT_MS 5
 
 struct vg_js {
     natsConnection *nc;
@@ -424,9 +427,15 @@ int vg_js_fetch(struct vg_js_reader *r, struct vg_js_msg *msgs, size_t max, size
 {
     *n = 0;
     natsMsgList_Destroy(&r->list);
+    jsFetchRequest req;
+    jsFetchRequest_Init(&req);
+    req.Batch = (int)max;
+    req.MaxBytes = FETCH_MAX_BYTES;
+    /* not NoWait: this libnats then waits a whole second for the server's "no messages" */
+    req.Expires = (timeout_ms > FETCH_MIN_WAIT_MS ? timeout_ms : FETCH_MIN_WAIT_MS) * 1000000ll;
+    natsStatus s = natsSubscription_FetchRequest(&r->list, r->sub, &req);
     jsErrCode jerr = 0;
-    natsStatus s = natsSubscription_Fetch(&r->list, r->sub, (int)max, timeout_ms, &jerr);
-    if (s == NATS_TIMEOUT)
+    if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND)
         return VG_OK;
     if (s != NATS_OK)
         return nats_fail(why, r->consumer, s, jerr);

@@ -94,8 +94,8 @@ struct vg_js_msg {
     const char *data;
     size_t len;
 };
-/* Up to `max` messages, waiting at most timeout_ms for the first; *n may be 0.  VG_OK; VG_EIO
- * with *why (the consumer is gone: reopen it). */
+/* Up to `max` messages, waiting at most timeout_ms (at least a few ms) for the first; *n may
+ * be 0.  VG_OK; VG_EIO with *why (the consumer is gone: reopen it). */
 int vg_js_fetch(struct vg_js_reader *r, struct vg_js_msg *msgs, size_t max, size_t *n,
                 int64_t timeout_ms, struct vg_buf *why);
 /* Acknowledge everything fetched so far (after it was committed). */

@@ -9,8 +9,9 @@
 #include "pipeline/writer.h"
 #include "store/store.h"
 
-#define DEFAULT_BATCH 64
-#define FETCH_WAIT_MS 50
+#define DEFAULT_BATCH 256
+/* how often a partition with nothing to read is asked again */
+#define IDLE_WAIT_MS 100
 #define PAUSE_MAX_MS 5000
 
 struct partition {
@@ -22,9 +23,10 @@ struct partition {
     uint64_t revision;
     struct vg_scan *scan;
     struct vg_js_reader *reader;
-    uint64_t committed;     /* the checkpoint in the store */
-    uint64_t replay_until;  /* messages up to here rebuild state, nothing is written */
-    bool store_failed;      /* a write during this batch failed (an eviction) */
+    uint64_t committed;    /* the checkpoint in the store */
+    uint64_t replay_until; /* messages up to here rebuild state, nothing is written */
+    int64_t next_poll_ms;  /* a drained partition is asked again from this time on */
+    bool store_failed;     /* a write during this batch failed (an eviction) */
 };
 
 struct vg_cluster {
@@ -45,7 +47,7 @@ struct vg_cluster {
     pthread_cond_t wake;
     pthread_t lease_thread;
     bool lease_thread_started;
-    bool stopping; /* under lock: the lease thread returns */
+    bool stopping;  /* under lock: the lease thread returns */
     unsigned alive; /* workers alive, as the lease thread last counted (under lock) */
     struct vg_cluster_stats stats;
 };
@@ -189,6 +191,7 @@ static int build(struct partition *p)
         return rc;
     }
     p->replay_until = p->committed;
+    p->next_poll_ms = 0;
     return VG_OK;
 }
 
@@ -264,8 +267,8 @@ static int scan_message(struct partition *p, const struct vg_js_msg *m)
     uint64_t r0 = st->parse.records, b0 = st->parse.bad_records;
     const char *data;
     size_t len;
-    int rc = vg_input_decode(&c->input, m->name, m->data, m->len, vg_scan_diag_sink(p->scan),
-                             &data, &len);
+    int rc = vg_input_decode(&c->input, m->name, m->data, m->len, vg_scan_diag_sink(p->scan), &data,
+                             &len);
     if (rc == VG_OK)
         rc = vg_scan_buffer_at(p->scan, m->name, data, len, m->base_offset, m->base_line);
     if (rc == VG_EIO)
@@ -302,17 +305,19 @@ static int commit(struct partition *p, uint64_t seq)
 }
 
 /* Read and handle up to a batch of the partition's messages.  *worked: some arrived. */
-static int step(struct partition *p, int64_t wait_ms, bool *worked)
+static int step(struct partition *p, bool *worked)
 {
     struct vg_cluster *c = p->c;
     size_t n = 0;
-    int rc = vg_js_fetch(p->reader, c->msgs, c->opts.batch, &n, wait_ms, &c->why);
+    int rc = vg_js_fetch(p->reader, c->msgs, c->opts.batch, &n, 0, &c->why);
     if (rc != VG_OK) {
         say(c, "partition %u: %s; reading it again from its checkpoint", p->n, c->why.data);
         drop_state(p);
         return build(p);
     }
     *worked = n > 0;
+    if (n == 0 || vg_js_pending(p->reader) == 0)
+        p->next_poll_ms = clock_ms(CLOCK_MONOTONIC) + IDLE_WAIT_MS;
     if (n == 0) {
         uint64_t undelivered;
         /* the checkpoint's message is gone (retention) and nothing is left to rebuild from */
@@ -404,8 +409,7 @@ static int balance(struct vg_cluster *c)
         if (!p->owned)
             continue;
         if (p->reader && vg_js_reader_undelivered(p->reader, &undelivered) != VG_OK) {
-            say(c, "partition %u: its reader is gone; reading it again from its checkpoint",
-                p->n);
+            say(c, "partition %u: its reader is gone; reading it again from its checkpoint", p->n);
             drop_state(p);
         }
         /* (a partition whose build failed, the store being down, is built again here) */
@@ -590,15 +594,13 @@ int vg_cluster_run(struct vg_cluster *c)
          * others; the wait is short while others have work */
         bool worked_any = false;
         uint64_t lag = 0;
-        unsigned owned = owned_count(c);
         for (unsigned k = 0; k < c->nparts && rc == VG_OK && !*c->opts.stop; k++) {
             struct partition *p = &c->parts[(turn + k) % c->nparts];
-            if (!p->owned || !p->scan)
+            if (!p->owned || !p->scan || p->next_poll_ms > now)
                 continue;
             bool worked = false;
-            int64_t wait = owned ? FETCH_WAIT_MS * 4 / owned + 1 : FETCH_WAIT_MS;
             int64_t t0 = p->replay_until ? clock_ms(CLOCK_MONOTONIC) : 0;
-            rc = step(p, wait, &worked);
+            rc = step(p, &worked);
             if (t0)
                 stat_add((uint64_t *)&c->stats.replay_ms,
                          (uint64_t)(clock_ms(CLOCK_MONOTONIC) - t0));
@@ -618,8 +620,8 @@ int vg_cluster_run(struct vg_cluster *c)
         }
         turn++;
         stat_set(&c->stats.lag, lag);
-        if (!worked_any && owned == 0) {
-            struct timespec ts = { 0, FETCH_WAIT_MS * 1000000L };
+        if (!worked_any) {
+            struct timespec ts = { 0, IDLE_WAIT_MS / 4 * 1000000L };
             nanosleep(&ts, NULL);
         }
     }
@@ -656,7 +658,10 @@ int vg_cluster_metrics(const struct vg_cluster *c, struct vg_buf *out)
     } rows[] = {
 #define C(field, help)                                                                             \
     { "vigil_cluster_" #field "_total", "counter", help, offsetof(struct vg_cluster_stats, field) }
-#define G(field, help) { "vigil_cluster_" #field, "gauge", help, offsetof(struct vg_cluster_stats, field) }
+#define G(field, help)                                                                             \
+    {                                                                                              \
+        "vigil_cluster_" #field, "gauge", help, offsetof(struct vg_cluster_stats, field)           \
+    }
         G(partitions_owned, "partitions this worker owns"),
         C(takeovers, "partitions taken (at start, or from a worker that left or died)"),
         C(releases, "partitions handed back to balance the cluster or at stop"),

@@ -43,8 +43,8 @@ struct vg_cluster_opts {
     const char *store_uri;
     struct vg_scan_opts scan; /* every partition's detectors are made with these */
     struct vg_render_opts render;
-    size_t batch;                 /* messages per transaction; 0 for 64 */
-    volatile sig_atomic_t *stop;  /* set by a signal handler: commit, release, return */
+    size_t batch;                /* messages per transaction; 0 for 256 */
+    volatile sig_atomic_t *stop; /* set by a signal handler: commit, release, return */
     /* Set (by the API thread) when lists changed; reload_lists returns the new snapshot. */
     volatile sig_atomic_t *lists_changed;
     const struct vg_intel *(*reload_lists)(void *ctx);
@@ -56,10 +56,10 @@ struct vg_cluster_opts {
 /* Counters for /metrics (relaxed atomics: written by the worker, read by any thread). */
 struct vg_cluster_stats {
     uint64_t partitions_owned;
-    uint64_t takeovers;       /* partitions taken */
-    uint64_t releases;        /* partitions handed back for balance or at stop */
-    uint64_t leases_lost;     /* partitions lost to an expired lease */
-    uint64_t messages;        /* messages committed */
+    uint64_t takeovers;   /* partitions taken */
+    uint64_t releases;    /* partitions handed back for balance or at stop */
+    uint64_t leases_lost; /* partitions lost to an expired lease */
+    uint64_t messages;    /* messages committed */
     uint64_t messages_replayed;
     uint64_t messages_skipped; /* at or below the checkpoint: redeliveries */
     uint64_t records;

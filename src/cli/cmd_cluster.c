@@ -1,0 +1,166 @@
+/*
+ * `vigil cluster status`: each partition's owner, the stream's last message of it and the
+ * store's checkpoint, i.e. how far behind the cluster is.  With --wait it waits until every
+ * partition is caught up: how a test or a batch job knows the workers have read everything.
+ */
+#include "cli/cmd.h"
+
+#include <getopt.h>
+
+#include "config/config.h"
+#include "pipeline/cluster.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: vigil cluster status [options]\n"
+            "\n"
+            "Show each partition of the cluster's log stream: the worker that owns it, the\n"
+            "stream sequence of its last message, the checkpoint committed to the store, and\n"
+            "the messages between the two (lag).\n"
+            "\n"
+            "options:\n"
+            "      --nats URLS       NATS servers, comma-separated (cluster.nats)\n"
+            "      --store URI       the workers' store (postgresql://... or a SQLite file)\n"
+            "      --config FILE     read cluster.nats from this file\n"
+            "      --wait SECONDS    wait until every partition is caught up, or give up\n"
+            "      --format FMT      table (default) or json\n"
+            "  -h, --help            this text\n"
+            "\n"
+            "Exit status: 0 caught up, 1 some partition is behind, 2 usage or connection error.\n");
+}
+
+struct status {
+    bool json;
+    bool print;
+    unsigned behind;
+    uint64_t lag;
+    unsigned rows;
+};
+
+static int show(void *ctx, const struct vg_cluster_partition *p)
+{
+    struct status *s = ctx;
+    uint64_t lag = p->last_seq > p->committed ? p->last_seq - p->committed : 0;
+    s->behind += lag > 0;
+    s->lag += lag;
+    if (!s->print)
+        return 0;
+    /* the owner is a worker name: [A-Za-z0-9_-] by construction, nothing to escape */
+    if (s->json)
+        printf("%s{\"partition\":%u,\"owner\":\"%s\",\"lastSequence\":%" PRIu64
+               ",\"checkpoint\":%" PRIu64 ",\"behind\":%s}",
+               s->rows ? ",\n " : "[", p->partition, p->owner, p->last_seq, p->committed,
+               lag ? "true" : "false");
+    else {
+        if (s->rows == 0)
+            printf("partition  %-28s  %14s  %14s\n", "owner", "last message", "checkpoint");
+        printf("%9u  %-28s  %14" PRIu64 "  %14" PRIu64 "  %s\n", p->partition,
+               *p->owner ? p->owner : "(free)", p->last_seq, p->committed,
+               lag ? "behind" : "caught up");
+    }
+    s->rows++;
+    return 0;
+}
+
+static int status_cmd(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "nats", required_argument, NULL, 'n' },   { "store", required_argument, NULL, 's' },
+        { "config", required_argument, NULL, 'c' }, { "wait", required_argument, NULL, 'w' },
+        { "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *nats = NULL, *store = NULL, *config = NULL;
+    double wait = 0;
+    struct status st = { .print = true };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'n': nats = optarg; break;
+        case 's': store = optarg; break;
+        case 'c': config = optarg; break;
+        case 'w': wait = strtod(optarg, NULL); break;
+        case 'f':
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0) {
+                fprintf(stderr, "vigil cluster: --format: table or json\n");
+                return 2;
+            }
+            st.json = strcmp(optarg, "json") == 0;
+            break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    struct vg_config cfg;
+    vg_config_init(&cfg);
+    if (config) {
+        struct vg_diag diag;
+        vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
+        if (vg_config_load(&cfg, config, &diag) != VG_OK || diag.total) {
+            fprintf(stderr, "vigil cluster: %s: not usable\n", config);
+            vg_config_release(&cfg);
+            return 2;
+        }
+    }
+    if (!nats && *cfg.cluster_nats)
+        nats = cfg.cluster_nats;
+    if (!nats || !store || optind < argc) {
+        fprintf(stderr, "vigil cluster status: give --nats URLS (or cluster.nats) and --store "
+                        "URI\n");
+        vg_config_release(&cfg);
+        return 2;
+    }
+    struct vg_js_opts jo = { .servers = nats,
+                             .replicas = (int)cfg.cluster_replicas,
+                             .lease_ms = cfg.cluster_lease_ms,
+                             .retention_ms = cfg.cluster_retention_ms };
+    struct vg_buf why = VG_BUF_INIT;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc;
+    for (;;) {
+        st.behind = 0;
+        st.lag = 0;
+        st.rows = 0;
+        st.print = wait <= 0;
+        rc = vg_cluster_status(&jo, store, show, &st, &why);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double waited = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
+        if (rc != VG_OK || st.behind == 0 || waited >= wait) {
+            if (rc == VG_OK && wait > 0) { /* print the last look */
+                st.print = true;
+                st.rows = 0;
+                st.behind = 0;
+                st.lag = 0;
+                rc = vg_cluster_status(&jo, store, show, &st, &why);
+            }
+            break;
+        }
+        struct timespec pause = { 0, 500000000L };
+        nanosleep(&pause, NULL);
+    }
+    if (rc == VG_OK && st.json)
+        printf("%s]\n", st.rows ? "" : "[");
+    if (rc != VG_OK)
+        fprintf(stderr, "vigil cluster: %s\n", why.data ? why.data : vg_strerror(rc));
+    else if (!st.json)
+        fprintf(stderr, "vigil cluster: %u partitions behind, %" PRIu64 " messages to read\n",
+                st.behind, st.lag);
+    vg_buf_release(&why);
+    vg_config_release(&cfg);
+    return rc != VG_OK ? 2 : st.behind ? 1 : 0;
+}
+
+int vg_cmd_cluster(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "status") == 0)
+        return status_cmd(argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        usage(stdout);
+        return 0;
+    }
+    usage(stderr);
+    return 2;
+}
