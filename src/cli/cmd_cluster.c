@@ -66,9 +66,12 @@ static int show(void *ctx, const struct vg_cluster_partition *p)
 static int status_cmd(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "nats", required_argument, NULL, 'n' },   { "store", required_argument, NULL, 's' },
-        { "config", required_argument, NULL, 'c' }, { "wait", required_argument, NULL, 'w' },
-        { "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
+        { "nats", required_argument, NULL, 'n' },
+        { "store", required_argument, NULL, 's' },
+        { "config", required_argument, NULL, 'c' },
+        { "wait", required_argument, NULL, 'w' },
+        { "format", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *nats = NULL, *store = NULL, *config = NULL;

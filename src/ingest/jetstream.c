@@ -22,6 +22,8 @@
 /* A batch's messages are held until it commits: bound them in bytes too. */
 #define FETCH_MAX_BYTES (64ll << 20)
 #define FETCH_MIN_WAIT_MS 5
+/* How long a publisher keeps trying through a cluster's trouble before it gives up. */
+#define PUBLISH_PATIENCE_MS 120000
 
 struct vg_js {
     natsConnection *nc;
@@ -36,6 +38,7 @@ struct vg_js_reader {
     jsCtx *js;
     natsSubscription *sub;
     natsMsgList list;
+    int acked_upto; /* messages of list handed out: an ack covers these */
     char consumer[96];
     uint64_t pending;
 };
@@ -44,8 +47,11 @@ static int nats_fail(struct vg_buf *why, const char *what, natsStatus s, jsErrCo
 {
     if (why) {
         vg_buf_reset(why);
-        const char *last = nats_GetLastError(NULL);
-        vg_buf_printf(why, "%s: %s", what, last && *last ? last : natsStatus_GetText(s));
+        /* the thread's last error may be an older one (a refused KV create): only its own */
+        natsStatus last_status = NATS_OK;
+        const char *last = nats_GetLastError(&last_status);
+        vg_buf_printf(why, "%s: %s", what,
+                      last && *last && last_status == s ? last : natsStatus_GetText(s));
         if (jerr)
             vg_buf_printf(why, " (JetStream error %d)", (int)jerr);
     }
@@ -54,10 +60,17 @@ static int nats_fail(struct vg_buf *why, const char *what, natsStatus s, jsErrCo
 
 static int connect_servers(struct vg_js *j, const char *servers, struct vg_buf *why)
 {
+    char list[4096];
+    const char *urls[64];
+    int n = 0;
+    snprintf(list, sizeof(list), "%s", servers);
+    for (char *save = NULL, *u = strtok_r(list, ", ", &save); u && n < 64;
+         u = strtok_r(NULL, ", ", &save))
+        urls[n++] = u;
     natsOptions *o = NULL;
-    natsStatus s = natsOptions_Create(&o);
+    natsStatus s = n ? natsOptions_Create(&o) : NATS_INVALID_ARG;
     if (s == NATS_OK)
-        s = natsOptions_SetURL(o, servers);
+        s = natsOptions_SetServers(o, urls, n);
     /* a lost server is a pause, never the end: reconnect to any of them for ever */
     if (s == NATS_OK)
         s = natsOptions_SetMaxReconnect(o, -1);
@@ -269,8 +282,19 @@ int vg_js_publish(struct vg_js *j, const char *subject, const char *name, const 
         s = natsMsgHeader_Set(m, "Nats-Msg-Id", msg_id);
     jsPubAck *ack = NULL;
     jsErrCode jerr = 0;
-    if (s == NATS_OK)
+    /* A server lost, a leader being elected: wait and send again.  The message id makes a
+     * second copy of a piece the stream did get harmless.  A refusal by JetStream itself (a
+     * limit) is final. */
+    for (int64_t wait = 100, waited = 0; s == NATS_OK;
+         waited += wait, wait = wait * 2 > 2000 ? 2000 : wait * 2) {
+        jerr = 0;
         s = js_PublishMsg(&ack, j->js, m, NULL, &jerr);
+        if (s == NATS_OK || jerr || waited > PUBLISH_PATIENCE_MS)
+            break;
+        struct timespec ts = { wait / 1000, (long)(wait % 1000) * 1000000 };
+        nanosleep(&ts, NULL);
+        s = NATS_OK;
+    }
     natsMsg_Destroy(m);
     if (s != NATS_OK)
         return nats_fail(why, subject, s, jerr);
@@ -414,6 +438,13 @@ void vg_js_reader_close(struct vg_js *j, struct vg_js_reader *r)
     free(r);
 }
 
+/* Is the reader's consumer gone (rather than the cluster briefly unable to answer)? */
+static bool reader_gone(struct vg_js_reader *r)
+{
+    uint64_t n;
+    return vg_js_reader_undelivered(r, &n) == VG_ENOTFOUND;
+}
+
 static uint64_t header_u64(const char **p)
 {
     char *end;
@@ -437,10 +468,15 @@ int vg_js_fetch(struct vg_js_reader *r, struct vg_js_msg *msgs, size_t max, size
     jsErrCode jerr = 0;
     if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND)
         return VG_OK;
-    if (s != NATS_OK)
-        return nats_fail(why, r->consumer, s, jerr);
-    for (int i = 0; i < r->list.Count; i++) {
+    if (s != NATS_OK) {
+        nats_fail(why, r->consumer, s, jerr);
+        return reader_gone(r) ? VG_ENOTFOUND : VG_EIO;
+    }
+    r->acked_upto = 0;
+    /* (never more than asked for, whatever a late reply to an expired pull brought) */
+    for (int i = 0; i < r->list.Count && *n < max; i++) {
         natsMsg *m = r->list.Msgs[i];
+        r->acked_upto = i + 1;
         jsMsgMetaData *meta = NULL;
         if (natsMsg_GetMetaData(&meta, m) != NATS_OK)
             continue; /* not a stream message: nothing of ours */
@@ -464,8 +500,8 @@ int vg_js_fetch(struct vg_js_reader *r, struct vg_js_msg *msgs, size_t max, size
 
 void vg_js_ack(struct vg_js_reader *r)
 {
-    if (r->list.Count > 0)
-        natsMsg_Ack(r->list.Msgs[r->list.Count - 1], NULL);
+    if (r->acked_upto > 0)
+        natsMsg_Ack(r->list.Msgs[r->acked_upto - 1], NULL);
 }
 
 uint64_t vg_js_pending(const struct vg_js_reader *r)
@@ -477,8 +513,9 @@ int vg_js_reader_undelivered(struct vg_js_reader *r, uint64_t *n)
 {
     jsConsumerInfo *ci = NULL;
     jsErrCode jerr = 0;
-    if (js_GetConsumerInfo(&ci, r->js, VG_JS_STREAM, r->consumer, NULL, &jerr) != NATS_OK)
-        return VG_EIO;
+    natsStatus s = js_GetConsumerInfo(&ci, r->js, VG_JS_STREAM, r->consumer, NULL, &jerr);
+    if (s != NATS_OK)
+        return jerr == JSConsumerNotFoundErr ? VG_ENOTFOUND : VG_EIO;
     *n = ci->NumPending;
     jsConsumerInfo_Destroy(ci);
     return VG_OK;

@@ -95,7 +95,8 @@ struct vg_js_msg {
     size_t len;
 };
 /* Up to `max` messages, waiting at most timeout_ms (at least a few ms) for the first; *n may
- * be 0.  VG_OK; VG_EIO with *why (the consumer is gone: reopen it). */
+ * be 0.  VG_OK; VG_ENOTFOUND with *why when the consumer is gone (reopen it); VG_EIO with *why
+ * when the cluster could not answer (try again later). */
 int vg_js_fetch(struct vg_js_reader *r, struct vg_js_msg *msgs, size_t max, size_t *n,
                 int64_t timeout_ms, struct vg_buf *why);
 /* Acknowledge everything fetched so far (after it was committed). */
@@ -103,7 +104,7 @@ void vg_js_ack(struct vg_js_reader *r);
 /* Messages of the partition after the last fetched one (lag), as the server last said. */
 uint64_t vg_js_pending(const struct vg_js_reader *r);
 /* Ask the server how many of the partition's messages the reader has not been given yet.
- * VG_EIO when the consumer is gone (its server was lost): reopen it. */
+ * VG_ENOTFOUND when the consumer is gone (reopen it); VG_EIO when no answer came. */
 int vg_js_reader_undelivered(struct vg_js_reader *r, uint64_t *n);
 
 /* ---- what `vigil cluster status` shows ---- */

@@ -291,10 +291,12 @@ static int commit(struct partition *p, uint64_t seq)
     snprintf(old, sizeof(old), "%" PRIu64, p->committed);
     snprintf(now, sizeof(now), "%" PRIu64, seq);
     int rc = p->store_failed ? VG_EDB : VG_OK;
-    if (rc == VG_OK)
-        rc = vg_findings_take_changed(vg_scan_findings(p->scan), write_changed, p);
+    /* the checkpoint first: its row is the fence, and a second worker on the partition waits
+     * there (then fails the compare) instead of on the findings' rows */
     if (rc == VG_OK)
         rc = vg_store_meta_swap(c->store, key, p->committed ? old : NULL, now);
+    if (rc == VG_OK)
+        rc = vg_findings_take_changed(vg_scan_findings(p->scan), write_changed, p);
     if (rc == VG_OK)
         rc = vg_store_commit(c->store);
     else
@@ -310,10 +312,15 @@ static int step(struct partition *p, bool *worked)
     struct vg_cluster *c = p->c;
     size_t n = 0;
     int rc = vg_js_fetch(p->reader, c->msgs, c->opts.batch, &n, 0, &c->why);
-    if (rc != VG_OK) {
+    if (rc == VG_ENOTFOUND) {
         say(c, "partition %u: %s; reading it again from its checkpoint", p->n, c->why.data);
         drop_state(p);
-        return build(p);
+        rc = build(p); /* when it fails, the next balance tries again */
+        return rc == VG_ENOMEM ? rc : VG_OK;
+    }
+    if (rc != VG_OK) { /* the cluster is electing a leader or lost a server: later */
+        p->next_poll_ms = clock_ms(CLOCK_MONOTONIC) + IDLE_WAIT_MS;
+        return VG_OK;
     }
     *worked = n > 0;
     if (n == 0 || vg_js_pending(p->reader) == 0)
@@ -408,7 +415,7 @@ static int balance(struct vg_cluster *c)
         uint64_t undelivered;
         if (!p->owned)
             continue;
-        if (p->reader && vg_js_reader_undelivered(p->reader, &undelivered) != VG_OK) {
+        if (p->reader && vg_js_reader_undelivered(p->reader, &undelivered) == VG_ENOTFOUND) {
             say(c, "partition %u: its reader is gone; reading it again from its checkpoint", p->n);
             drop_state(p);
         }
@@ -609,7 +616,7 @@ int vg_cluster_run(struct vg_cluster *c)
                 say(c, "partition %u: another worker committed it; letting it go", p->n);
                 release(p, false);
                 rc = VG_OK;
-            } else if (rc == VG_EDB || rc == VG_EIO) {
+            } else if (rc == VG_EDB) {
                 pause_and_rebuild(c);
                 rc = VG_OK;
                 break;
