@@ -65,7 +65,7 @@ FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
 VIGIL := $(BUILD)/vigil
 VIGILD := $(BUILD)/vigild
 
-.PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-fuzz-replay check-compat check-sigma check-service check-web \
+.PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-fuzz-replay check-compat check-sigma check-service check-cluster check-web \
         service-kill9 bench-vigild check-san dga-eval \
         demo bench bench-baselines fuzz lint format format-check golden-update clean
 all: $(VIGIL) $(VIGILD)
@@ -140,6 +140,14 @@ check-service: $(VIGIL) $(VIGILD)
 	@tests/api/run.sh $(VIGILD)
 	@tests/service/kill9.sh $(VIGILD) 20 --accounts 1 --principals 8 --days 2 \
 	    --events-per-day 5000 --flows-per-day 40000 --dns-per-day 8000
+
+# the cluster: publishing splits objects without changing a finding or its evidence, and 3
+# workers on a 3-node NATS cluster and PostgreSQL survive killed workers, a killed NATS server,
+# a frozen worker and a store restart with exactly vigil scan's findings
+check-cluster: $(VIGIL) $(VIGILD)
+	@tests/cluster/publish.sh $(VIGIL)
+	@tests/cluster/run.sh $(VIGIL) --accounts 12 --days 2 --events-per-day 2000 \
+	    --flows-per-day 10000 --dns-per-day 2000
 
 # the full kill -9 run of the issue-8 closing note: 3 accounts, 3 days, 40 kills
 service-kill9: $(VIGIL) $(VIGILD)
