@@ -13,6 +13,7 @@ const char *vg_strerror(int err)
     case VG_EDB: return "database error";
     case VG_ECONFIG: return "invalid configuration";
     case VG_EUSAGE: return "invalid usage";
+    case VG_ERETRY: return "interrupted, try again";
     }
     return "unknown error";
 }

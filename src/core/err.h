@@ -17,6 +17,7 @@ enum vg_err {
     VG_EDB = -6,
     VG_ECONFIG = -7,
     VG_EUSAGE = -8, /* the caller passed arguments that make no sense */
+    VG_ERETRY = -9, /* the work in flight was lost (a store connection dropped): do it again */
 };
 
 /* A static string naming the code; never NULL. */
