@@ -20,7 +20,7 @@
 CC ?= cc
 SANITIZE ?=
 BUILD ?= $(if $(SANITIZE),build-san,build)
-PKGS := libdeflate zlib yaml-0.1 libpsl sqlite3 libmicrohttpd libmaxminddb libhs
+PKGS := libdeflate zlib yaml-0.1 libpsl sqlite3 libpq libmicrohttpd libmaxminddb libhs
 TEST_PKGS := cmocka jansson
 
 # Install missing Debian packages before the first compile (a no-op when they are present).

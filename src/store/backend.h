@@ -4,7 +4,7 @@
  * written into the JSON, row decoding) lives once in store.c, so the backends cannot drift.
  *
  * The statements are written in the SQL both SQLite and PostgreSQL accept, with ?N parameters
- *.  Only the schema and the transaction verbs differ per backend.
+ * (pg.c renumbers them $N).  Only the schema and the transaction verbs differ per backend.
  */
 #ifndef VG_STORE_BACKEND_H
 #define VG_STORE_BACKEND_H
@@ -95,5 +95,6 @@ struct vg_store {
 };
 
 extern const struct vg_store_ops vg_store_sqlite;
+extern const struct vg_store_ops vg_store_pg;
 
 #endif

@@ -12,10 +12,12 @@
 /* A URI scheme and the backend behind it; a URI matching none is a SQLite path. */
 static const struct {
     const char *prefix;
-    bool keep_prefix;
+    bool keep_prefix; /* libpq wants the whole URI */
     const struct vg_store_ops *ops;
 } backends[] = {
     { "sqlite:", false, &vg_store_sqlite },
+    { "postgresql://", true, &vg_store_pg },
+    { "postgres://", true, &vg_store_pg },
 };
 
 #define FINDING_COLS                                                                               \

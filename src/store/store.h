@@ -4,7 +4,7 @@
  * metadata, the audit log, the ingest ledger and the publishing outbox.
  *
  * One small interface over backends listed in store.c (STYLE.md §2): SQLite (store/sqlite.c) is
- * the embedded default.
+ * the embedded default; PostgreSQL (store/pg.c) lets several vigild processes share one store.
  * A struct vg_store is one connection and is used by one thread at a time; threads open their
  * own.
  *
@@ -104,7 +104,8 @@ typedef int (*vg_filter_fn)(void *ctx, const struct vg_stored_filter *f);
 typedef int (*vg_list_fn)(void *ctx, const struct vg_stored_list *l);
 typedef int (*vg_outbox_fn)(void *ctx, const struct vg_outbox_row *r);
 
-/* Open (creating and migrating as needed) the store named by `uri`: a path, "sqlite:PATH".
+/* Open (creating and migrating as needed) the store named by `uri`: a path, "sqlite:PATH", or a
+ * libpq URI, "postgresql://..." or "postgres://...".
  * VG_OK; VG_EDB with *why (a static or store-owned message) on failure; VG_ENOMEM.  Schema
  * versions newer than this build are refused. */
 int vg_store_open(struct vg_store **out, const char *uri, const char **why);

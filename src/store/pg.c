@@ -1,0 +1,344 @@
+/*
+ * The PostgreSQL store (store.h), through libpq: several vigild processes can share one database
+ * (one of them ingesting, the others serving the API).
+ *
+ * The statements are store.c's shared table, prepared once per connection with ?N renumbered to
+ * $N; every value travels as a parameter, never inside SQL.  The schema version is a row of
+ * vigil_schema; opening takes a transaction-scoped advisory lock first, so processes opening one
+ * empty database at the same moment migrate it once, one after the other.
+ *
+ * A lost connection (a server restart, a network cut) does not lose work: the failing call waits
+ * for the server, however long, reconnects and then either redoes its statement (outside a
+ * transaction, when running it twice is the same as once) or returns VG_ERETRY, because the
+ * transaction in flight died with the connection and its caller must redo it.
+ */
+#include "store/backend.h"
+
+#include <libpq-fe.h>
+
+#include "core/log.h"
+
+static const char *const migrations[] = {
+    /* 1: the first schema, SQLite's with PostgreSQL's types */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE ledger(seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " path TEXT NOT NULL, dev BIGINT NOT NULL, ino BIGINT NOT NULL, start BIGINT NOT NULL,"
+    " \"end\" BIGINT NOT NULL, mtime_ms BIGINT NOT NULL, records BIGINT NOT NULL,"
+    " bad BIGINT NOT NULL, status TEXT NOT NULL, error TEXT, arrived_ms BIGINT NOT NULL,"
+    " done_ms BIGINT NOT NULL);"
+    "CREATE TABLE findings(id TEXT PRIMARY KEY, detector_id TEXT NOT NULL, type TEXT NOT NULL,"
+    " account_id TEXT NOT NULL, region TEXT NOT NULL, severity DOUBLE PRECISION NOT NULL,"
+    " count BIGINT NOT NULL, first_seen_ms BIGINT NOT NULL, last_seen_ms BIGINT NOT NULL,"
+    " created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, archived INTEGER NOT NULL,"
+    " sample INTEGER NOT NULL, feedback TEXT, feedback_comments TEXT, json TEXT NOT NULL);"
+    "CREATE INDEX findings_updated ON findings(updated_ms);"
+    "CREATE INDEX findings_detector ON findings(detector_id);"
+    "CREATE TABLE filters(name TEXT PRIMARY KEY, description TEXT, action TEXT NOT NULL,"
+    " rank INTEGER NOT NULL, criteria TEXT NOT NULL, owner TEXT, reason TEXT,"
+    " expires_ms BIGINT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL);"
+    "CREATE TABLE lists(id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
+    " format TEXT NOT NULL, location TEXT NOT NULL, status TEXT NOT NULL,"
+    " created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL);"
+    "CREATE TABLE audit(seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " at_ms BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,"
+    " detail TEXT);"
+    "CREATE TABLE outbox(seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " sink TEXT NOT NULL, finding_id TEXT NOT NULL, is_new INTEGER NOT NULL,"
+    " json TEXT NOT NULL);"
+    "CREATE INDEX outbox_sink ON outbox(sink, seq);",
+};
+
+/* The advisory lock key that serialises migrations: "vigl" in ASCII. */
+#define MIGRATION_LOCK "1986620268"
+
+/* Reconnection backoff: the first retry soon (a restart takes a second or two), then no more
+ * often than this while the server stays down. */
+enum { BACKOFF_FIRST_MS = 100, BACKOFF_MAX_MS = 5000 };
+
+struct pg_store {
+    struct vg_store base; /* first: the store.c view */
+    PGconn *conn;
+    bool in_tx;
+};
+
+static struct pg_store *pg_of(struct vg_store *s)
+{
+    return (struct pg_store *)s;
+}
+
+/* Note the server's message in the store's error, without a trailing newline. */
+static int fail(struct pg_store *d, const char *what)
+{
+    const char *msg = PQerrorMessage(d->conn);
+    int len = (int)strcspn(msg, "\n");
+    snprintf(d->base.error, sizeof(d->base.error), "%s: %.*s", what, len, msg);
+    return VG_EDB;
+}
+
+/* Notices (CREATE ... IF NOT EXISTS of an existing table) are not news for anyone. */
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* ?N placeholders to PostgreSQL's $N.  The shared statements hold no '?' in literals. */
+static char *renumber(const char *sql)
+{
+    char *out = strdup(sql);
+    for (char *p = out; p && *p; p++)
+        if (*p == '?')
+            *p = '$';
+    return out;
+}
+
+static bool lost(struct pg_store *d)
+{
+    return PQstatus(d->conn) == CONNECTION_BAD;
+}
+
+/* Run SQL without parameters that returns no rows of interest. */
+static int exec_sql(struct pg_store *d, const char *sql, const char *what)
+{
+    PGresult *r = PQexec(d->conn, sql);
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    PQclear(r);
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? VG_OK : fail(d, what);
+}
+
+static int prepare_all(struct pg_store *d)
+{
+    PQsetNoticeProcessor(d->conn, quiet, NULL);
+    for (int i = 0; i < VG_SQL_COUNT; i++) {
+        char name[16], *sql = renumber(vg_store_sql[i].text);
+        if (!sql)
+            return VG_ENOMEM;
+        snprintf(name, sizeof(name), "s%d", i);
+        PGresult *r = PQprepare(d->conn, name, sql, 0, NULL);
+        bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        free(sql);
+        if (!ok)
+            return fail(d, "preparing statements");
+    }
+    return VG_OK;
+}
+
+/* The schema version, as one row of vigil_schema; 0 for a new database. */
+static int migrate(struct pg_store *d, char *why, size_t why_len)
+{
+    int rc = exec_sql(d, "BEGIN", "migrating the schema");
+    if (rc == VG_OK)
+        rc = exec_sql(d, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")", "locking the schema");
+    if (rc == VG_OK)
+        rc = exec_sql(d, "CREATE TABLE IF NOT EXISTS vigil_schema(version INTEGER NOT NULL)",
+                      "migrating the schema");
+    int version = 0;
+    if (rc == VG_OK) {
+        PGresult *r = PQexec(d->conn, "SELECT version FROM vigil_schema");
+        if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
+            version = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
+        rc = r && PQresultStatus(r) == PGRES_TUPLES_OK ? VG_OK : fail(d, "reading the version");
+        PQclear(r);
+    }
+    if (rc == VG_OK && version > (int)VG_ARRAY_LEN(migrations)) {
+        snprintf(d->base.error, sizeof(d->base.error),
+                 "the store was written by a newer vigil (schema version too new)");
+        rc = VG_EDB;
+    }
+    for (int v = version; v < (int)VG_ARRAY_LEN(migrations) && rc == VG_OK; v++)
+        rc = exec_sql(d, migrations[v], "migrating the schema");
+    if (rc == VG_OK && version < (int)VG_ARRAY_LEN(migrations)) {
+        char set[96];
+        snprintf(set, sizeof(set), "DELETE FROM vigil_schema; INSERT INTO vigil_schema VALUES(%d)",
+                 (int)VG_ARRAY_LEN(migrations));
+        rc = exec_sql(d, set, "migrating the schema");
+    }
+    if (rc == VG_OK)
+        rc = exec_sql(d, "COMMIT", "migrating the schema");
+    if (rc != VG_OK) {
+        snprintf(why, why_len, "%s", d->base.error);
+        exec_sql(d, "ROLLBACK", "rollback");
+    }
+    return rc;
+}
+
+static void pg_close(struct vg_store *s)
+{
+    struct pg_store *d = pg_of(s);
+    PQfinish(d->conn);
+    vg_buf_release(&d->base.scratch);
+    free(d);
+}
+
+static int pg_open(struct vg_store **out, const char *uri, char *why, size_t why_len)
+{
+    struct pg_store *d = calloc(1, sizeof(*d));
+    if (!d) {
+        snprintf(why, why_len, "out of memory");
+        return VG_ENOMEM;
+    }
+    d->base.ops = &vg_store_pg;
+    vg_buf_init(&d->base.scratch, 0);
+    d->conn = PQconnectdb(uri);
+    int rc = VG_EDB;
+    if (lost(d)) {
+        /* the URI may hold a password: name the server by host and database only */
+        fail(d, "connecting to PostgreSQL");
+        snprintf(why, why_len, "%s", d->base.error);
+    } else if ((rc = migrate(d, why, why_len)) == VG_OK && (rc = prepare_all(d)) != VG_OK) {
+        snprintf(why, why_len, "%s", d->base.error);
+    }
+    if (rc != VG_OK) {
+        pg_close(&d->base);
+        return rc;
+    }
+    *out = &d->base;
+    return VG_OK;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Wait for the server and connect again, however long it takes: vigild pauses rather than exits
+ * or drops work.  The transaction that was open is gone. */
+static void reconnect(struct pg_store *d)
+{
+    char why[256];
+    snprintf(why, sizeof(why), "%s", PQerrorMessage(d->conn));
+    why[strcspn(why, "\n")] = '\0';
+    vg_log_warn("store: lost the PostgreSQL connection to %s/%s (%s); reconnecting",
+                PQhost(d->conn), PQdb(d->conn), why);
+    d->in_tx = false;
+    int wait = BACKOFF_FIRST_MS;
+    for (unsigned tries = 1;; tries++) {
+        PQreset(d->conn);
+        if (!lost(d) && prepare_all(d) == VG_OK)
+            break;
+        if (tries % 10 == 0)
+            vg_log_warn("store: PostgreSQL still unreachable after %u tries: %s", tries,
+                        PQerrorMessage(d->conn));
+        sleep_ms(wait);
+        wait = wait * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : wait * 2;
+    }
+    vg_log_warn("store: reconnected to PostgreSQL");
+}
+
+static int retry_error(struct pg_store *d)
+{
+    snprintf(d->base.error, sizeof(d->base.error),
+             "the PostgreSQL connection was lost: the transaction in flight is gone");
+    return VG_ERETRY;
+}
+
+static int pg_begin(struct vg_store *s)
+{
+    struct pg_store *d = pg_of(s);
+    int rc = exec_sql(d, "BEGIN", "begin");
+    if (rc != VG_OK && lost(d)) { /* nothing was under way: begin again */
+        reconnect(d);
+        rc = exec_sql(d, "BEGIN", "begin");
+    }
+    d->in_tx = rc == VG_OK;
+    return rc;
+}
+
+static int pg_commit(struct vg_store *s)
+{
+    struct pg_store *d = pg_of(s);
+    int rc = exec_sql(d, "COMMIT", "commit");
+    if (rc != VG_OK && lost(d)) {
+        reconnect(d);
+        return retry_error(d);
+    }
+    d->in_tx = false;
+    return rc;
+}
+
+static void pg_rollback(struct vg_store *s)
+{
+    struct pg_store *d = pg_of(s);
+    if (!d->in_tx)
+        return;
+    d->in_tx = false;
+    if (exec_sql(d, "ROLLBACK", "rollback") != VG_OK && lost(d))
+        reconnect(d);
+}
+
+static bool pg_in_transaction(struct vg_store *s)
+{
+    return pg_of(s)->in_tx;
+}
+
+/* Parameters as text: libpq's text format, which the server parses for each column's type. */
+static int exec_prepared(struct pg_store *d, enum vg_sql which, const struct vg_sql_param *p,
+                         int n, PGresult **out)
+{
+    char nums[VG_SQL_MAX_COLS][32];
+    const char *values[VG_SQL_MAX_COLS];
+    char name[16];
+    assert(n <= VG_SQL_MAX_COLS);
+    for (int i = 0; i < n; i++) {
+        switch (p[i].type) {
+        case VG_SQL_NULL: values[i] = NULL; break;
+        case VG_SQL_TEXT: values[i] = p[i].text; break;
+        case VG_SQL_INT:
+            snprintf(nums[i], sizeof(nums[i]), "%" PRId64, p[i].i);
+            values[i] = nums[i];
+            break;
+        case VG_SQL_REAL:
+            snprintf(nums[i], sizeof(nums[i]), "%.17g", p[i].d);
+            values[i] = nums[i];
+            break;
+        }
+    }
+    snprintf(name, sizeof(name), "s%d", (int)which);
+    *out = PQexecPrepared(d->conn, name, n, values, NULL, NULL, 0);
+    ExecStatusType st = *out ? PQresultStatus(*out) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+        return VG_OK;
+    return fail(d, "running a statement");
+}
+
+static int pg_run(struct vg_store *s, enum vg_sql which, const struct vg_sql_param *p, int n,
+                  vg_sql_row_fn row, void *ctx, uint64_t *changes)
+{
+    struct pg_store *d = pg_of(s);
+    PGresult *r = NULL;
+    int rc = exec_prepared(d, which, p, n, &r);
+    if (rc != VG_OK && lost(d)) {
+        bool was_tx = d->in_tx;
+        PQclear(r);
+        r = NULL;
+        reconnect(d);
+        if (was_tx || vg_store_sql[which].appends)
+            return retry_error(d);
+        rc = exec_prepared(d, which, p, n, &r);
+    }
+    if (rc == VG_OK && changes)
+        *changes = strtoull(PQcmdTuples(r), NULL, 10);
+    int ncols = rc == VG_OK ? PQnfields(r) : 0, nrows = rc == VG_OK ? PQntuples(r) : 0;
+    for (int i = 0; i < nrows && row && rc == VG_OK; i++) {
+        const char *cols[VG_SQL_MAX_COLS];
+        for (int c = 0; c < ncols && c < VG_SQL_MAX_COLS; c++)
+            cols[c] = PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
+        rc = row(ctx, cols);
+    }
+    PQclear(r);
+    return rc;
+}
+
+const struct vg_store_ops vg_store_pg = {
+    .name = "postgresql",
+    .open = pg_open,
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .in_transaction = pg_in_transaction,
+    .run = pg_run,
+};
