@@ -60,32 +60,37 @@ static int exec_sql(struct sqlite_store *d, const char *sql, const char *what)
     return sqlite3_exec(d->db, sql, NULL, NULL, NULL) == SQLITE_OK ? VG_OK : fail(d, what);
 }
 
+/* The version is read inside the write transaction, so processes opening one new file at the
+ * same moment migrate it once, one after the other. */
 static int migrate(struct sqlite_store *d, char *why, size_t why_len)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int version = 0;
-    if (sqlite3_prepare_v2(d->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        return fail(d, "reading the schema version");
-    if (sqlite3_step(st) == SQLITE_ROW)
+    int rc = exec_sql(d, "BEGIN IMMEDIATE", "migrating the schema");
+    if (rc == VG_OK && sqlite3_prepare_v2(d->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        rc = fail(d, "reading the schema version");
+    if (rc == VG_OK && sqlite3_step(st) == SQLITE_ROW)
         version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    if (version > (int)VG_ARRAY_LEN(migrations)) {
-        snprintf(why, why_len, "the store was written by a newer vigil (schema version too new)");
-        return VG_EDB;
+    if (rc == VG_OK && version > (int)VG_ARRAY_LEN(migrations)) {
+        snprintf(d->base.error, sizeof(d->base.error),
+                 "the store was written by a newer vigil (schema version too new)");
+        rc = VG_EDB;
     }
-    for (int v = version; v < (int)VG_ARRAY_LEN(migrations); v++) {
+    for (int v = version; v < (int)VG_ARRAY_LEN(migrations) && rc == VG_OK; v++)
+        rc = exec_sql(d, migrations[v], "migrating the schema");
+    if (rc == VG_OK && version < (int)VG_ARRAY_LEN(migrations)) {
         char set[64];
-        snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
-        if (exec_sql(d, "BEGIN IMMEDIATE", "migrating the schema") != VG_OK ||
-            exec_sql(d, migrations[v], "migrating the schema") != VG_OK ||
-            exec_sql(d, set, "migrating the schema") != VG_OK ||
-            exec_sql(d, "COMMIT", "migrating the schema") != VG_OK) {
-            sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
-            snprintf(why, why_len, "%s", d->base.error);
-            return VG_EDB;
-        }
+        snprintf(set, sizeof(set), "PRAGMA user_version = %d", (int)VG_ARRAY_LEN(migrations));
+        rc = exec_sql(d, set, "migrating the schema");
     }
-    return VG_OK;
+    if (rc == VG_OK)
+        rc = exec_sql(d, "COMMIT", "migrating the schema");
+    if (rc != VG_OK) {
+        snprintf(why, why_len, "%s", d->base.error);
+        sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
 }
 
 static void sqlite_close(struct vg_store *s)
