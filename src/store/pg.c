@@ -108,7 +108,6 @@ static int exec_sql(struct pg_store *d, const char *sql, const char *what)
 
 static int prepare_all(struct pg_store *d)
 {
-    PQsetNoticeProcessor(d->conn, quiet, NULL);
     for (int i = 0; i < VG_SQL_COUNT; i++) {
         char name[16], *sql = renumber(vg_store_sql[i].text);
         if (!sql)
@@ -181,6 +180,7 @@ static int pg_open(struct vg_store **out, const char *uri, char *why, size_t why
     d->base.ops = &vg_store_pg;
     vg_buf_init(&d->base.scratch, 0);
     d->conn = PQconnectdb(uri);
+    PQsetNoticeProcessor(d->conn, quiet, NULL); /* kept across PQreset */
     int rc = VG_EDB;
     if (lost(d)) {
         /* the URI may hold a password: name the server by host and database only */
