@@ -143,6 +143,22 @@ int vg_store_open(struct vg_store **out, const char *uri, const char **why)
     return rc;
 }
 
+void vg_store_redact(const char *uri, char *out, size_t cap)
+{
+    static const char param[] = "password=";
+    const char *auth = strstr(uri, "://");
+    auth = auth ? auth + 3 : NULL;
+    const char *at = auth ? strchr(auth, '@') : NULL;
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    const char *p = strstr(uri, param);
+    if (colon) /* user:password@host */
+        snprintf(out, cap, "%.*s:***%s", (int)(colon - uri), uri, at);
+    else if (p) /* ...?password=...&... */
+        snprintf(out, cap, "%.*s%s***%s", (int)(p - uri), uri, param, p + strcspn(p, "& "));
+    else
+        snprintf(out, cap, "%s", uri);
+}
+
 void vg_store_close(struct vg_store *s)
 {
     if (s)

@@ -110,6 +110,8 @@ typedef int (*vg_outbox_fn)(void *ctx, const struct vg_outbox_row *r);
  * versions newer than this build are refused. */
 int vg_store_open(struct vg_store **out, const char *uri, const char **why);
 void vg_store_close(struct vg_store *s);
+/* `uri` fit for a log: a password in it (user:PASSWORD@, password=...) shown as "***". */
+void vg_store_redact(const char *uri, char *out, size_t cap);
 /* The last backend error message, for logs.  Never NULL. */
 const char *vg_store_error(const struct vg_store *s);
 
