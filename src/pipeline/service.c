@@ -779,8 +779,7 @@ static int process(struct vg_service *s, struct file_state *f, int64_t now)
          * but the findings table already holds it.  The caller rebuilds detector state from
          * the ledger, after which the piece is new again. */
         stat_add(&s->stats.commits_lost, 1);
-        say(s, f->path, "the store lost its findings (%s): reading it again",
-            vg_store_error(s->store));
+        say(s, f->path, "reading it again: the store's connection dropped before it committed");
         return VG_ERETRY;
     }
     if (rc != VG_OK) {
