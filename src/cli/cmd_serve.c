@@ -248,7 +248,8 @@ int vg_cmd_serve(int argc, char **argv)
     struct vg_cli_lists lists = { .count = 0 };
     const char *watch_args[64];
     size_t watch_count = 0;
-    const char *state_arg = NULL, *store_arg = NULL, *listen_arg = NULL, *tokens_arg = NULL, *jsonl_arg = NULL;
+    const char *state_arg = NULL, *store_arg = NULL, *listen_arg = NULL, *tokens_arg = NULL,
+               *jsonl_arg = NULL;
     const char *webhook_arg = NULL;
     const char *config = NULL;
     struct vg_cli_paths inventory_paths = { .n = 0 }, ipinfo_paths = { .n = 0 };
@@ -424,8 +425,8 @@ int vg_cmd_serve(int argc, char **argv)
     vg_store_redact(store_uri.data, shown, sizeof(shown));
     fprintf(stderr,
             "vigild: store %s, detector %s; replayed %" PRIu64 " ledger pieces in %.2f s%s\n",
-            shown, vg_service_detector_id(svc), st.files_replayed,
-            (double)st.replay_ms / 1000, st.replay_missing ? " (some files were gone)" : "");
+            shown, vg_service_detector_id(svc), st.files_replayed, (double)st.replay_ms / 1000,
+            st.replay_missing ? " (some files were gone)" : "");
     if (*listen) {
         char why[256];
         struct vg_api_opts ao = {

@@ -275,8 +275,8 @@ static bool pg_in_transaction(struct vg_store *s)
 }
 
 /* Parameters as text: libpq's text format, which the server parses for each column's type. */
-static int exec_prepared(struct pg_store *d, enum vg_sql which, const struct vg_sql_param *p,
-                         int n, PGresult **out)
+static int exec_prepared(struct pg_store *d, enum vg_sql which, const struct vg_sql_param *p, int n,
+                         PGresult **out)
 {
     char nums[VG_SQL_MAX_COLS][32];
     const char *values[VG_SQL_MAX_COLS];

@@ -3,8 +3,8 @@
  * for the service's writer and a crash loses at most the transaction in flight.
  *
  * Every statement of the shared table (store.c) is prepared once per connection and bound: no
- * SQL is ever built from data.  The schema is versioned in PRAGMA user_version; each migration is one
- * entry of `migrations` applied in a transaction, so a store is always at a version this build
+ * SQL is ever built from data.  The schema is versioned in PRAGMA user_version; each migration is
+ * one entry of `migrations` applied in a transaction, so a store is always at a version this build
  * knows or refused.
  */
 #include "store/backend.h"

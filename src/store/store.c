@@ -48,7 +48,8 @@ const struct vg_sql_stmt vg_store_sql[VG_SQL_COUNT] = {
     /* feedback_comments is the one column a new version does not carry */
     [VG_SQL_FINDING_PUT] = { "INSERT INTO findings(" FINDING_COLS ") "
                              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                             "?15) ON CONFLICT(id) DO UPDATE SET detector_id = excluded.detector_id,"
+                             "?15) ON CONFLICT(id) DO UPDATE SET detector_id = "
+                             "excluded.detector_id,"
                              " type = excluded.type, account_id = excluded.account_id,"
                              " region = excluded.region, severity = excluded.severity,"
                              " count = excluded.count, first_seen_ms = excluded.first_seen_ms,"
@@ -215,9 +216,9 @@ int vg_store_meta_init(struct vg_store *s, const char *key, const char *value, s
 int vg_store_ledger_add(struct vg_store *s, const struct vg_ledger_entry *e)
 {
     struct vg_sql_param p[] = {
-        TEXT(e->path),     INT(e->dev),     INT(e->ino),         INT(e->start),
-        INT(e->end),       INT(e->mtime_ms), INT(e->records),    INT(e->bad),
-        TEXT(e->status),   TEXT(e->error),  INT(e->arrived_ms), INT(e->done_ms),
+        TEXT(e->path),   INT(e->dev),      INT(e->ino),        INT(e->start),
+        INT(e->end),     INT(e->mtime_ms), INT(e->records),    INT(e->bad),
+        TEXT(e->status), TEXT(e->error),   INT(e->arrived_ms), INT(e->done_ms),
     };
     return run(s, VG_SQL_LEDGER_ADD, p, (int)VG_ARRAY_LEN(p), NULL, NULL);
 }
@@ -333,9 +334,9 @@ int vg_store_finding_put(struct vg_store *s, const struct vg_stored_finding *f, 
     if (stored_json)
         *stored_json = s->scratch.data;
     struct vg_sql_param p[] = {
-        TEXT(f->id),          TEXT(f->detector_id), TEXT(f->type),        TEXT(f->account_id),
-        TEXT(f->region),      REAL(f->severity),    INT(f->count),        INT(f->first_seen_ms),
-        INT(f->last_seen_ms), INT(created_ms),      INT(f->updated_ms),   INT(archived),
+        TEXT(f->id),          TEXT(f->detector_id), TEXT(f->type),         TEXT(f->account_id),
+        TEXT(f->region),      REAL(f->severity),    INT(f->count),         INT(f->first_seen_ms),
+        INT(f->last_seen_ms), INT(created_ms),      INT(f->updated_ms),    INT(archived),
         INT(f->sample),       TEXT(feedback),       TEXT(s->scratch.data),
     };
     rc = run(s, VG_SQL_FINDING_PUT, p, (int)VG_ARRAY_LEN(p), NULL, NULL);
@@ -490,8 +491,8 @@ int vg_store_detector_ids(struct vg_store *s, vg_detector_id_fn fn, void *ctx)
 int vg_store_filter_put(struct vg_store *s, const struct vg_stored_filter *f)
 {
     struct vg_sql_param p[] = {
-        TEXT(f->name),  TEXT(f->description), TEXT(f->action),    INT(f->rank),
-        TEXT(f->criteria), TEXT(f->owner),    TEXT(f->reason),    INT(f->expires_ms),
+        TEXT(f->name),      TEXT(f->description), TEXT(f->action), INT(f->rank),
+        TEXT(f->criteria),  TEXT(f->owner),       TEXT(f->reason), INT(f->expires_ms),
         INT(f->created_ms), INT(f->updated_ms),
     };
     return run(s, VG_SQL_FILTER_PUT, p, (int)VG_ARRAY_LEN(p), NULL, NULL);
@@ -585,8 +586,7 @@ int vg_store_lists_each(struct vg_store *s, const char *kind, vg_list_fn fn, voi
 int vg_store_audit(struct vg_store *s, int64_t at_ms, const char *actor, const char *action,
                    const char *object, const char *detail)
 {
-    struct vg_sql_param p[] = { INT(at_ms), TEXT(actor), TEXT(action), TEXT(object),
-                                TEXT(detail) };
+    struct vg_sql_param p[] = { INT(at_ms), TEXT(actor), TEXT(action), TEXT(object), TEXT(detail) };
     return run(s, VG_SQL_AUDIT_ADD, p, (int)VG_ARRAY_LEN(p), NULL, NULL);
 }
 
