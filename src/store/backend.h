@@ -79,6 +79,9 @@ struct vg_store_ops {
     int (*commit)(struct vg_store *s);
     void (*rollback)(struct vg_store *s);
     bool (*in_transaction)(struct vg_store *s);
+    /* Run SQL of our own (never data), several statements allowed without value; *value (may
+     * be NULL) gets the first column of the first row, 0 without one. */
+    int (*exec)(struct vg_store *s, const char *sql, int *value);
     /* Run statement `which` with n parameters; each result row goes to row (stop and return
      * its value when non-zero); *changes (may be NULL) counts rows written.  VG_OK, VG_EDB
      * (message in s->error), VG_ERETRY (the connection was lost and is back: the transaction in
@@ -93,6 +96,27 @@ struct vg_store {
     struct vg_buf scratch; /* a finding's JSON with its archive state written in */
     char error[256];
 };
+
+/* A backend's connection struct of `size` bytes, zeroed, its vg_store part ready; NULL when out
+ * of memory (a message in why).  vg_store_base_free releases what vg_store_base_new made. */
+struct vg_store *vg_store_base_new(size_t size, const struct vg_store_ops *ops, char *why,
+                                   size_t why_len);
+void vg_store_base_free(struct vg_store *s);
+
+/* How a backend keeps its schema version; the steps are its migrations, step i bringing
+ * version i to i + 1. */
+struct vg_store_schema {
+    const char *lock;        /* begins the migration's transaction and keeps others out of it */
+    const char *version_get; /* returns the version, 0 for a new store */
+    const char *version_set; /* followed by the number, sets it */
+    const char *const *steps;
+    size_t count;
+};
+
+/* Bring the store to the newest version of `schema` in one transaction; a store written by a
+ * newer vigil is refused.  VG_OK, VG_EDB with a message in why. */
+int vg_store_migrate(struct vg_store *s, const struct vg_store_schema *schema, char *why,
+                     size_t why_len);
 
 extern const struct vg_store_ops vg_store_sqlite;
 extern const struct vg_store_ops vg_store_pg;

@@ -49,7 +49,7 @@ static const char *const migrations[] = {
 };
 
 /* The advisory lock key that serialises migrations: "vigl" in ASCII. */
-#define MIGRATION_LOCK "1986620268"
+#define MIGRATION_LOCK "1986619244"
 
 /* Reconnection backoff: the first retry soon (a restart takes a second or two), then no more
  * often than this while the server stays down. */
@@ -97,13 +97,18 @@ static bool lost(struct pg_store *d)
     return PQstatus(d->conn) == CONNECTION_BAD;
 }
 
-/* Run SQL without parameters that returns no rows of interest. */
-static int exec_sql(struct pg_store *d, const char *sql, const char *what)
+static int pg_exec(struct vg_store *s, const char *sql, int *value)
 {
+    struct pg_store *d = pg_of(s);
     PGresult *r = PQexec(d->conn, sql);
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? VG_OK : fail(d, sql);
+    if (value)
+        *value = rc == VG_OK && st == PGRES_TUPLES_OK && PQntuples(r) > 0
+                     ? (int)strtol(PQgetvalue(r, 0, 0), NULL, 10)
+                     : 0;
     PQclear(r);
-    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? VG_OK : fail(d, what);
+    return rc;
 }
 
 static int prepare_all(struct pg_store *d)
@@ -123,62 +128,31 @@ static int prepare_all(struct pg_store *d)
     return VG_OK;
 }
 
-/* The schema version, as one row of vigil_schema; 0 for a new database. */
-static int migrate(struct pg_store *d, char *why, size_t why_len)
-{
-    int rc = exec_sql(d, "BEGIN", "migrating the schema");
-    if (rc == VG_OK)
-        rc = exec_sql(d, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")", "locking the schema");
-    if (rc == VG_OK)
-        rc = exec_sql(d, "CREATE TABLE IF NOT EXISTS vigil_schema(version INTEGER NOT NULL)",
-                      "migrating the schema");
-    int version = 0;
-    if (rc == VG_OK) {
-        PGresult *r = PQexec(d->conn, "SELECT version FROM vigil_schema");
-        if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
-            version = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
-        rc = r && PQresultStatus(r) == PGRES_TUPLES_OK ? VG_OK : fail(d, "reading the version");
-        PQclear(r);
-    }
-    if (rc == VG_OK && version > (int)VG_ARRAY_LEN(migrations)) {
-        snprintf(d->base.error, sizeof(d->base.error),
-                 "the store was written by a newer vigil (schema version too new)");
-        rc = VG_EDB;
-    }
-    for (int v = version; v < (int)VG_ARRAY_LEN(migrations) && rc == VG_OK; v++)
-        rc = exec_sql(d, migrations[v], "migrating the schema");
-    if (rc == VG_OK && version < (int)VG_ARRAY_LEN(migrations)) {
-        char set[96];
-        snprintf(set, sizeof(set), "DELETE FROM vigil_schema; INSERT INTO vigil_schema VALUES(%d)",
-                 (int)VG_ARRAY_LEN(migrations));
-        rc = exec_sql(d, set, "migrating the schema");
-    }
-    if (rc == VG_OK)
-        rc = exec_sql(d, "COMMIT", "migrating the schema");
-    if (rc != VG_OK) {
-        snprintf(why, why_len, "%s", d->base.error);
-        exec_sql(d, "ROLLBACK", "rollback");
-    }
-    return rc;
-}
+/* The version is one row of vigil_schema, read and written under a transaction-scoped advisory
+ * lock: processes opening one new database at the same moment migrate it once, in turn. */
+static const struct vg_store_schema schema = {
+    .lock = "BEGIN; SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ");"
+            "CREATE TABLE IF NOT EXISTS vigil_schema(version INTEGER NOT NULL);"
+            "INSERT INTO vigil_schema SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM vigil_schema)",
+    .version_get = "SELECT version FROM vigil_schema",
+    .version_set = "UPDATE vigil_schema SET version = ",
+    .steps = migrations,
+    .count = VG_ARRAY_LEN(migrations),
+};
 
 static void pg_close(struct vg_store *s)
 {
     struct pg_store *d = pg_of(s);
     PQfinish(d->conn);
-    vg_buf_release(&d->base.scratch);
-    free(d);
+    vg_store_base_free(s);
 }
 
 static int pg_open(struct vg_store **out, const char *uri, char *why, size_t why_len)
 {
-    struct pg_store *d = calloc(1, sizeof(*d));
-    if (!d) {
-        snprintf(why, why_len, "out of memory");
+    struct pg_store *d =
+        (struct pg_store *)vg_store_base_new(sizeof(*d), &vg_store_pg, why, why_len);
+    if (!d)
         return VG_ENOMEM;
-    }
-    d->base.ops = &vg_store_pg;
-    vg_buf_init(&d->base.scratch, 0);
     d->conn = PQconnectdb(uri);
     PQsetNoticeProcessor(d->conn, quiet, NULL); /* kept across PQreset */
     int rc = VG_EDB;
@@ -186,7 +160,8 @@ static int pg_open(struct vg_store **out, const char *uri, char *why, size_t why
         /* the URI may hold a password: name the server by host and database only */
         fail(d, "connecting to PostgreSQL");
         snprintf(why, why_len, "%s", d->base.error);
-    } else if ((rc = migrate(d, why, why_len)) == VG_OK && (rc = prepare_all(d)) != VG_OK) {
+    } else if ((rc = vg_store_migrate(&d->base, &schema, why, why_len)) == VG_OK &&
+               (rc = prepare_all(d)) != VG_OK) {
         snprintf(why, why_len, "%s", d->base.error);
     }
     if (rc != VG_OK) {
@@ -238,10 +213,10 @@ static int retry_error(struct pg_store *d)
 static int pg_begin(struct vg_store *s)
 {
     struct pg_store *d = pg_of(s);
-    int rc = exec_sql(d, "BEGIN", "begin");
+    int rc = pg_exec(s, "BEGIN", NULL);
     if (rc != VG_OK && lost(d)) { /* nothing was under way: begin again */
         reconnect(d);
-        rc = exec_sql(d, "BEGIN", "begin");
+        rc = pg_exec(s, "BEGIN", NULL);
     }
     d->in_tx = rc == VG_OK;
     return rc;
@@ -250,7 +225,7 @@ static int pg_begin(struct vg_store *s)
 static int pg_commit(struct vg_store *s)
 {
     struct pg_store *d = pg_of(s);
-    int rc = exec_sql(d, "COMMIT", "commit");
+    int rc = pg_exec(s, "COMMIT", NULL);
     if (rc != VG_OK && lost(d)) {
         reconnect(d);
         return retry_error(d);
@@ -265,7 +240,7 @@ static void pg_rollback(struct vg_store *s)
     if (!d->in_tx)
         return;
     d->in_tx = false;
-    if (exec_sql(d, "ROLLBACK", "rollback") != VG_OK && lost(d))
+    if (pg_exec(s, "ROLLBACK", NULL) != VG_OK && lost(d))
         reconnect(d);
 }
 
@@ -340,5 +315,6 @@ const struct vg_store_ops vg_store_pg = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .in_transaction = pg_in_transaction,
+    .exec = pg_exec,
     .run = pg_run,
 };

@@ -60,38 +60,29 @@ static int exec_sql(struct sqlite_store *d, const char *sql, const char *what)
     return sqlite3_exec(d->db, sql, NULL, NULL, NULL) == SQLITE_OK ? VG_OK : fail(d, what);
 }
 
+static int sqlite_exec(struct vg_store *s, const char *sql, int *value)
+{
+    struct sqlite_store *d = db_of(s);
+    if (!value)
+        return exec_sql(d, sql, "migrating the schema");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(d, sql);
+    int rc = sqlite3_step(st);
+    *value = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? VG_OK : fail(d, sql);
+}
+
 /* The version is read inside the write transaction, so processes opening one new file at the
  * same moment migrate it once, one after the other. */
-static int migrate(struct sqlite_store *d, char *why, size_t why_len)
-{
-    sqlite3_stmt *st = NULL;
-    int version = 0;
-    int rc = exec_sql(d, "BEGIN IMMEDIATE", "migrating the schema");
-    if (rc == VG_OK && sqlite3_prepare_v2(d->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        rc = fail(d, "reading the schema version");
-    if (rc == VG_OK && sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (rc == VG_OK && version > (int)VG_ARRAY_LEN(migrations)) {
-        snprintf(d->base.error, sizeof(d->base.error),
-                 "the store was written by a newer vigil (schema version too new)");
-        rc = VG_EDB;
-    }
-    for (int v = version; v < (int)VG_ARRAY_LEN(migrations) && rc == VG_OK; v++)
-        rc = exec_sql(d, migrations[v], "migrating the schema");
-    if (rc == VG_OK && version < (int)VG_ARRAY_LEN(migrations)) {
-        char set[64];
-        snprintf(set, sizeof(set), "PRAGMA user_version = %d", (int)VG_ARRAY_LEN(migrations));
-        rc = exec_sql(d, set, "migrating the schema");
-    }
-    if (rc == VG_OK)
-        rc = exec_sql(d, "COMMIT", "migrating the schema");
-    if (rc != VG_OK) {
-        snprintf(why, why_len, "%s", d->base.error);
-        sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    return rc;
-}
+static const struct vg_store_schema schema = {
+    .lock = "BEGIN IMMEDIATE",
+    .version_get = "PRAGMA user_version",
+    .version_set = "PRAGMA user_version = ",
+    .steps = migrations,
+    .count = VG_ARRAY_LEN(migrations),
+};
 
 static void sqlite_close(struct vg_store *s)
 {
@@ -99,19 +90,15 @@ static void sqlite_close(struct vg_store *s)
     for (int i = 0; i < VG_SQL_COUNT; i++)
         sqlite3_finalize(d->stmt[i]);
     sqlite3_close(d->db);
-    vg_buf_release(&d->base.scratch);
-    free(d);
+    vg_store_base_free(s);
 }
 
 static int sqlite_open(struct vg_store **out, const char *path, char *why, size_t why_len)
 {
-    struct sqlite_store *d = calloc(1, sizeof(*d));
-    if (!d) {
-        snprintf(why, why_len, "out of memory");
+    struct sqlite_store *d =
+        (struct sqlite_store *)vg_store_base_new(sizeof(*d), &vg_store_sqlite, why, why_len);
+    if (!d)
         return VG_ENOMEM;
-    }
-    d->base.ops = &vg_store_sqlite;
-    vg_buf_init(&d->base.scratch, 0);
     int rc = sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         snprintf(why, why_len, "%s: %s", path, d->db ? sqlite3_errmsg(d->db) : "cannot open");
@@ -125,7 +112,7 @@ static int sqlite_open(struct vg_store **out, const char *path, char *why, size_
         snprintf(why, why_len, "%s", d->base.error);
         goto failed;
     }
-    if (migrate(d, why, why_len) != VG_OK) {
+    if (vg_store_migrate(&d->base, &schema, why, why_len) != VG_OK) {
         char msg[256];
         snprintf(msg, sizeof(msg), "%s", why);
         snprintf(why, why_len, "%s: %s", path, msg);
@@ -214,5 +201,6 @@ const struct vg_store_ops vg_store_sqlite = {
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .in_transaction = sqlite_in_transaction,
+    .exec = sqlite_exec,
     .run = sqlite_run,
 };

@@ -160,6 +160,53 @@ void vg_store_redact(const char *uri, char *out, size_t cap)
         snprintf(out, cap, "%s", uri);
 }
 
+struct vg_store *vg_store_base_new(size_t size, const struct vg_store_ops *ops, char *why,
+                                   size_t why_len)
+{
+    struct vg_store *s = calloc(1, size);
+    if (!s) {
+        snprintf(why, why_len, "out of memory");
+        return NULL;
+    }
+    s->ops = ops;
+    vg_buf_init(&s->scratch, 0);
+    return s;
+}
+
+void vg_store_base_free(struct vg_store *s)
+{
+    vg_buf_release(&s->scratch);
+    free(s);
+}
+
+int vg_store_migrate(struct vg_store *s, const struct vg_store_schema *schema, char *why,
+                     size_t why_len)
+{
+    int version = 0;
+    int rc = s->ops->exec(s, schema->lock, NULL);
+    if (rc == VG_OK)
+        rc = s->ops->exec(s, schema->version_get, &version);
+    if (rc == VG_OK && version > (int)schema->count) {
+        snprintf(s->error, sizeof(s->error),
+                 "the store was written by a newer vigil (schema version too new)");
+        rc = VG_EDB;
+    }
+    for (int v = version; v < (int)schema->count && rc == VG_OK; v++)
+        rc = s->ops->exec(s, schema->steps[v], NULL);
+    if (rc == VG_OK && version < (int)schema->count) {
+        char set[128];
+        snprintf(set, sizeof(set), "%s%d", schema->version_set, (int)schema->count);
+        rc = s->ops->exec(s, set, NULL);
+    }
+    if (rc == VG_OK)
+        rc = s->ops->exec(s, "COMMIT", NULL);
+    if (rc != VG_OK) {
+        snprintf(why, why_len, "%s", s->error);
+        s->ops->exec(s, "ROLLBACK", NULL);
+    }
+    return rc;
+}
+
 void vg_store_close(struct vg_store *s)
 {
     if (s)
