@@ -21,6 +21,7 @@ enum vg_sql {
     VG_SQL_FINDING_STATE,
     VG_SQL_FINDING_PUT,
     VG_SQL_FINDING_GET,
+    VG_SQL_FINDING_CURRENT,
     VG_SQL_FINDINGS_ALL,
     VG_SQL_FINDINGS_DETECTOR,
     VG_SQL_FINDING_ARCHIVE,
@@ -49,6 +50,10 @@ struct vg_sql_stmt {
     /* running it twice is not the same as once (it appends a row): after a lost connection the
      * backend may not redo it on its own */
     bool appends;
+    /* it reads a row to write it back in the same transaction: where writers do not exclude
+     * each other (PostgreSQL) the row is locked until the transaction ends (FOR UPDATE), so an
+     * API archive and the ingest's new version of a finding cannot undo each other */
+    bool for_update;
 };
 
 /* The shared statements, indexed by enum vg_sql. */

@@ -82,11 +82,19 @@ static void quiet(void *arg, const char *message)
     (void)message;
 }
 
-/* ?N placeholders to PostgreSQL's $N.  The shared statements hold no '?' in literals. */
-static char *renumber(const char *sql)
+/* A shared statement in PostgreSQL's words: ?N placeholders become $N (the statements hold no
+ * '?' in literals), and a row read to be written back is locked. */
+static char *pg_text(const struct vg_sql_stmt *stmt)
 {
-    char *out = strdup(sql);
-    for (char *p = out; p && *p; p++)
+    static const char lock[] = " FOR UPDATE";
+    size_t len = strlen(stmt->text);
+    char *out = malloc(len + sizeof(lock));
+    if (!out)
+        return NULL;
+    memcpy(out, stmt->text, len + 1);
+    if (stmt->for_update)
+        memcpy(out + len, lock, sizeof(lock));
+    for (char *p = out; *p; p++)
         if (*p == '?')
             *p = '$';
     return out;
@@ -114,7 +122,7 @@ static int pg_exec(struct vg_store *s, const char *sql, int *value)
 static int prepare_all(struct pg_store *d)
 {
     for (int i = 0; i < VG_SQL_COUNT; i++) {
-        char name[16], *sql = renumber(vg_store_sql[i].text);
+        char name[16], *sql = pg_text(&vg_store_sql[i]);
         if (!sql)
             return VG_ENOMEM;
         snprintf(name, sizeof(name), "s%d", i);

@@ -44,7 +44,7 @@ const struct vg_sql_stmt vg_store_sql[VG_SQL_COUNT] = {
                              "status, error, arrived_ms, done_ms FROM ledger ORDER BY seq",
                              false },
     [VG_SQL_FINDING_STATE] = { "SELECT created_ms, archived, feedback FROM findings WHERE id = ?1",
-                               false },
+                               false, true },
     /* feedback_comments is the one column a new version does not carry */
     [VG_SQL_FINDING_PUT] = { "INSERT INTO findings(" FINDING_COLS ") "
                              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
@@ -59,6 +59,8 @@ const struct vg_sql_stmt vg_store_sql[VG_SQL_COUNT] = {
                              " feedback = excluded.feedback, json = excluded.json",
                              false },
     [VG_SQL_FINDING_GET] = { "SELECT " FINDING_COLS " FROM findings WHERE id = ?1", false },
+    [VG_SQL_FINDING_CURRENT] = { "SELECT " FINDING_COLS " FROM findings WHERE id = ?1", false,
+                                 true },
     [VG_SQL_FINDINGS_ALL] = { "SELECT " FINDING_COLS " FROM findings", false },
     [VG_SQL_FINDINGS_DETECTOR] = { "SELECT " FINDING_COLS " FROM findings WHERE detector_id = ?1",
                                    false },
@@ -471,7 +473,7 @@ static int update_one(struct vg_store *s, const char *id, int archived, const ch
 {
     struct vg_buf json = VG_BUF_INIT;
     struct current cur = { .json = &json };
-    int rc = vg_store_finding_get(s, id, current_row, &cur);
+    int rc = get_one(s, VG_SQL_FINDING_CURRENT, id, finding_row, (void *)current_row, &cur);
     if (rc == VG_ENOTFOUND) {
         vg_buf_release(&json);
         return VG_OK;
