@@ -75,7 +75,6 @@ struct vg_sql_param {
 typedef int (*vg_sql_row_fn)(void *ctx, const char *const *cols);
 
 struct vg_store_ops {
-    const char *name;
     /* Connect to `target` (the URI, without "sqlite:" for SQLite) and bring its schema to this
      * build's version.  On failure, a message in why[why_len]. */
     int (*open)(struct vg_store **out, const char *target, char *why, size_t why_len);

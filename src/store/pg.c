@@ -66,12 +66,19 @@ static struct pg_store *pg_of(struct vg_store *s)
     return (struct pg_store *)s;
 }
 
-/* Note the server's message in the store's error, without a trailing newline. */
-static int fail(struct pg_store *d, const char *what)
+/* The connection's last message, without libpq's trailing newline, into out. */
+static void last_message(struct pg_store *d, char *out, size_t cap)
 {
     const char *msg = PQerrorMessage(d->conn);
-    int len = (int)strcspn(msg, "\n");
-    snprintf(d->base.error, sizeof(d->base.error), "%s: %.*s", what, len, msg);
+    snprintf(out, cap, "%.*s", (int)strcspn(msg, "\n"), msg);
+}
+
+/* Note the server's message in the store's error. */
+static int fail(struct pg_store *d, const char *what)
+{
+    char msg[200];
+    last_message(d, msg, sizeof(msg));
+    snprintf(d->base.error, sizeof(d->base.error), "%s: %s", what, msg);
     return VG_EDB;
 }
 
@@ -191,9 +198,8 @@ static void sleep_ms(int ms)
  * or drops work.  The transaction that was open is gone. */
 static void reconnect(struct pg_store *d)
 {
-    char why[256];
-    snprintf(why, sizeof(why), "%s", PQerrorMessage(d->conn));
-    why[strcspn(why, "\n")] = '\0';
+    char why[200];
+    last_message(d, why, sizeof(why));
     vg_log_warn("store: lost the PostgreSQL connection to %s/%s (%s); reconnecting",
                 PQhost(d->conn), PQdb(d->conn), why);
     d->in_tx = false;
@@ -202,9 +208,10 @@ static void reconnect(struct pg_store *d)
         PQreset(d->conn);
         if (!lost(d) && prepare_all(d) == VG_OK)
             break;
-        if (tries % 10 == 0)
-            vg_log_warn("store: PostgreSQL still unreachable after %u tries: %s", tries,
-                        PQerrorMessage(d->conn));
+        if (tries % 10 == 0) {
+            last_message(d, why, sizeof(why));
+            vg_log_warn("store: PostgreSQL still unreachable after %u tries: %s", tries, why);
+        }
         sleep_ms(wait);
         wait = wait * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : wait * 2;
     }
@@ -316,7 +323,6 @@ static int pg_run(struct vg_store *s, enum vg_sql which, const struct vg_sql_par
 }
 
 const struct vg_store_ops vg_store_pg = {
-    .name = "postgresql",
     .open = pg_open,
     .close = pg_close,
     .begin = pg_begin,

@@ -194,7 +194,6 @@ static int sqlite_run(struct vg_store *s, enum vg_sql which, const struct vg_sql
 }
 
 const struct vg_store_ops vg_store_sqlite = {
-    .name = "sqlite",
     .open = sqlite_open,
     .close = sqlite_close,
     .begin = sqlite_begin,
