@@ -1,7 +1,7 @@
 # vigil: one non-recursive makefile (STYLE.md §10).
 #   make            build build/vigil (and build/vigild, the same program under its service name)
 #   make check      unit, golden, corpus, fuzz-replay, compatibility, vigild (boto3 API,
-#                   kill -9) and workbench (Chromium) tests, then the unit, golden and
+#                   kill -9, PostgreSQL) and workbench (Chromium) tests, then the unit, golden and
 #                   fuzz-replay tests again under ASan+UBSan (build-san/)
 #   make enrich-data  fetch free address-owner data (ip-location-db, npm registry) into data/enrich
 #   make demo       generate two days of multi-account CloudTrail, VPC Flow Logs and Route 53
@@ -14,13 +14,14 @@
 #                   libdeflate-gunzip, jansson, gzip and wc on the same files; CloudTrail with
 #                   every shipped rule and 500 generated user rules against the detectors alone
 #   make fuzz       libFuzzer targets (clang); FUZZ_SECONDS=N per target
+#   make check-pg   vigild on a throwaway PostgreSQL: store suite, API, two vigilds, a restart
 #   make lint       layering, event-time and header-alone checks
 #   make format / format-check
 
 CC ?= cc
 SANITIZE ?=
 BUILD ?= $(if $(SANITIZE),build-san,build)
-PKGS := libdeflate zlib yaml-0.1 libpsl sqlite3 libmicrohttpd libmaxminddb libhs libnats
+PKGS := libdeflate zlib yaml-0.1 libpsl sqlite3 libmicrohttpd libmaxminddb libhs libnats libpq
 TEST_PKGS := cmocka jansson
 
 # Install missing Debian packages before the first compile (a no-op when they are present).
@@ -65,7 +66,7 @@ FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
 VIGIL := $(BUILD)/vigil
 VIGILD := $(BUILD)/vigild
 
-.PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-fuzz-replay check-compat check-sigma check-service check-cluster check-web \
+.PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-fuzz-replay check-compat check-sigma check-service check-pg check-cluster check-web \
         service-kill9 bench-vigild check-san dga-eval \
         demo bench bench-baselines fuzz lint format format-check golden-update clean
 all: $(VIGIL) $(VIGILD)
@@ -162,11 +163,16 @@ check-web: $(VIGIL)
 check-sigma: $(VIGIL)
 	@tests/sigma/run.sh $(VIGIL)
 
+# vigild on PostgreSQL: a throwaway server, the store suite's PostgreSQL leg, the API tests, two
+# vigilds on one database, a server restart while vigild reads (tests/store/check_pg.sh)
+check-pg: $(VIGIL) $(VIGILD) $(BUILD)/tests/store/store_test
+	@tests/store/check_pg.sh $(VIGILD) $(BUILD)/tests/store/store_test
+
 check-san:
 	$(MAKE) SANITIZE=address,undefined CFLAGS="-O1 -g" check-unit check-golden check-fuzz-replay
 
 check: check-enrich-data check-unit check-golden check-rules check-sigma check-corpus \
-       check-fuzz-replay check-compat check-service check-web check-san
+       check-fuzz-replay check-compat check-service check-pg check-web check-san
 	@echo "make check: all suites passed"
 
 # free address-owner data (ip-location-db, from the npm registry) for --ip-data: the unit

@@ -5,6 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config clang libdeflate-dev libdeflate-tools zlib1g-dev
       libyaml-dev libcmocka-dev libjansson-dev libpsl-dev publicsuffix libsqlite3-dev libmicrohttpd-dev sqlite3
+      postgresql libpq-dev
       libmaxminddb-dev libhyperscan-dev libnats-dev nats-server
       python3 python3-botocore python3-boto3
       gzip bc

@@ -33,17 +33,24 @@ static void usage(FILE *out)
         out,
         "usage: vigild --config FILE\n"
         "       vigild --watch DIR [--watch DIR...] --state DIR [--listen ADDR:PORT]\n"
+        "       vigild [--watch DIR...] --store URI [--listen ADDR:PORT]\n"
         "       vigild --nats URLS --store URI [--worker NAME] [--listen ADDR:PORT]\n\n"
         "Follow the folders where CloudTrail, VPC flow and Route 53 Resolver query logs land,\n"
-        "read every new or grown file once, keep findings in a SQLite store (DIR/vigil.db) and\n"
-        "serve them through a GuardDuty-compatible HTTP API.  A restart, even after kill -9,\n"
-        "neither skips nor repeats a file: the ingest ledger is replayed to rebuild detector\n"
-        "state, and findings commit with the ledger entry of the file behind them.\n\n"
+        "read every new or grown file once, keep findings in a store (SQLite, DIR/vigil.db, or\n"
+        "PostgreSQL) and serve them through a GuardDuty-compatible HTTP API.  A restart,\n"
+        "even after kill -9, neither skips nor repeats a file: the ingest ledger is replayed\n"
+        "to rebuild detector state, and findings commit with the ledger entry of the file\n"
+        "behind them.\n\n"
         "options:\n"
         "  --config FILE        the configuration file (service.* options: see 'vigil config\n"
         "                       options'); command-line options win over it\n"
         "  --watch DIR          a folder to follow, recursively (repeatable)\n"
         "  --state DIR          where the store lives (created if missing)\n"
+        "  --store URI          the store instead of DIR/vigil.db: a SQLite path\n"
+        "                       ('sqlite:PATH') or PostgreSQL ('postgresql://USER@HOST/DB',\n"
+        "                       a libpq URI); several vigilds may share a PostgreSQL store\n"
+        "                       when one of them follows folders and the others, without\n"
+        "                       --watch, serve the API\n"
         "  --listen ADDR:PORT   the API's address (default 127.0.0.1:8470; '' for no API);\n"
         "                       a non-loopback address needs --tokens\n"
         "  --tokens FILE        API tokens: 'NAME SCOPE TOKEN' lines, scope read or admin\n"
@@ -54,9 +61,8 @@ static void usage(FILE *out)
         "  --once               read what is there, then exit (tests, demos, cron)\n"
         "  --nats URLS          cluster mode (docs/cluster.md): read logs from the JetStream\n"
         "                       stream VIGIL_LOGS ('vigil publish' fills it) as one of several\n"
-        "                       workers sharing its partitions, instead of following folders\n"
-        "  --store URI          the store shared by the workers (postgresql://...), or a\n"
-        "                       SQLite file for a single worker\n"
+        "                       workers sharing its partitions, instead of following folders;\n"
+        "                       the workers share a --store (PostgreSQL)\n"
         "  --worker NAME        this worker's name (default: host name and process id)\n"
         "  --threat-list [NAME=]PATH, --curated-list, --reputation-list, --trusted-list,\n"
         "  --list-format FMT, --list-category CAT\n"
@@ -249,8 +255,10 @@ static int serve_cluster(const struct vg_cluster_opts *co, struct outputs *outpu
         return 2; /* reported */
     outputs->cluster = cl;
     if (start_api(listen, co->store_uri, tokens, detector, outputs, NULL, &api) == VG_OK) {
+        char shown[512];
+        vg_store_redact(co->store_uri, shown, sizeof(shown));
         fprintf(stderr, "vigild: worker %s of the cluster at %s, store %s, detector %s\n",
-                vg_cluster_worker(cl), co->js.servers, co->store_uri, detector);
+                vg_cluster_worker(cl), co->js.servers, shown, detector);
         status = vg_cluster_run(cl) == VG_OK ? 0 : 2;
         struct vg_cluster_stats s;
         vg_cluster_stats(cl, &s);
@@ -267,11 +275,35 @@ static int serve_cluster(const struct vg_cluster_opts *co, struct outputs *outpu
     return status;
 }
 
+/* Two vigilds on one state folder would each scan every file with their own detector state:
+ * findings counted twice.  The lock lives as long as the process, so kill -9 frees it. */
+static int lock_state_dir(const char *state_dir, int *lock_fd)
+{
+    char path[4096];
+    if (mkdir(state_dir, 0750) != 0 && errno != EEXIST) {
+        fprintf(stderr, "vigild: %s: %s\n", state_dir, strerror(errno));
+        return VG_EIO;
+    }
+    if ((size_t)snprintf(path, sizeof(path), "%s/vigild.lock", state_dir) >= sizeof(path)) {
+        fprintf(stderr, "vigild: %s: path too long\n", state_dir);
+        return VG_ELIMIT;
+    }
+    *lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (*lock_fd < 0 || flock(*lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "vigild: %s: %s\n", path,
+                *lock_fd >= 0 && errno == EWOULDBLOCK ? "another vigild is using this state folder"
+                                                      : strerror(errno));
+        return VG_EIO;
+    }
+    return VG_OK;
+}
+
 int vg_cmd_serve(int argc, char **argv)
 {
     enum {
         OPT_WATCH = 400,
         OPT_STATE,
+        OPT_STORE,
         OPT_LISTEN,
         OPT_TOKENS,
         OPT_JSONL,
@@ -281,12 +313,12 @@ int vg_cmd_serve(int argc, char **argv)
         OPT_IP_DATA,
         OPT_WEBHOOK,
         OPT_NATS,
-        OPT_STORE,
         OPT_WORKER,
     };
     static const struct option longopts[] = {
         { "watch", required_argument, NULL, OPT_WATCH },
         { "state", required_argument, NULL, OPT_STATE },
+        { "store", required_argument, NULL, OPT_STORE },
         { "listen", required_argument, NULL, OPT_LISTEN },
         { "tokens", required_argument, NULL, OPT_TOKENS },
         { "jsonl", required_argument, NULL, OPT_JSONL },
@@ -296,7 +328,6 @@ int vg_cmd_serve(int argc, char **argv)
         { "inventory", required_argument, NULL, OPT_INVENTORY },
         { "ip-data", required_argument, NULL, OPT_IP_DATA },
         { "nats", required_argument, NULL, OPT_NATS },
-        { "store", required_argument, NULL, OPT_STORE },
         { "worker", required_argument, NULL, OPT_WORKER },
         VG_CLI_RULE_LONGOPTS,
         VG_CLI_LIST_LONGOPTS,
@@ -306,8 +337,9 @@ int vg_cmd_serve(int argc, char **argv)
     struct vg_cli_lists lists = { .count = 0 };
     const char *watch_args[64];
     size_t watch_count = 0;
-    const char *state_arg = NULL, *listen_arg = NULL, *tokens_arg = NULL, *jsonl_arg = NULL;
-    const char *webhook_arg = NULL, *nats_arg = NULL, *store_arg = NULL, *worker_arg = NULL;
+    const char *state_arg = NULL, *store_arg = NULL, *listen_arg = NULL, *tokens_arg = NULL,
+               *jsonl_arg = NULL;
+    const char *webhook_arg = NULL, *nats_arg = NULL, *worker_arg = NULL;
     const char *config = NULL;
     struct vg_cli_paths inventory_paths = { .n = 0 }, ipinfo_paths = { .n = 0 };
     struct vg_ipinfo *ipinfo = NULL;
@@ -331,12 +363,12 @@ int vg_cmd_serve(int argc, char **argv)
             watch_args[watch_count++] = optarg;
             break;
         case OPT_STATE: state_arg = optarg; break;
+        case OPT_STORE: store_arg = optarg; break;
         case OPT_LISTEN: listen_arg = optarg; break;
         case OPT_TOKENS: tokens_arg = optarg; break;
         case OPT_JSONL: jsonl_arg = optarg; break;
         case OPT_WEBHOOK: webhook_arg = optarg; break;
         case OPT_NATS: nats_arg = optarg; break;
-        case OPT_STORE: store_arg = optarg; break;
         case OPT_WORKER: worker_arg = optarg; break;
         case OPT_ONCE: once = true; break;
         case OPT_CONFIG: config = optarg; break;
@@ -386,6 +418,7 @@ int vg_cmd_serve(int argc, char **argv)
     char *state_dir = state_arg ? strdup(state_arg) : config_path(config, cfg.service_state_dir);
     char *tokens = tokens_arg ? strdup(tokens_arg) : config_path(config, cfg.service_tokens_file);
     char *jsonl = jsonl_arg ? strdup(jsonl_arg) : config_path(config, cfg.service_jsonl);
+    const char *store = store_arg ? store_arg : cfg.service_store;
     const char *listen = listen_arg ? listen_arg : cfg.service_listen;
     const char *webhook_url = webhook_arg ? webhook_arg : cfg.service_webhook;
     static const int64_t publish_ms[] = { 15 * 60000, 60 * 60000, 6 * 60 * 60000 };
@@ -405,38 +438,20 @@ int vg_cmd_serve(int argc, char **argv)
                         "--webhook\n");
         goto out;
     }
-    if (!nats && nwatch == 0) {
+    if (!*store && (!state_dir || (!nats && nwatch == 0))) {
         fprintf(stderr, "vigild: say which folders to follow and where to keep state "
-                        "(--watch and --state, or service.watch and service.state_dir)\n");
+                        "(--watch and --state, or service.watch and service.state_dir), or "
+                        "name a store to serve (--store or service.store)\n");
         goto out;
     }
-    if (store_arg) {
-        if (vg_buf_adds(&store_uri, store_arg) != VG_OK)
+    if (*store) {
+        /* Several vigilds may share a named store: following each folder from one of them only
+         * is the operator's part, as the man page says. */
+        if (vg_buf_adds(&store_uri, store) != VG_OK)
             goto out;
-    } else if (!state_dir) {
-        fprintf(stderr, "vigild: say where to keep state (--state or service.state_dir, or "
-                        "--store URI)\n");
+    } else if (lock_state_dir(state_dir, &lock_fd) != VG_OK ||
+               vg_buf_printf(&store_uri, "%s/vigil.db", state_dir) != VG_OK) {
         goto out;
-    } else if (mkdir(state_dir, 0750) != 0 && errno != EEXIST) {
-        fprintf(stderr, "vigild: %s: %s\n", state_dir, strerror(errno));
-        goto out;
-    }
-    if (!store_arg) {
-        /* Two vigilds on one store would each scan every file with their own detector state:
-         * findings counted twice.  The lock lives as long as the process, so kill -9 frees it. */
-        if (vg_buf_printf(&store_uri, "%s/vigild.lock", state_dir) != VG_OK)
-            goto out;
-        lock_fd = open(store_uri.data, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-        if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-            fprintf(stderr, "vigild: %s: %s\n", store_uri.data,
-                    lock_fd >= 0 && errno == EWOULDBLOCK
-                        ? "another vigild is using this state folder"
-                        : strerror(errno));
-            goto out;
-        }
-        vg_buf_reset(&store_uri);
-        if (vg_buf_printf(&store_uri, "%s/vigil.db", state_dir) != VG_OK)
-            goto out;
     }
     lc.store_uri = store_uri.data;
     /* create the store (and its schema) before anything reads lists from it */
@@ -526,15 +541,19 @@ int vg_cmd_serve(int argc, char **argv)
         goto out;
     struct vg_service_stats st;
     vg_service_stats(svc, &st);
+    char shown[512];
+    vg_store_redact(store_uri.data, shown, sizeof(shown));
     fprintf(stderr,
             "vigild: store %s, detector %s; replayed %" PRIu64 " ledger pieces in %.2f s%s\n",
-            store_uri.data, vg_service_detector_id(svc), st.files_replayed,
-            (double)st.replay_ms / 1000, st.replay_missing ? " (some files were gone)" : "");
+            shown, vg_service_detector_id(svc), st.files_replayed, (double)st.replay_ms / 1000,
+            st.replay_missing ? " (some files were gone)" : "");
     if (start_api(listen, store_uri.data, tokens, vg_service_detector_id(svc), &outputs, svc,
                   &api) != VG_OK)
         goto out;
     for (size_t i = 0; i < nwatch; i++)
         fprintf(stderr, "vigild: following %s\n", watch[i]);
+    if (nwatch == 0)
+        fprintf(stderr, "vigild: no folders to follow: serving the store's findings only\n");
     status = vg_service_run(svc) == VG_OK ? 0 : 2;
     vg_webhook_finish(outputs.webhook);
     vg_service_stats(svc, &st);

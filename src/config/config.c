@@ -294,6 +294,10 @@ static const struct vg_config_option options[] = {
     { "service.state_dir", VG_CONFIG_STRING, OFF(service_state_dir), "", 0, 4096, NULL, false,
       "the folder of vigild's store (vigil.db: findings, filters, the ingest ledger); "
       "relative to this file's directory" },
+    { "service.store", VG_CONFIG_STRING, OFF(service_store), "", 0, 4096, NULL, false,
+      "vigild's store instead of STATE_DIR/vigil.db: a SQLite path ('sqlite:PATH') or a "
+      "PostgreSQL URI ('postgresql://USER@HOST/DB'), which several vigilds may share (one "
+      "following folders, the others serving the API)" },
     { "service.listen", VG_CONFIG_STRING, OFF(service_listen), "127.0.0.1:8470", 0, 256, NULL,
       false,
       "address and port of vigild's HTTP API; an address other than loopback needs "

@@ -90,6 +90,7 @@ struct vg_config {
     /* service (vigild); strings relative to the file are resolved by the command */
     char *service_watch;
     char *service_state_dir;
+    char *service_store; /* "" for STATE_DIR/vigil.db */
     char *service_listen;
     char *service_tokens_file;
     char *service_jsonl;

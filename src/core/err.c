@@ -14,6 +14,7 @@ const char *vg_strerror(int err)
     case VG_ECONFIG: return "invalid configuration";
     case VG_EUSAGE: return "invalid usage";
     case VG_ECONFLICT: return "changed by someone else";
+    case VG_ERETRY: return "interrupted, try again";
     }
     return "unknown error";
 }

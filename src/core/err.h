@@ -16,8 +16,9 @@ enum vg_err {
     VG_ENOTFOUND = -5,
     VG_EDB = -6,
     VG_ECONFIG = -7,
-    VG_EUSAGE = -8,    /* the caller passed arguments that make no sense */
-    VG_ECONFLICT = -9, /* someone else changed it first (a compare-and-set lost) */
+    VG_EUSAGE = -8,     /* the caller passed arguments that make no sense */
+    VG_ERETRY = -9,     /* the work in flight was lost (a store connection dropped): do it again */
+    VG_ECONFLICT = -10, /* someone else changed it first (a compare-and-set lost) */
 };
 
 /* A static string naming the code; never NULL. */

@@ -25,7 +25,8 @@ static void test_subject_plain(void **state)
 static void test_subject_hostile_tokens(void **state)
 {
     (void)state;
-    expect_subject("cloudtrail", "1.*.>", "us east\r\n1", "vigil.logs.7.cloudtrail.1____.us_east__1");
+    expect_subject("cloudtrail", "1.*.>", "us east\r\n1",
+                   "vigil.logs.7.cloudtrail.1____.us_east__1");
     expect_subject("route53", "", NULL, "vigil.logs.7.route53.unknown.unknown");
     char longest[200];
     memset(longest, 'a', sizeof(longest) - 1);

@@ -616,7 +616,7 @@ int vg_cluster_run(struct vg_cluster *c)
                 say(c, "partition %u: another worker committed it; letting it go", p->n);
                 release(p, false);
                 rc = VG_OK;
-            } else if (rc == VG_EDB) {
+            } else if (rc == VG_EDB || rc == VG_ERETRY) {
                 pause_and_rebuild(c);
                 rc = VG_OK;
                 break;

@@ -59,7 +59,7 @@ struct vg_service {
     int64_t last_pass_ms, last_expire_ms;
     int64_t commit_now_ms; /* wall clock of the piece being committed */
     bool replaying;
-    bool store_failed;
+    int store_rc; /* the first failed write of the piece in flight, from on_evict */
     struct vg_service_stats stats;
     struct vg_diag diag; /* service messages (the scan has its own for bad records) */
 };
@@ -273,8 +273,8 @@ static void on_evict(void *ctx, const struct vg_finding *f)
 {
     struct vg_service *s = ctx;
     stat_add(&s->stats.findings_evicted, 1);
-    if (!s->replaying && !s->store_failed && store_finding(s, f) != VG_OK)
-        s->store_failed = true;
+    if (!s->replaying && s->store_rc == VG_OK)
+        s->store_rc = store_finding(s, f);
 }
 
 static void bad_filter(void *ctx, const char *filter, const char *why)
@@ -409,6 +409,43 @@ static void scan_diag(void *ctx, enum vg_diag_code code, const char *message)
         s->opts.on_diag(s->opts.diag_ctx, code, message);
 }
 
+/* Detector state as of the last commit: a new scan, and every ledger piece replayed in order.
+ * At start, and again after the store lost a transaction. */
+static int rebuild(struct vg_service *s)
+{
+    vg_scan_free(s->scan);
+    s->findings = NULL;
+    for (size_t i = 0; i < s->nbuckets; i++) {
+        for (struct file_state *f = s->buckets[i], *next; f; f = next) {
+            next = f->next;
+            free(f->path);
+            free(f);
+        }
+        s->buckets[i] = NULL;
+    }
+    s->nfiles = s->npending = 0;
+    struct vg_scan_opts so = s->opts.scan;
+    so.on_evict = on_evict;
+    so.evict_ctx = s;
+    so.on_diag = scan_diag;
+    so.diag_ctx = s;
+    so.read_ahead = false; /* pieces come one by one, each with its own commit */
+    if (!(s->scan = vg_scan_new(&so)))
+        return VG_ENOMEM;
+    s->findings = vg_scan_findings(s->scan);
+    if (s->opts.watch_count == 0) /* serving the API only: no detector state to build */
+        return VG_OK;
+    int64_t t0 = wall_ms();
+    s->replaying = true;
+    int rc = vg_store_ledger_each(s->store, replay_entry, s);
+    s->replaying = false;
+    s->stats.replay_ms = wall_ms() - t0;
+    if (rc != VG_OK)
+        say(s, "store", "replaying the ledger failed: %s",
+            rc == VG_EDB ? vg_store_error(s->store) : vg_strerror(rc));
+    return rc;
+}
+
 int vg_service_new(struct vg_service **out, const struct vg_service_opts *opts)
 {
     struct vg_service *s = calloc(1, sizeof(*s));
@@ -421,35 +458,17 @@ int vg_service_new(struct vg_service **out, const struct vg_service_opts *opts)
     vg_buf_init(&s->piece, 0);
     s->nbuckets = 1024;
     s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
-    struct vg_scan_opts so = opts->scan;
-    so.on_evict = on_evict;
-    so.evict_ctx = s;
-    so.on_diag = scan_diag;
-    so.diag_ctx = s;
-    so.read_ahead = false; /* pieces come one by one, each with its own commit */
     int rc = s->buckets && vg_input_init(&s->input) == VG_OK ? VG_OK : VG_ENOMEM;
-    if (rc == VG_OK && !(s->scan = vg_scan_new(&so)))
-        rc = VG_ENOMEM;
     const char *why = NULL;
     if (rc == VG_OK && (rc = vg_store_open(&s->store, opts->store_uri, &why)) != VG_OK)
-        say(s, opts->store_uri, "cannot open the store: %s", why);
+        say(s, "store", "cannot open the store: %s", why);
     vg_writer_init(&s->writer, s->store, &opts->render, opts->jsonl_path != NULL, opts->webhook,
                    bad_filter, s);
     if (rc == VG_OK && (rc = vg_writer_instance_id(s->store, s->detector_id)) != VG_OK)
-        say(s, opts->store_uri, "cannot write the detector id: %s", vg_store_error(s->store));
+        say(s, "store", "cannot write the detector id: %s", vg_store_error(s->store));
+    if (rc == VG_OK)
+        rc = rebuild(s);
     if (rc != VG_OK) {
-        vg_service_free(s);
-        return rc;
-    }
-    s->findings = vg_scan_findings(s->scan);
-    int64_t t0 = wall_ms();
-    s->replaying = true;
-    rc = vg_store_ledger_each(s->store, replay_entry, s);
-    s->replaying = false;
-    s->stats.replay_ms = wall_ms() - t0;
-    if (rc != VG_OK) {
-        say(s, opts->store_uri, "replaying the ledger failed: %s",
-            rc == VG_EDB ? vg_store_error(s->store) : vg_strerror(rc));
         vg_service_free(s);
         return rc;
     }
@@ -623,7 +642,7 @@ static int process(struct vg_service *s, struct file_state *f, int64_t now)
     int rc = vg_store_begin(s->store);
     if (rc != VG_OK)
         return VG_EDB;
-    s->store_failed = false;
+    s->store_rc = VG_OK;
     const struct vg_diag *sd = vg_scan_diag(s->scan);
     uint64_t diag_before = sd->total;
     char first_error[256] = "";
@@ -640,8 +659,8 @@ static int process(struct vg_service *s, struct file_state *f, int64_t now)
     if (sd->total > diag_before)
         snprintf(first_error, sizeof(first_error), "%s", sd->last);
     rc = vg_findings_take_changed(s->findings, store_changed, s);
-    if (rc == VG_OK && s->store_failed)
-        rc = VG_EDB;
+    if (rc == VG_OK)
+        rc = s->store_rc;
     struct vg_ledger_entry e = {
         .path = f->path,
         .dev = f->dev,
@@ -662,6 +681,14 @@ static int process(struct vg_service *s, struct file_state *f, int64_t now)
         rc = vg_store_ledger_add(s->store, &e);
     if (rc == VG_OK)
         rc = vg_store_commit(s->store);
+    if (rc == VG_ERETRY) {
+        /* The transaction died with the store's connection: the piece is not in the ledger,
+         * but the findings table already holds it.  The caller rebuilds detector state from
+         * the ledger, after which the piece is new again. */
+        stat_add(&s->stats.commits_lost, 1);
+        say(s, f->path, "reading it again: the store's connection dropped before it committed");
+        return VG_ERETRY;
+    }
     if (rc != VG_OK) {
         /* The findings table already holds this piece: a retry would count it twice, so stop and
          * let a restart replay the ledger. */
@@ -754,13 +781,15 @@ int vg_service_run(struct vg_service *s)
         if (s->opts.lists_changed && *s->opts.lists_changed && s->opts.reload_lists) {
             *s->opts.lists_changed = 0;
             const struct vg_intel *intel = s->opts.reload_lists(s->opts.reload_ctx);
-            if (intel)
+            if (intel) {
                 vg_scan_set_intel(s->scan, intel);
+                s->opts.scan.intel = intel; /* for a rebuild */
+            }
         }
         int64_t now = wall_ms();
         s->npending = 0;
         if (vg_writer_load_filters(&s->writer) != VG_OK) {
-            say(s, s->opts.store_uri, "reading filters failed: %s", vg_store_error(s->store));
+            say(s, "store", "reading filters failed: %s", vg_store_error(s->store));
             return VG_EDB;
         }
         for (size_t i = 0; i < s->opts.watch_count; i++)
@@ -785,6 +814,11 @@ int vg_service_run(struct vg_service *s)
                 scanned++;
             else if (prc == VG_EDB || prc == VG_ENOMEM)
                 return prc;
+            if (prc == VG_ERETRY) { /* pending points into the state rebuild replaces */
+                if ((prc = rebuild(s)) != VG_OK)
+                    return prc;
+                break;
+            }
         }
         __atomic_store_n(&s->stats.state_evictions, vg_scan_state_evictions(s->scan),
                          __ATOMIC_RELAXED);
@@ -838,6 +872,7 @@ int vg_service_metrics(const struct vg_service *s, struct vg_buf *out)
         C(findings_evicted, "findings pushed out of the in-memory table (stored first)"),
         C(state_evictions, "detector state entries evicted to stay within memory limits"),
         C(commit_errors, "store transactions that failed"),
+        C(commits_lost, "pieces whose transaction a lost store connection took, scanned again"),
 #undef C
     };
     int rc = 0;

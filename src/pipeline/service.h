@@ -72,6 +72,7 @@ struct vg_service_stats {
     uint64_t state_evictions;
     uint64_t findings_evicted;
     uint64_t commit_errors;
+    uint64_t commits_lost; /* transactions a lost store connection took: redone after a replay */
     int64_t replay_ms;
     int64_t watermark_ms; /* event time of the newest file scanned */
     /* arrival -> committed latency of pieces, in ms: histogram with these upper bounds */

@@ -101,30 +101,25 @@ int vg_writer_put(struct vg_writer *w, const struct vg_finding *f, struct vg_pdn
 
 int vg_writer_instance_id(struct vg_store *store, char out[33])
 {
+    unsigned char raw[16];
+    char mine[33], created[32];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && read(fd, raw, sizeof(raw)) == (ssize_t)sizeof(raw);
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        return VG_EIO;
+    for (int i = 0; i < 16; i++)
+        snprintf(mine + 2 * i, 3, "%02x", raw[i]);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    snprintf(created, sizeof(created), "%lld",
+             (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+    /* whichever process opens a new store first sets them; the others read theirs */
     struct vg_buf v = VG_BUF_INIT;
-    int rc = vg_store_meta_get(store, "detector_id", &v);
-    if (rc == VG_ENOTFOUND) {
-        unsigned char raw[16];
-        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-        bool ok = fd >= 0 && read(fd, raw, sizeof(raw)) == (ssize_t)sizeof(raw);
-        if (fd >= 0)
-            close(fd);
-        if (!ok)
-            return VG_EIO;
-        char id[33], created[32];
-        for (int i = 0; i < 16; i++)
-            snprintf(id + 2 * i, 3, "%02x", raw[i]);
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        snprintf(created, sizeof(created), "%lld",
-                 (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
-        rc = vg_store_meta_swap(store, "detector_id", NULL, id);
-        if (rc == VG_OK)
-            rc = vg_store_meta_swap(store, "created_ms", NULL, created);
-        /* another process made it first: theirs is the one */
-        if (rc == VG_OK || rc == VG_ECONFLICT)
-            rc = vg_store_meta_get(store, "detector_id", &v);
-    }
+    int rc = vg_store_meta_init(store, "created_ms", created, &v);
+    if (rc == VG_OK)
+        rc = vg_store_meta_init(store, "detector_id", mine, &v);
     if (rc == VG_OK)
         snprintf(out, 33, "%s", v.data);
     vg_buf_release(&v);

@@ -4,8 +4,14 @@
  * metadata, the audit log, the ingest ledger and the publishing outbox.
  *
  * One small interface over backends listed in store.c (STYLE.md §2): SQLite (store/sqlite.c) is
- * the embedded default; a PostgreSQL backend for several nodes goes in the same table.  A
- * struct vg_store is one connection and is used by one thread at a time; threads open their own.
+ * the embedded default; PostgreSQL (store/pg.c) lets several vigild processes share one store.
+ * A struct vg_store is one connection and is used by one thread at a time; threads open their
+ * own.
+ *
+ * Every function that can fail returns VG_OK, VG_EDB (vg_store_error says why), VG_ENOMEM, or
+ * VG_ERETRY: the connection to a database server was lost and is back (the backend waits for
+ * it, however long).  A transaction in flight is gone then; redo it from its start.  A call
+ * outside a transaction that can be repeated safely is repeated by the backend instead.
  *
  * Never skip, never repeat: a file's ledger entry and the findings it produced are written in one
  * transaction (vg_store_begin .. vg_store_commit).  Detector state is rebuilt on start by
@@ -98,11 +104,14 @@ typedef int (*vg_filter_fn)(void *ctx, const struct vg_stored_filter *f);
 typedef int (*vg_list_fn)(void *ctx, const struct vg_stored_list *l);
 typedef int (*vg_outbox_fn)(void *ctx, const struct vg_outbox_row *r);
 
-/* Open (creating and migrating as needed) the store named by `uri`: a path, or "sqlite:PATH".
+/* Open (creating and migrating as needed) the store named by `uri`: a path, "sqlite:PATH", or a
+ * libpq URI, "postgresql://..." or "postgres://...".
  * VG_OK; VG_EDB with *why (a static or store-owned message) on failure; VG_ENOMEM.  Schema
  * versions newer than this build are refused. */
 int vg_store_open(struct vg_store **out, const char *uri, const char **why);
 void vg_store_close(struct vg_store *s);
+/* `uri` fit for a log: a password in it (user:PASSWORD@, password=...) shown as "***". */
+void vg_store_redact(const char *uri, char *out, size_t cap);
 /* The last backend error message, for logs.  Never NULL. */
 const char *vg_store_error(const struct vg_store *s);
 
@@ -113,6 +122,9 @@ void vg_store_rollback(struct vg_store *s);
 /* Small named values: the instance's detector id, its creation time, the JSON-lines offset. */
 int vg_store_meta_get(struct vg_store *s, const char *key, struct vg_buf *out); /* VG_ENOTFOUND */
 int vg_store_meta_set(struct vg_store *s, const char *key, const char *value);
+/* Set key to value unless it has one, then read it into out: of several processes opening one
+ * new store at once, all end up with the value of the first. */
+int vg_store_meta_init(struct vg_store *s, const char *key, const char *value, struct vg_buf *out);
 /* Compare and set: write value only if the key holds `expected` (NULL: only if absent).
  * VG_ECONFLICT when it holds something else: another writer got there first (the fence that
  * keeps a cluster worker that lost its partition from committing over the new owner). */
