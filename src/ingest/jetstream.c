@@ -21,8 +21,9 @@
 #define ACK_WAIT_NS (300ll * 1000000000ll)
 /* A batch's messages are held until it commits: bound them in bytes too. */
 #define FETCH_MAX_BYTES (64ll << 20)
-#define FETCH_MIN_WAIT_MS 5
-/* How long a publisher keeps trying through a cluster's trouble before it gives up. */
+/* A pull for messages the consumer holds returns at once; this only bounds a server's stall. */
+#define FETCH_WAIT_MS 2000
+/* How long a publisher (or a process setting up) keeps trying through a cluster's trouble. */
 #define PUBLISH_PATIENCE_MS 120000
 
 struct vg_js {
@@ -190,16 +191,24 @@ int vg_js_open(struct vg_js **out, const struct vg_js_opts *opts, struct vg_buf 
         return VG_ENOMEM;
     j->lease_ms = opts->lease_ms > 0 ? opts->lease_ms : 10000;
     int rc = connect_servers(j, opts->servers, why);
-    if (rc == VG_OK)
+    /* a cluster electing leaders (a server just lost or started) times out for a while */
+    for (int64_t wait = 100, waited = 0; rc == VG_OK;
+         waited += wait, wait = wait * 2 > 2000 ? 2000 : wait * 2) {
         rc = ensure_stream(j, opts, why);
-    if (rc == VG_OK)
-        rc = bucket(j, &j->cluster, CLUSTER_BUCKET, opts->replicas, 0, why);
-    if (rc == VG_OK)
-        rc = bucket(j, &j->leases, LEASE_BUCKET, opts->replicas, j->lease_ms, why);
-    if (rc == VG_OK)
-        rc = agree_partitions(j, opts->partitions, why);
-    if (rc == VG_OK && lease_bucket_ttl(j) != VG_OK)
-        rc = nats_fail(why, LEASE_BUCKET, NATS_ERR, 0);
+        if (rc == VG_OK && !j->cluster)
+            rc = bucket(j, &j->cluster, CLUSTER_BUCKET, opts->replicas, 0, why);
+        if (rc == VG_OK && !j->leases)
+            rc = bucket(j, &j->leases, LEASE_BUCKET, opts->replicas, j->lease_ms, why);
+        if (rc == VG_OK)
+            rc = agree_partitions(j, opts->partitions, why);
+        if (rc == VG_OK && lease_bucket_ttl(j) != VG_OK)
+            rc = nats_fail(why, LEASE_BUCKET, NATS_ERR, 0);
+        if (rc != VG_EIO || waited > PUBLISH_PATIENCE_MS)
+            break;
+        struct timespec ts = { wait / 1000, (long)(wait % 1000) * 1000000 };
+        nanosleep(&ts, NULL);
+        rc = VG_OK;
+    }
     if (rc != VG_OK) {
         vg_js_close(j);
         return rc;
@@ -289,7 +298,8 @@ int vg_js_publish(struct vg_js *j, const char *subject, const char *name, const 
          waited += wait, wait = wait * 2 > 2000 ? 2000 : wait * 2) {
         jerr = 0;
         s = js_PublishMsg(&ack, j->js, m, NULL, &jerr);
-        if (s == NATS_OK || jerr || waited > PUBLISH_PATIENCE_MS)
+        bool transient = s == NATS_NO_RESPONDERS || s == NATS_TIMEOUT || !jerr;
+        if (s == NATS_OK || !transient || waited > PUBLISH_PATIENCE_MS)
             break;
         struct timespec ts = { wait / 1000, (long)(wait % 1000) * 1000000 };
         nanosleep(&ts, NULL);
@@ -457,18 +467,35 @@ int vg_js_fetch(struct vg_js_reader *r, struct vg_js_msg *msgs, size_t max, size
                 int64_t timeout_ms, struct vg_buf *why)
 {
     *n = 0;
+    r->acked_upto = 0;
     natsMsgList_Destroy(&r->list);
+    /* Ask only for what the consumer holds: a pull for more than that waits out its expiry
+     * on the server, and an expired pull's late messages are the path where this libnats has
+     * trouble.  The count comes with every message; after a drained batch, ask the server. */
+    if (r->pending == 0) {
+        int rc = vg_js_reader_undelivered(r, &r->pending);
+        if (rc != VG_OK) {
+            nats_fail(why, r->consumer, NATS_ERR, 0);
+            return rc;
+        }
+        if (r->pending == 0)
+            return VG_OK;
+    }
     jsFetchRequest req;
     jsFetchRequest_Init(&req);
-    req.Batch = (int)max;
+    req.Batch = (int)(r->pending < max ? r->pending : max);
     req.MaxBytes = FETCH_MAX_BYTES;
-    /* not NoWait: this libnats then waits a whole second for the server's "no messages" */
-    req.Expires = (timeout_ms > FETCH_MIN_WAIT_MS ? timeout_ms : FETCH_MIN_WAIT_MS) * 1000000ll;
+    req.Expires = (timeout_ms > FETCH_WAIT_MS ? timeout_ms : FETCH_WAIT_MS) * 1000000ll;
     natsStatus s = natsSubscription_FetchRequest(&r->list, r->sub, &req);
     jsErrCode jerr = 0;
-    if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND)
+    if (s != NATS_OK)
+        memset(&r->list, 0, sizeof(r->list)); /* nothing handed back */
+    if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND) {
+        r->pending = 0; /* ask again next time */
         return VG_OK;
+    }
     if (s != NATS_OK) {
+        r->pending = 0;
         nats_fail(why, r->consumer, s, jerr);
         return reader_gone(r) ? VG_ENOTFOUND : VG_EIO;
     }

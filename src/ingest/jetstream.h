@@ -94,9 +94,10 @@ struct vg_js_msg {
     const char *data;
     size_t len;
 };
-/* Up to `max` messages, waiting at most timeout_ms (at least a few ms) for the first; *n may
- * be 0.  VG_OK; VG_ENOTFOUND with *why when the consumer is gone (reopen it); VG_EIO with *why
- * when the cluster could not answer (try again later). */
+/* Up to `max` of the messages the consumer holds now (none: *n is 0 at once), waiting at most
+ * timeout_ms (at least two seconds) for a stalled server.  VG_OK; VG_ENOTFOUND with *why when the
+ * consumer is gone (reopen it); VG_EIO with *why when the cluster could not answer (try again
+ * later). */
 int vg_js_fetch(struct vg_js_reader *r, struct vg_js_msg *msgs, size_t max, size_t *n,
                 int64_t timeout_ms, struct vg_buf *why);
 /* Acknowledge everything fetched so far (after it was committed). */
