@@ -67,7 +67,7 @@ VIGIL := $(BUILD)/vigil
 VIGILD := $(BUILD)/vigild
 
 .PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-fuzz-replay check-compat check-sigma check-service check-pg check-cluster check-web \
-        service-kill9 bench-vigild check-san dga-eval \
+        service-kill9 bench-vigild bench-cluster check-san dga-eval \
         demo bench bench-baselines fuzz lint format format-check golden-update clean
 all: $(VIGIL) $(VIGILD)
 
@@ -150,6 +150,10 @@ check-cluster: $(VIGIL) $(VIGILD)
 	@tests/cluster/run.sh $(VIGIL) --accounts 12 --days 2 --events-per-day 2000 \
 	    --flows-per-day 10000 --dns-per-day 2000
 
+# throughput of 1, 2 and 3 cluster workers against vigil scan of the same files
+bench-cluster: $(VIGIL) $(VIGILD)
+	@bench/bench_cluster.sh $(VIGIL)
+
 # the full kill -9 run of the issue-8 closing note: 3 accounts, 3 days, 40 kills
 service-kill9: $(VIGIL) $(VIGILD)
 	@tests/service/kill9.sh $(VIGILD) 40 --accounts 3 --principals 20 --days 3
@@ -172,7 +176,7 @@ check-san:
 	$(MAKE) SANITIZE=address,undefined CFLAGS="-O1 -g" check-unit check-golden check-fuzz-replay
 
 check: check-enrich-data check-unit check-golden check-rules check-sigma check-corpus \
-       check-fuzz-replay check-compat check-service check-pg check-web check-san
+       check-fuzz-replay check-compat check-service check-pg check-cluster check-web check-san
 	@echo "make check: all suites passed"
 
 # free address-owner data (ip-location-db, from the npm registry) for --ip-data: the unit
