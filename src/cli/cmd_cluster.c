@@ -7,7 +7,7 @@
 
 #include <getopt.h>
 
-#include "config/config.h"
+#include "cli/setup.h"
 #include "pipeline/cluster.h"
 
 static void usage(FILE *out)
@@ -97,28 +97,16 @@ static int status_cmd(int argc, char **argv)
         }
     }
     struct vg_config cfg;
-    vg_config_init(&cfg);
-    if (config) {
-        struct vg_diag diag;
-        vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
-        if (vg_config_load(&cfg, config, &diag) != VG_OK || diag.total) {
-            fprintf(stderr, "vigil cluster: %s: not usable\n", config);
-            vg_config_release(&cfg);
-            return 2;
-        }
-    }
-    if (!nats && *cfg.cluster_nats)
-        nats = cfg.cluster_nats;
-    if (!nats || !store || optind < argc) {
+    if (vg_cli_load_config(&cfg, config, "vigil cluster") != 0)
+        return 2;
+    struct vg_js_opts jo;
+    vg_cli_js_opts(&jo, &cfg, nats, 0, 0);
+    if (!jo.servers || !store || optind < argc) {
         fprintf(stderr, "vigil cluster status: give --nats URLS (or cluster.nats) and --store "
                         "URI\n");
         vg_config_release(&cfg);
         return 2;
     }
-    struct vg_js_opts jo = { .servers = nats,
-                             .replicas = (int)cfg.cluster_replicas,
-                             .lease_ms = cfg.cluster_lease_ms,
-                             .retention_ms = cfg.cluster_retention_ms };
     struct vg_buf why = VG_BUF_INIT;
     struct timespec t0, now;
     clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -6,7 +6,8 @@
 
 #include <getopt.h>
 
-#include "config/config.h"
+#include "cli/setup.h"
+#include "parse/vpcflow.h"
 #include "pipeline/publish.h"
 
 static void usage(FILE *out)
@@ -86,32 +87,20 @@ int vg_cmd_publish(int argc, char **argv)
         return 2;
     }
     struct vg_config cfg;
-    vg_config_init(&cfg);
-    if (config) {
-        struct vg_diag diag;
-        vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
-        if (vg_config_load(&cfg, config, &diag) != VG_OK || diag.total) {
-            fprintf(stderr, "vigil publish: %s: not usable; nothing published\n", config);
-            vg_config_release(&cfg);
-            return 2;
-        }
-    }
-    if (!nats)
-        nats = *cfg.cluster_nats ? cfg.cluster_nats : NULL;
-    if (!nats) {
-        fprintf(stderr, "vigil publish: no NATS servers: give --nats URLS or cluster.nats\n");
+    if (vg_cli_load_config(&cfg, config, "vigil publish") != 0)
+        return 2;
+    struct vg_js_opts jo;
+    vg_cli_js_opts(&jo, &cfg, nats, (unsigned)partitions, (int)replicas);
+    const char *problem =
+        !jo.servers ? "no NATS servers: give --nats URLS or cluster.nats"
+        : *cfg.flow_log_format && !vg_vpcflow_format_valid(vg_str_from(cfg.flow_log_format))
+            ? "flow.log_format names no flow log field (or too many)"
+            : NULL;
+    if (problem) {
+        fprintf(stderr, "vigil publish: %s; nothing published\n", problem);
         vg_config_release(&cfg);
         return 2;
     }
-    struct vg_js_opts jo = {
-        .servers = nats,
-        .replicas = replicas ? (int)replicas : (int)cfg.cluster_replicas,
-        .partitions = (unsigned)partitions, /* 0: whatever the cluster has */
-        .lease_ms = cfg.cluster_lease_ms,
-        .retention_ms = cfg.cluster_retention_ms,
-    };
-    if (!partitions && vg_config_option_set(&cfg, "cluster.partitions"))
-        jo.partitions = (unsigned)cfg.cluster_partitions;
     struct vg_buf why = VG_BUF_INIT;
     struct vg_js *js = NULL;
     int rc = vg_js_open(&js, &jo, &why);

@@ -502,13 +502,6 @@ int vg_cmd_serve(int argc, char **argv)
 
     if (nats) {
         struct vg_cluster_opts co = {
-            .js = { .servers = nats,
-                    .replicas = (int)cfg.cluster_replicas,
-                    .partitions = vg_config_option_set(&cfg, "cluster.partitions")
-                                      ? (unsigned)cfg.cluster_partitions
-                                      : 0,
-                    .lease_ms = cfg.cluster_lease_ms,
-                    .retention_ms = cfg.cluster_retention_ms },
             .worker = worker_arg ? worker_arg : cfg.cluster_worker,
             .store_uri = store_uri.data,
             .scan = so.scan,
@@ -519,6 +512,7 @@ int vg_cmd_serve(int argc, char **argv)
             .reload_ctx = &lc,
             .on_diag = vg_cli_print_diag,
         };
+        vg_cli_js_opts(&co.js, &cfg, nats, 0, 0);
         status = serve_cluster(&co, &outputs, listen, tokens);
         goto out;
     }

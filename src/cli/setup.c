@@ -227,3 +227,35 @@ void vg_cli_ipinfo_summary(const struct vg_ipinfo *info, const char *cmd)
             token ? " (ip-ranges.json syncToken " : "", token ? token : "", token ? ")" : "",
             st->bad);
 }
+
+int vg_cli_load_config(struct vg_config *cfg, const char *path, const char *cmd)
+{
+    vg_config_init(cfg);
+    if (!path)
+        return 0;
+    struct vg_diag diag;
+    vg_diag_init(&diag, 100, vg_cli_print_diag, NULL);
+    int rc = vg_config_load(cfg, path, &diag);
+    if (rc == VG_OK && diag.total == 0)
+        return 0;
+    fprintf(stderr, "%s: %s: not usable\n", cmd, path);
+    vg_config_release(cfg);
+    return 2;
+}
+
+void vg_cli_js_opts(struct vg_js_opts *js, const struct vg_config *cfg, const char *servers,
+                    unsigned partitions, int replicas)
+{
+    *js = (struct vg_js_opts){
+        .servers = servers              ? servers
+                   : *cfg->cluster_nats ? cfg->cluster_nats
+                                        : NULL,
+        .replicas = replicas ? replicas : (int)cfg->cluster_replicas,
+        .partitions = partitions ? partitions
+                      : vg_config_option_set(cfg, "cluster.partitions")
+                          ? (unsigned)cfg->cluster_partitions
+                          : 0,
+        .lease_ms = cfg->cluster_lease_ms,
+        .retention_ms = cfg->cluster_retention_ms,
+    };
+}

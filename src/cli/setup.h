@@ -12,6 +12,7 @@
 #include "enrich/intel_load.h"
 #include "enrich/inventory.h"
 #include "enrich/ipinfo.h"
+#include "ingest/jetstream.h"
 #include "pipeline/scan.h"
 #include "rules/rules.h"
 
@@ -50,6 +51,16 @@ int vg_cli_list_arg(struct vg_cli_lists *l, int opt, char *arg, const char *cmd)
  * did not set).  0, or 2 after reporting the file's mistakes. */
 int vg_cli_apply_config(struct vg_config *cfg, const char *path, struct vg_scan_opts *opts,
                         bool max_findings_set, bool max_errors_set, const char *cmd);
+
+/* For commands that read only a few options: cfg initialised, and loaded from path when it is
+ * not NULL.  0, or 2 after reporting the file's mistakes (cfg is then released). */
+int vg_cli_load_config(struct vg_config *cfg, const char *path, const char *cmd);
+
+/* The JetStream options of the cluster.* section, with the command line's NATS servers,
+ * partition count and replicas winning when given (NULL, 0).  A partition count neither
+ * gives is left 0: whatever the cluster has. */
+void vg_cli_js_opts(struct vg_js_opts *js, const struct vg_config *cfg, const char *servers,
+                    unsigned partitions, int replicas);
 
 /* Load the configuration's enabled lists, then `lists`, then the built-in tester lists
  * (intel.test_indicators).  In a retro-hunt (hunted < count) only the hunted list, plus the

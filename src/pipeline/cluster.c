@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "findings/table.h"
 #include "ingest/input.h"
+#include "pipeline/metrics.h"
 #include "pipeline/writer.h"
 #include "store/store.h"
 
@@ -57,16 +58,6 @@ static int64_t clock_ms(clockid_t id)
     struct timespec ts;
     clock_gettime(id, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void stat_add(uint64_t *counter, uint64_t n)
-{
-    __atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
-}
-
-static void stat_set(uint64_t *counter, uint64_t v)
-{
-    __atomic_store_n(counter, v, __ATOMIC_RELAXED);
 }
 
 static void say(struct vg_cluster *c, const char *fmt, ...) VG_PRINTF(2, 3);
@@ -205,10 +196,10 @@ static void release(struct partition *p, bool hand_back)
     pthread_mutex_unlock(&c->lock);
     if (hand_back && !lost) {
         vg_js_lease_drop(c->js, p->n);
-        stat_add(&c->stats.releases, 1);
+        vg_stat_add(&c->stats.releases, 1);
     }
     if (lost)
-        stat_add(&c->stats.leases_lost, 1);
+        vg_stat_add(&c->stats.leases_lost, 1);
 }
 
 static int take(struct partition *p)
@@ -223,7 +214,7 @@ static int take(struct partition *p)
     p->lost = false;
     p->revision = rev;
     pthread_mutex_unlock(&c->lock);
-    stat_add(&c->stats.takeovers, 1);
+    vg_stat_add(&c->stats.takeovers, 1);
     rc = build(p);
     if (rc != VG_OK) {
         release(p, true);
@@ -252,9 +243,9 @@ static int write_changed(void *ctx, const struct vg_finding *f)
     bool is_new, supp;
     int rc = vg_writer_put(&c->writer, f, vg_scan_pdns(p->scan), c->now_ms, &is_new, &supp);
     if (rc == VG_OK) {
-        stat_add(is_new ? &c->stats.findings_new : &c->stats.findings_updated, 1);
+        vg_stat_add(is_new ? &c->stats.findings_new : &c->stats.findings_updated, 1);
         if (supp)
-            stat_add(&c->stats.findings_suppressed, 1);
+            vg_stat_add(&c->stats.findings_suppressed, 1);
     }
     return rc;
 }
@@ -274,9 +265,9 @@ static int scan_message(struct partition *p, const struct vg_js_msg *m)
     if (rc == VG_EIO)
         rc = VG_OK; /* reported: the message's bytes are bad input, not a failure */
     if (!p->replay_until) {
-        stat_add(&c->stats.records, st->parse.records - r0);
-        stat_add(&c->stats.bad_records, st->parse.bad_records - b0);
-        stat_add(&c->stats.bytes, m->len);
+        vg_stat_add(&c->stats.records, st->parse.records - r0);
+        vg_stat_add(&c->stats.bad_records, st->parse.bad_records - b0);
+        vg_stat_add(&c->stats.bytes, m->len);
     }
     return rc;
 }
@@ -340,7 +331,7 @@ static int step(struct partition *p, bool *worked)
         last = m->seq;
         if (p->replay_until && m->seq <= p->replay_until) {
             rc = scan_message(p, m);
-            stat_add(&c->stats.messages_replayed, 1);
+            vg_stat_add(&c->stats.messages_replayed, 1);
             if (m->seq == p->replay_until)
                 p->replay_until = 0;
             continue;
@@ -350,7 +341,7 @@ static int step(struct partition *p, bool *worked)
             p->replay_until = 0;
         }
         if (m->seq <= p->committed) {
-            stat_add(&c->stats.messages_skipped, 1);
+            vg_stat_add(&c->stats.messages_skipped, 1);
             continue;
         }
         if (!live) {
@@ -361,7 +352,7 @@ static int step(struct partition *p, bool *worked)
             live = true;
         }
         rc = scan_message(p, m);
-        stat_add(&c->stats.messages, 1);
+        vg_stat_add(&c->stats.messages, 1);
     }
     if (rc == VG_ENOMEM) {
         if (live)
@@ -441,7 +432,7 @@ static int balance(struct vg_cluster *c)
             return rc;
         owned += p->owned;
     }
-    stat_set(&c->stats.partitions_owned, owned);
+    vg_stat_set(&c->stats.partitions_owned, owned);
     return VG_OK;
 }
 
@@ -449,7 +440,7 @@ static int balance(struct vg_cluster *c)
  * renews them); the detectors are rebuilt once the store answers again. */
 static void pause_and_rebuild(struct vg_cluster *c)
 {
-    stat_add(&c->stats.store_pauses, 1);
+    vg_stat_add(&c->stats.store_pauses, 1);
     say(c, "store failed (%s); pausing, then rebuilding every partition from its checkpoint",
         vg_store_error(c->store));
     for (unsigned i = 0; i < c->nparts; i++)
@@ -609,10 +600,10 @@ int vg_cluster_run(struct vg_cluster *c)
             int64_t t0 = p->replay_until ? clock_ms(CLOCK_MONOTONIC) : 0;
             rc = step(p, &worked);
             if (t0)
-                stat_add((uint64_t *)&c->stats.replay_ms,
-                         (uint64_t)(clock_ms(CLOCK_MONOTONIC) - t0));
+                vg_stat_add((uint64_t *)&c->stats.replay_ms,
+                            (uint64_t)(clock_ms(CLOCK_MONOTONIC) - t0));
             if (rc == VG_ECONFLICT) {
-                stat_add(&c->stats.commit_conflicts, 1);
+                vg_stat_add(&c->stats.commit_conflicts, 1);
                 say(c, "partition %u: another worker committed it; letting it go", p->n);
                 release(p, false);
                 rc = VG_OK;
@@ -626,7 +617,7 @@ int vg_cluster_run(struct vg_cluster *c)
                 lag += vg_js_pending(p->reader);
         }
         turn++;
-        stat_set(&c->stats.lag, lag);
+        vg_stat_set(&c->stats.lag, lag);
         if (!worked_any) {
             struct timespec ts = { 0, IDLE_WAIT_MS / 4 * 1000000L };
             nanosleep(&ts, NULL);
@@ -644,10 +635,7 @@ int vg_cluster_run(struct vg_cluster *c)
 
 void vg_cluster_stats(const struct vg_cluster *c, struct vg_cluster_stats *out)
 {
-    const uint64_t *src = (const uint64_t *)&c->stats;
-    uint64_t *dst = (uint64_t *)out;
-    for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
-        dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+    vg_stats_snapshot(out, &c->stats, sizeof(*out));
 }
 
 const char *vg_cluster_worker(const struct vg_cluster *c)
@@ -659,10 +647,7 @@ int vg_cluster_metrics(const struct vg_cluster *c, struct vg_buf *out)
 {
     struct vg_cluster_stats st;
     vg_cluster_stats(c, &st);
-    static const struct {
-        const char *name, *type, *help;
-        size_t offset;
-    } rows[] = {
+    static const struct vg_metric_row rows[] = {
 #define C(field, help)                                                                             \
     { "vigil_cluster_" #field "_total", "counter", help, offsetof(struct vg_cluster_stats, field) }
 #define G(field, help)                                                                             \
@@ -688,11 +673,7 @@ int vg_cluster_metrics(const struct vg_cluster *c, struct vg_buf *out)
 #undef C
 #undef G
     };
-    int rc = 0;
-    for (size_t i = 0; i < VG_ARRAY_LEN(rows); i++)
-        rc |= vg_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %" PRIu64 "\n", rows[i].name,
-                            rows[i].help, rows[i].name, rows[i].type, rows[i].name,
-                            *(const uint64_t *)((const char *)&st + rows[i].offset));
+    int rc = vg_metrics_rows(out, rows, VG_ARRAY_LEN(rows), &st);
     rc |= vg_buf_printf(out,
                         "# HELP vigil_cluster_replay_seconds time spent rebuilding partitions\n"
                         "# TYPE vigil_cluster_replay_seconds counter\n"

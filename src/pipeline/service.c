@@ -14,6 +14,7 @@
 #include "findings/table.h"
 #include "ingest/input.h"
 #include "parse/format.h"
+#include "pipeline/metrics.h"
 #include "pipeline/writer.h"
 #include "store/store.h"
 
@@ -69,11 +70,6 @@ static int64_t wall_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void stat_add(uint64_t *counter, uint64_t n)
-{
-    __atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
 }
 
 static void say(struct vg_service *s, const char *source, const char *fmt, ...) VG_PRINTF(3, 4);
@@ -255,9 +251,9 @@ static int store_finding(struct vg_service *s, const struct vg_finding *f)
     bool is_new, supp;
     int rc = vg_writer_put(&s->writer, f, vg_scan_pdns(s->scan), s->commit_now_ms, &is_new, &supp);
     if (rc == VG_OK) {
-        stat_add(is_new ? &s->stats.findings_new : &s->stats.findings_updated, 1);
+        vg_stat_add(is_new ? &s->stats.findings_new : &s->stats.findings_updated, 1);
         if (supp)
-            stat_add(&s->stats.findings_suppressed, 1);
+            vg_stat_add(&s->stats.findings_suppressed, 1);
     }
     return rc;
 }
@@ -272,7 +268,7 @@ static int store_changed(void *ctx, const struct vg_finding *f)
 static void on_evict(void *ctx, const struct vg_finding *f)
 {
     struct vg_service *s = ctx;
-    stat_add(&s->stats.findings_evicted, 1);
+    vg_stat_add(&s->stats.findings_evicted, 1);
     if (!s->replaying && s->store_rc == VG_OK)
         s->store_rc = store_finding(s, f);
 }
@@ -376,7 +372,7 @@ static int replay_entry(void *ctx, const struct vg_ledger_entry *e)
     f->mtime_ms = e->mtime_ms;
     f->name_time_ms = vg_input_name_time_ms(e->path, e->mtime_ms);
     if (!same) {
-        stat_add(&s->stats.replay_missing, 1);
+        vg_stat_add(&s->stats.replay_missing, 1);
         say(s, e->path,
             "gone or replaced since it was scanned: detector state is rebuilt without it");
         f->finished = true;
@@ -394,7 +390,7 @@ static int replay_entry(void *ctx, const struct vg_ledger_entry *e)
     f->finished = f->whole;
     if (rc == VG_ENOMEM)
         return rc;
-    stat_add(&s->stats.files_replayed, 1);
+    vg_stat_add(&s->stats.files_replayed, 1);
     if (e->done_ms > 0 && f->name_time_ms > s->stats.watermark_ms)
         s->stats.watermark_ms = f->name_time_ms;
     return vg_findings_take_changed(s->findings, NULL, NULL);
@@ -608,9 +604,9 @@ static void record_latency(struct vg_service *s, int64_t ms)
     while (i < VG_ARRAY_LEN(vg_service_latency_bounds_ms) && ms > vg_service_latency_bounds_ms[i])
         i++;
     if (i < VG_ARRAY_LEN(vg_service_latency_bounds_ms))
-        stat_add(&s->stats.latency_buckets[i], 1);
-    stat_add(&s->stats.latency_count, 1);
-    stat_add(&s->stats.latency_sum_ms, (uint64_t)(ms > 0 ? ms : 0));
+        vg_stat_add(&s->stats.latency_buckets[i], 1);
+    vg_stat_add(&s->stats.latency_count, 1);
+    vg_stat_add(&s->stats.latency_sum_ms, (uint64_t)(ms > 0 ? ms : 0));
 }
 
 /* What process() says of a file it did not scan: come back in a moment (to settle, or to let
@@ -685,7 +681,7 @@ static int process(struct vg_service *s, struct file_state *f, int64_t now)
         /* The transaction died with the store's connection: the piece is not in the ledger,
          * but the findings table already holds it.  The caller rebuilds detector state from
          * the ledger, after which the piece is new again. */
-        stat_add(&s->stats.commits_lost, 1);
+        vg_stat_add(&s->stats.commits_lost, 1);
         say(s, f->path, "reading it again: the store's connection dropped before it committed");
         return VG_ERETRY;
     }
@@ -693,7 +689,7 @@ static int process(struct vg_service *s, struct file_state *f, int64_t now)
         /* The findings table already holds this piece: a retry would count it twice, so stop and
          * let a restart replay the ledger. */
         vg_store_rollback(s->store);
-        stat_add(&s->stats.commit_errors, 1);
+        vg_stat_add(&s->stats.commit_errors, 1);
         say(s, f->path, "committing its findings failed: %s", vg_store_error(s->store));
         return VG_EDB;
     }
@@ -704,12 +700,12 @@ static int process(struct vg_service *s, struct file_state *f, int64_t now)
     int64_t done = wall_ms();
     record_latency(s, done - arrived);
     f->arrived_ms = done; /* bytes that arrive from now on */
-    stat_add(&s->stats.files, 1);
-    stat_add(&s->stats.records, records);
-    stat_add(&s->stats.bad_records, bad);
-    stat_add(&s->stats.bytes, end - start);
+    vg_stat_add(&s->stats.files, 1);
+    vg_stat_add(&s->stats.records, records);
+    vg_stat_add(&s->stats.bad_records, bad);
+    vg_stat_add(&s->stats.bytes, end - start);
     if (f->name_time_ms < s->stats.watermark_ms - s->opts.lateness_ms)
-        stat_add(&s->stats.files_late, 1);
+        vg_stat_add(&s->stats.files_late, 1);
     if (f->name_time_ms > s->stats.watermark_ms)
         __atomic_store_n(&s->stats.watermark_ms, f->name_time_ms, __ATOMIC_RELAXED);
     return VG_OK;
@@ -768,7 +764,7 @@ static void expire(struct vg_service *s, int64_t now)
     s->last_expire_ms = now;
     uint64_t dropped = 0;
     if (vg_store_findings_expire(s->store, now - s->opts.retention_ms, &dropped) == VG_OK)
-        stat_add(&s->stats.findings_expired, dropped);
+        vg_stat_add(&s->stats.findings_expired, dropped);
 }
 
 int vg_service_run(struct vg_service *s)
@@ -838,10 +834,7 @@ int vg_service_run(struct vg_service *s)
 
 void vg_service_stats(const struct vg_service *s, struct vg_service_stats *out)
 {
-    const uint64_t *src = (const uint64_t *)&s->stats;
-    uint64_t *dst = (uint64_t *)out;
-    for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
-        dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+    vg_stats_snapshot(out, &s->stats, sizeof(*out));
 }
 
 const char *vg_service_detector_id(const struct vg_service *s)
@@ -853,11 +846,9 @@ int vg_service_metrics(const struct vg_service *s, struct vg_buf *out)
 {
     struct vg_service_stats st;
     vg_service_stats(s, &st);
-    static const struct {
-        const char *name, *help;
-        size_t offset;
-    } counters[] = {
-#define C(field, help) { "vigil_" #field "_total", help, offsetof(struct vg_service_stats, field) }
+    static const struct vg_metric_row counters[] = {
+#define C(field, help)                                                                             \
+    { "vigil_" #field "_total", "counter", help, offsetof(struct vg_service_stats, field) }
         C(files, "log file pieces scanned and committed"),
         C(files_late, "pieces older than the event-time watermark minus service.lateness"),
         C(files_replayed, "ledger pieces replayed at start to rebuild detector state"),
@@ -875,11 +866,7 @@ int vg_service_metrics(const struct vg_service *s, struct vg_buf *out)
         C(commits_lost, "pieces whose transaction a lost store connection took, scanned again"),
 #undef C
     };
-    int rc = 0;
-    for (size_t i = 0; i < VG_ARRAY_LEN(counters); i++)
-        rc |= vg_buf_printf(out, "# HELP %s %s\n# TYPE %s counter\n%s %" PRIu64 "\n",
-                            counters[i].name, counters[i].help, counters[i].name, counters[i].name,
-                            *(const uint64_t *)((const char *)&st + counters[i].offset));
+    int rc = vg_metrics_rows(out, counters, VG_ARRAY_LEN(counters), &st);
     rc |= vg_buf_printf(out,
                         "# HELP vigil_replay_seconds time the start-up ledger replay took\n"
                         "# TYPE vigil_replay_seconds gauge\nvigil_replay_seconds %.3f\n"
