@@ -54,8 +54,9 @@ MB=$(sed -n 's/.*files (\([0-9.]*\) MB read.*/\1/p' "$W/scan.log")
 echo "corpus: $(sed -n 's/vigil publish: //p' "$W/publish.log")"
 printf "%-34s %7.2f s %10.0f records/s\n" "vigil publish (parse + send)" "$PUBLISH" \
     "$(echo "$RECORDS / $PUBLISH" | bc -l)"
-printf "%-34s %7.2f s %10.0f records/s  (reference)\n" "vigil scan, one process" "$SCAN" \
-    "$(echo "$RECORDS / $SCAN" | bc -l)"
+printf "%-34s %7.2f s %10.0f records/s  (reference), %s findings\n" "vigil scan, one process" \
+    "$SCAN" "$(echo "$RECORDS / $SCAN" | bc -l)" \
+    "$(sed -n 's/^vigil: \([0-9]*\) findings .*/\1/p' "$W/scan.log")"
 
 for n in 1 2 3; do
     psql -q "$PG" -c "CREATE DATABASE bench$n" > /dev/null
