@@ -274,7 +274,8 @@ build/fuzz-bin/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(wildcard src/*/*.h) build
                       build/gen/web_assets.c build/gen/rule_files.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -Isrc -Ibuild/gen -DVG_ARENA_DEBUG -o $@ $< $(FUZZ_LIB_SRC) build/gen/catalog_gen.c \
+	    -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS)) -DVG_ARENA_DEBUG -o $@ $< \
+	    $(FUZZ_LIB_SRC) build/gen/catalog_gen.c \
 	    build/gen/web_assets.c build/gen/rule_files.c $(LIBS)
 
 lint: $(BUILD)/gen/catalog_gen.h

@@ -45,6 +45,13 @@ static bool positive(const char *arg, long max, long *out)
     return true;
 }
 
+static int to_stream(void *ctx, const char *subject, const char *name, const char *base,
+                     const char *msg_id, const void *data, size_t len, bool *duplicate,
+                     struct vg_buf *why)
+{
+    return vg_js_publish(ctx, subject, name, base, msg_id, data, len, duplicate, why);
+}
+
 int vg_cmd_publish(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -110,8 +117,9 @@ int vg_cmd_publish(int argc, char **argv)
         vg_config_release(&cfg);
         return 2;
     }
-    struct vg_publisher *p = vg_publisher_new(js, *cfg.flow_log_format ? cfg.flow_log_format : NULL,
-                                              vg_cli_print_diag, NULL);
+    struct vg_publish_sink sink = { vg_js_max_payload(js), vg_js_partitions(js), to_stream, js };
+    struct vg_publisher *p = vg_publisher_new(
+        &sink, *cfg.flow_log_format ? cfg.flow_log_format : NULL, vg_cli_print_diag, NULL);
     rc = p ? VG_OK : VG_ENOMEM;
     for (int i = optind; rc == VG_OK && i < argc; i++)
         rc = vg_publish_path(p, argv[i]);
@@ -121,11 +129,11 @@ int vg_cmd_publish(int argc, char **argv)
         if (!quiet)
             fprintf(stderr,
                     "vigil publish: %" PRIu64 " files, %" PRIu64 " records (%" PRIu64
-                    " bad), %" PRIu64 " messages (%" PRIu64 " already in the stream), %.1f MB "
-                    "to %u partitions\n",
-                    st->files, st->records, st->bad_records, st->messages, st->duplicates,
-                    (double)st->bytes / 1e6, vg_js_partitions(js));
-        if (status == 0 && (st->bad_records || st->files_not_log))
+                    " bad, %" PRIu64 " larger than a message), %" PRIu64 " messages (%" PRIu64
+                    " already in the stream), %.1f MB to %u partitions\n",
+                    st->files, st->records, st->bad_records, st->records_too_big, st->messages,
+                    st->duplicates, (double)st->bytes / 1e6, vg_js_partitions(js));
+        if (status == 0 && (st->bad_records || st->records_too_big || st->files_not_log))
             status = 1;
     }
     if (rc == VG_ENOMEM)

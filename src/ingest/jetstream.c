@@ -238,9 +238,9 @@ int64_t vg_js_lease_ms(const struct vg_js *j)
     return j->lease_ms;
 }
 
-unsigned vg_js_partition_of(const struct vg_js *j, const char *account, size_t len)
+unsigned vg_js_partition(const char *account, size_t len, unsigned partitions)
 {
-    return (unsigned)(vg_hash64(account, len, 0) % j->partitions);
+    return (unsigned)(vg_hash64(account, len, 0) % partitions);
 }
 
 static int add_token(struct vg_buf *out, const char *t)
@@ -455,6 +455,16 @@ static bool reader_gone(struct vg_js_reader *r)
     return vg_js_reader_undelivered(r, &n) == VG_ENOTFOUND;
 }
 
+/* The source token of vigil.logs.PARTITION.SOURCE.ACCOUNT.REGION, or "" . */
+static void subject_source(const char *subject, char out[16])
+{
+    const char *t = subject;
+    for (int dots = 0; t && dots < 3; dots++)
+        t = (t = strchr(t, '.')) ? t + 1 : NULL;
+    size_t n = t ? strcspn(t, ".") : 0;
+    snprintf(out, 16, "%.*s", (int)(n < 15 ? n : 15), t ? t : "");
+}
+
 static uint64_t header_u64(const char **p)
 {
     char *end;
@@ -513,6 +523,7 @@ int vg_js_fetch(struct vg_js_reader *r, struct vg_js_msg *msgs, size_t max, size
         jsMsgMetaData_Destroy(meta);
         if (natsMsgHeader_Get(m, VG_JS_HDR_NAME, &out->name) != NATS_OK)
             out->name = natsMsg_GetSubject(m);
+        subject_source(natsMsg_GetSubject(m), out->source);
         out->base_offset = out->base_line = 0;
         const char *base;
         if (natsMsgHeader_Get(m, VG_JS_HDR_BASE, &base) == NATS_OK) {

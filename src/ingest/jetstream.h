@@ -50,8 +50,9 @@ void vg_js_close(struct vg_js *j);
 
 unsigned vg_js_partitions(const struct vg_js *j);
 int64_t vg_js_lease_ms(const struct vg_js *j);
-/* The partition of an account id (FNV-1a, so every process agrees). */
-unsigned vg_js_partition_of(const struct vg_js *j, const char *account, size_t len);
+/* The partition of an account id among `partitions` (a fixed hash, so every process
+ * agrees). */
+unsigned vg_js_partition(const char *account, size_t len, unsigned partitions);
 /* Append the subject of a piece: tokens from log content are reduced to [A-Za-z0-9_-] (at most
  * VG_JS_TOKEN_MAX bytes, "unknown" when empty), so no log text can add tokens or wildcards. */
 int vg_js_subject(struct vg_buf *out, unsigned partition, const char *source, const char *account,
@@ -90,6 +91,7 @@ void vg_js_reader_close(struct vg_js *j, struct vg_js_reader *r);
 struct vg_js_msg {
     uint64_t seq;     /* the stream sequence */
     const char *name; /* Vigil-Name, or the subject when absent */
+    char source[16];  /* the format the publisher read it as (the subject's source token) */
     uint64_t base_offset, base_line;
     const char *data;
     size_t len;

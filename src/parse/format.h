@@ -45,6 +45,8 @@ struct vg_format {
 
 /* The table of formats, NULL-terminated. */
 extern const struct vg_format *const vg_formats[];
+/* The format of that name (struct vg_format.name), or NULL. */
+const struct vg_format *vg_format_named(const char *name);
 /* The first format whose sniff accepts buf, or NULL. */
 const struct vg_format *vg_format_detect(const char *buf, size_t len);
 /* The format of one object: as vg_format_detect, except that with flow_log_format set (the

@@ -13,6 +13,14 @@ const struct vg_format *const vg_formats[] = {
     NULL,
 };
 
+const struct vg_format *vg_format_named(const char *name)
+{
+    for (size_t i = 0; name && vg_formats[i]; i++)
+        if (strcmp(vg_formats[i]->name, name) == 0)
+            return vg_formats[i];
+    return NULL;
+}
+
 const struct vg_format *vg_format_detect(const char *buf, size_t len)
 {
     for (size_t i = 0; vg_formats[i]; i++)

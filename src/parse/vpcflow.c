@@ -1688,6 +1688,16 @@ static bool sniff(const char *buf, size_t len)
     return header_shaped(n, known, shaped) || data_shaped(p, eol);
 }
 
+bool vg_vpcflow_is_header(const char *line, size_t len)
+{
+    if (len == 0 || *line < 'a' || *line > 'z')
+        return false;
+    unsigned known;
+    bool shaped;
+    unsigned n = read_names(line, line + len, NULL, &known, &shaped);
+    return header_shaped(n, known, shaped);
+}
+
 const struct vg_format vg_format_vpcflow = {
     .name = "vpcflow",
     .sniff = sniff,

@@ -31,6 +31,10 @@ int vg_vpcflow_parse_format(struct vg_parse_ctx *ctx, struct vg_str fields, cons
  * takes: a configured format is checked once, at start-up. */
 bool vg_vpcflow_format_valid(struct vg_str fields);
 
+/* Whether a line (without its newline) is a header naming flow log fields, as the parser
+ * takes one at the top of a file or in mid-file. */
+bool vg_vpcflow_is_header(const char *line, size_t len);
+
 /* For tests and the bench: false runs the portable column loops even where the CPU has the
  * x86-64-v2 instructions the fast copies use (checked at first use); true goes back to
  * choosing by CPU.  Affects objects parsed afterwards, in every thread. */

@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "findings/table.h"
 #include "ingest/input.h"
+#include "parse/format.h"
 #include "pipeline/metrics.h"
 #include "pipeline/writer.h"
 #include "store/store.h"
@@ -261,7 +262,8 @@ static int scan_message(struct partition *p, const struct vg_js_msg *m)
     int rc = vg_input_decode(&c->input, m->name, m->data, m->len, vg_scan_diag_sink(p->scan), &data,
                              &len);
     if (rc == VG_OK)
-        rc = vg_scan_buffer_at(p->scan, m->name, data, len, m->base_offset, m->base_line);
+        rc = vg_scan_buffer_as(p->scan, m->name, vg_format_named(m->source), data, len,
+                               m->base_offset, m->base_line);
     if (rc == VG_EIO)
         rc = VG_OK; /* reported: the message's bytes are bad input, not a failure */
     if (!p->replay_until) {
@@ -422,7 +424,7 @@ static int balance(struct vg_cluster *c)
             release(&c->parts[i], true);
             owned--;
         }
-    unsigned start = (unsigned)(vg_js_partition_of(c->js, c->worker, strlen(c->worker)));
+    unsigned start = vg_js_partition(c->worker, strlen(c->worker), c->nparts);
     for (unsigned k = 0; k < c->nparts && owned < share; k++) {
         struct partition *p = &c->parts[(start + k) % c->nparts];
         if (p->owned)

@@ -127,13 +127,15 @@ static void on_event(void *ctx, struct vg_event *ev)
         vg_detect_event(s->detect, ev, &s->emit);
 }
 
-int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t len)
+static int scan_object(struct vg_scan *s, const char *name, const struct vg_format *format,
+                       const char *data, size_t len)
 {
     s->stats.files++;
     size_t i = vg_json_skip_ws(data, len, 0);
     if (i == len)
         return VG_OK; /* an empty object is a quiet five minutes, not an error */
-    const struct vg_format *fmt = vg_format_pick(data, len, s->opts.flow_log_format);
+    const struct vg_format *fmt =
+        format ? format : vg_format_pick(data, len, s->opts.flow_log_format);
     if (!fmt) {
         struct vg_diag_loc loc = { name, 0, 0 };
         s->stats.files_not_log++;
@@ -155,14 +157,25 @@ int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t
     return rc;
 }
 
-int vg_scan_buffer_at(struct vg_scan *s, const char *name, const char *data, size_t len,
-                      uint64_t base_offset, uint64_t base_line)
+int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t len)
+{
+    return scan_object(s, name, NULL, data, len);
+}
+
+int vg_scan_buffer_as(struct vg_scan *s, const char *name, const struct vg_format *format,
+                      const char *data, size_t len, uint64_t base_offset, uint64_t base_line)
 {
     s->base_offset = base_offset;
     s->base_line = base_line;
-    int rc = vg_scan_buffer(s, name, data, len);
+    int rc = scan_object(s, name, format, data, len);
     s->base_offset = s->base_line = 0;
     return rc;
+}
+
+int vg_scan_buffer_at(struct vg_scan *s, const char *name, const char *data, size_t len,
+                      uint64_t base_offset, uint64_t base_line)
+{
+    return vg_scan_buffer_as(s, name, NULL, data, len, base_offset, base_line);
 }
 
 void vg_scan_set_intel(struct vg_scan *s, const struct vg_intel *intel)

@@ -75,6 +75,10 @@ int vg_scan_buffer(struct vg_scan *s, const char *name, const char *data, size_t
  * piece by piece). */
 int vg_scan_buffer_at(struct vg_scan *s, const char *name, const char *data, size_t len,
                       uint64_t base_offset, uint64_t base_line);
+/* The same in a known format (NULL: recognise it from the bytes).  A piece of an object need
+ * not look like its format at its start (a cluster worker knows the publisher's choice). */
+int vg_scan_buffer_as(struct vg_scan *s, const char *name, const struct vg_format *format,
+                      const char *data, size_t len, uint64_t base_offset, uint64_t base_line);
 /* Detect with another list snapshot from the next buffer on (a reload); borrowed. */
 void vg_scan_set_intel(struct vg_scan *s, const struct vg_intel *intel);
 

@@ -335,6 +335,32 @@ static void test_store_meta_init_once(void **state)
     vg_store_close(s);
 }
 
+/* The cluster's fence: a checkpoint moves only from the value its writer last saw.  Two
+ * connections (two workers) in their own transactions: the second to commit loses. */
+static void test_store_meta_swap_fences(void **state)
+{
+    (void)state;
+    struct vg_store *a = open_store(), *b = open_store();
+    struct vg_buf v = VG_BUF_INIT;
+    assert_int_equal(vg_store_meta_swap(a, "cluster.p3", NULL, "10"), VG_OK);
+    assert_int_equal(vg_store_meta_swap(b, "cluster.p3", NULL, "12"), VG_ECONFLICT);
+    assert_int_equal(vg_store_meta_swap(b, "cluster.p3", "9", "12"), VG_ECONFLICT);
+    assert_int_equal(vg_store_meta_swap(a, "cluster.p3", "10", "20"), VG_OK);
+
+    assert_int_equal(vg_store_begin(a), VG_OK);
+    assert_int_equal(vg_store_meta_swap(a, "cluster.p3", "20", "30"), VG_OK);
+    assert_int_equal(vg_store_commit(a), VG_OK);
+    /* b still believes 20: its batch must not land */
+    assert_int_equal(vg_store_begin(b), VG_OK);
+    assert_int_equal(vg_store_meta_swap(b, "cluster.p3", "20", "25"), VG_ECONFLICT);
+    vg_store_rollback(b);
+    assert_int_equal(vg_store_meta_get(b, "cluster.p3", &v), VG_OK);
+    assert_string_equal(v.data, "30");
+    vg_buf_release(&v);
+    vg_store_close(a);
+    vg_store_close(b);
+}
+
 /* The server drops our connection (as a restart does): a transaction in flight is reported
  * lost (VG_ERETRY) and left no trace; a lone read is redone without the caller noticing; a
  * lone append is not redone behind the caller's back. */
@@ -385,6 +411,7 @@ static int run_suite(const char *name)
         cmocka_unit_test_setup_teardown(test_store_refuses_newer_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_filters_outbox_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_meta_init_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_meta_swap_fences, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_pg_connection_lost, setup, teardown),
     };
     return _cmocka_run_group_tests(name, tests, VG_ARRAY_LEN(tests), NULL, NULL);

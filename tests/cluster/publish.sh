@@ -46,7 +46,7 @@ for _ in $(seq 50); do
 done
 "$VIGIL" publish --nats "$NATS" "$W/mixed" > "$W/publish.log" 2>&1 ||
     fail "publish exited with $?"
-grep -q "bad)" "$W/publish.log" || fail "no summary"
+grep -q "larger than a message)" "$W/publish.log" || fail "no summary"
 pieces=$(sed -n 's/.* \([0-9]*\) messages.*/\1/p' "$W/publish.log")
 objects=$(find "$W/mixed" -type f | wc -l)
 [ "$pieces" -gt "$objects" ] || fail "$pieces messages for $objects objects: nothing was split"

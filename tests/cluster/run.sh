@@ -137,7 +137,7 @@ say "restart worker w2 and NATS server n3"
 worker w2
 start_nats 3
 wait "$PUBLISHER" || fail "publishing failed"
-say "published: $(awk '/vigil publish:/ {f += $3; m += $9} END {print f " files, " m " messages"}' \
+say "published: $(awk '/vigil publish:/ {f += $3; m += $14} END {print f " files, " m " messages"}' \
     "$W/publish.log")"
 
 "$VIGIL" cluster status --config "$W/cluster.yaml" --store "$PG_URI" --wait 180 \
