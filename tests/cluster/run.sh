@@ -91,14 +91,16 @@ for _ in $(seq 60); do
 done
 
 WORKER_ARGS="$*"
-worker() { # worker NAME: start it with the lists
+worker() { # worker NAME [LISTEN]: start it with the lists (and its API on LISTEN)
     # shellcheck disable=SC2086
-    "$VIGILD" --config "$W/cluster.yaml" --store "$PG_URI" --worker "$1" --listen '' \
+    "$VIGILD" --config "$W/cluster.yaml" --store "$PG_URI" --worker "$1" --listen "${2:-}" \
         $WORKER_ARGS >> "$W/$1.log" 2>&1 &
     eval "PID_$1=$!"
     PIDS="$PIDS $!"
 }
-for w in w1 w2 w3; do worker $w; done
+worker w1
+worker w2
+worker w3 127.0.0.1:0 # its /metrics are checked at the end
 
 # ---- the first half of the accounts, read by all three workers ----
 ls -d "$W/logs/AWSLogs"/* > "$W/accounts.txt"
@@ -142,6 +144,13 @@ say "published: $(awk '/vigil publish:/ {f += $3; m += $14} END {print f " files
 
 "$VIGIL" cluster status --config "$W/cluster.yaml" --store "$PG_URI" --wait 180 \
     > "$W/status.txt" 2> "$W/status.log" || fail "not caught up: $(cat "$W/status.log")"
+# a worker's /metrics speak of the cluster
+port=$(scripts/vigild_port.sh "$W/w3.log") || fail "worker w3 never said its API port"
+python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())' \
+    "http://127.0.0.1:$port/metrics" > "$W/metrics.txt" || fail "no /metrics from w3"
+awk '$1 == "vigil_cluster_messages_total" && $2 > 0 {ok = 1} END {exit !ok}' "$W/metrics.txt" ||
+    fail "w3's /metrics count no committed messages"
+grep -q '^vigil_cluster_lag 0$' "$W/metrics.txt" || fail "w3 reports a lag when caught up"
 for w in w1 w2 w3; do eval "kill -TERM \$PID_$w"; done
 for w in w1 w2 w3; do eval "wait \$PID_$w" || fail "worker $w did not stop cleanly"; done
 
