@@ -73,8 +73,9 @@ static int keep_piece(void *ctx, const char *subject, const char *name, const ch
         snprintf(source, sizeof(source), "%.*s", (int)strcspn(t, "."), t);
         const struct vg_format *fmt = vg_format_named(source);
         CHECK(fmt != NULL);
-        struct vg_parse_ctx pc = { "piece", &r->arena, &r->json, &r->diag,
-                                   &r->stats, count_event, r };
+        struct vg_parse_ctx pc = {
+            "piece", &r->arena, &r->json, &r->diag, &r->stats, count_event, r
+        };
         CHECK(vg_format_parse(fmt, &pc, NULL, plain, plain_len) == VG_OK);
         vg_arena_reset(&r->arena);
     }
