@@ -8,6 +8,7 @@
 #include <getopt.h>
 
 #include "cli/setup.h"
+#include "core/clock.h"
 #include "pipeline/cluster.h"
 
 static void usage(FILE *out)
@@ -108,29 +109,17 @@ static int status_cmd(int argc, char **argv)
         return 2;
     }
     struct vg_buf why = VG_BUF_INIT;
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc;
-    for (;;) {
-        st.behind = 0;
-        st.lag = 0;
-        st.rows = 0;
-        st.print = wait <= 0;
+    int64_t deadline = vg_mono_ms() + (int64_t)(wait * 1000);
+    int rc = VG_OK;
+    /* with --wait, look quietly until every partition is caught up or time is out */
+    for (bool done = wait <= 0; !done; vg_sleep_ms(500)) {
+        st = (struct status){ .json = st.json };
         rc = vg_cluster_status(&jo, store, show, &st, &why);
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        double waited = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
-        if (rc != VG_OK || st.behind == 0 || waited >= wait) {
-            if (rc == VG_OK && wait > 0) { /* print the last look */
-                st.print = true;
-                st.rows = 0;
-                st.behind = 0;
-                st.lag = 0;
-                rc = vg_cluster_status(&jo, store, show, &st, &why);
-            }
-            break;
-        }
-        struct timespec pause = { 0, 500000000L };
-        nanosleep(&pause, NULL);
+        done = rc != VG_OK || st.behind == 0 || vg_mono_ms() >= deadline;
+    }
+    if (rc == VG_OK) { /* the look that is printed */
+        st = (struct status){ .json = st.json, .print = true };
+        rc = vg_cluster_status(&jo, store, show, &st, &why);
     }
     if (rc == VG_OK && st.json)
         printf("%s]\n", st.rows ? "" : "[");

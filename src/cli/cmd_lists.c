@@ -7,6 +7,7 @@
  *                                                   (and to the audit log, with a state dir)
  */
 #include "cli/cmd.h"
+#include "cli/setup.h"
 
 #include "config/config.h"
 #include "config/config_edit.h"
@@ -127,12 +128,10 @@ static int audit_added(const char *dir, const struct vg_intel_list *l, const cha
 {
     struct vg_diag diag;
     struct vg_intel_audit_entry e;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
     vg_diag_init(&diag, 20, vg_cli_print_diag, NULL);
     vg_intel_audit_entry_from_list(&e, l, vg_intel_audit_file_mtime(path));
     struct vg_intel_audit_record r = {
-        (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, "added", l->kind, NULL, &e,
+        vg_cli_now_ms(), "added", l->kind, NULL, &e,
     };
     return vg_intel_audit_append(dir, &r, &diag);
 }

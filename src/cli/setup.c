@@ -2,6 +2,7 @@
 #include "cli/setup.h"
 
 #include "cli/cmd.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "enrich/intel_audit.h"
@@ -10,9 +11,7 @@
 
 int64_t vg_cli_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return vg_wall_ms();
 }
 
 int vg_cli_list_arg(struct vg_cli_lists *l, int opt, char *arg, const char *cmd)

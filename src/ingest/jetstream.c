@@ -6,6 +6,7 @@
 #include "ingest/jetstream.h"
 
 #include <nats/nats.h>
+#include "core/clock.h"
 #include "core/hash.h"
 
 #define CLUSTER_BUCKET "vigil_cluster"
@@ -192,8 +193,7 @@ int vg_js_open(struct vg_js **out, const struct vg_js_opts *opts, struct vg_buf 
     j->lease_ms = opts->lease_ms > 0 ? opts->lease_ms : 10000;
     int rc = connect_servers(j, opts->servers, why);
     /* a cluster electing leaders (a server just lost or started) times out for a while */
-    for (int64_t wait = 100, waited = 0; rc == VG_OK;
-         waited += wait, wait = wait * 2 > 2000 ? 2000 : wait * 2) {
+    for (struct vg_backoff wait = vg_backoff_start(100, 2000); rc == VG_OK;) {
         rc = ensure_stream(j, opts, why);
         if (rc == VG_OK && !j->cluster)
             rc = bucket(j, &j->cluster, CLUSTER_BUCKET, opts->replicas, 0, why);
@@ -203,10 +203,9 @@ int vg_js_open(struct vg_js **out, const struct vg_js_opts *opts, struct vg_buf 
             rc = agree_partitions(j, opts->partitions, why);
         if (rc == VG_OK && lease_bucket_ttl(j) != VG_OK)
             rc = nats_fail(why, LEASE_BUCKET, NATS_ERR, 0);
-        if (rc != VG_EIO || waited > PUBLISH_PATIENCE_MS)
+        if (rc != VG_EIO || wait.waited_ms > PUBLISH_PATIENCE_MS)
             break;
-        struct timespec ts = { wait / 1000, (long)(wait % 1000) * 1000000 };
-        nanosleep(&ts, NULL);
+        vg_backoff_sleep(&wait);
         rc = VG_OK;
     }
     if (rc != VG_OK) {
@@ -294,15 +293,13 @@ int vg_js_publish(struct vg_js *j, const char *subject, const char *name, const 
     /* A server lost, a leader being elected: wait and send again.  The message id makes a
      * second copy of a piece the stream did get harmless.  A refusal by JetStream itself (a
      * limit) is final. */
-    for (int64_t wait = 100, waited = 0; s == NATS_OK;
-         waited += wait, wait = wait * 2 > 2000 ? 2000 : wait * 2) {
+    for (struct vg_backoff wait = vg_backoff_start(100, 2000); s == NATS_OK;) {
         jerr = 0;
         s = js_PublishMsg(&ack, j->js, m, NULL, &jerr);
         bool transient = s == NATS_NO_RESPONDERS || s == NATS_TIMEOUT || !jerr;
-        if (s == NATS_OK || !transient || waited > PUBLISH_PATIENCE_MS)
+        if (s == NATS_OK || !transient || wait.waited_ms > PUBLISH_PATIENCE_MS)
             break;
-        struct timespec ts = { wait / 1000, (long)(wait % 1000) * 1000000 };
-        nanosleep(&ts, NULL);
+        vg_backoff_sleep(&wait);
         s = NATS_OK;
     }
     natsMsg_Destroy(m);

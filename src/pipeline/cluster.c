@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "findings/table.h"
 #include "ingest/input.h"
@@ -53,13 +54,6 @@ struct vg_cluster {
     unsigned alive; /* workers alive, as the lease thread last counted (under lock) */
     struct vg_cluster_stats stats;
 };
-
-static int64_t clock_ms(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void say(struct vg_cluster *c, const char *fmt, ...) VG_PRINTF(2, 3);
 static void say(struct vg_cluster *c, const char *fmt, ...)
@@ -312,12 +306,12 @@ static int step(struct partition *p, bool *worked)
         return rc == VG_ENOMEM ? rc : VG_OK;
     }
     if (rc != VG_OK) { /* the cluster is electing a leader or lost a server: later */
-        p->next_poll_ms = clock_ms(CLOCK_MONOTONIC) + IDLE_WAIT_MS;
+        p->next_poll_ms = vg_mono_ms() + IDLE_WAIT_MS;
         return VG_OK;
     }
     *worked = n > 0;
     if (n == 0 || vg_js_pending(p->reader) == 0)
-        p->next_poll_ms = clock_ms(CLOCK_MONOTONIC) + IDLE_WAIT_MS;
+        p->next_poll_ms = vg_mono_ms() + IDLE_WAIT_MS;
     if (n == 0) {
         uint64_t undelivered;
         /* the checkpoint's message is gone (retention) and nothing is left to rebuild from */
@@ -348,7 +342,7 @@ static int step(struct partition *p, bool *worked)
         }
         if (!live) {
             /* evictions during the scan write into this transaction */
-            c->now_ms = clock_ms(CLOCK_REALTIME);
+            c->now_ms = vg_wall_ms();
             if ((rc = vg_store_begin(c->store)) != VG_OK)
                 break;
             live = true;
@@ -447,13 +441,11 @@ static void pause_and_rebuild(struct vg_cluster *c)
         vg_store_error(c->store));
     for (unsigned i = 0; i < c->nparts; i++)
         drop_state(&c->parts[i]);
-    for (int64_t wait = 100;; wait = wait * 2 > PAUSE_MAX_MS ? PAUSE_MAX_MS : wait * 2) {
+    for (struct vg_backoff wait = vg_backoff_start(100, PAUSE_MAX_MS);;) {
         if (*c->opts.stop)
             return;
-        struct timespec ts = { wait / 1000, (long)(wait % 1000) * 1000000 };
-        nanosleep(&ts, NULL);
-        bool ok = vg_store_begin(c->store) == VG_OK;
-        if (ok) {
+        vg_backoff_sleep(&wait);
+        if (vg_store_begin(c->store) == VG_OK) {
             vg_store_rollback(c->store);
             break;
         }
@@ -579,7 +571,7 @@ int vg_cluster_run(struct vg_cluster *c)
     int rc = VG_OK;
     size_t turn = 0;
     while (!*c->opts.stop && rc == VG_OK) {
-        int64_t now = clock_ms(CLOCK_MONOTONIC);
+        int64_t now = vg_mono_ms();
         if (now >= next_balance) {
             next_balance = now + period;
             reload_lists(c);
@@ -599,11 +591,10 @@ int vg_cluster_run(struct vg_cluster *c)
             if (!p->owned || !p->scan || p->next_poll_ms > now)
                 continue;
             bool worked = false;
-            int64_t t0 = p->replay_until ? clock_ms(CLOCK_MONOTONIC) : 0;
+            int64_t t0 = p->replay_until ? vg_mono_ms() : 0;
             rc = step(p, &worked);
             if (t0)
-                vg_stat_add((uint64_t *)&c->stats.replay_ms,
-                            (uint64_t)(clock_ms(CLOCK_MONOTONIC) - t0));
+                vg_stat_add((uint64_t *)&c->stats.replay_ms, (uint64_t)(vg_mono_ms() - t0));
             if (rc == VG_ECONFLICT) {
                 vg_stat_add(&c->stats.commit_conflicts, 1);
                 say(c, "partition %u: another worker committed it; letting it go", p->n);
@@ -620,10 +611,8 @@ int vg_cluster_run(struct vg_cluster *c)
         }
         turn++;
         vg_stat_set(&c->stats.lag, lag);
-        if (!worked_any) {
-            struct timespec ts = { 0, IDLE_WAIT_MS / 4 * 1000000L };
-            nanosleep(&ts, NULL);
-        }
+        if (!worked_any)
+            vg_sleep_ms(IDLE_WAIT_MS / 4);
     }
     /* a clean stop: everything read is committed (batches commit as they end); hand the
      * partitions back so the others take them at once instead of after a lease */

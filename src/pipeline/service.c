@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 
+#include "core/clock.h"
 #include "core/hash.h"
 #include "core/time.h"
 #include "findings/table.h"
@@ -64,13 +65,6 @@ struct vg_service {
     struct vg_service_stats stats;
     struct vg_diag diag; /* service messages (the scan has its own for bad records) */
 };
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void say(struct vg_service *s, const char *source, const char *fmt, ...) VG_PRINTF(3, 4);
 static void say(struct vg_service *s, const char *source, const char *fmt, ...)
@@ -431,11 +425,11 @@ static int rebuild(struct vg_service *s)
     s->findings = vg_scan_findings(s->scan);
     if (s->opts.watch_count == 0) /* serving the API only: no detector state to build */
         return VG_OK;
-    int64_t t0 = wall_ms();
+    int64_t t0 = vg_wall_ms();
     s->replaying = true;
     int rc = vg_store_ledger_each(s->store, replay_entry, s);
     s->replaying = false;
-    s->stats.replay_ms = wall_ms() - t0;
+    s->stats.replay_ms = vg_wall_ms() - t0;
     if (rc != VG_OK)
         say(s, "store", "replaying the ledger failed: %s",
             rc == VG_EDB ? vg_store_error(s->store) : vg_strerror(rc));
@@ -697,7 +691,7 @@ static int process(struct vg_service *s, struct file_state *f, int64_t now)
     f->finished = f->whole;
     if (s->opts.on_commit)
         s->opts.on_commit(s->opts.commit_ctx);
-    int64_t done = wall_ms();
+    int64_t done = vg_wall_ms();
     record_latency(s, done - arrived);
     f->arrived_ms = done; /* bytes that arrive from now on */
     vg_stat_add(&s->stats.files, 1);
@@ -782,7 +776,7 @@ int vg_service_run(struct vg_service *s)
                 s->opts.scan.intel = intel; /* for a rebuild */
             }
         }
-        int64_t now = wall_ms();
+        int64_t now = vg_wall_ms();
         s->npending = 0;
         if (vg_writer_load_filters(&s->writer) != VG_OK) {
             say(s, "store", "reading filters failed: %s", vg_store_error(s->store));
@@ -802,7 +796,7 @@ int vg_service_run(struct vg_service *s)
             /* Once one file waits for its companions, the files after it in name order wait
              * too: taking them now, because the clock ticked past order_wait while walking the
              * list, would read a later file before an earlier one found with it. */
-            int prc = order_held ? ORDER_WAIT : process(s, s->pending[i], wall_ms());
+            int prc = order_held ? ORDER_WAIT : process(s, s->pending[i], vg_wall_ms());
             order_held = order_held || prc == ORDER_WAIT;
             if (prc == NOT_YET || prc == ORDER_WAIT)
                 waiting++;
@@ -819,7 +813,7 @@ int vg_service_run(struct vg_service *s)
         __atomic_store_n(&s->stats.state_evictions, vg_scan_state_evictions(s->scan),
                          __ATOMIC_RELAXED);
         flush_jsonl(s);
-        expire(s, wall_ms());
+        expire(s, vg_wall_ms());
         /* --once: done when a pass scans nothing and nothing waits for time (a line still being
          * written waits for its writer, who may never come back) */
         if (s->opts.once && waiting == 0 && scanned == 0)

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include "core/clock.h"
 #include "core/hash.h"
 #include "core/time.h"
 #include "store/store.h"
@@ -27,13 +28,6 @@ struct vg_webhook {
     uint64_t sent, failures; /* relaxed atomics: read by /metrics */
     struct vg_buf body;
 };
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* http://host[:port]/path into its parts. */
 static bool parse_url(struct vg_webhook *w, const char *url)
@@ -269,7 +263,7 @@ static void *run(void *arg)
     while (!w->stop) {
         pthread_mutex_unlock(&w->lock);
         size_t sent, failed;
-        int rc = vg_webhook_round(w, wall_ms(), &sent, &failed);
+        int rc = vg_webhook_round(w, vg_wall_ms(), &sent, &failed);
         pthread_mutex_lock(&w->lock);
         if (w->stop)
             break;
@@ -324,7 +318,7 @@ void vg_webhook_finish(struct vg_webhook *w)
     stop_thread(w);
     size_t sent, failed;
     do
-        if (vg_webhook_round(w, wall_ms(), &sent, &failed) != VG_OK)
+        if (vg_webhook_round(w, vg_wall_ms(), &sent, &failed) != VG_OK)
             break;
     while (sent && !failed);
 }

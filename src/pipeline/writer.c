@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 
+#include "core/clock.h"
+
 #include "findings/criteria.h"
 #include "store/store.h"
 
@@ -40,10 +42,7 @@ void vg_writer_release(struct vg_writer *w)
 static int load_filter(void *ctx, const struct vg_stored_filter *f)
 {
     struct vg_writer *w = ctx;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    if (strcmp(f->action, "ARCHIVE") != 0 || (f->expires_ms && f->expires_ms <= now_ms))
+    if (strcmp(f->action, "ARCHIVE") != 0 || (f->expires_ms && f->expires_ms <= vg_wall_ms()))
         return 0;
     struct vg_writer_filter *p = realloc(w->supp, (w->nsupp + 1) * sizeof(*p));
     if (!p)
@@ -111,10 +110,7 @@ int vg_writer_instance_id(struct vg_store *store, char out[33])
         return VG_EIO;
     for (int i = 0; i < 16; i++)
         snprintf(mine + 2 * i, 3, "%02x", raw[i]);
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    snprintf(created, sizeof(created), "%lld",
-             (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+    snprintf(created, sizeof(created), "%lld", (long long)vg_wall_ms());
     /* whichever process opens a new store first sets them; the others read theirs */
     struct vg_buf v = VG_BUF_INIT;
     int rc = vg_store_meta_init(store, "created_ms", created, &v);

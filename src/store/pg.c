@@ -16,6 +16,7 @@
 
 #include <libpq-fe.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 
 static const char *const migrations[] = {
@@ -187,13 +188,6 @@ static int pg_open(struct vg_store **out, const char *uri, char *why, size_t why
     return VG_OK;
 }
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 /* Wait for the server and connect again, however long it takes: vigild pauses rather than exits
  * or drops work.  The transaction that was open is gone. */
 static void reconnect(struct pg_store *d)
@@ -203,7 +197,7 @@ static void reconnect(struct pg_store *d)
     vg_log_warn("store: lost the PostgreSQL connection to %s/%s (%s); reconnecting",
                 PQhost(d->conn), PQdb(d->conn), why);
     d->in_tx = false;
-    int wait = BACKOFF_FIRST_MS;
+    struct vg_backoff wait = vg_backoff_start(BACKOFF_FIRST_MS, BACKOFF_MAX_MS);
     for (unsigned tries = 1;; tries++) {
         PQreset(d->conn);
         if (!lost(d) && prepare_all(d) == VG_OK)
@@ -212,8 +206,7 @@ static void reconnect(struct pg_store *d)
             last_message(d, why, sizeof(why));
             vg_log_warn("store: PostgreSQL still unreachable after %u tries: %s", tries, why);
         }
-        sleep_ms(wait);
-        wait = wait * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : wait * 2;
+        vg_backoff_sleep(&wait);
     }
     vg_log_warn("store: reconnected to PostgreSQL");
 }
