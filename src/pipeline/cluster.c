@@ -94,16 +94,20 @@ static void *lease_loop(void *arg)
             struct partition *p = &c->parts[i];
             pthread_mutex_lock(&c->lock);
             bool renew = p->owned && !p->lost;
-            uint64_t rev = p->revision;
+            uint64_t held = p->revision, rev = held;
             pthread_mutex_unlock(&c->lock);
             if (!renew)
                 continue;
             int rc = vg_js_lease_renew(c->js, p->n, c->worker, &rev);
             pthread_mutex_lock(&c->lock);
-            if (p->owned && p->revision != rev && rc == VG_OK)
-                p->revision = rev;
-            else if (p->owned && rc == VG_ENOTFOUND)
-                p->lost = true;
+            /* only for the lease renewed: meanwhile the main loop may have let the partition go
+             * and taken it again under a new revision, which this answer says nothing about */
+            if (p->owned && p->revision == held) {
+                if (rc == VG_OK)
+                    p->revision = rev;
+                else if (rc == VG_ENOTFOUND)
+                    p->lost = true;
+            }
             pthread_mutex_unlock(&c->lock);
         }
         struct timespec until;
