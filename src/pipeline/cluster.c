@@ -223,30 +223,19 @@ static int take(struct partition *p)
     return VG_OK;
 }
 
-static void write_evicted(void *ctx, const struct vg_finding *f)
-{
-    struct partition *p = ctx;
-    bool is_new, supp;
-    /* a finding pushed out of the full table mid-batch: its last state is written in the
-     * batch's transaction, so nothing is lost (during a replay it is already stored) */
-    if (!p->replay_until && !p->store_failed &&
-        vg_writer_put(&p->c->writer, f, vg_scan_pdns(p->scan), p->c->now_ms, &is_new, &supp) !=
-            VG_OK)
-        p->store_failed = true;
-}
-
 static int write_changed(void *ctx, const struct vg_finding *f)
 {
     struct partition *p = ctx;
-    struct vg_cluster *c = p->c;
-    bool is_new, supp;
-    int rc = vg_writer_put(&c->writer, f, vg_scan_pdns(p->scan), c->now_ms, &is_new, &supp);
-    if (rc == VG_OK) {
-        vg_stat_add(is_new ? &c->stats.findings_new : &c->stats.findings_updated, 1);
-        if (supp)
-            vg_stat_add(&c->stats.findings_suppressed, 1);
-    }
-    return rc;
+    return vg_writer_put(&p->c->writer, f, vg_scan_pdns(p->scan), p->c->now_ms);
+}
+
+static void write_evicted(void *ctx, const struct vg_finding *f)
+{
+    struct partition *p = ctx;
+    /* a finding pushed out of the full table mid-batch: its last state is written in the
+     * batch's transaction, so nothing is lost (during a replay it is already stored) */
+    if (!p->replay_until && !p->store_failed && write_changed(p, f) != VG_OK)
+        p->store_failed = true;
 }
 
 /* Scan one message into the partition's detectors. */
@@ -501,7 +490,9 @@ int vg_cluster_new(struct vg_cluster **out, const struct vg_cluster_opts *opts)
         say(c, "%s", c->why.data ? c->why.data : vg_strerror(rc));
     if (rc == VG_OK && (rc = vg_store_open(&c->store, opts->store_uri, &why)) != VG_OK)
         say(c, "%s: cannot open the store: %s", opts->store_uri, why);
-    vg_writer_init(&c->writer, c->store, &opts->render, false, false, bad_filter, c);
+    const struct vg_writer_counts counts = { &c->stats.findings_new, &c->stats.findings_updated,
+                                             &c->stats.findings_suppressed };
+    vg_writer_init(&c->writer, c->store, &opts->render, false, false, &counts, bad_filter, c);
     if (rc == VG_OK) {
         c->nparts = vg_js_partitions(c->js);
         c->parts = calloc(c->nparts, sizeof(*c->parts));

@@ -240,21 +240,10 @@ static int scan_piece(struct vg_service *s, struct file_state *f, uint64_t start
 /* ---- writing findings ---- */
 
 /* Write a finding in the piece's transaction. */
-static int store_finding(struct vg_service *s, const struct vg_finding *f)
-{
-    bool is_new, supp;
-    int rc = vg_writer_put(&s->writer, f, vg_scan_pdns(s->scan), s->commit_now_ms, &is_new, &supp);
-    if (rc == VG_OK) {
-        vg_stat_add(is_new ? &s->stats.findings_new : &s->stats.findings_updated, 1);
-        if (supp)
-            vg_stat_add(&s->stats.findings_suppressed, 1);
-    }
-    return rc;
-}
-
 static int store_changed(void *ctx, const struct vg_finding *f)
 {
-    return store_finding(ctx, f);
+    struct vg_service *s = ctx;
+    return vg_writer_put(&s->writer, f, vg_scan_pdns(s->scan), s->commit_now_ms);
 }
 
 /* A finding pushed out of the full table mid-piece: its last state is written now (the piece's
@@ -264,7 +253,7 @@ static void on_evict(void *ctx, const struct vg_finding *f)
     struct vg_service *s = ctx;
     vg_stat_add(&s->stats.findings_evicted, 1);
     if (!s->replaying && s->store_rc == VG_OK)
-        s->store_rc = store_finding(s, f);
+        s->store_rc = store_changed(s, f);
 }
 
 static void bad_filter(void *ctx, const char *filter, const char *why)
@@ -452,8 +441,10 @@ int vg_service_new(struct vg_service **out, const struct vg_service_opts *opts)
     const char *why = NULL;
     if (rc == VG_OK && (rc = vg_store_open(&s->store, opts->store_uri, &why)) != VG_OK)
         say(s, "store", "cannot open the store: %s", why);
+    const struct vg_writer_counts counts = { &s->stats.findings_new, &s->stats.findings_updated,
+                                             &s->stats.findings_suppressed };
     vg_writer_init(&s->writer, s->store, &opts->render, opts->jsonl_path != NULL, opts->webhook,
-                   bad_filter, s);
+                   &counts, bad_filter, s);
     if (rc == VG_OK && (rc = vg_writer_instance_id(s->store, s->detector_id)) != VG_OK)
         say(s, "store", "cannot write the detector id: %s", vg_store_error(s->store));
     if (rc == VG_OK)

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 
 #include "findings/criteria.h"
+#include "pipeline/metrics.h"
 #include "store/store.h"
 
 struct vg_writer_filter {
@@ -13,12 +14,13 @@ struct vg_writer_filter {
 
 void vg_writer_init(struct vg_writer *w, struct vg_store *store,
                     const struct vg_render_opts *render, bool jsonl, bool webhook,
-                    vg_writer_warn_fn warn, void *warn_ctx)
+                    const struct vg_writer_counts *counts, vg_writer_warn_fn warn, void *warn_ctx)
 {
     *w = (struct vg_writer){ .store = store,
                              .render = *render,
                              .jsonl = jsonl,
                              .webhook = webhook,
+                             .counts = *counts,
                              .warn = warn,
                              .warn_ctx = warn_ctx };
     vg_buf_init(&w->json, 0);
@@ -74,7 +76,7 @@ static bool suppressed(const struct vg_writer *w, const char *json, size_t len)
 }
 
 int vg_writer_put(struct vg_writer *w, const struct vg_finding *f, struct vg_pdns *pdns,
-                  int64_t now_ms, bool *is_new, bool *supp)
+                  int64_t now_ms)
 {
     struct vg_render_opts ro = w->render;
     ro.now_ms = now_ms;
@@ -82,19 +84,24 @@ int vg_writer_put(struct vg_writer *w, const struct vg_finding *f, struct vg_pdn
     vg_buf_reset(&w->json);
     if (vg_render_json(&w->json, f, &ro) != VG_OK)
         return VG_ENOMEM;
-    *supp = suppressed(w, w->json.data, w->json.len);
+    bool supp = suppressed(w, w->json.data, w->json.len), is_new;
     char detector[33];
     struct vg_stored_finding sf;
     const char *stored;
     vg_stored_finding_from(&sf, detector, f, w->json.data, now_ms, now_ms);
     /* new activity brings an archived finding back unless a suppression rule covers it, as
      * GuardDuty does */
-    int rc = vg_store_finding_put(w->store, &sf, *supp ? 1 : 0, is_new, &stored);
+    int rc = vg_store_finding_put(w->store, &sf, supp ? 1 : 0, &is_new, &stored);
     /* outbox_add copies the JSON before put can be called again */
-    if (rc == VG_OK && w->jsonl && !*supp)
-        rc = vg_store_outbox_add(w->store, "jsonl", f->id, *is_new, stored);
-    if (rc == VG_OK && w->webhook && !*supp)
-        rc = vg_store_outbox_add(w->store, "webhook", f->id, *is_new, stored);
+    if (rc == VG_OK && w->jsonl && !supp)
+        rc = vg_store_outbox_add(w->store, "jsonl", f->id, is_new, stored);
+    if (rc == VG_OK && w->webhook && !supp)
+        rc = vg_store_outbox_add(w->store, "webhook", f->id, is_new, stored);
+    if (rc == VG_OK) {
+        vg_stat_add(is_new ? w->counts.created : w->counts.updated, 1);
+        if (supp)
+            vg_stat_add(w->counts.suppressed, 1);
+    }
     return rc;
 }
 

@@ -16,6 +16,13 @@
 struct vg_store;
 struct vg_criteria;
 
+/* Where vg_writer_put counts what it wrote: the owner's /metrics fields (relaxed atomics). */
+struct vg_writer_counts {
+    uint64_t *created;    /* findings new to the store */
+    uint64_t *updated;    /* new versions of stored findings */
+    uint64_t *suppressed; /* writes an ARCHIVE filter archived */
+};
+
 /* A saved filter that does not compile: it is left out, and the caller says so. */
 typedef void (*vg_writer_warn_fn)(void *ctx, const char *filter, const char *why);
 
@@ -23,6 +30,7 @@ struct vg_writer {
     struct vg_store *store; /* borrowed */
     struct vg_render_opts render;
     bool jsonl, webhook; /* queue rows for these outputs */
+    struct vg_writer_counts counts;
     vg_writer_warn_fn warn;
     void *warn_ctx;
     struct vg_writer_filter *supp;
@@ -32,15 +40,15 @@ struct vg_writer {
 
 void vg_writer_init(struct vg_writer *w, struct vg_store *store,
                     const struct vg_render_opts *render, bool jsonl, bool webhook,
-                    vg_writer_warn_fn warn, void *warn_ctx);
+                    const struct vg_writer_counts *counts, vg_writer_warn_fn warn, void *warn_ctx);
 void vg_writer_release(struct vg_writer *w);
 /* Read the ARCHIVE filters again (they change through the API at any time). */
 int vg_writer_load_filters(struct vg_writer *w);
 /* Write f as of now_ms (wall clock) with the passive DNS table pdns (may be NULL) for its
- * context.  *is_new: the store had no such id; *suppressed: an ARCHIVE filter matched, so it was
- * stored archived and not queued.  VG_OK, or the store's error. */
+ * context, and count it.  A finding an ARCHIVE filter matches is stored archived and not
+ * queued.  VG_OK, or the store's error. */
 int vg_writer_put(struct vg_writer *w, const struct vg_finding *f, struct vg_pdns *pdns,
-                  int64_t now_ms, bool *is_new, bool *suppressed);
+                  int64_t now_ms);
 
 /* The instance's detector id (32 hex digits) kept in the store, made at random the first time.
  * Several processes opening one new store at once agree on one id (compare-and-set). */
