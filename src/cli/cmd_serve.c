@@ -239,24 +239,23 @@ static int serve_cluster(const struct vg_cluster_opts *co, struct outputs *outpu
     struct vg_api *api = NULL;
     struct vg_store *st = NULL;
     const char *why = NULL;
-    char detector[33];
+    char detector[33], shown[512]; /* the store's URI without its password, for messages */
     int status = 2;
+    vg_store_redact(co->store_uri, shown, sizeof(shown));
     if (vg_store_open(&st, co->store_uri, &why) != VG_OK) {
-        fprintf(stderr, "vigild: %s: %s\n", co->store_uri, why);
+        fprintf(stderr, "vigild: %s: %s\n", shown, why);
         return 2;
     }
     int rc = vg_writer_instance_id(st, detector);
     vg_store_close(st);
     if (rc != VG_OK) {
-        fprintf(stderr, "vigild: %s: cannot read or write the detector id\n", co->store_uri);
+        fprintf(stderr, "vigild: %s: cannot read or write the detector id\n", shown);
         return 2;
     }
     if (vg_cluster_new(&cl, co) != VG_OK)
         return 2; /* reported */
     outputs->cluster = cl;
     if (start_api(listen, co->store_uri, tokens, detector, outputs, NULL, &api) == VG_OK) {
-        char shown[512];
-        vg_store_redact(co->store_uri, shown, sizeof(shown));
         fprintf(stderr, "vigild: worker %s of the cluster at %s, store %s, detector %s\n",
                 vg_cluster_worker(cl), co->js.servers, shown, detector);
         status = vg_cluster_run(cl) == VG_OK ? 0 : 2;

@@ -73,6 +73,16 @@ static void checkpoint_key(char key[32], unsigned n)
     snprintf(key, 32, "cluster.p%u", n);
 }
 
+/* The partition's checkpoint in the store, 0 before its first commit; tmp holds the text. */
+static int read_checkpoint(struct vg_store *store, unsigned n, uint64_t *seq, struct vg_buf *tmp)
+{
+    char key[32];
+    checkpoint_key(key, n);
+    int rc = vg_store_meta_get(store, key, tmp);
+    *seq = rc == VG_OK ? strtoull(tmp->data, NULL, 10) : 0;
+    return rc == VG_ENOTFOUND ? VG_OK : rc;
+}
+
 /* ---- the lease thread ---- */
 
 /* Renew this worker's leases and count the living workers, every third of a lease, whatever
@@ -150,15 +160,8 @@ static void drop_state(struct partition *p)
 static int build(struct partition *p)
 {
     struct vg_cluster *c = p->c;
-    char key[32];
-    checkpoint_key(key, p->n);
-    vg_buf_reset(&c->why);
-    int rc = vg_store_meta_get(c->store, key, &c->why);
-    if (rc == VG_OK)
-        p->committed = strtoull(c->why.data, NULL, 10);
-    else if (rc == VG_ENOTFOUND)
-        p->committed = 0;
-    else
+    int rc = read_checkpoint(c->store, p->n, &p->committed, &c->why);
+    if (rc != VG_OK)
         return rc;
     struct vg_scan_opts so = c->opts.scan;
     so.on_evict = write_evicted;
@@ -489,7 +492,7 @@ int vg_cluster_new(struct vg_cluster **out, const struct vg_cluster_opts *opts)
     if (rc == VG_OK && (rc = vg_js_open(&c->js, &opts->js, &c->why)) != VG_OK)
         say(c, "%s", c->why.data ? c->why.data : vg_strerror(rc));
     if (rc == VG_OK && (rc = vg_store_open(&c->store, opts->store_uri, &why)) != VG_OK)
-        say(c, "%s: cannot open the store: %s", opts->store_uri, why);
+        say(c, "cannot open the store: %s", why);
     const struct vg_writer_counts counts = { &c->stats.findings_new, &c->stats.findings_updated,
                                              &c->stats.findings_suppressed };
     vg_writer_init(&c->writer, c->store, &opts->render, false, false, &counts, bad_filter, c);
@@ -676,23 +679,19 @@ int vg_cluster_status(const struct vg_js_opts *jo, const char *store_uri,
     struct vg_js *js = NULL;
     struct vg_store *store = NULL;
     const char *swhy = NULL;
+    char shown[512]; /* the URI without its password, for messages */
+    vg_store_redact(store_uri, shown, sizeof(shown));
     int rc = vg_js_open(&js, jo, why);
     if (rc == VG_OK && (rc = vg_store_open(&store, store_uri, &swhy)) != VG_OK) {
         vg_buf_reset(why);
-        vg_buf_printf(why, "%s: %s", store_uri, swhy);
+        vg_buf_printf(why, "%s: %s", shown, swhy);
     }
     struct vg_buf owner = VG_BUF_INIT, val = VG_BUF_INIT;
     for (unsigned i = 0; rc == VG_OK && i < vg_js_partitions(js); i++) {
         struct vg_cluster_partition p = { .partition = i };
-        char key[32];
-        checkpoint_key(key, i);
-        int r = vg_store_meta_get(store, key, &val);
-        if (r == VG_OK)
-            p.committed = strtoull(val.data, NULL, 10);
-        else if (r != VG_ENOTFOUND) {
+        if ((rc = read_checkpoint(store, i, &p.committed, &val)) != VG_OK) {
             vg_buf_reset(why);
-            vg_buf_printf(why, "%s: %s", store_uri, vg_store_error(store));
-            rc = r;
+            vg_buf_printf(why, "%s: %s", shown, vg_store_error(store));
             break;
         }
         if ((rc = vg_js_last_seq(js, i, &p.last_seq, why)) != VG_OK)
