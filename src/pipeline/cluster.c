@@ -53,6 +53,7 @@ struct vg_cluster {
     bool stopping;  /* under lock: the lease thread returns */
     unsigned alive; /* workers alive, as the lease thread last counted (under lock) */
     struct vg_cluster_stats stats;
+    uint64_t evictions_before; /* state evictions of partitions' detectors since dropped */
 };
 
 static void say(struct vg_cluster *c, const char *fmt, ...) VG_PRINTF(2, 3);
@@ -150,6 +151,8 @@ static void scan_diag(void *ctx, enum vg_diag_code code, const char *message)
 
 static void drop_state(struct partition *p)
 {
+    if (p->scan)
+        p->c->evictions_before += vg_scan_state_evictions(p->scan);
     vg_js_reader_close(p->c->js, p->reader);
     vg_scan_free(p->scan);
     p->reader = NULL;
@@ -235,6 +238,7 @@ static int write_changed(void *ctx, const struct vg_finding *f)
 static void write_evicted(void *ctx, const struct vg_finding *f)
 {
     struct partition *p = ctx;
+    vg_stat_add(&p->c->stats.findings_evicted, 1);
     /* a finding pushed out of the full table mid-batch: its last state is written in the
      * batch's transaction, so nothing is lost (during a replay it is already stored) */
     if (!p->replay_until && !p->store_failed && write_changed(p, f) != VG_OK)
@@ -575,6 +579,11 @@ int vg_cluster_run(struct vg_cluster *c)
             reload_lists(c);
             if ((rc = balance(c)) != VG_OK)
                 break;
+            uint64_t evictions = c->evictions_before;
+            for (unsigned i = 0; i < c->nparts; i++)
+                if (c->parts[i].scan)
+                    evictions += vg_scan_state_evictions(c->parts[i].scan);
+            vg_stat_set(&c->stats.state_evictions, evictions);
             if (vg_writer_load_filters(&c->writer) != VG_OK) {
                 pause_and_rebuild(c);
                 continue;
@@ -656,6 +665,8 @@ int vg_cluster_metrics(const struct vg_cluster *c, struct vg_buf *out)
         C(findings_new, "findings created"),
         C(findings_updated, "finding updates written"),
         C(findings_suppressed, "finding writes archived by a suppression rule"),
+        C(findings_evicted, "findings pushed out of a partition's in-memory table (stored first)"),
+        C(state_evictions, "detector state entries evicted to stay within memory limits"),
         C(commit_conflicts, "batches refused because another worker had moved the checkpoint"),
         C(store_pauses, "store failures, each followed by a pause and a rebuild"),
         G(lag, "messages of the owned partitions not read yet"),

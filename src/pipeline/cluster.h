@@ -68,6 +68,8 @@ struct vg_cluster_stats {
     uint64_t findings_new;
     uint64_t findings_updated;
     uint64_t findings_suppressed;
+    uint64_t findings_evicted; /* pushed out of a partition's full table (stored first) */
+    uint64_t state_evictions;  /* detector state entries evicted to stay within memory caps */
     uint64_t commit_conflicts; /* a checkpoint moved by another worker */
     uint64_t store_pauses;     /* failed transactions, each followed by a pause and rebuild */
     uint64_t lag;              /* messages of owned partitions not yet read */

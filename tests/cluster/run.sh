@@ -151,6 +151,8 @@ python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(
 awk '$1 == "vigil_cluster_messages_total" && $2 > 0 {ok = 1} END {exit !ok}' "$W/metrics.txt" ||
     fail "w3's /metrics count no committed messages"
 grep -q '^vigil_cluster_lag 0$' "$W/metrics.txt" || fail "w3 reports a lag when caught up"
+grep -q '^vigil_cluster_state_evictions_total [0-9]' "$W/metrics.txt" ||
+    fail "w3's /metrics do not count state evictions"
 for w in w1 w2 w3; do eval "kill -TERM \$PID_$w"; done
 for w in w1 w2 w3; do eval "wait \$PID_$w" || fail "worker $w did not stop cleanly"; done
 
