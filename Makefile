@@ -132,6 +132,7 @@ check-corpus: $(VIGIL)
 	@tests/parse/corpus.sh cloudtrail $(VIGIL)
 	@tests/parse/corpus.sh vpcflow $(VIGIL)
 	@tests/parse/corpus.sh route53 $(VIGIL)
+	@tests/parse/read_ahead.sh $(VIGIL)
 
 check-compat: $(VIGIL) $(BUILD)/tests/findings/sample_test
 	@tests/compat/run.sh $(VIGIL) $(BUILD)/tests/findings/sample_test

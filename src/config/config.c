@@ -46,9 +46,10 @@ static const struct vg_config_option options[] = {
     { "scan.max_errors", VG_CONFIG_INT, OFF(scan_max_errors), "20", 0, 1000000, NULL, true,
       "bad-input messages printed per scan; the rest are only counted in the summary" },
     { "scan.read_ahead", VG_CONFIG_BOOL, OFF(scan_read_ahead), "true", 0, 0, NULL, false,
-      "read and decompress the next file on a second thread while this one is parsed; "
-      "decompression costs about as much as parsing flow logs, so this nearly doubles a scan's "
-      "speed on a machine with a core to spare" },
+      "read and decompress the next files on a second thread, which also parses the text flow "
+      "logs among them when it has time, while this one is scanned; detection stays on the "
+      "scan's thread, in input order, so findings are the same either way.  On a machine with a "
+      "core to spare this about doubles a flow log scan's speed" },
     { "intel.trusted_max_public_prefix", VG_CONFIG_INT, OFF(intel_trusted_max_public_prefix), "16",
       0, 32, NULL, true,
       "a trusted list covering a public IPv4 network wider than this prefix length (a /8 is "

@@ -61,3 +61,47 @@ const char *vg_diag_code_name(enum vg_diag_code code)
     };
     return (unsigned)code < VG_DIAG_COUNT ? names[code] : "unknown";
 }
+
+static void tape_record(void *ctx, enum vg_diag_code code, const char *message)
+{
+    struct vg_diag_tape *t = ctx;
+    /* out of memory: the report is still counted, only its text is lost */
+    if (vg_buf_addc(&t->kept, (char)code) == VG_OK &&
+        vg_buf_add(&t->kept, message, strlen(message) + 1) != VG_OK)
+        t->kept.len--;
+}
+
+void vg_diag_tape_init(struct vg_diag_tape *t, unsigned keep)
+{
+    vg_buf_init(&t->kept, 0);
+    vg_diag_init(&t->diag, keep, tape_record, t);
+}
+
+void vg_diag_tape_release(struct vg_diag_tape *t)
+{
+    vg_buf_release(&t->kept);
+}
+
+void vg_diag_tape_clear(struct vg_diag_tape *t)
+{
+    vg_buf_reset(&t->kept);
+    vg_diag_init(&t->diag, t->diag.keep, tape_record, t);
+}
+
+void vg_diag_tape_replay(struct vg_diag_tape *t, struct vg_diag *into)
+{
+    uint64_t shown[VG_DIAG_COUNT] = { 0 };
+    for (size_t at = 0; at < t->kept.len;) {
+        enum vg_diag_code code = (enum vg_diag_code)(unsigned char)t->kept.data[at];
+        const char *message = t->kept.data + at + 1;
+        vg_diag_forward(into, code, message);
+        shown[code]++;
+        at += 2 + strlen(message);
+    }
+    for (int c = 0; c < VG_DIAG_COUNT; c++) {
+        uint64_t rest = t->diag.counts[c] - shown[c];
+        into->counts[c] += rest;
+        into->total += rest;
+    }
+    vg_diag_tape_clear(t);
+}

@@ -7,6 +7,7 @@
 #define VG_CORE_DIAG_H
 
 #include "core/compat.h"
+#include "core/buf.h"
 
 enum vg_diag_code {
     VG_DIAG_IO,       /* a file or directory could not be read */
@@ -44,5 +45,22 @@ void vg_diag_report(struct vg_diag *d, enum vg_diag_code code, const struct vg_d
  * another thread, to be replayed here in input order). */
 void vg_diag_forward(struct vg_diag *d, enum vg_diag_code code, const char *message);
 const char *vg_diag_code_name(enum vg_diag_code code);
+
+/* Reports made on another thread (a read-ahead worker reading or parsing the next file), kept
+ * until the object they are about is taken, then replayed into the sink they were meant for, so
+ * messages come out in input order and counts are the same as if the taker had made them.  The
+ * tape keeps the text of the first `keep` reports (give the destination's keep: it never shows
+ * more) and only counts the rest. */
+struct vg_diag_tape {
+    struct vg_diag diag; /* report here */
+    struct vg_buf kept;  /* per kept report: its code as one byte, then its message and a NUL */
+};
+
+void vg_diag_tape_init(struct vg_diag_tape *t, unsigned keep);
+void vg_diag_tape_release(struct vg_diag_tape *t);
+/* Forget what was recorded (the memory is kept for the next object). */
+void vg_diag_tape_clear(struct vg_diag_tape *t);
+/* Pass every recorded report on to `into`, counted, then clear the tape. */
+void vg_diag_tape_replay(struct vg_diag_tape *t, struct vg_diag *into);
 
 #endif

@@ -1,4 +1,5 @@
-/* One object in flight on a worker thread; see read_ahead.h for the protocol. */
+/* Objects read (and maybe prepared) ahead on a worker thread; see read_ahead.h for the
+ * protocol. */
 #include "ingest/read_ahead.h"
 
 #include "core/err.h"
@@ -7,81 +8,112 @@
  * more are counted and their text dropped. */
 #define SLOT_MAX_REPORTS 4
 
+enum slot_state {
+    SLOT_PENDING,   /* submitted, the worker has not read it yet */
+    SLOT_READ,      /* read (or failed to), nobody is preparing it */
+    SLOT_PREPARING, /* the worker is preparing it */
+    SLOT_PREPARED,
+    SLOT_DECLINED, /* the worker would not prepare it: as read, for the caller to parse */
+    SLOT_TAKEN,    /* the caller has it */
+};
+
 struct slot {
     struct vg_input input;
     struct vg_buf path;
-    struct vg_diag diag; /* the worker's reports, replayed on take */
-    enum vg_diag_code codes[SLOT_MAX_REPORTS];
-    char messages[SLOT_MAX_REPORTS][256];
-    unsigned kept;
+    struct vg_diag_tape diag; /* the worker's reports, replayed on take */
+    enum slot_state state;
     int rc;
     const char *data;
     size_t len;
+    uint64_t bytes_read, bytes_plain; /* this object's */
 };
 
 struct vg_read_ahead {
-    struct slot slots[2];
-    unsigned submitted, taken; /* object counts; object n lives in slots[n % 2] */
+    struct slot slots[VG_READ_AHEAD_DEPTH]; /* object n lives in slots[n % DEPTH] */
+    unsigned submitted, taken;              /* object counts */
+    unsigned started;                       /* objects the worker picked up to read */
+    uint64_t bytes_read, bytes_plain;       /* over the objects taken */
+    vg_read_ahead_prepare_fn prepare;
+    void *prepare_ctx;
     bool threaded;
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    unsigned started, finished; /* objects the worker picked up and completed */
     bool stop;
 };
 
-static void collect(void *ctx, enum vg_diag_code code, const char *message)
-{
-    struct slot *s = ctx;
-    if (s->kept == SLOT_MAX_REPORTS)
-        return;
-    s->codes[s->kept] = code;
-    snprintf(s->messages[s->kept], sizeof(s->messages[0]), "%s", message);
-    s->kept++;
-}
-
 static void read_slot(struct slot *s)
 {
-    vg_diag_init(&s->diag, SLOT_MAX_REPORTS, collect, s);
-    s->kept = 0;
-    s->rc = vg_input_read(&s->input, s->path.data, &s->diag, &s->data, &s->len);
+    vg_diag_tape_clear(&s->diag);
+    uint64_t read0 = s->input.bytes_read, plain0 = s->input.bytes_plain;
+    s->rc = vg_input_read(&s->input, s->path.data, &s->diag.diag, &s->data, &s->len);
+    s->bytes_read = s->input.bytes_read - read0;
+    s->bytes_plain = s->input.bytes_plain - plain0;
+}
+
+/* The youngest object read and left alone that the worker may prepare; called locked. */
+static struct slot *to_prepare(struct vg_read_ahead *r, unsigned *index)
+{
+    if (!r->prepare)
+        return NULL;
+    for (unsigned n = r->started; n-- > r->taken;) {
+        struct slot *s = &r->slots[n % VG_READ_AHEAD_DEPTH];
+        if (s->state == SLOT_READ && s->rc == VG_OK) {
+            *index = n % VG_READ_AHEAD_DEPTH;
+            return s;
+        }
+    }
+    return NULL;
 }
 
 static void *worker(void *arg)
 {
     struct vg_read_ahead *r = arg;
     pthread_mutex_lock(&r->lock);
-    for (;;) {
-        while (!r->stop && r->started == r->submitted)
+    while (!r->stop) {
+        struct slot *s;
+        unsigned index;
+        if (r->started < r->submitted) { /* reading first: only this thread reads */
+            s = &r->slots[r->started % VG_READ_AHEAD_DEPTH];
+            r->started++;
+            pthread_mutex_unlock(&r->lock);
+            read_slot(s);
+            pthread_mutex_lock(&r->lock);
+            s->state = SLOT_READ;
+        } else if ((s = to_prepare(r, &index)) != NULL) {
+            s->state = SLOT_PREPARING;
+            pthread_mutex_unlock(&r->lock);
+            bool prepared = r->prepare(r->prepare_ctx, index, s->path.data, s->data, s->len);
+            pthread_mutex_lock(&r->lock);
+            s->state = prepared ? SLOT_PREPARED : SLOT_DECLINED;
+        } else {
             pthread_cond_wait(&r->wake, &r->lock);
-        if (r->stop)
-            break;
-        struct slot *s = &r->slots[r->started % 2];
-        r->started++;
-        pthread_mutex_unlock(&r->lock);
-        read_slot(s);
-        pthread_mutex_lock(&r->lock);
-        r->finished++;
+            continue;
+        }
         pthread_cond_broadcast(&r->wake);
     }
     pthread_mutex_unlock(&r->lock);
     return NULL;
 }
 
-struct vg_read_ahead *vg_read_ahead_new(bool threaded)
+struct vg_read_ahead *vg_read_ahead_new(bool threaded, vg_read_ahead_prepare_fn prepare,
+                                        void *prepare_ctx)
 {
     struct vg_read_ahead *r = calloc(1, sizeof(*r));
     if (!r)
         return NULL;
-    for (int i = 0; i < 2; i++) {
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_cond_init(&r->wake, NULL);
+    for (int i = 0; i < VG_READ_AHEAD_DEPTH; i++) {
         vg_buf_init(&r->slots[i].path, 1 << 16);
+        vg_diag_tape_init(&r->slots[i].diag, SLOT_MAX_REPORTS);
         if (vg_input_init(&r->slots[i].input) != VG_OK) {
             vg_read_ahead_free(r);
             return NULL;
         }
     }
-    pthread_mutex_init(&r->lock, NULL);
-    pthread_cond_init(&r->wake, NULL);
+    r->prepare = prepare;
+    r->prepare_ctx = prepare_ctx;
     if (threaded && pthread_create(&r->thread, NULL, worker, r) != 0) {
         vg_read_ahead_free(r);
         return NULL;
@@ -100,72 +132,70 @@ void vg_read_ahead_free(struct vg_read_ahead *r)
         pthread_cond_broadcast(&r->wake);
         pthread_mutex_unlock(&r->lock);
         pthread_join(r->thread, NULL);
-        pthread_mutex_destroy(&r->lock);
-        pthread_cond_destroy(&r->wake);
     }
-    for (int i = 0; i < 2; i++) {
+    pthread_mutex_destroy(&r->lock);
+    pthread_cond_destroy(&r->wake);
+    for (int i = 0; i < VG_READ_AHEAD_DEPTH; i++) {
         vg_input_release(&r->slots[i].input);
         vg_buf_release(&r->slots[i].path);
+        vg_diag_tape_release(&r->slots[i].diag);
     }
     free(r);
 }
 
 int vg_read_ahead_submit(struct vg_read_ahead *r, const char *path)
 {
-    if (r->submitted - r->taken >= 2)
-        VG_BUG("read-ahead: a third object submitted before the first was taken");
-    struct slot *s = &r->slots[r->submitted % 2];
+    if (r->submitted - r->taken >= VG_READ_AHEAD_DEPTH)
+        VG_BUG("read-ahead: more objects submitted than there are slots");
+    struct slot *s = &r->slots[r->submitted % VG_READ_AHEAD_DEPTH];
     vg_buf_reset(&s->path);
     if (vg_buf_adds(&s->path, path))
         return VG_ENOMEM;
     if (!r->threaded) {
         read_slot(s);
+        s->state = SLOT_READ;
         r->submitted++;
+        r->started++;
         return VG_OK;
     }
     pthread_mutex_lock(&r->lock);
+    s->state = SLOT_PENDING;
     r->submitted++;
     pthread_cond_broadcast(&r->wake);
     pthread_mutex_unlock(&r->lock);
     return VG_OK;
 }
 
-int vg_read_ahead_take(struct vg_read_ahead *r, struct vg_diag *diag, const char **path,
-                       const char **data, size_t *len)
+int vg_read_ahead_take(struct vg_read_ahead *r, struct vg_diag *diag,
+                       struct vg_read_ahead_object *out)
 {
     if (r->taken == r->submitted)
         return VG_ENOTFOUND;
-    unsigned n = r->taken;
-    if (r->threaded) {
-        pthread_mutex_lock(&r->lock);
-        while (r->finished <= n)
-            pthread_cond_wait(&r->wake, &r->lock);
-        pthread_mutex_unlock(&r->lock);
-    }
-    struct slot *s = &r->slots[n % 2];
+    unsigned index = r->taken % VG_READ_AHEAD_DEPTH;
+    struct slot *s = &r->slots[index];
+    pthread_mutex_lock(&r->lock);
+    while (s->state == SLOT_PENDING || s->state == SLOT_PREPARING)
+        pthread_cond_wait(&r->wake, &r->lock);
+    out->prepared = s->state == SLOT_PREPARED;
+    s->state = SLOT_TAKEN; /* a read one is now the caller's to parse, not the worker's */
     r->taken++;
-    for (unsigned i = 0; i < s->kept; i++)
-        vg_diag_forward(diag, s->codes[i], s->messages[i]);
-    /* reports past SLOT_MAX_REPORTS: counted, as the sink would have */
-    for (int c = 0; c < VG_DIAG_COUNT; c++) {
-        uint64_t shown = 0;
-        for (unsigned i = 0; i < s->kept; i++)
-            shown += s->codes[i] == (enum vg_diag_code)c;
-        diag->counts[c] += s->diag.counts[c] - shown;
-        diag->total += s->diag.counts[c] - shown;
-    }
-    *path = s->path.data;
-    *data = s->data;
-    *len = s->len;
+    pthread_mutex_unlock(&r->lock);
+    vg_diag_tape_replay(&s->diag, diag);
+    r->bytes_read += s->bytes_read;
+    r->bytes_plain += s->bytes_plain;
+    out->path = s->path.data;
+    out->data = s->data;
+    out->len = s->len;
+    out->slot = index;
     return s->rc;
 }
 
 uint64_t vg_read_ahead_bytes_read(const struct vg_read_ahead *r)
 {
-    return r->slots[0].input.bytes_read + r->slots[1].input.bytes_read;
+    return r->bytes_read;
 }
 
 uint64_t vg_read_ahead_bytes_plain(const struct vg_read_ahead *r)
 {
-    return r->slots[0].input.bytes_plain + r->slots[1].input.bytes_plain;
+    return r->bytes_plain;
 }

@@ -53,67 +53,111 @@ static void count_message(void *ctx, enum vg_diag_code code, const char *message
     (*(unsigned *)ctx)++;
 }
 
-/* Submit f0, missing, broken.gz, f1..f4 the way the scan does (one ahead) and check what comes
- * back. */
-static void run(bool threaded)
+/* What the prepare hook made of each slot's object: the object, copied, so the caller can tell
+ * a slot was prepared with the object it takes and not with an older or newer one. */
+struct prepared_slots {
+    char copy[VG_READ_AHEAD_DEPTH][32];
+    unsigned prepared, declined;
+};
+
+static bool prepare_copy(void *ctx, unsigned slot, const char *path, const char *data, size_t len)
 {
-    struct vg_read_ahead *r = vg_read_ahead_new(threaded);
+    struct prepared_slots *p = ctx;
+    assert_true(slot < VG_READ_AHEAD_DEPTH);
+    if (strstr(path, "/f2")) { /* declined: the caller gets it to parse itself */
+        p->declined++;
+        return false;
+    }
+    assert_true(len < sizeof(p->copy[slot]));
+    memcpy(p->copy[slot], data, len);
+    p->copy[slot][len] = '\0';
+    p->prepared++;
+    return true;
+}
+
+/* Submit f0, missing, broken.gz, f1..f4 (rounds times over) the way the scan does (as many
+ * ahead as there are slots) and check what comes back. */
+static void run(bool threaded, struct prepared_slots *prep, unsigned rounds)
+{
+    struct vg_read_ahead *r = vg_read_ahead_new(threaded, prep ? prepare_copy : NULL, prep);
     assert_non_null(r);
     unsigned printed = 0;
     struct vg_diag diag;
-    vg_diag_init(&diag, 100, count_message, &printed);
+    vg_diag_init(&diag, 1000, count_message, &printed);
     const char *names[] = { "f0", "missing", "broken.gz", "f1", "f2", "f3", "f4" };
+    const size_t total = rounds * VG_ARRAY_LEN(names);
     char path[128];
-    unsigned got_objects = 0, in_flight = 0, index = 0;
-    for (size_t i = 0; i <= VG_ARRAY_LEN(names); i++) {
-        if (i < VG_ARRAY_LEN(names)) {
-            snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+    unsigned got_objects = 0, got_prepared = 0, in_flight = 0, index = 0;
+    for (size_t i = 0; i <= total; i++) {
+        if (i < total) {
+            snprintf(path, sizeof(path), "%s/%s", dir, names[i % VG_ARRAY_LEN(names)]);
             assert_int_equal(vg_read_ahead_submit(r, path), VG_OK);
             in_flight++;
         }
-        while (in_flight == 2 || (i == VG_ARRAY_LEN(names) && in_flight)) {
-            const char *name, *data;
-            size_t len;
-            int rc = vg_read_ahead_take(r, &diag, &name, &data, &len);
+        while (in_flight == VG_READ_AHEAD_DEPTH || (i == total && in_flight)) {
+            struct vg_read_ahead_object o;
+            int rc = vg_read_ahead_take(r, &diag, &o);
             in_flight--;
-            assert_non_null(strstr(name, names[index]));
-            if (strcmp(names[index], "missing") == 0) {
+            const char *name = names[index % VG_ARRAY_LEN(names)];
+            assert_non_null(strstr(o.path, name));
+            if (strcmp(name, "missing") == 0) {
                 assert_int_equal(rc, VG_EIO);
-            } else if (strcmp(names[index], "broken.gz") == 0) {
+                assert_false(o.prepared);
+            } else if (strcmp(name, "broken.gz") == 0) {
                 assert_int_equal(rc, VG_OK); /* reported, nothing salvaged */
-                assert_int_equal(len, 0);
+                assert_int_equal(o.len, 0);
             } else {
                 assert_int_equal(rc, VG_OK);
                 char want[32];
-                snprintf(want, sizeof(want), "object %c\n", names[index][1]);
-                assert_int_equal(len, strlen(want));
-                assert_memory_equal(data, want, len);
+                snprintf(want, sizeof(want), "object %c\n", name[1]);
+                assert_int_equal(o.len, strlen(want));
+                assert_memory_equal(o.data, want, o.len);
+                if (o.prepared) {
+                    assert_string_equal(prep->copy[o.slot], want);
+                    got_prepared++;
+                }
+                assert_false(o.prepared && strcmp(name, "f2") == 0);
                 got_objects++;
             }
             index++;
         }
     }
-    assert_int_equal(got_objects, 5);
-    assert_int_equal(diag.counts[VG_DIAG_IO], 1);
-    assert_int_equal(diag.counts[VG_DIAG_GZIP], 1);
-    assert_int_equal(printed, 2);
-    const char *name, *data;
-    size_t len;
-    assert_int_equal(vg_read_ahead_take(r, &diag, &name, &data, &len), VG_ENOTFOUND);
-    assert_true(vg_read_ahead_bytes_read(r) > 5 * 9);
+    assert_int_equal(got_objects, 5 * rounds);
+    assert_int_equal(diag.counts[VG_DIAG_IO], rounds);
+    assert_int_equal(diag.counts[VG_DIAG_GZIP], rounds);
+    assert_int_equal(printed, 2 * rounds);
+    if (!threaded || !prep)
+        assert_int_equal(got_prepared, 0);
+    else /* prepared ones the caller took first are not counted as taken prepared */
+        assert_true(got_prepared <= prep->prepared);
+    struct vg_read_ahead_object o;
+    assert_int_equal(vg_read_ahead_take(r, &diag, &o), VG_ENOTFOUND);
+    assert_int_equal(vg_read_ahead_bytes_read(r), rounds * (5 * 9 + 20));
     vg_read_ahead_free(r);
 }
 
 static void test_threaded(void **unused)
 {
     (void)unused;
-    run(true);
+    run(true, NULL, 1);
 }
 
 static void test_synchronous(void **unused)
 {
     (void)unused;
-    run(false);
+    struct prepared_slots prep = { 0 };
+    run(false, &prep, 1);
+    assert_int_equal(prep.prepared + prep.declined, 0);
+}
+
+/* With a prepare hook, over many objects: each object the caller gets prepared was prepared
+ * with its own bytes, whichever thread got to it first. */
+static void test_prepared(void **unused)
+{
+    (void)unused;
+    struct prepared_slots prep = { 0 };
+    run(true, &prep, 200);
+    assert_true(prep.prepared > 0);
 }
 
 int main(void)
@@ -121,6 +165,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threaded),
         cmocka_unit_test(test_synchronous),
+        cmocka_unit_test(test_prepared),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

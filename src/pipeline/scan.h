@@ -1,7 +1,9 @@
 /*
  * The batch pipeline behind `vigil scan`: paths -> ingest -> parse -> detect -> findings table.
  * One file is one batch: its arena is reset when the file is done, after detectors have copied
- * out what they keep.  Single-threaded; event time only.
+ * out what they keep.  Event time only.  Enrichment and detection run on the caller's thread,
+ * in input order; with read_ahead a second thread reads the next objects and parses some of
+ * them into events ahead (see scan.c), which changes nothing but the speed.
  */
 #ifndef VG_PIPELINE_SCAN_H
 #define VG_PIPELINE_SCAN_H
@@ -28,7 +30,9 @@ struct vg_scan_opts {
     void *diag_ctx;
     unsigned diag_keep;
     const struct vg_intel *intel; /* threat and trusted lists; borrowed, may be NULL */
-    bool read_ahead; /* read and decompress the next file on a second thread (scan.read_ahead) */
+    /* read and decompress the next files on a second thread, which also parses text flow
+     * logs ahead when it has time (scan.read_ahead) */
+    bool read_ahead;
     struct vg_flow_thresholds flow; /* the `flow.*` options; vg_scan_opts_init sets defaults */
     struct vg_dns_thresholds dns;   /* the `dns.*` options, likewise */
     struct vg_iam_thresholds iam;   /* the `iam.*` options, likewise */
