@@ -33,6 +33,7 @@ struct vg_read_ahead {
     unsigned submitted, taken;              /* object counts */
     unsigned started;                       /* objects the worker picked up to read */
     uint64_t bytes_read, bytes_plain;       /* over the objects taken */
+    size_t budget;                          /* see may_read */
     vg_read_ahead_prepare_fn prepare;
     void *prepare_ctx;
     bool threaded;
@@ -42,9 +43,14 @@ struct vg_read_ahead {
     bool stop;
 };
 
-static void read_slot(struct slot *s)
+static void read_slot(struct slot *s, size_t budget)
 {
     vg_diag_tape_clear(&s->diag);
+    /* a slot keeps its buffers warm for the next object, but not a huge object's */
+    if (s->input.raw.alloc + s->input.plain.alloc > budget) {
+        vg_buf_release(&s->input.raw);
+        vg_buf_release(&s->input.plain);
+    }
     uint64_t read0 = s->input.bytes_read, plain0 = s->input.bytes_plain;
     s->rc = vg_input_read(&s->input, s->path.data, &s->diag.diag, &s->data, &s->len);
     s->bytes_read = s->input.bytes_read - read0;
@@ -66,6 +72,24 @@ static struct slot *to_prepare(struct vg_read_ahead *r, unsigned *index)
     return NULL;
 }
 
+/* Whether the worker may read the next object: the first one ahead always (the caller never
+ * waits for a read it could have had), further ones while the objects held since the caller's
+ * current one are small, so that big objects are never held more than two at a time (the one
+ * scanned and the one read ahead), as with a single slot ahead.  Called locked. */
+static bool may_read(const struct vg_read_ahead *r)
+{
+    if (r->started == r->submitted)
+        return false;
+    if (r->started == r->taken)
+        return true;
+    uint64_t held = 0;
+    for (unsigned n = r->taken ? r->taken - 1 : 0; n < r->started; n++) {
+        const struct slot *s = &r->slots[n % VG_READ_AHEAD_DEPTH];
+        held += s->bytes_read + s->bytes_plain;
+    }
+    return held < r->budget;
+}
+
 static void *worker(void *arg)
 {
     struct vg_read_ahead *r = arg;
@@ -73,11 +97,11 @@ static void *worker(void *arg)
     while (!r->stop) {
         struct slot *s;
         unsigned index;
-        if (r->started < r->submitted) { /* reading first: only this thread reads */
+        if (may_read(r)) { /* reading first: only this thread reads */
             s = &r->slots[r->started % VG_READ_AHEAD_DEPTH];
             r->started++;
             pthread_mutex_unlock(&r->lock);
-            read_slot(s);
+            read_slot(s, r->budget);
             pthread_mutex_lock(&r->lock);
             s->state = SLOT_READ;
         } else if ((s = to_prepare(r, &index)) != NULL) {
@@ -96,8 +120,8 @@ static void *worker(void *arg)
     return NULL;
 }
 
-struct vg_read_ahead *vg_read_ahead_new(bool threaded, vg_read_ahead_prepare_fn prepare,
-                                        void *prepare_ctx)
+struct vg_read_ahead *vg_read_ahead_new(bool threaded, size_t budget,
+                                        vg_read_ahead_prepare_fn prepare, void *prepare_ctx)
 {
     struct vg_read_ahead *r = calloc(1, sizeof(*r));
     if (!r)
@@ -112,6 +136,7 @@ struct vg_read_ahead *vg_read_ahead_new(bool threaded, vg_read_ahead_prepare_fn 
             return NULL;
         }
     }
+    r->budget = budget;
     r->prepare = prepare;
     r->prepare_ctx = prepare_ctx;
     if (threaded && pthread_create(&r->thread, NULL, worker, r) != 0) {
@@ -152,7 +177,7 @@ int vg_read_ahead_submit(struct vg_read_ahead *r, const char *path)
     if (vg_buf_adds(&s->path, path))
         return VG_ENOMEM;
     if (!r->threaded) {
-        read_slot(s);
+        read_slot(s, r->budget);
         s->state = SLOT_READ;
         r->submitted++;
         r->started++;
@@ -179,6 +204,7 @@ int vg_read_ahead_take(struct vg_read_ahead *r, struct vg_diag *diag,
     out->prepared = s->state == SLOT_PREPARED;
     s->state = SLOT_TAKEN; /* a read one is now the caller's to parse, not the worker's */
     r->taken++;
+    pthread_cond_broadcast(&r->wake); /* what it holds has changed (may_read) */
     pthread_mutex_unlock(&r->lock);
     vg_diag_tape_replay(&s->diag, diag);
     r->bytes_read += s->bytes_read;
@@ -198,4 +224,12 @@ uint64_t vg_read_ahead_bytes_read(const struct vg_read_ahead *r)
 uint64_t vg_read_ahead_bytes_plain(const struct vg_read_ahead *r)
 {
     return r->bytes_plain;
+}
+
+unsigned vg_read_ahead_started(struct vg_read_ahead *r)
+{
+    pthread_mutex_lock(&r->lock);
+    unsigned n = r->started;
+    pthread_mutex_unlock(&r->lock);
+    return n;
 }

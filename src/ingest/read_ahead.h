@@ -44,9 +44,13 @@ typedef bool (*vg_read_ahead_prepare_fn)(void *ctx, unsigned slot, const char *p
 
 struct vg_read_ahead;
 
-/* prepare may be NULL.  NULL when out of memory or the thread cannot start. */
-struct vg_read_ahead *vg_read_ahead_new(bool threaded, vg_read_ahead_prepare_fn prepare,
-                                        void *prepare_ctx);
+/* Beyond the first object ahead, the worker reads further ones only while the objects held
+ * (the caller's and those read ahead, stored and plain bytes) stay under budget, and a slot
+ * whose buffers grew past budget frees them before its next object: big objects are never held
+ * more than two at a time.  prepare may be NULL.  NULL when out of memory or the thread cannot
+ * start. */
+struct vg_read_ahead *vg_read_ahead_new(bool threaded, size_t budget,
+                                        vg_read_ahead_prepare_fn prepare, void *prepare_ctx);
 void vg_read_ahead_free(struct vg_read_ahead *r);
 
 /* Start reading path (copied).  Fewer than VG_READ_AHEAD_DEPTH objects may be pending, and the
@@ -66,6 +70,9 @@ struct vg_read_ahead_object {
 };
 int vg_read_ahead_take(struct vg_read_ahead *r, struct vg_diag *diag,
                        struct vg_read_ahead_object *out);
+
+/* Objects the worker has started to read (tests: how far ahead it went). */
+unsigned vg_read_ahead_started(struct vg_read_ahead *r);
 
 /* Totals over the objects taken, as vg_input counts them. */
 uint64_t vg_read_ahead_bytes_read(const struct vg_read_ahead *r);

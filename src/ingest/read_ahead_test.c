@@ -3,6 +3,7 @@
 #include "ingest/read_ahead.h"
 
 #include <setjmp.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/err.h"
@@ -79,7 +80,8 @@ static bool prepare_copy(void *ctx, unsigned slot, const char *path, const char 
  * ahead as there are slots) and check what comes back. */
 static void run(bool threaded, struct prepared_slots *prep, unsigned rounds)
 {
-    struct vg_read_ahead *r = vg_read_ahead_new(threaded, prep ? prepare_copy : NULL, prep);
+    struct vg_read_ahead *r =
+        vg_read_ahead_new(threaded, 1 << 20, prep ? prepare_copy : NULL, prep);
     assert_non_null(r);
     unsigned printed = 0;
     struct vg_diag diag;
@@ -160,12 +162,54 @@ static void test_prepared(void **unused)
     assert_true(prep.prepared > 0);
 }
 
+/* Wait (5 s at most) for the worker to have started `want` reads, then a little longer, and
+ * return how many it started: a worker that should stop at `want` has had time not to. */
+static unsigned started_after(struct vg_read_ahead *r, unsigned want)
+{
+    for (int i = 0; i < 500 && vg_read_ahead_started(r) < want; i++)
+        usleep(10000);
+    usleep(50000);
+    return vg_read_ahead_started(r);
+}
+
+/* Objects over the budget: one read ahead of the caller's, as with a single slot; under it,
+ * as many as there are slots. */
+static void test_budget(void **unused)
+{
+    (void)unused;
+    for (int big = 0; big < 2; big++) {
+        struct vg_read_ahead *r = vg_read_ahead_new(true, big ? 1 : 1 << 20, NULL, NULL);
+        assert_non_null(r);
+        struct vg_diag diag;
+        vg_diag_init(&diag, 10, NULL, NULL);
+        char path[128];
+        for (int i = 0; i < VG_READ_AHEAD_DEPTH; i++) {
+            snprintf(path, sizeof(path), "%s/f%d", dir, i);
+            assert_int_equal(vg_read_ahead_submit(r, path), VG_OK);
+        }
+        assert_int_equal(started_after(r, big ? 1 : VG_READ_AHEAD_DEPTH),
+                         big ? 1 : VG_READ_AHEAD_DEPTH);
+        struct vg_read_ahead_object o;
+        assert_int_equal(vg_read_ahead_take(r, &diag, &o), VG_OK);
+        assert_non_null(strstr(o.path, "/f0"));
+        if (big) /* the caller holds f0 now: one more ahead of it */
+            assert_int_equal(started_after(r, 2), 2);
+        for (int i = 1; i < VG_READ_AHEAD_DEPTH; i++) {
+            assert_int_equal(vg_read_ahead_take(r, &diag, &o), VG_OK);
+            snprintf(path, sizeof(path), "/f%d", i);
+            assert_non_null(strstr(o.path, path));
+        }
+        vg_read_ahead_free(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threaded),
         cmocka_unit_test(test_synchronous),
         cmocka_unit_test(test_prepared),
+        cmocka_unit_test(test_budget),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -35,6 +35,11 @@ struct prepared {
 #define PREPARED_MAX_BYTES (8u << 20)
 #define PREPARED_MAX_EVENTS 65536
 
+/* Bytes the objects held ahead may take before the reader stops at one object ahead (see
+ * read_ahead.h): a few times PREPARED_MAX_BYTES, so flow logs flow freely, and big objects
+ * take no more memory than they did with one slot ahead. */
+#define READ_AHEAD_BUDGET (64u << 20)
+
 struct vg_scan {
     struct vg_scan_opts opts;
     struct vg_scan_stats stats;
@@ -114,7 +119,7 @@ struct vg_scan *vg_scan_new(const struct vg_scan_opts *opts)
         vg_json_parser_init(&p->json, &p->arena, VG_MAX_RECORD_BYTES);
         vg_diag_tape_init(&p->diag, opts->diag_keep);
     }
-    s->reader = vg_read_ahead_new(opts->read_ahead, prepare, s);
+    s->reader = vg_read_ahead_new(opts->read_ahead, READ_AHEAD_BUDGET, prepare, s);
     if (!s->reader || !s->flow_sides || !s->pdns || !s->detect || !s->findings ||
         (opts->inventory && vg_inventory_declare(opts->inventory, s->flow_sides) != VG_OK)) {
         vg_scan_free(s);
