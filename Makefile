@@ -66,7 +66,7 @@ FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
 VIGIL := $(BUILD)/vigil
 VIGILD := $(BUILD)/vigild
 
-.PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-read-ahead check-fuzz-replay check-compat check-sigma check-service check-pg check-cluster check-web \
+.PHONY: enrich-data check-enrich-data all check check-unit check-golden check-rules check-corpus check-read-ahead check-tsan check-threads check-fuzz-replay check-compat check-sigma check-service check-pg check-cluster check-web \
         service-kill9 bench-vigild bench-cluster check-san dga-eval \
         demo bench bench-baselines fuzz lint format format-check golden-update clean
 all: $(VIGIL) $(VIGILD)
@@ -176,12 +176,20 @@ check-sigma: $(VIGIL)
 check-pg: $(VIGIL) $(VIGILD) $(BUILD)/tests/store/store_test
 	@tests/store/check_pg.sh $(VIGILD) $(BUILD)/tests/store/store_test
 
+# the threaded code (read-ahead, parse-ahead) under ThreadSanitizer: a data race fails it
+check-tsan:
+	$(MAKE) SANITIZE=thread BUILD=build-tsan CFLAGS="-O1 -g" check-threads
+
+check-threads: $(BUILD)/tests/ingest/read_ahead_test check-read-ahead
+	@$(BUILD)/tests/ingest/read_ahead_test
+
 check-san:
 	$(MAKE) SANITIZE=address,undefined CFLAGS="-O1 -g" check-unit check-golden check-fuzz-replay \
 	    check-read-ahead
 
 check: check-enrich-data check-unit check-golden check-rules check-sigma check-corpus \
-       check-read-ahead check-fuzz-replay check-compat check-service check-pg check-cluster check-web check-san
+       check-read-ahead check-fuzz-replay check-compat check-service check-pg check-cluster check-web check-san \
+       check-tsan
 	@echo "make check: all suites passed"
 
 # free address-owner data (ip-location-db, from the npm registry) for --ip-data: the unit
