@@ -482,11 +482,11 @@ int vg_cmd_serve(int argc, char **argv)
         .jsonl_path = jsonl,
         .once = once,
         .scan = scan_opts,
-        .stop = &stop_requested,
-        .lists_changed = &lists_changed,
-        .reload_lists = reload_lists,
-        .reload_ctx = &lc,
-        .on_diag = vg_cli_print_diag,
+        .control = { .stop = &stop_requested,
+                     .lists_changed = &lists_changed,
+                     .reload_lists = reload_lists,
+                     .reload_ctx = &lc,
+                     .on_diag = vg_cli_print_diag },
     };
     so.scan.intel = intel;
     so.scan.rules = outputs.rules = rules;
@@ -505,11 +505,7 @@ int vg_cmd_serve(int argc, char **argv)
             .store_uri = store_uri.data,
             .scan = so.scan,
             .render = so.render,
-            .stop = &stop_requested,
-            .lists_changed = &lists_changed,
-            .reload_lists = reload_lists,
-            .reload_ctx = &lc,
-            .on_diag = vg_cli_print_diag,
+            .control = so.control,
         };
         vg_cli_js_opts(&co.js, &cfg, nats, 0, 0);
         status = serve_cluster(&co, &outputs, listen, tokens);

@@ -145,8 +145,8 @@ static void scan_diag(void *ctx, enum vg_diag_code code, const char *message)
 {
     struct partition *p = ctx;
     /* a replay's messages were said by the worker that first read those logs */
-    if (!p->replay_until && p->c->opts.on_diag)
-        p->c->opts.on_diag(p->c->opts.diag_ctx, code, message);
+    if (!p->replay_until && p->c->opts.control.on_diag)
+        p->c->opts.control.on_diag(p->c->opts.control.diag_ctx, code, message);
 }
 
 static void drop_state(struct partition *p)
@@ -442,7 +442,7 @@ static void pause_and_rebuild(struct vg_cluster *c)
     for (unsigned i = 0; i < c->nparts; i++)
         drop_state(&c->parts[i]);
     for (struct vg_backoff wait = vg_backoff_start(100, PAUSE_MAX_MS);;) {
-        if (*c->opts.stop)
+        if (vg_run_stopping(&c->opts.control))
             return;
         vg_backoff_sleep(&wait);
         if (vg_store_begin(c->store) == VG_OK) {
@@ -476,7 +476,7 @@ int vg_cluster_new(struct vg_cluster **out, const struct vg_cluster_opts *opts)
     if (!c->opts.batch)
         c->opts.batch = DEFAULT_BATCH;
     c->intel = opts->scan.intel;
-    vg_diag_init(&c->diag, UINT32_MAX, opts->on_diag, opts->diag_ctx);
+    vg_diag_init(&c->diag, UINT32_MAX, opts->control.on_diag, opts->control.diag_ctx);
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->wake, NULL);
     if (opts->worker && *opts->worker) {
@@ -549,10 +549,7 @@ void vg_cluster_free(struct vg_cluster *c)
 
 static void reload_lists(struct vg_cluster *c)
 {
-    if (!c->opts.lists_changed || !*c->opts.lists_changed || !c->opts.reload_lists)
-        return;
-    *c->opts.lists_changed = 0;
-    const struct vg_intel *intel = c->opts.reload_lists(c->opts.reload_ctx);
+    const struct vg_intel *intel = vg_run_reload_lists(&c->opts.control);
     if (!intel)
         return;
     c->intel = intel;
@@ -572,7 +569,7 @@ int vg_cluster_run(struct vg_cluster *c)
     int64_t period = vg_js_lease_ms(c->js) / 3, next_balance = 0;
     int rc = VG_OK;
     size_t turn = 0;
-    while (!*c->opts.stop && rc == VG_OK) {
+    while (!vg_run_stopping(&c->opts.control) && rc == VG_OK) {
         int64_t now = vg_mono_ms();
         if (now >= next_balance) {
             next_balance = now + period;
@@ -593,7 +590,8 @@ int vg_cluster_run(struct vg_cluster *c)
          * others; the wait is short while others have work */
         bool worked_any = false;
         uint64_t lag = 0;
-        for (unsigned k = 0; k < c->nparts && rc == VG_OK && !*c->opts.stop; k++) {
+        for (unsigned k = 0; k < c->nparts && rc == VG_OK && !vg_run_stopping(&c->opts.control);
+             k++) {
             struct partition *p = &c->parts[(turn + k) % c->nparts];
             if (!p->owned || !p->scan || p->next_poll_ms > now)
                 continue;

@@ -31,10 +31,9 @@
 
 #include "core/compat.h"
 
-#include <signal.h>
-#include "core/diag.h"
 #include "findings/render.h"
 #include "ingest/jetstream.h"
+#include "pipeline/control.h"
 #include "pipeline/scan.h"
 
 struct vg_cluster_opts {
@@ -43,14 +42,9 @@ struct vg_cluster_opts {
     const char *store_uri;
     struct vg_scan_opts scan; /* every partition's detectors are made with these */
     struct vg_render_opts render;
-    size_t batch;                /* messages per transaction; 0 for 256 */
-    volatile sig_atomic_t *stop; /* set by a signal handler: commit, release, return */
-    /* Set (by the API thread) when lists changed; reload_lists returns the new snapshot. */
-    volatile sig_atomic_t *lists_changed;
-    const struct vg_intel *(*reload_lists)(void *ctx);
-    void *reload_ctx;
-    vg_diag_fn on_diag; /* bad input and worker messages */
-    void *diag_ctx;
+    size_t batch; /* messages per transaction; 0 for 256 */
+    /* stop: commit, release, return; lists reloaded between batches */
+    struct vg_run_control control;
 };
 
 /* Counters for /metrics (relaxed atomics: written by the worker, read by any thread). */

@@ -384,8 +384,8 @@ static int replay_entry(void *ctx, const struct vg_ledger_entry *e)
 static void scan_diag(void *ctx, enum vg_diag_code code, const char *message)
 {
     struct vg_service *s = ctx;
-    if (!s->replaying && s->opts.on_diag) /* a replay's messages were said the first time */
-        s->opts.on_diag(s->opts.diag_ctx, code, message);
+    if (!s->replaying && s->opts.control.on_diag) /* a replay's were said the first time */
+        s->opts.control.on_diag(s->opts.control.diag_ctx, code, message);
 }
 
 /* Detector state as of the last commit: a new scan, and every ledger piece replayed in order.
@@ -433,7 +433,7 @@ int vg_service_new(struct vg_service **out, const struct vg_service_opts *opts)
         return VG_ENOMEM;
     s->opts = *opts;
     s->inotify_fd = s->wake_fd = -1;
-    vg_diag_init(&s->diag, UINT32_MAX, opts->on_diag, opts->diag_ctx);
+    vg_diag_init(&s->diag, UINT32_MAX, opts->control.on_diag, opts->control.diag_ctx);
     vg_buf_init(&s->piece, 0);
     s->nbuckets = 1024;
     s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
@@ -757,15 +757,12 @@ int vg_service_run(struct vg_service *s)
     int rc = flush_jsonl(s); /* what a crash left in the outbox */
     (void)rc;
     for (;;) {
-        if (s->opts.stop && *s->opts.stop)
+        if (vg_run_stopping(&s->opts.control))
             return VG_OK;
-        if (s->opts.lists_changed && *s->opts.lists_changed && s->opts.reload_lists) {
-            *s->opts.lists_changed = 0;
-            const struct vg_intel *intel = s->opts.reload_lists(s->opts.reload_ctx);
-            if (intel) {
-                vg_scan_set_intel(s->scan, intel);
-                s->opts.scan.intel = intel; /* for a rebuild */
-            }
+        const struct vg_intel *intel = vg_run_reload_lists(&s->opts.control);
+        if (intel) {
+            vg_scan_set_intel(s->scan, intel);
+            s->opts.scan.intel = intel; /* for a rebuild */
         }
         int64_t now = vg_wall_ms();
         s->npending = 0;
@@ -782,7 +779,7 @@ int vg_service_run(struct vg_service *s)
         size_t waiting = 0, scanned = 0;
         bool order_held = false;
         for (size_t i = 0; i < s->npending; i++) {
-            if (s->opts.stop && *s->opts.stop)
+            if (vg_run_stopping(&s->opts.control))
                 break;
             /* Once one file waits for its companions, the files after it in name order wait
              * too: taking them now, because the clock ticked past order_wait while walking the

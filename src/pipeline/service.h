@@ -25,9 +25,8 @@
 
 #include "core/compat.h"
 
-#include <signal.h>
-#include "core/diag.h"
 #include "findings/render.h"
+#include "pipeline/control.h"
 #include "pipeline/scan.h"
 
 struct vg_service_opts {
@@ -46,14 +45,8 @@ struct vg_service_opts {
     bool once; /* return once nothing is pending (tests, `make demo`) */
     struct vg_scan_opts scan;
     struct vg_render_opts render;
-    volatile sig_atomic_t *stop; /* set by a signal handler: finish the piece, commit, return */
-    /* Set (by the API thread) when lists were added or changed; the service reloads them
-     * between files with reload_lists, which returns the new snapshot or NULL to keep the old. */
-    volatile sig_atomic_t *lists_changed;
-    const struct vg_intel *(*reload_lists)(void *ctx);
-    void *reload_ctx;
-    vg_diag_fn on_diag; /* bad input and service messages */
-    void *diag_ctx;
+    /* stop: finish the piece, commit, return; lists reloaded between files */
+    struct vg_run_control control;
 };
 
 /* Counters for /metrics; written by the service thread, read by any (relaxed atomics). */
