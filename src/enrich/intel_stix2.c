@@ -32,7 +32,7 @@
 
 static bool sniff(const char *buf, size_t len)
 {
-    size_t i = vg_json_skip_ws(buf, len, len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
+    size_t i = vg_json_skip_bom_ws(buf, len, 0);
     if (i >= len || (buf[i] != '{' && buf[i] != '['))
         return false;
     struct vg_str head = { buf + i, len - i > 4096 ? 4096 : len - i };

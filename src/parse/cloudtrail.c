@@ -15,13 +15,6 @@
 #include "core/time.h"
 #include "parse/json_records.h"
 
-static size_t skip_bom_ws(const char *buf, size_t len, size_t i)
-{
-    if (i == 0 && len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
-    return vg_json_skip_ws(buf, len, i);
-}
-
 /* At buf[i] == '{': is the first key "Records" followed by ':' '['?  Sets *body to the '['. */
 static bool delivery_framing(const char *buf, size_t len, size_t i, size_t *body)
 {
@@ -40,7 +33,7 @@ static bool delivery_framing(const char *buf, size_t len, size_t i, size_t *body
 
 static bool sniff(const char *buf, size_t len)
 {
-    size_t i = skip_bom_ws(buf, len, 0);
+    size_t i = vg_json_skip_bom_ws(buf, len, 0);
     size_t body;
     if (i >= len || (buf[i] != '{' && buf[i] != '['))
         return false;
@@ -422,7 +415,7 @@ static bool next_record(struct vg_parse_ctx *ctx, const char *buf, size_t len, s
 static int parse(struct vg_parse_ctx *ctx, const char *buf, size_t len)
 {
     struct line_counter lc = { { buf, 0, 1 }, ctx->stats->foreign };
-    size_t i = skip_bom_ws(buf, len, 0);
+    size_t i = vg_json_skip_bom_ws(buf, len, 0);
     size_t body;
     if (i < len && buf[i] == '{' && delivery_framing(buf, len, i, &body)) {
         size_t pos = vg_json_skip_ws(buf, len, body + 1);
@@ -453,7 +446,7 @@ static int parse(struct vg_parse_ctx *ctx, const char *buf, size_t len)
     while (pos < len) {
         if (!next_record(ctx, buf, len, &pos, &lc, false))
             break;
-        pos = skip_bom_ws(buf, len, pos);
+        pos = vg_json_skip_bom_ws(buf, len, pos);
         if (pos < len && buf[pos] == ',')
             pos++; /* tolerate "},\n{" between pretty-printed events */
     }

@@ -93,6 +93,15 @@ static inline size_t vg_json_skip_ws(const char *buf, size_t len, size_t pos)
     return pos;
 }
 
+/* The same from pos, after skipping a UTF-8 byte-order mark when pos is the start (some
+ * exporters begin files with one). */
+static inline size_t vg_json_skip_bom_ws(const char *buf, size_t len, size_t pos)
+{
+    if (pos == 0 && len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    return vg_json_skip_ws(buf, len, pos);
+}
+
 /* Member lookup on an object (NULL if v is no object or has no such key). */
 const struct vg_json_value *vg_json_get(const struct vg_json_value *v, const char *key);
 /* Dotted path from v: "userIdentity.sessionContext.sessionIssuer.arn". */

@@ -693,8 +693,7 @@ static int parse(struct vg_parse_ctx *ctx, const char *buf, size_t len)
 static bool sniff(const char *buf, size_t len)
 {
     size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES;
-    size_t i = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    i = vg_json_skip_ws(buf, n, i);
+    size_t i = vg_json_skip_bom_ws(buf, n, 0);
     if (i >= n || (buf[i] != '{' && buf[i] != '[' && export_prefix(buf, n, i) == i))
         return false;
     const char *p = buf + i;
