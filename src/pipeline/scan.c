@@ -224,6 +224,8 @@ static int scan_object(struct vg_scan *s, const char *name, const struct vg_form
 static void keep_event(void *ctx, struct vg_event *ev)
 {
     struct prepared *p = ctx;
+    if (p->full) /* declined already: the rest is not worth copying */
+        return;
     if (ev->raw) { /* points into the JSON parser's tape (see json_object): not ours to keep */
         p->full = true;
         return;
@@ -231,8 +233,7 @@ static void keep_event(void *ctx, struct vg_event *ev)
     if (p->count == p->cap) {
         size_t cap = p->cap ? 2 * p->cap : 1024;
         struct vg_event *grown = NULL;
-        if (p->full || cap > PREPARED_MAX_EVENTS ||
-            !(grown = realloc(p->events, cap * sizeof(*grown)))) {
+        if (cap > PREPARED_MAX_EVENTS || !(grown = realloc(p->events, cap * sizeof(*grown)))) {
             p->full = true;
             return;
         }
@@ -252,8 +253,7 @@ static void keep_event(void *ctx, struct vg_event *ev)
  * logs, the bulk of the bytes, have events that point only into the object and the arena. */
 static bool json_object(const char *data, size_t len)
 {
-    size_t i = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    i = vg_json_skip_ws(data, len, i);
+    size_t i = vg_json_skip_bom_ws(data, len, 0);
     return i < len && (data[i] == '{' || data[i] == '[');
 }
 
